@@ -1,0 +1,73 @@
+//! The rule interface: what a rule applies to and how it reports.
+
+use super::index::Index;
+use super::meta::RuleMeta;
+use crate::model::{FileId, Finding, Level, Object, SourceFile, Span};
+
+/// What a rule looks at; the engine dispatches on it.
+#[derive(Clone, Copy, Debug)]
+pub enum Target {
+    /// Kubernetes objects of these kinds (the rule still checks the API group it needs).
+    Kinds(&'static [&'static str]),
+    /// The index over every analysed object (cross-resource rules).
+    Index,
+    /// Problems found while reading and parsing sources; reported by the engine itself.
+    Source,
+}
+
+pub trait Rule: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn target(&self) -> Target;
+    /// Per-object check (for `Target::Kinds`).
+    fn check(&self, _cx: &mut Ctx<'_>) {}
+    /// Whole-run check (for `Target::Index`).
+    fn check_index(&self, _cx: &mut IndexCtx<'_>) {}
+}
+
+/// What a per-object rule sees.
+pub struct Ctx<'a> {
+    pub obj: &'a Object,
+    pub file: &'a SourceFile,
+    pub(crate) meta: &'a RuleMeta,
+    pub(crate) out: &'a mut Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    /// A finding of this rule at its default level, in this object's file.
+    pub fn finding(&self, span: Span, message: impl Into<String>) -> Finding {
+        Finding::new(&self.meta.name, self.meta.level, self.obj.file, span, message)
+    }
+
+    pub fn finding_at(&self, level: Level, span: Span, message: impl Into<String>) -> Finding {
+        Finding::new(&self.meta.name, level, self.obj.file, span, message)
+    }
+
+    pub fn emit(&mut self, f: Finding) {
+        self.out.push(f);
+    }
+}
+
+/// What a cross-resource rule sees.
+pub struct IndexCtx<'a> {
+    pub index: &'a Index<'a>,
+    pub(crate) meta: &'a RuleMeta,
+    pub(crate) out: &'a mut Vec<Finding>,
+}
+
+impl IndexCtx<'_> {
+    pub fn finding(&self, file: FileId, span: Span, message: impl Into<String>) -> Finding {
+        Finding::new(&self.meta.name, self.meta.level, file, span, message)
+    }
+
+    pub fn emit(&mut self, f: Finding) {
+        self.out.push(f);
+    }
+}
+
+/// Builds a rule from its parameters (metadata defaults merged with configuration).
+pub type Builder = fn(&serde_json::Value) -> Result<Box<dyn Rule>, String>;
+
+/// Deserialise a rule's typed parameters, naming the rule in the error.
+pub fn params<T: serde::de::DeserializeOwned>(rule: &str, v: &serde_json::Value) -> Result<T, String> {
+    serde_json::from_value(v.clone()).map_err(|e| format!("rule {rule}: {e}"))
+}

@@ -1,0 +1,12 @@
+//! scalelint: a policy linter for the scaling configuration kept in a repository.
+//!
+//! The library is the engine (`engine::lint`), so tests and a future language server call it
+//! directly; `main.rs` is a thin CLI over it.
+
+pub mod docs;
+pub mod engine;
+pub mod model;
+pub mod quantity;
+pub mod render;
+pub mod rules;
+pub mod sources;

@@ -1,0 +1,131 @@
+//! The `scalelint` command line: a thin layer over the library.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use scalelint::engine::{self, meta, Options, RuleSet};
+use scalelint::model::Level;
+use scalelint::render::{self, OutputFormat, RenderOptions};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "scalelint", version, about = "Lint the scaling configuration in a repository")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint files and directories (default: the current directory). `-` reads standard input.
+    Check {
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: OutputFormat,
+        /// Lowest level that makes the exit code 1.
+        #[arg(long, value_enum, default_value = "warning")]
+        fail_on: FailOn,
+        /// Write the report to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Never colour the output (colour is used only on a terminal, and never with NO_COLOR).
+        #[arg(long)]
+        no_color: bool,
+        /// The name standard input is shown under and classified by.
+        #[arg(long, value_name = "NAME")]
+        stdin_filename: Option<String>,
+    },
+    /// List every rule: name, level, summary.
+    Rules,
+    /// Explain a rule: what it checks, why, how to fix it, its parameters.
+    Explain { rule: String },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(msg) => {
+            eprintln!("scalelint: error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8, String> {
+    match cli.command {
+        Command::Check {
+            paths,
+            format,
+            fail_on,
+            output,
+            no_color,
+            stdin_filename,
+        } => {
+            let rules = RuleSet::builtin().map_err(|e| e.to_string())?;
+            let opts = Options {
+                paths,
+                stdin_filename,
+            };
+            let report = engine::lint(&opts, &rules);
+            let color = format == OutputFormat::Human
+                && output.is_none()
+                && !no_color
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal();
+            let text = render::render(&report, format, RenderOptions { color });
+            match output {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+                None => {
+                    let mut out = std::io::stdout().lock();
+                    // A closed pipe (`| head`) is not an error worth a panic.
+                    let _ = out.write_all(text.as_bytes());
+                    let _ = out.flush();
+                }
+            }
+            let threshold = match fail_on {
+                FailOn::Error => Some(Level::Error),
+                FailOn::Warning => Some(Level::Warning),
+                FailOn::Info => Some(Level::Info),
+                FailOn::Never => None,
+            };
+            let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.level >= t));
+            Ok(u8::from(failed))
+        }
+        Command::Rules => {
+            print!("{}", scalelint::docs::rules_table());
+            Ok(0)
+        }
+        Command::Explain { rule } => match meta::find(&rule) {
+            Some(m) => {
+                print!("{}", scalelint::docs::explain(m));
+                Ok(0)
+            }
+            None => {
+                let names: Vec<&str> = meta::all()
+                    .map(|a| a.iter().map(|m| m.name.as_str()).collect())
+                    .unwrap_or_default();
+                let hint = scalelint::docs::closest(&rule, &names)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                Err(format!("unknown rule `{rule}`{hint} (see `scalelint rules`)"))
+            }
+        },
+    }
+}

@@ -1,0 +1,86 @@
+//! Findings: what rules report.
+
+use super::object::FileId;
+use super::span::Span;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary place that explains a finding (the HPA that targets this Deployment,
+/// the first of two duplicate keys).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: String,
+    pub level: Level,
+    pub message: String,
+    pub file: FileId,
+    /// The primary span.
+    pub span: Span,
+    /// What the caret under the primary span says (may be empty).
+    pub label: String,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn new(rule: &str, level: Level, file: FileId, span: Span, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: rule.to_string(),
+            level,
+            message: message.into(),
+            file,
+            span,
+            label: String::new(),
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Finding {
+        self.label = label.into();
+        self
+    }
+
+    pub fn with_secondary(mut self, file: FileId, span: Span, message: impl Into<String>) -> Finding {
+        self.labels.push(Label {
+            file,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+}

@@ -1,0 +1,213 @@
+//! The span-carrying document tree every source format is parsed into.
+
+use super::span::Span;
+
+/// How a scalar was written. Only YAML has quoting and block styles; the flat formats
+/// (INI, redis.conf, .properties) produce `Plain` or `Quoted` strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+/// What a scalar resolves to under Kubernetes' YAML reading (YAML 1.1, go-yaml v2).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Resolved {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    /// The scalar's content after unquoting and unescaping (`"10"` → `10`).
+    pub text: String,
+    pub style: ScalarStyle,
+    pub resolved: Resolved,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+impl Node {
+    pub fn scalar(span: Span, text: impl Into<String>, style: ScalarStyle, resolved: Resolved) -> Node {
+        Node {
+            span,
+            value: Value::Scalar(Scalar {
+                text: text.into(),
+                style,
+                resolved,
+            }),
+        }
+    }
+
+    /// A plain string scalar (what the flat formats produce).
+    pub fn string(span: Span, text: impl Into<String>) -> Node {
+        Node::scalar(span, text, ScalarStyle::Plain, Resolved::Str)
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The mapping entry for `key`. Duplicate keys were already collapsed by the parser
+    /// (the last one wins, as in Kubernetes' lenient decoders), so there is at most one.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_map()?
+            .iter()
+            .find(|e| e.key.as_scalar().is_some_and(|s| s.text == key))
+    }
+
+    /// The value under `key` in a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// The value under a path of mapping keys.
+    pub fn path(&self, keys: &[&str]) -> Option<&Node> {
+        keys.iter().try_fold(self, |n, k| n.get(k))
+    }
+
+    /// The deepest entry along `keys` that exists, for pointing at "the nearest ancestor"
+    /// of a missing field. Returns `None` when even the first key is absent.
+    pub fn deepest_entry(&self, keys: &[&str]) -> Option<&Entry> {
+        let mut node = self;
+        let mut found = None;
+        for k in keys {
+            match node.entry(k) {
+                Some(e) => {
+                    found = Some(e);
+                    node = &e.value;
+                }
+                None => break,
+            }
+        }
+        found
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar(s) if s.resolved == Resolved::Null)
+    }
+
+    /// The text of a scalar whatever it resolved to (`10`, `"10"` and `ten` all give text).
+    pub fn text(&self) -> Option<&str> {
+        self.as_scalar().map(|s| s.text.as_str())
+    }
+
+    /// The text of a scalar that resolved to a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) if s.resolved == Resolved::Str => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match &self.value {
+            Value::Scalar(Scalar {
+                resolved: Resolved::Int(i),
+                ..
+            }) => Some(*i),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.value {
+            Value::Scalar(Scalar {
+                resolved: Resolved::Bool(b),
+                ..
+            }) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// A number, integer or float.
+    pub fn as_f64(&self) -> Option<f64> {
+        match &self.value {
+            Value::Scalar(Scalar {
+                resolved: Resolved::Int(i),
+                ..
+            }) => Some(*i as f64),
+            Value::Scalar(Scalar {
+                resolved: Resolved::Float(f),
+                ..
+            }) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// Number of nodes in this subtree (for the alias-expansion budget).
+    pub fn count(&self) -> usize {
+        1 + match &self.value {
+            Value::Scalar(_) => 0,
+            Value::Seq(items) => items.iter().map(Node::count).sum(),
+            Value::Map(entries) => entries.iter().map(|e| e.key.count() + e.value.count()).sum(),
+        }
+    }
+
+    /// The JSON value of this subtree, as Kubernetes would decode it (keys stringified).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Scalar(s) => match s.resolved {
+                Resolved::Null => J::Null,
+                Resolved::Bool(b) => J::Bool(b),
+                Resolved::Int(i) => J::from(i),
+                Resolved::Float(f) => serde_json::Number::from_f64(f).map_or(J::Null, J::Number),
+                Resolved::Str => J::String(s.text.clone()),
+            },
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.text().unwrap_or_default().to_string(), e.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl Scalar {
+    pub fn is_quoted(&self) -> bool {
+        matches!(self.style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted)
+    }
+}

@@ -1,0 +1,60 @@
+//! Objects: the unit rules look at. A Kubernetes document, or (later) a whole flat config file.
+
+use super::node::Node;
+use super::span::Span;
+
+/// Index of a file in the run's sorted file list.
+pub type FileId = usize;
+
+/// What a file was recognised as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// YAML or JSON holding Kubernetes objects.
+    Kubernetes,
+}
+
+#[derive(Debug)]
+pub struct Object {
+    pub file: FileId,
+    /// 0-based index of the YAML document in its file (of the `List` item, for List items).
+    pub doc: usize,
+    pub format: Format,
+    pub api_version: String,
+    pub kind: String,
+    pub name: Option<String>,
+    /// `metadata.namespace`, `default` when absent.
+    pub namespace: String,
+    pub root: Node,
+}
+
+impl Object {
+    /// Where a finding about the whole object points: its `metadata.name` value, else
+    /// `metadata`, else `kind`, else the document.
+    pub fn anchor_span(&self) -> Span {
+        if let Some(n) = self.root.path(&["metadata", "name"]) {
+            return n.span;
+        }
+        if let Some(e) = self.root.entry("metadata") {
+            return e.key.span;
+        }
+        self.root.get("kind").map_or(self.root.span, |k| k.span)
+    }
+
+    /// `Kind/name` for messages.
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.kind, self.name.as_deref().unwrap_or("<unnamed>"))
+    }
+
+    pub fn group(&self) -> &str {
+        self.api_version.rsplit_once('/').map_or("", |(g, _)| g)
+    }
+
+    /// Whether this is a workload the workload rules judge (Deployment, StatefulSet in `apps`).
+    pub fn is_workload(&self) -> bool {
+        self.group() == "apps" && matches!(self.kind.as_str(), "Deployment" | "StatefulSet")
+    }
+
+    pub fn is_hpa(&self) -> bool {
+        self.group() == "autoscaling" && self.kind == "HorizontalPodAutoscaler"
+    }
+}

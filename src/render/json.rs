@@ -1,0 +1,65 @@
+//! The JSON format, version 1 (documented in README.md, "JSON output"). Deterministic: no
+//! timings, sorted findings, 1-based lines and columns counted in characters, end exclusive.
+
+use super::{region, Counts};
+use crate::engine::Report;
+use crate::model::{ColumnUnit, LineCol, Span};
+use serde_json::{json, Value};
+
+pub const VERSION: u32 = 1;
+
+fn pos(p: LineCol) -> Value {
+    json!({"line": p.line, "column": p.column})
+}
+
+fn location(report: &Report, file: usize, span: Span) -> (String, Value, Value) {
+    let f = report.files.get(file);
+    let (start, end) = region(f, span, ColumnUnit::Chars);
+    (f.map_or_else(String::new, |s| s.path.clone()), pos(start), pos(end))
+}
+
+pub fn render(report: &Report) -> String {
+    let diagnostics: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let (path, start, end) = location(report, f.file, f.span);
+            let labels: Vec<Value> = f
+                .labels
+                .iter()
+                .map(|l| {
+                    let (path, start, end) = location(report, l.file, l.span);
+                    json!({"path": path, "start": start, "end": end, "message": l.message})
+                })
+                .collect();
+            json!({
+                "rule": f.rule,
+                "level": f.level.as_str(),
+                "message": f.message,
+                "path": path,
+                "start": start,
+                "end": end,
+                "label": f.label,
+                "labels": labels,
+                "help": f.help,
+            })
+        })
+        .collect();
+    let c = Counts::of(&report.findings);
+    let doc = json!({
+        "version": VERSION,
+        "tool": {"name": "scalelint", "version": env!("CARGO_PKG_VERSION")},
+        "diagnostics": diagnostics,
+        "summary": {
+            "files": report.files.len(),
+            "objects": report.objects,
+            "findings": report.findings.len(),
+            "errors": c.error,
+            "warnings": c.warning,
+            "infos": c.info,
+        },
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}

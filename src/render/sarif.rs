@@ -1,0 +1,129 @@
+//! SARIF 2.1.0 for code scanning and editors. Columns are UTF-16 code units (the SARIF
+//! default), end columns exclusive. Rule descriptors come from the rule metadata.
+
+use super::region;
+use crate::engine::{meta, Report};
+use crate::model::{ColumnUnit, Level, Span};
+use serde_json::{json, Value};
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub const INFORMATION_URI: &str = "https://github.com/scalelint/scalelint";
+
+fn sarif_level(l: Level) -> &'static str {
+    match l {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Info => "note",
+    }
+}
+
+/// A relative path as a URI reference: percent-encode all but unreserved characters and `/`.
+pub fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn physical(report: &Report, file: usize, span: Span) -> Value {
+    let f = report.files.get(file);
+    let (start, end) = region(f, span, ColumnUnit::Utf16);
+    let path = f.map_or("", |s| s.path.as_str());
+    json!({
+        "artifactLocation": {"uri": uri(path), "uriBaseId": "%SRCROOT%"},
+        "region": {
+            "startLine": start.line,
+            "startColumn": start.column,
+            "endLine": end.line,
+            "endColumn": end.column,
+        }
+    })
+}
+
+fn rule_descriptors(metas: &[meta::RuleMeta]) -> Vec<Value> {
+    metas
+        .iter()
+        .map(|m| {
+            let help = format!("{}\n\n{}", m.fix.trim(), m.why.trim());
+            json!({
+                "id": m.name,
+                "name": m.name,
+                "shortDescription": {"text": m.summary.trim()},
+                "fullDescription": {"text": m.why.trim()},
+                "help": {"text": help, "markdown": help},
+                "defaultConfiguration": {"level": sarif_level(m.level)},
+                "properties": {"tags": [m.domain.clone()]},
+            })
+        })
+        .collect()
+}
+
+pub fn render(report: &Report) -> String {
+    let metas: &[meta::RuleMeta] = meta::all().unwrap_or(&[]);
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut message = f.message.clone();
+            if let Some(help) = &f.help {
+                message.push_str(&format!("\nhelp: {help}"));
+            }
+            let mut r = json!({
+                "ruleId": f.rule,
+                "level": sarif_level(f.level),
+                "message": {"text": message},
+                "locations": [{"physicalLocation": physical(report, f.file, f.span)}],
+            });
+            if let Some(i) = metas.iter().position(|m| m.name == f.rule) {
+                r["ruleIndex"] = json!(i);
+            }
+            if !f.labels.is_empty() {
+                r["relatedLocations"] = Value::Array(
+                    f.labels
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| {
+                            json!({
+                                "id": i + 1,
+                                "physicalLocation": physical(report, l.file, l.span),
+                                "message": {"text": l.message},
+                            })
+                        })
+                        .collect(),
+                );
+            }
+            r
+        })
+        .collect();
+    let doc = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "scalelint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
+                "rules": rule_descriptors(metas),
+            }},
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uri_encodes_unsafe_characters() {
+        assert_eq!(super::uri("a b/ç.yaml"), "a%20b/%C3%A7.yaml");
+        assert_eq!(super::uri("deploy/x-1_y.yml"), "deploy/x-1_y.yml");
+    }
+}

@@ -1,0 +1,65 @@
+//! `hpa-min-replicas`: an HPA that may scale down to fewer pods than survive losing one.
+
+use crate::engine::rule::{params, Ctx, Rule, Target};
+use crate::rules::common::{int_value, missing_span};
+use serde::Deserialize;
+
+pub const NAME: &str = "hpa-min-replicas";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    min: i64,
+}
+
+pub struct HpaMinReplicas {
+    min: i64,
+}
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    let p: Params = params(NAME, v)?;
+    Ok(Box::new(HpaMinReplicas { min: p.min }))
+}
+
+impl Rule for HpaMinReplicas {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn target(&self) -> Target {
+        Target::Kinds(&["HorizontalPodAutoscaler"])
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        if !cx.obj.is_hpa() {
+            return;
+        }
+        let min = self.min;
+        match cx.obj.root.path(&["spec", "minReplicas"]) {
+            Some(node) => {
+                let Some(value) = int_value(node) else { return };
+                if value < min {
+                    let f = cx
+                        .finding(
+                            node.span,
+                            format!("minReplicas is {value}; at least {min} are needed to survive losing a pod"),
+                        )
+                        .with_label(format!("below {min}"))
+                        .with_help(format!("set `minReplicas: {min}` or more"));
+                    cx.emit(f);
+                }
+            }
+            None if min > 1 => {
+                let f = cx
+                    .finding(
+                        missing_span(cx.obj, &["spec", "minReplicas"]),
+                        format!("minReplicas is not set and defaults to 1; at least {min} are needed to survive losing a pod"),
+                    )
+                    .with_label("no minReplicas here")
+                    .with_help(format!("add `minReplicas: {min}` or more"));
+                cx.emit(f);
+            }
+            None => {}
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Built-in rules, one file per rule, grouped by domain. Adding a rule: its file, its
+//! metadata in `rules/<domain>/<name>.yaml`, fixtures in `fixtures/<name>/`, and one line
+//! in its domain's `RULES`.
+
+pub mod common;
+pub mod hpa;
+pub mod k8s;
+pub mod source;
+
+use crate::engine::rule::Builder;
+
+/// Every built-in rule: name and constructor.
+pub fn registry() -> impl Iterator<Item = &'static (&'static str, Builder)> {
+    source::RULES.iter().chain(k8s::RULES).chain(hpa::RULES)
+}

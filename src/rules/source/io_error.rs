@@ -1,0 +1,16 @@
+//! `io-error`: a file cannot be read. The run goes on with every other file.
+
+use super::SourceRule;
+use crate::engine::rule::Rule;
+use crate::model::{FileId, Finding, Level, Span};
+
+pub const NAME: &str = "io-error";
+
+pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    Ok(Box::new(SourceRule(NAME)))
+}
+
+pub fn finding(file: FileId, detail: &str) -> Finding {
+    Finding::new(NAME, Level::Error, file, Span::point(0), format!("cannot read file: {detail}"))
+        .with_help("check that the path exists, is a regular file and is readable")
+}

@@ -1,0 +1,28 @@
+//! Source problems: reported by the engine while reading and parsing, not by walking objects.
+//! Each rule file builds its finding so wording and positions live in one place.
+
+pub mod duplicate_key;
+pub mod io_error;
+pub mod parse_error;
+pub mod template_skipped;
+
+use crate::engine::rule::{Builder, Rule, Target};
+
+pub static RULES: &[(&str, Builder)] = &[
+    (duplicate_key::NAME, duplicate_key::build),
+    (io_error::NAME, io_error::build),
+    (parse_error::NAME, parse_error::build),
+    (template_skipped::NAME, template_skipped::build),
+];
+
+/// The registry entry shared by the source rules: they run inside the engine.
+pub(crate) struct SourceRule(pub &'static str);
+
+impl Rule for SourceRule {
+    fn name(&self) -> &'static str {
+        self.0
+    }
+    fn target(&self) -> Target {
+        Target::Source
+    }
+}

@@ -1,0 +1,599 @@
+//! Multi-document YAML (and JSON) into span-carrying `Node` trees, driven by saphyr-parser's
+//! event stream. We build the tree ourselves rather than use `saphyr`'s loader because we need
+//! byte spans on every key and value, Kubernetes' YAML 1.1 scalar resolution, merge keys,
+//! duplicate-key reports instead of silent overwrites, and hard limits on hostile input.
+
+use super::resolve::{resolve_plain, resolve_tagged};
+use crate::model::{Entry, Node, Resolved, ScalarStyle, Span, Value};
+use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Limits that keep hostile input from hanging the run or exhausting memory.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest nesting of collections accepted.
+    pub max_depth: usize,
+    /// Nodes that alias expansion may create in one document (billion-laughs guard).
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_depth: 256,
+            max_alias_nodes: 100_000,
+        }
+    }
+}
+
+/// One parsed document.
+#[derive(Debug)]
+pub struct Document {
+    pub root: Node,
+}
+
+/// Something wrong with the YAML that is reported but does not stop the other documents.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    Syntax { span: Span, message: String },
+    Limit { span: Span, message: String },
+    DuplicateKey { key: String, first: Span, second: Span },
+}
+
+#[derive(Debug, Default)]
+pub struct ParsedYaml {
+    pub documents: Vec<Document>,
+    pub problems: Vec<Problem>,
+}
+
+/// Parse every document of `text`. A syntax error loses the document it is in; parsing
+/// resumes at the next `---` line so the documents after it are still linted.
+pub fn parse(text: &str, limits: Limits) -> ParsedYaml {
+    let mut out = ParsedYaml::default();
+    let mut base = 0;
+    while base <= text.len() {
+        let Some(segment) = text.get(base..) else {
+            break;
+        };
+        match parse_segment(segment, base, limits, &mut out) {
+            None => break,
+            Some(error_at) => match next_document_start(text, error_at) {
+                Some(next) if next > base => base = next,
+                _ => break,
+            },
+        }
+    }
+    out
+}
+
+/// Start of the first line after the one holding `offset` that opens a document (`---`).
+fn next_document_start(text: &str, offset: usize) -> Option<usize> {
+    let mut pos = text.get(offset..)?.find('\n')? + offset + 1;
+    loop {
+        let rest = text.get(pos..)?;
+        if let Some(after) = rest.strip_prefix("---") {
+            if after.is_empty() || after.starts_with([' ', '\t', '\r', '\n']) {
+                return Some(pos);
+            }
+        }
+        pos += rest.find('\n')? + 1;
+    }
+}
+
+/// Converts saphyr's character indices to byte offsets. Markers arrive almost in order, so a
+/// cursor that walks from the last position is amortised O(1); ASCII text needs no walking.
+struct Offsets<'a> {
+    text: &'a str,
+    ascii: bool,
+    char_idx: usize,
+    byte_idx: usize,
+}
+
+impl<'a> Offsets<'a> {
+    fn new(text: &'a str) -> Offsets<'a> {
+        Offsets {
+            text,
+            ascii: text.is_ascii(),
+            char_idx: 0,
+            byte_idx: 0,
+        }
+    }
+
+    fn byte(&mut self, char_index: usize) -> usize {
+        if self.ascii {
+            return char_index.min(self.text.len());
+        }
+        if char_index < self.char_idx / 2 {
+            self.char_idx = 0;
+            self.byte_idx = 0;
+        }
+        while self.char_idx < char_index {
+            match self.text.get(self.byte_idx..).and_then(|s| s.chars().next()) {
+                Some(c) => {
+                    self.byte_idx += c.len_utf8();
+                    self.char_idx += 1;
+                }
+                None => break,
+            }
+        }
+        while self.char_idx > char_index {
+            match self.text.get(..self.byte_idx).and_then(|s| s.chars().next_back()) {
+                Some(c) => {
+                    self.byte_idx -= c.len_utf8();
+                    self.char_idx -= 1;
+                }
+                None => break,
+            }
+        }
+        self.byte_idx
+    }
+}
+
+enum Frame {
+    Seq {
+        anchor: usize,
+        start: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        anchor: usize,
+        start: usize,
+        entries: Vec<Entry>,
+        key: Option<Node>,
+        merges: Vec<Node>,
+        /// Key → entry index, built once a mapping is large enough for linear search to hurt.
+        seen: Option<HashMap<String, usize>>,
+    },
+}
+
+struct Builder<'p> {
+    limits: Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    expanded: usize,
+    root: Option<Node>,
+    problems: &'p mut Vec<Problem>,
+}
+
+/// Parse one run of documents. Returns the byte offset of a fatal error, if any.
+fn parse_segment(segment: &str, base: usize, limits: Limits, out: &mut ParsedYaml) -> Option<usize> {
+    let mut parser = Parser::new_from_str(segment);
+    let mut offsets = Offsets::new(segment);
+    let mut b = Builder {
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        expanded: 0,
+        root: None,
+        problems: &mut out.problems,
+    };
+    loop {
+        let (event, span) = match parser.next_event() {
+            None => return None,
+            Some(Ok(ev)) => ev,
+            Some(Err(e)) => {
+                let at = base + offsets.byte(e.marker().index());
+                b.problems.push(syntax_problem(&e, at, limits));
+                return Some(at);
+            }
+        };
+        let start = base + offsets.byte(span.start.index());
+        let end = base + offsets.byte(span.end.index()).max(start - base);
+        let span = Span::new(start, end.max(start));
+        let result = match event {
+            Event::StreamStart | Event::Nothing => Ok(()),
+            Event::StreamEnd => return None,
+            Event::DocumentStart(_) => {
+                b.stack.clear();
+                b.anchors.clear();
+                b.expanded = 0;
+                b.root = None;
+                Ok(())
+            }
+            Event::DocumentEnd => {
+                if let Some(root) = b.root.take() {
+                    out.documents.push(Document { root });
+                }
+                Ok(())
+            }
+            Event::Alias(id) => b.alias(id, span),
+            Event::Scalar(text, style, anchor, tag) => {
+                let span = match style {
+                    SaphyrStyle::Literal | SaphyrStyle::Folded => {
+                        match block_indicator(segment, span.start - base) {
+                            Some(i) => Span::new(base + i, span.end.max(base + i)),
+                            None => span,
+                        }
+                    }
+                    _ => span,
+                };
+                let tag = tag.as_deref().map(|t| {
+                    if t.handle == "!!" || t.is_yaml_core_schema() {
+                        t.suffix.clone()
+                    } else {
+                        format!("{}{}", t.handle, t.suffix)
+                    }
+                });
+                let node = scalar_node(text, style, tag.as_deref(), span);
+                b.value(node, anchor)
+            }
+            Event::SequenceStart(anchor, _) => b.open(
+                Frame::Seq {
+                    anchor,
+                    start: span.start,
+                    items: Vec::new(),
+                },
+                span,
+            ),
+            Event::MappingStart(anchor, _) => b.open(
+                Frame::Map {
+                    anchor,
+                    start: span.start,
+                    entries: Vec::new(),
+                    key: None,
+                    merges: Vec::new(),
+                    seen: None,
+                },
+                span,
+            ),
+            Event::SequenceEnd | Event::MappingEnd => b.close(span),
+        };
+        if let Err(at) = result {
+            return Some(at);
+        }
+    }
+}
+
+fn syntax_problem(e: &ScanError, at: usize, limits: Limits) -> Problem {
+    // saphyr caps flow nesting itself (at 255 levels); report it as the limit it is.
+    if e.info() == "recursion limit exceeded" {
+        return Problem::Limit {
+            span: Span::point(at),
+            message: format!(
+                "nesting is deeper than {} levels; the document was not linted",
+                limits.max_depth.min(255)
+            ),
+        };
+    }
+    // saphyr's messages are terse ("did not find expected key"); they are what we have.
+    Problem::Syntax {
+        span: Span::point(at),
+        message: e.info().to_string(),
+    }
+}
+
+/// saphyr starts a block scalar's span at its content; a finding about the value should
+/// point at the `|` or `>` indicator that opens it, on the line above.
+fn block_indicator(text: &str, content_start: usize) -> Option<usize> {
+    let before = text.get(..content_start)?;
+    let mut lines = before.trim_end_matches([' ', '\t']).rsplit('\n');
+    // The first piece is the content line's indentation; then blank lines, then the header.
+    lines.next();
+    let mut end = before.trim_end_matches([' ', '\t']).rfind('\n')?;
+    for line in lines {
+        let line_start = end - line.len();
+        let code = line.split(" #").next().unwrap_or(line).trim_end_matches([' ', '\t', '\r']);
+        if code.is_empty() {
+            end = line_start.checked_sub(1)?;
+            continue;
+        }
+        let head = code.trim_end_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
+        return match head.chars().last() {
+            Some('|' | '>') => Some(line_start + head.len() - 1),
+            _ => None,
+        };
+    }
+    None
+}
+
+fn scalar_node(text: Cow<'_, str>, style: SaphyrStyle, tag: Option<&str>, span: Span) -> Node {
+    let style = match style {
+        SaphyrStyle::Plain => ScalarStyle::Plain,
+        SaphyrStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+        SaphyrStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+        SaphyrStyle::Literal => ScalarStyle::Literal,
+        SaphyrStyle::Folded => ScalarStyle::Folded,
+    };
+    let resolved = match (tag, style) {
+        (Some(t), _) => resolve_tagged(t, &text),
+        (None, ScalarStyle::Plain) => resolve_plain(&text),
+        (None, _) => Resolved::Str,
+    };
+    Node::scalar(span, text.into_owned(), style, resolved)
+}
+
+impl Builder<'_> {
+    fn open(&mut self, frame: Frame, span: Span) -> Result<(), usize> {
+        if self.stack.len() >= self.limits.max_depth {
+            self.problems.push(Problem::Limit {
+                span: Span::point(span.start),
+                message: format!(
+                    "nesting is deeper than {} levels; the document was not linted",
+                    self.limits.max_depth
+                ),
+            });
+            return Err(span.start);
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn close(&mut self, span: Span) -> Result<(), usize> {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        let (node, anchor) = match frame {
+            Frame::Seq {
+                anchor,
+                start,
+                items,
+            } => {
+                let end = items.last().map_or(span.end, |n| n.span.end);
+                (
+                    Node {
+                        span: Span::new(start, end.max(start)),
+                        value: Value::Seq(items),
+                    },
+                    anchor,
+                )
+            }
+            Frame::Map {
+                anchor,
+                start,
+                mut entries,
+                merges,
+                ..
+            } => {
+                let end = entries.last().map_or(span.end, |e| e.value.span.end);
+                apply_merges(&mut entries, merges);
+                (
+                    Node {
+                        span: Span::new(start, end.max(start)),
+                        value: Value::Map(entries),
+                    },
+                    anchor,
+                )
+            }
+        };
+        self.value(node, anchor)
+    }
+
+    fn alias(&mut self, id: usize, span: Span) -> Result<(), usize> {
+        let Some((node, count)) = self.anchors.get(&id) else {
+            // saphyr rejects unknown aliases itself; be safe anyway.
+            self.value(Node::scalar(span, "", ScalarStyle::Plain, Resolved::Null), 0)?;
+            return Ok(());
+        };
+        self.expanded = self.expanded.saturating_add(*count);
+        if self.expanded > self.limits.max_alias_nodes {
+            self.problems.push(Problem::Limit {
+                span,
+                message: format!(
+                    "aliases expand to more than {} nodes; the document was not linted",
+                    self.limits.max_alias_nodes
+                ),
+            });
+            return Err(span.start);
+        }
+        let mut node = node.clone();
+        node.span = span;
+        self.value(node, 0)
+    }
+
+    /// Attach a finished node to its parent (or make it the document root).
+    fn value(&mut self, node: Node, anchor: usize) -> Result<(), usize> {
+        if anchor != 0 {
+            let count = node.count();
+            self.anchors.insert(anchor, (node.clone(), count));
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                key,
+                merges,
+                seen,
+                ..
+            }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => {
+                    let is_merge = matches!(&k.value, Value::Scalar(s)
+                        if s.style == ScalarStyle::Plain && s.text == "<<");
+                    if is_merge {
+                        merges.push(node);
+                    } else {
+                        insert_entry(entries, seen, k, node, self.problems);
+                    }
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+const INDEX_THRESHOLD: usize = 16;
+
+fn insert_entry(
+    entries: &mut Vec<Entry>,
+    seen: &mut Option<HashMap<String, usize>>,
+    key: Node,
+    value: Node,
+    problems: &mut Vec<Problem>,
+) {
+    let Some(text) = key.text().map(str::to_owned) else {
+        entries.push(Entry { key, value });
+        return;
+    };
+    if seen.is_none() && entries.len() >= INDEX_THRESHOLD {
+        let mut map = HashMap::with_capacity(entries.len() * 2);
+        for (i, e) in entries.iter().enumerate() {
+            if let Some(t) = e.key.text() {
+                map.insert(t.to_owned(), i);
+            }
+        }
+        *seen = Some(map);
+    }
+    let existing = match seen {
+        Some(map) => map.get(&text).copied(),
+        None => entries
+            .iter()
+            .position(|e| e.key.text() == Some(text.as_str())),
+    };
+    match existing.and_then(|i| entries.get_mut(i)) {
+        Some(old) => {
+            problems.push(Problem::DuplicateKey {
+                key: text,
+                first: old.key.span,
+                second: key.span,
+            });
+            // The last one wins, as in Kubernetes' lenient decoding.
+            *old = Entry { key, value };
+        }
+        None => {
+            if let Some(map) = seen {
+                map.insert(text, entries.len());
+            }
+            entries.push(Entry { key, value });
+        }
+    }
+}
+
+/// `<<` merge keys: entries of the merged mappings that the mapping does not set itself.
+/// Earlier mappings in a `<<: [*a, *b]` list win over later ones.
+fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
+    if merges.is_empty() {
+        return;
+    }
+    let mut sources = Vec::new();
+    for m in merges {
+        match m.value {
+            Value::Map(es) => sources.push(es),
+            Value::Seq(items) => {
+                for item in items {
+                    if let Value::Map(es) = item.value {
+                        sources.push(es);
+                    }
+                }
+            }
+            Value::Scalar(_) => {}
+        }
+    }
+    let mut present: std::collections::HashSet<String> = entries
+        .iter()
+        .filter_map(|e| e.key.text().map(str::to_owned))
+        .collect();
+    for source in sources {
+        for e in source {
+            if let Some(t) = e.key.text() {
+                if present.insert(t.to_owned()) {
+                    entries.push(e);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Node {
+        let p = parse(text, Limits::default());
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        p.documents.into_iter().next().unwrap().root
+    }
+
+    #[test]
+    fn spans_of_keys_and_values() {
+        let text = "a: 1\nb:\n  c: \"10\"\n  d: 'x'\n";
+        let root = one(text);
+        let c = root.path(&["b", "c"]).unwrap();
+        assert_eq!(c.as_str(), Some("10"));
+        assert_eq!(&text[c.span.start..c.span.end], "\"10\"");
+        let e = root.get("b").unwrap().entry("d").unwrap();
+        assert_eq!(&text[e.key.span.start..e.key.span.end], "d");
+        assert_eq!(&text[e.value.span.start..e.value.span.end], "'x'");
+        assert_eq!(root.get("a").unwrap().as_i64(), Some(1));
+    }
+
+    #[test]
+    fn non_ascii_spans_are_bytes() {
+        let text = "é: ü\nname: x\n";
+        let root = one(text);
+        let e = root.entry("name").unwrap();
+        assert_eq!(&text[e.value.span.start..e.value.span.end], "x");
+    }
+
+    #[test]
+    fn block_scalar_span_starts_at_indicator() {
+        let text = "q: |\n  a\n  b\nz: 1\nr: >-  # note |\n\n  x\n";
+        let root = one(text);
+        let q = root.get("q").unwrap();
+        assert_eq!(q.text(), Some("a\nb\n"));
+        assert_eq!(q.span.start, 3);
+        let r = root.get("r").unwrap();
+        assert_eq!(&text[r.span.start..r.span.start + 2], ">-");
+    }
+
+    #[test]
+    fn merge_keys() {
+        let text = "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n";
+        let root = one(text);
+        let m = root.get("m").unwrap();
+        assert_eq!(m.get("x").unwrap().as_i64(), Some(1));
+        assert_eq!(m.get("y").unwrap().as_i64(), Some(3));
+        assert_eq!(m.as_map().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn duplicate_keys_are_problems_and_last_wins() {
+        let text = "a: 1\nb: 2\na: 3\n";
+        let p = parse(text, Limits::default());
+        assert_eq!(
+            p.problems,
+            vec![Problem::DuplicateKey {
+                key: "a".into(),
+                first: Span::new(0, 1),
+                second: Span::new(10, 11)
+            }]
+        );
+        assert_eq!(p.documents[0].root.get("a").unwrap().as_i64(), Some(3));
+    }
+
+    #[test]
+    fn syntax_error_keeps_other_documents() {
+        let text = "a: 1\n---\nb: [1\nc: 2\n---\nd: 4\n";
+        let p = parse(text, Limits::default());
+        assert_eq!(p.documents.len(), 2);
+        assert!(matches!(p.problems[0], Problem::Syntax { .. }));
+        assert_eq!(p.documents[1].root.get("d").unwrap().as_i64(), Some(4));
+    }
+
+    #[test]
+    fn alias_bomb_is_a_limit() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let p = parse(&text, Limits::default());
+        assert!(matches!(p.problems[0], Problem::Limit { .. }));
+    }
+
+    #[test]
+    fn deep_nesting_is_a_limit() {
+        let text = "[".repeat(100_000);
+        let p = parse(&text, Limits::default());
+        assert!(matches!(p.problems[0], Problem::Limit { .. }), "{:?}", p.problems);
+    }
+
+    #[test]
+    fn json_is_yaml() {
+        let root = one("{\"apiVersion\": \"v1\", \"n\": 10}");
+        assert_eq!(root.get("n").unwrap().as_i64(), Some(10));
+    }
+}

@@ -1,0 +1,100 @@
+//! Every rule against its fixtures: each `fixtures/<rule>/fail*` file must produce the rule
+//! (its rendered diagnostics are snapshotted, pinning line and column), each `pass*` file
+//! must not.
+
+use scalelint::engine::{lint, Options, Report, RuleSet};
+use scalelint::render::human;
+use std::path::{Path, PathBuf};
+
+fn lint_one(path: &Path) -> Report {
+    let rules = RuleSet::builtin().expect("rules load");
+    lint(
+        &Options {
+            paths: vec![path.to_path_buf()],
+            ..Options::default()
+        },
+        &rules,
+    )
+}
+
+fn only_rule(mut report: Report, rule: &str) -> Report {
+    report.findings.retain(|f| f.rule == rule);
+    report
+}
+
+fn fixture_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("fixtures")
+        .expect("fixtures/ exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn cases(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("fixture dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| !p.file_name().and_then(|n| n.to_str()).unwrap_or("").starts_with('.'))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn fail_fixtures_fire_and_match_snapshots() {
+    for dir in fixture_dirs() {
+        let rule = dir.file_name().unwrap().to_str().unwrap().to_string();
+        for case in cases(&dir) {
+            let stem = case.file_stem().unwrap().to_str().unwrap().to_string();
+            if !stem.starts_with("fail") {
+                continue;
+            }
+            let report = only_rule(lint_one(&case), &rule);
+            assert!(
+                !report.findings.is_empty(),
+                "{} should produce {rule}",
+                case.display()
+            );
+            let rendered = human::render_findings(&report, false);
+            insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false}, {
+                insta::assert_snapshot!(format!("{rule}__{stem}"), rendered);
+            });
+        }
+    }
+}
+
+#[test]
+fn pass_fixtures_are_silent() {
+    for dir in fixture_dirs() {
+        let rule = dir.file_name().unwrap().to_str().unwrap().to_string();
+        for case in cases(&dir) {
+            let stem = case.file_stem().unwrap().to_str().unwrap();
+            if !stem.starts_with("pass") {
+                continue;
+            }
+            let report = only_rule(lint_one(&case), &rule);
+            assert!(
+                report.findings.is_empty(),
+                "{} should not produce {rule}:\n{}",
+                case.display(),
+                human::render_findings(&report, false)
+            );
+        }
+    }
+}
+
+#[test]
+fn every_fixture_folder_names_a_rule() {
+    let metas = scalelint::engine::meta::all().expect("metadata");
+    for dir in fixture_dirs() {
+        let name = dir.file_name().unwrap().to_str().unwrap();
+        assert!(
+            metas.iter().any(|m| m.name == name),
+            "fixtures/{name} does not name a rule"
+        );
+    }
+}
