@@ -20,7 +20,13 @@ pub fn rules_table() -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{:width$}  {:lw$}  SUMMARY", "RULE", "LEVEL");
     for m in metas {
-        let _ = writeln!(out, "{:width$}  {:lw$}  {}", m.name, levels(m), m.summary.trim());
+        let _ = writeln!(
+            out,
+            "{:width$}  {:lw$}  {}",
+            m.name,
+            levels(m),
+            m.summary.trim()
+        );
     }
     out
 }
@@ -29,7 +35,13 @@ pub fn rules_table() -> String {
 pub fn rules_markdown() -> String {
     let mut out = String::from("| rule | level | summary |\n|---|---|---|\n");
     for m in meta::all().unwrap_or(&[]) {
-        let _ = writeln!(out, "| `{}` | {} | {} |", m.name, levels(m), m.summary.trim().replace('|', "\\|"));
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            m.name,
+            levels(m),
+            m.summary.trim().replace('|', "\\|")
+        );
     }
     out
 }
@@ -44,14 +56,23 @@ pub fn explain(m: &RuleMeta) -> String {
     if !m.params.is_empty() {
         let _ = writeln!(out, "\nParameters:");
         for (name, p) in &m.params {
-            let _ = writeln!(out, "  {name} ({}, default {}): {}", p.kind, p.default, p.description.trim());
+            let _ = writeln!(
+                out,
+                "  {name} ({}, default {}): {}",
+                p.kind,
+                p.default,
+                p.description.trim()
+            );
         }
     }
     out
 }
 
 fn indent(s: &str) -> String {
-    s.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+    s.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Levenshtein distance, for "did you mean" suggestions.
@@ -88,7 +109,10 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(super::edit_distance("kitten", "sitting"), 3);
-        assert_eq!(super::closest("hpa-min-replica", &["hpa-min-replicas", "hpa-max-replicas"]), Some("hpa-min-replicas"));
+        assert_eq!(
+            super::closest("hpa-min-replica", &["hpa-min-replicas", "hpa-max-replicas"]),
+            Some("hpa-min-replicas")
+        );
         assert_eq!(super::closest("zzz", &["hpa-min-replicas"]), None);
     }
 }

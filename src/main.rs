@@ -1,7 +1,7 @@
 //! The `scalelint` command line: a thin layer over the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use scalelint::engine::{self, meta, Options, RuleSet};
+use scalelint::engine::{self, Options, RuleSet, meta};
 use scalelint::model::Level;
 use scalelint::render::{self, OutputFormat, RenderOptions};
 use std::io::{IsTerminal, Write};
@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "scalelint", version, about = "Lint the scaling configuration in a repository")]
+#[command(
+    name = "scalelint",
+    version,
+    about = "Lint the scaling configuration in a repository"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,7 +59,11 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {
@@ -124,7 +132,9 @@ fn run(cli: Cli) -> Result<u8, String> {
                 let hint = scalelint::docs::closest(&rule, &names)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
-                Err(format!("unknown rule `{rule}`{hint} (see `scalelint rules`)"))
+                Err(format!(
+                    "unknown rule `{rule}`{hint} (see `scalelint rules`)"
+                ))
             }
         },
     }

@@ -94,7 +94,10 @@ impl Quantity {
             _ => {
                 let exp = suffix.strip_prefix(['e', 'E']).ok_or_else(bad)?;
                 let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
-                if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) || digits.len() > 6 {
+                if digits.is_empty()
+                    || !digits.bytes().all(|c| c.is_ascii_digit())
+                    || digits.len() > 6
+                {
                     return Err(bad());
                 }
                 let e: i32 = exp.parse().map_err(|_| bad())?;
@@ -199,7 +202,11 @@ impl Ord for Quantity {
         match (self.is_zero(), other.is_zero()) {
             (true, true) => return Ordering::Equal,
             _ if self.negative != other.negative => {
-                return if self.negative { Ordering::Less } else { Ordering::Greater };
+                return if self.negative {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                };
             }
             _ => {}
         }
@@ -290,7 +297,9 @@ mod tests {
 
     #[test]
     fn rejects_invalid() {
-        for s in ["", "m", "1K", "1.2.3", "abc", "1Mb", "1e", "1e+", "1 Gi", "1e99999", "--1", "Gi"] {
+        for s in [
+            "", "m", "1K", "1.2.3", "abc", "1Mb", "1e", "1e+", "1 Gi", "1e99999", "--1", "Gi",
+        ] {
             assert!(Quantity::parse(s).is_err(), "{s:?} should be invalid");
         }
     }

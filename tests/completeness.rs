@@ -1,15 +1,15 @@
 //! A rule is done when it has metadata, an implementation file, and pass and fail fixtures.
 
-use scalelint::engine::{meta, RuleSet};
+use scalelint::engine::{RuleSet, meta};
 use std::path::Path;
 
 fn has_fixture(rule: &str, prefix: &str) -> bool {
     std::fs::read_dir(Path::new("fixtures").join(rule))
         .map(|rd| {
             rd.flatten().any(|e| {
-                e.file_name()
-                    .to_str()
-                    .is_some_and(|n| n.starts_with(&format!("{prefix}.")) || n.starts_with(&format!("{prefix}-")))
+                e.file_name().to_str().is_some_and(|n| {
+                    n.starts_with(&format!("{prefix}.")) || n.starts_with(&format!("{prefix}-"))
+                })
             })
         })
         .unwrap_or(false)
@@ -48,5 +48,9 @@ fn every_rule_is_complete() {
             problems.push(format!("{name}: registered but no metadata"));
         }
     }
-    assert!(problems.is_empty(), "incomplete rules:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "incomplete rules:\n{}",
+        problems.join("\n")
+    );
 }

@@ -2,7 +2,7 @@
 //! (its rendered diagnostics are snapshotted, pinning line and column), each `pass*` file
 //! must not.
 
-use scalelint::engine::{lint, Options, Report, RuleSet};
+use scalelint::engine::{Options, Report, RuleSet, lint};
 use scalelint::render::human;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +38,12 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
         .expect("fixture dir")
         .flatten()
         .map(|e| e.path())
-        .filter(|p| !p.file_name().and_then(|n| n.to_str()).unwrap_or("").starts_with('.'))
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .starts_with('.')
+        })
         .collect();
     files.sort();
     files

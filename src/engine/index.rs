@@ -48,10 +48,10 @@ impl<'a> Index<'a> {
                         .push(obj);
                     ix.workload_namespaces.insert(obj.namespace.clone());
                 }
-            } else if obj.is_hpa() {
-                if let Some(a) = hpa_target(obj) {
-                    ix.autoscalers.push(a);
-                }
+            } else if obj.is_hpa()
+                && let Some(a) = hpa_target(obj)
+            {
+                ix.autoscalers.push(a);
             }
         }
         ix
@@ -69,7 +69,9 @@ impl<'a> Index<'a> {
         self.autoscalers
             .iter()
             .filter(|a| {
-                a.target.namespace == obj.namespace && a.target.kind == obj.kind && &a.target.name == name
+                a.target.namespace == obj.namespace
+                    && a.target.kind == obj.kind
+                    && &a.target.name == name
             })
             .collect()
     }
@@ -90,4 +92,3 @@ fn hpa_target(obj: &Object) -> Option<Autoscaler<'_>> {
         target_span: name_node.span,
     })
 }
-

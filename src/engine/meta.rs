@@ -71,7 +71,10 @@ fn load() -> Result<Vec<RuleMeta>, String> {
         meta.domain = parts.nth(1).unwrap_or_default().to_string();
         let file_name = path.rsplit('/').next().unwrap_or_default();
         if file_name != format!("{}.yaml", meta.name) {
-            return Err(format!("{path}: file name does not match rule name {}", meta.name));
+            return Err(format!(
+                "{path}: file name does not match rule name {}",
+                meta.name
+            ));
         }
         out.push(meta);
     }

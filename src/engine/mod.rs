@@ -7,7 +7,7 @@ pub mod rule;
 
 use crate::model::{Finding, SourceFile};
 use crate::rules::source::io_error;
-use crate::sources::{self, classify, LoadedFile};
+use crate::sources::{self, LoadedFile, classify};
 use index::Index;
 use meta::RuleMeta;
 use rayon::prelude::*;
@@ -130,15 +130,26 @@ impl RuleSet {
 /// One input to read.
 #[derive(Debug, Clone)]
 enum Input {
-    File { path: PathBuf, shown: String, kind: classify::Kind },
-    Missing { shown: String, reason: String },
-    Stdin { shown: String },
+    File {
+        path: PathBuf,
+        shown: String,
+        kind: classify::Kind,
+    },
+    Missing {
+        shown: String,
+        reason: String,
+    },
+    Stdin {
+        shown: String,
+    },
 }
 
 impl Input {
     fn shown(&self) -> &str {
         match self {
-            Input::File { shown, .. } | Input::Missing { shown, .. } | Input::Stdin { shown } => shown,
+            Input::File { shown, .. } | Input::Missing { shown, .. } | Input::Stdin { shown } => {
+                shown
+            }
         }
     }
 }
@@ -154,16 +165,27 @@ fn display_path(p: &Path) -> String {
     while let Some(rest) = s.strip_prefix("./") {
         s = rest;
     }
-    if s.is_empty() { ".".to_string() } else { s.to_string() }
+    if s.is_empty() {
+        ".".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 fn discover(opts: &Options) -> Vec<Input> {
     let default = [PathBuf::from(".")];
-    let paths: &[PathBuf] = if opts.paths.is_empty() { &default } else { &opts.paths };
+    let paths: &[PathBuf] = if opts.paths.is_empty() {
+        &default
+    } else {
+        &opts.paths
+    };
     let mut inputs = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            let shown = opts.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_string());
+            let shown = opts
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| "<stdin>".to_string());
             inputs.push(Input::Stdin { shown });
             continue;
         }
@@ -216,7 +238,10 @@ fn read_file(path: &Path) -> Result<Vec<u8>, String> {
         .and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes))
         .map_err(|e| e.to_string())?;
     if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(format!("file is over the {} MiB limit", MAX_FILE_SIZE / 1024 / 1024));
+        return Err(format!(
+            "file is over the {} MiB limit",
+            MAX_FILE_SIZE / 1024 / 1024
+        ));
     }
     Ok(bytes)
 }
@@ -229,7 +254,10 @@ fn read_stdin() -> Result<Vec<u8>, String> {
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
     if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(format!("input is over the {} MiB limit", MAX_FILE_SIZE / 1024 / 1024));
+        return Err(format!(
+            "input is over the {} MiB limit",
+            MAX_FILE_SIZE / 1024 / 1024
+        ));
     }
     Ok(bytes)
 }
@@ -247,7 +275,11 @@ fn load_input(id: usize, input: Input, stdin: Option<Vec<u8>>) -> LoadedFile {
         Input::Missing { shown, reason } => return unreadable(id, shown, &reason),
         Input::Stdin { shown } => {
             let kind = classify::named(Path::new(&shown));
-            (shown, kind, stdin.ok_or_else(|| "standard input can be read only once".to_string()))
+            (
+                shown,
+                kind,
+                stdin.ok_or_else(|| "standard input can be read only once".to_string()),
+            )
         }
         Input::File { path, shown, kind } => (shown, kind, read_file(&path)),
     };
@@ -260,7 +292,7 @@ fn load_input(id: usize, input: Input, stdin: Option<Vec<u8>>) -> LoadedFile {
         Err(finding) => LoadedFile {
             source: SourceFile::new(shown, String::new()),
             objects: Vec::new(),
-            findings: vec![finding],
+            findings: vec![*finding],
         },
     }
 }
@@ -282,7 +314,14 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
             let data = match (&input, stdin.take()) {
                 (Input::Stdin { .. }, Some(Ok(b))) => Some(b),
                 (Input::Stdin { .. }, Some(Err(e))) => {
-                    return (id, Input::Missing { shown: input.shown().to_string(), reason: e }, None);
+                    return (
+                        id,
+                        Input::Missing {
+                            shown: input.shown().to_string(),
+                            reason: e,
+                        },
+                        None,
+                    );
                 }
                 (_, s) => {
                     stdin = s;

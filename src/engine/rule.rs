@@ -35,7 +35,13 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// A finding of this rule at its default level, in this object's file.
     pub fn finding(&self, span: Span, message: impl Into<String>) -> Finding {
-        Finding::new(&self.meta.name, self.meta.level, self.obj.file, span, message)
+        Finding::new(
+            &self.meta.name,
+            self.meta.level,
+            self.obj.file,
+            span,
+            message,
+        )
     }
 
     pub fn finding_at(&self, level: Level, span: Span, message: impl Into<String>) -> Finding {
@@ -68,6 +74,9 @@ impl IndexCtx<'_> {
 pub type Builder = fn(&serde_json::Value) -> Result<Box<dyn Rule>, String>;
 
 /// Deserialise a rule's typed parameters, naming the rule in the error.
-pub fn params<T: serde::de::DeserializeOwned>(rule: &str, v: &serde_json::Value) -> Result<T, String> {
+pub fn params<T: serde::de::DeserializeOwned>(
+    rule: &str,
+    v: &serde_json::Value,
+) -> Result<T, String> {
     serde_json::from_value(v.clone()).map_err(|e| format!("rule {rule}: {e}"))
 }

@@ -52,7 +52,13 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(rule: &str, level: Level, file: FileId, span: Span, message: impl Into<String>) -> Finding {
+    pub fn new(
+        rule: &str,
+        level: Level,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Finding {
         Finding {
             rule: rule.to_string(),
             level,
@@ -70,7 +76,12 @@ impl Finding {
         self
     }
 
-    pub fn with_secondary(mut self, file: FileId, span: Span, message: impl Into<String>) -> Finding {
+    pub fn with_secondary(
+        mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Finding {
         self.labels.push(Label {
             file,
             span,

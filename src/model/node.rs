@@ -51,7 +51,12 @@ pub struct Node {
 }
 
 impl Node {
-    pub fn scalar(span: Span, text: impl Into<String>, style: ScalarStyle, resolved: Resolved) -> Node {
+    pub fn scalar(
+        span: Span,
+        text: impl Into<String>,
+        style: ScalarStyle,
+        resolved: Resolved,
+    ) -> Node {
         Node {
             span,
             value: Value::Scalar(Scalar {
@@ -180,7 +185,10 @@ impl Node {
         1 + match &self.value {
             Value::Scalar(_) => 0,
             Value::Seq(items) => items.iter().map(Node::count).sum(),
-            Value::Map(entries) => entries.iter().map(|e| e.key.count() + e.value.count()).sum(),
+            Value::Map(entries) => entries
+                .iter()
+                .map(|e| e.key.count() + e.value.count())
+                .sum(),
         }
     }
 
@@ -199,7 +207,12 @@ impl Node {
             Value::Map(entries) => J::Object(
                 entries
                     .iter()
-                    .map(|e| (e.key.text().unwrap_or_default().to_string(), e.value.to_json()))
+                    .map(|e| {
+                        (
+                            e.key.text().unwrap_or_default().to_string(),
+                            e.value.to_json(),
+                        )
+                    })
                     .collect(),
             ),
         }
@@ -208,6 +221,9 @@ impl Node {
 
 impl Scalar {
     pub fn is_quoted(&self) -> bool {
-        matches!(self.style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted)
+        matches!(
+            self.style,
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
+        )
     }
 }

@@ -42,7 +42,11 @@ impl Object {
 
     /// `Kind/name` for messages.
     pub fn display_name(&self) -> String {
-        format!("{} {}", self.kind, self.name.as_deref().unwrap_or("<unnamed>"))
+        format!(
+            "{} {}",
+            self.kind,
+            self.name.as_deref().unwrap_or("<unnamed>")
+        )
     }
 
     pub fn group(&self) -> &str {

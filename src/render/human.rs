@@ -1,11 +1,11 @@
 //! rustc-style diagnostics with source snippets (codespan-reporting), then a summary line.
 
-use super::{plural, Counts};
+use super::{Counts, plural};
 use crate::engine::Report;
 use crate::model::{Finding, Level, SourceFile, Span};
 use codespan_reporting::diagnostic::{Diagnostic, Label, LabelStyle, Severity};
 use codespan_reporting::files::{self, Files};
-use codespan_reporting::term::{self, termcolor::Buffer, Chars, Config};
+use codespan_reporting::term::{self, Chars, Config, termcolor::Buffer};
 use std::ops::Range;
 
 /// Adapts the report's files to codespan without copying their text.
@@ -17,11 +17,17 @@ impl<'a> Files<'a> for ReportFiles<'a> {
     type Source = &'a str;
 
     fn name(&'a self, id: usize) -> Result<&'a str, files::Error> {
-        self.0.get(id).map(|f| f.path.as_str()).ok_or(files::Error::FileMissing)
+        self.0
+            .get(id)
+            .map(|f| f.path.as_str())
+            .ok_or(files::Error::FileMissing)
     }
 
     fn source(&'a self, id: usize) -> Result<&'a str, files::Error> {
-        self.0.get(id).map(|f| f.text.as_str()).ok_or(files::Error::FileMissing)
+        self.0
+            .get(id)
+            .map(|f| f.text.as_str())
+            .ok_or(files::Error::FileMissing)
     }
 
     fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, files::Error> {
@@ -71,11 +77,17 @@ fn diagnostic(report: &Report, f: &Finding) -> Diagnostic<usize> {
         .with_message(f.message.clone());
     let mut labels = Vec::new();
     if let Some(file) = report.files.get(f.file) {
-        labels.push(Label::new(LabelStyle::Primary, f.file, visible(file, f.span)).with_message(f.label.clone()));
+        labels.push(
+            Label::new(LabelStyle::Primary, f.file, visible(file, f.span))
+                .with_message(f.label.clone()),
+        );
     }
     for l in &f.labels {
         if let Some(file) = report.files.get(l.file) {
-            labels.push(Label::new(LabelStyle::Secondary, l.file, visible(file, l.span)).with_message(l.message.clone()));
+            labels.push(
+                Label::new(LabelStyle::Secondary, l.file, visible(file, l.span))
+                    .with_message(l.message.clone()),
+            );
         }
     }
     d = d.with_labels(labels);
@@ -103,7 +115,11 @@ pub fn render_findings(report: &Report, color: bool) -> String {
         ..Config::default()
     };
     let files = ReportFiles(&report.files);
-    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
     for f in &report.findings {
         let file = report.files.get(f.file);
         if file.is_none_or(|s| s.text.is_empty()) {

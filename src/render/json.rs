@@ -1,10 +1,10 @@
 //! The JSON format, version 1 (documented in README.md, "JSON output"). Deterministic: no
 //! timings, sorted findings, 1-based lines and columns counted in characters, end exclusive.
 
-use super::{region, Counts};
+use super::{Counts, region};
 use crate::engine::Report;
 use crate::model::{ColumnUnit, LineCol, Span};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 pub const VERSION: u32 = 1;
 
@@ -15,7 +15,11 @@ fn pos(p: LineCol) -> Value {
 fn location(report: &Report, file: usize, span: Span) -> (String, Value, Value) {
     let f = report.files.get(file);
     let (start, end) = region(f, span, ColumnUnit::Chars);
-    (f.map_or_else(String::new, |s| s.path.clone()), pos(start), pos(end))
+    (
+        f.map_or_else(String::new, |s| s.path.clone()),
+        pos(start),
+        pos(end),
+    )
 }
 
 pub fn render(report: &Report) -> String {

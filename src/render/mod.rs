@@ -53,10 +53,20 @@ impl Counts {
 }
 
 /// Start and end (exclusive) positions of a span, 1-based.
-pub(crate) fn region(file: Option<&SourceFile>, span: Span, unit: ColumnUnit) -> (LineCol, LineCol) {
+pub(crate) fn region(
+    file: Option<&SourceFile>,
+    span: Span,
+    unit: ColumnUnit,
+) -> (LineCol, LineCol) {
     match file {
-        Some(f) => (f.line_col_in(span.start, unit), f.line_col_in(span.end.max(span.start), unit)),
-        None => (LineCol { line: 1, column: 1 }, LineCol { line: 1, column: 1 }),
+        Some(f) => (
+            f.line_col_in(span.start, unit),
+            f.line_col_in(span.end.max(span.start), unit),
+        ),
+        None => (
+            LineCol { line: 1, column: 1 },
+            LineCol { line: 1, column: 1 },
+        ),
     }
 }
 

@@ -2,9 +2,9 @@
 //! default), end columns exclusive. Rule descriptors come from the rule metadata.
 
 use super::region;
-use crate::engine::{meta, Report};
+use crate::engine::{Report, meta};
 use crate::model::{ColumnUnit, Level, Span};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const INFORMATION_URI: &str = "https://github.com/scalelint/scalelint";
@@ -22,7 +22,9 @@ pub fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -33,8 +35,15 @@ fn physical(report: &Report, file: usize, span: Span) -> Value {
     let f = report.files.get(file);
     let (start, end) = region(f, span, ColumnUnit::Utf16);
     let path = f.map_or("", |s| s.path.as_str());
+    // Paths under the working directory are relative to the checkout (`%SRCROOT%`, as code
+    // scanning expects); others are absolute `file:` URIs.
+    let artifact = if path.starts_with('/') {
+        json!({"uri": format!("file://{}", uri(path))})
+    } else {
+        json!({"uri": uri(path), "uriBaseId": "%SRCROOT%"})
+    };
     json!({
-        "artifactLocation": {"uri": uri(path), "uriBaseId": "%SRCROOT%"},
+        "artifactLocation": artifact,
         "region": {
             "startLine": start.line,
             "startColumn": start.column,

@@ -44,7 +44,9 @@ pub fn containers(obj: &Object) -> Vec<Container<'_>> {
             let name_entry: Option<&Entry> = c.entry("name");
             out.push(Container {
                 node: c,
-                name: name_entry.and_then(|e| e.value.text()).unwrap_or("<unnamed>"),
+                name: name_entry
+                    .and_then(|e| e.value.text())
+                    .unwrap_or("<unnamed>"),
                 list,
                 anchor: name_entry.map_or(c.span, |e| e.key.span),
             });

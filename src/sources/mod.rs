@@ -21,38 +21,25 @@ pub fn load(file: FileId, path: String, text: String, format: classify::Kind) ->
     let mut objects = Vec::new();
     match format {
         classify::Kind::Yaml => {
-            if let Some(at) = template_skipped::detect(&text) {
+            let parsed = yaml::parse(&text, yaml::Limits::default());
+            if let Some(at) = template_skipped::detect(&text, &parsed) {
                 findings.push(template_skipped::finding(file, at));
             } else {
-                let parsed = yaml::parse(&text, yaml::Limits::default());
-                let has_syntax_error = parsed
-                    .problems
-                    .iter()
-                    .any(|p| matches!(p, yaml::Problem::Syntax { .. }));
-                if has_syntax_error && text.contains("{{") {
-                    // Template syntax in an unusual place broke the YAML: not a parse error.
-                    let at = text.find("{{").unwrap_or(0);
-                    findings.push(template_skipped::finding(
-                        file,
-                        crate::model::Span::new(at, at + 2),
-                    ));
-                } else {
-                    for p in parsed.problems {
-                        findings.push(match p {
-                            yaml::Problem::Syntax { span, message } => {
-                                parse_error::syntax(file, span, &message)
-                            }
-                            yaml::Problem::Limit { span, message } => {
-                                parse_error::limit(file, span, &message)
-                            }
-                            yaml::Problem::DuplicateKey { key, first, second } => {
-                                duplicate_key::finding(file, &key, first, second)
-                            }
-                        });
-                    }
-                    for (doc, d) in parsed.documents.into_iter().enumerate() {
-                        collect_objects(file, doc, d.root, &mut objects);
-                    }
+                for p in parsed.problems {
+                    findings.push(match p {
+                        yaml::Problem::Syntax { span, message } => {
+                            parse_error::syntax(file, span, &message)
+                        }
+                        yaml::Problem::Limit { span, message } => {
+                            parse_error::limit(file, span, &message)
+                        }
+                        yaml::Problem::DuplicateKey { key, first, second } => {
+                            duplicate_key::finding(file, &key, first, second)
+                        }
+                    });
+                }
+                for (doc, d) in parsed.documents.into_iter().enumerate() {
+                    collect_objects(file, doc, d.root, &mut objects);
                 }
             }
         }
@@ -68,19 +55,23 @@ pub fn load(file: FileId, path: String, text: String, format: classify::Kind) ->
 /// objects too. Other documents are not Kubernetes and are skipped.
 fn collect_objects(file: FileId, doc: usize, root: Node, out: &mut Vec<Object>) {
     let (Some(api_version), Some(kind)) = (
-        root.get("apiVersion").and_then(Node::as_str).map(str::to_owned),
+        root.get("apiVersion")
+            .and_then(Node::as_str)
+            .map(str::to_owned),
         root.get("kind").and_then(Node::as_str).map(str::to_owned),
     ) else {
         return;
     };
-    if kind == "List" || kind.ends_with("List") && api_version == "v1" {
+    // `kind: List` (and typed lists like `DeploymentList`, as `kubectl get -o yaml` writes).
+    let is_list = kind.ends_with("List") && root.get("items").and_then(Node::as_seq).is_some();
+    if is_list {
         if let Value::Map(entries) = root.value {
             for e in entries {
-                if e.key.text() == Some("items") {
-                    if let Value::Seq(items) = e.value.value {
-                        for item in items {
-                            collect_objects(file, doc, item, out);
-                        }
+                if e.key.text() == Some("items")
+                    && let Value::Seq(items) = e.value.value
+                {
+                    for item in items {
+                        collect_objects(file, doc, item, out);
                     }
                 }
             }
@@ -111,7 +102,7 @@ fn collect_objects(file: FileId, doc: usize, root: Node, out: &mut Vec<Object>) 
 }
 
 /// Decode file bytes. Invalid UTF-8 is a `parse-error` at the first bad byte.
-pub fn decode(file: FileId, bytes: Vec<u8>) -> Result<String, Finding> {
+pub fn decode(file: FileId, bytes: Vec<u8>) -> Result<String, Box<Finding>> {
     match String::from_utf8(bytes) {
         Ok(mut s) => {
             // A byte order mark is not content, and editors do not count it in columns.
@@ -120,6 +111,9 @@ pub fn decode(file: FileId, bytes: Vec<u8>) -> Result<String, Finding> {
             }
             Ok(s)
         }
-        Err(e) => Err(parse_error::encoding(file, e.utf8_error().valid_up_to())),
+        Err(e) => Err(Box::new(parse_error::encoding(
+            file,
+            e.utf8_error().valid_up_to(),
+        ))),
     }
 }

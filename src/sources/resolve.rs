@@ -24,10 +24,10 @@ pub fn resolve_plain(s: &str) -> Resolved {
     match s.as_bytes().first() {
         // go-yaml tries Go's ParseFloat on anything starting with '.'.
         Some(b'.') => {
-            if is_yaml_float(s) {
-                if let Ok(f) = s.parse::<f64>() {
-                    return Resolved::Float(f);
-                }
+            if is_yaml_float(s)
+                && let Ok(f) = s.parse::<f64>()
+            {
+                return Resolved::Float(f);
             }
             Resolved::Str
         }
@@ -62,10 +62,10 @@ fn resolve_number(s: &str) -> Resolved {
             Err(_) => Resolved::Float(i as f64),
         };
     }
-    if is_yaml_float(&plain) {
-        if let Ok(f) = plain.parse::<f64>() {
-            return Resolved::Float(f);
-        }
+    if is_yaml_float(&plain)
+        && let Ok(f) = plain.parse::<f64>()
+    {
+        return Resolved::Float(f);
     }
     Resolved::Str
 }

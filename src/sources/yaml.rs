@@ -36,9 +36,19 @@ pub struct Document {
 /// Something wrong with the YAML that is reported but does not stop the other documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
-    Syntax { span: Span, message: String },
-    Limit { span: Span, message: String },
-    DuplicateKey { key: String, first: Span, second: Span },
+    Syntax {
+        span: Span,
+        message: String,
+    },
+    Limit {
+        span: Span,
+        message: String,
+    },
+    DuplicateKey {
+        key: String,
+        first: Span,
+        second: Span,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -72,10 +82,10 @@ fn next_document_start(text: &str, offset: usize) -> Option<usize> {
     let mut pos = text.get(offset..)?.find('\n')? + offset + 1;
     loop {
         let rest = text.get(pos..)?;
-        if let Some(after) = rest.strip_prefix("---") {
-            if after.is_empty() || after.starts_with([' ', '\t', '\r', '\n']) {
-                return Some(pos);
-            }
+        if let Some(after) = rest.strip_prefix("---")
+            && (after.is_empty() || after.starts_with([' ', '\t', '\r', '\n']))
+        {
+            return Some(pos);
         }
         pos += rest.find('\n')? + 1;
     }
@@ -109,7 +119,11 @@ impl<'a> Offsets<'a> {
             self.byte_idx = 0;
         }
         while self.char_idx < char_index {
-            match self.text.get(self.byte_idx..).and_then(|s| s.chars().next()) {
+            match self
+                .text
+                .get(self.byte_idx..)
+                .and_then(|s| s.chars().next())
+            {
                 Some(c) => {
                     self.byte_idx += c.len_utf8();
                     self.char_idx += 1;
@@ -118,7 +132,11 @@ impl<'a> Offsets<'a> {
             }
         }
         while self.char_idx > char_index {
-            match self.text.get(..self.byte_idx).and_then(|s| s.chars().next_back()) {
+            match self
+                .text
+                .get(..self.byte_idx)
+                .and_then(|s| s.chars().next_back())
+            {
                 Some(c) => {
                     self.byte_idx -= c.len_utf8();
                     self.char_idx -= 1;
@@ -157,7 +175,12 @@ struct Builder<'p> {
 }
 
 /// Parse one run of documents. Returns the byte offset of a fatal error, if any.
-fn parse_segment(segment: &str, base: usize, limits: Limits, out: &mut ParsedYaml) -> Option<usize> {
+fn parse_segment(
+    segment: &str,
+    base: usize,
+    limits: Limits,
+    out: &mut ParsedYaml,
+) -> Option<usize> {
     let mut parser = Parser::new_from_str(segment);
     let mut offsets = Offsets::new(segment);
     let mut b = Builder {
@@ -273,7 +296,11 @@ fn block_indicator(text: &str, content_start: usize) -> Option<usize> {
     let mut end = before.trim_end_matches([' ', '\t']).rfind('\n')?;
     for line in lines {
         let line_start = end - line.len();
-        let code = line.split(" #").next().unwrap_or(line).trim_end_matches([' ', '\t', '\r']);
+        let code = line
+            .split(" #")
+            .next()
+            .unwrap_or(line)
+            .trim_end_matches([' ', '\t', '\r']);
         if code.is_empty() {
             end = line_start.checked_sub(1)?;
             continue;
@@ -362,7 +389,10 @@ impl Builder<'_> {
     fn alias(&mut self, id: usize, span: Span) -> Result<(), usize> {
         let Some((node, count)) = self.anchors.get(&id) else {
             // saphyr rejects unknown aliases itself; be safe anyway.
-            self.value(Node::scalar(span, "", ScalarStyle::Plain, Resolved::Null), 0)?;
+            self.value(
+                Node::scalar(span, "", ScalarStyle::Plain, Resolved::Null),
+                0,
+            )?;
             return Ok(());
         };
         self.expanded = self.expanded.saturating_add(*count);
@@ -486,10 +516,10 @@ fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
         .collect();
     for source in sources {
         for e in source {
-            if let Some(t) = e.key.text() {
-                if present.insert(t.to_owned()) {
-                    entries.push(e);
-                }
+            if let Some(t) = e.key.text()
+                && present.insert(t.to_owned())
+            {
+                entries.push(e);
             }
         }
     }
@@ -588,7 +618,11 @@ mod tests {
     fn deep_nesting_is_a_limit() {
         let text = "[".repeat(100_000);
         let p = parse(&text, Limits::default());
-        assert!(matches!(p.problems[0], Problem::Limit { .. }), "{:?}", p.problems);
+        assert!(
+            matches!(p.problems[0], Problem::Limit { .. }),
+            "{:?}",
+            p.problems
+        );
     }
 
     #[test]

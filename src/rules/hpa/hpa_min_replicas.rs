@@ -1,6 +1,6 @@
 //! `hpa-min-replicas`: an HPA that may scale down to fewer pods than survive losing one.
 
-use crate::engine::rule::{params, Ctx, Rule, Target};
+use crate::engine::rule::{Ctx, Rule, Target, params};
 use crate::rules::common::{int_value, missing_span};
 use serde::Deserialize;
 

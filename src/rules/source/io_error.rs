@@ -11,6 +11,12 @@ pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
 }
 
 pub fn finding(file: FileId, detail: &str) -> Finding {
-    Finding::new(NAME, Level::Error, file, Span::point(0), format!("cannot read file: {detail}"))
-        .with_help("check that the path exists, is a regular file and is readable")
+    Finding::new(
+        NAME,
+        Level::Error,
+        file,
+        Span::point(0),
+        format!("cannot read file: {detail}"),
+    )
+    .with_help("check that the path exists, is a regular file and is readable")
 }

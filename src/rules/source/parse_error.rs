@@ -12,9 +12,17 @@ pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
 
 /// A syntax error at `span`; `detail` is the parser's description.
 pub fn syntax(file: FileId, span: Span, detail: &str) -> Finding {
-    Finding::new(NAME, Level::Error, file, span, format!("invalid YAML: {detail}"))
-        .with_label(detail.to_string())
-        .with_help("fix the syntax; the rest of this document was not linted, other documents still were")
+    Finding::new(
+        NAME,
+        Level::Error,
+        file,
+        span,
+        format!("invalid YAML: {detail}"),
+    )
+    .with_label(detail.to_string())
+    .with_help(
+        "fix the syntax; the rest of this document was not linted, other documents still were",
+    )
 }
 
 /// A safety limit was hit (nesting depth, alias expansion).
@@ -26,7 +34,13 @@ pub fn limit(file: FileId, span: Span, detail: &str) -> Finding {
 
 /// The file is not valid UTF-8; `at` is the first bad byte.
 pub fn encoding(file: FileId, at: usize) -> Finding {
-    Finding::new(NAME, Level::Error, file, Span::point(at), "file is not valid UTF-8")
-        .with_label("invalid byte sequence here")
-        .with_help("save the file as UTF-8")
+    Finding::new(
+        NAME,
+        Level::Error,
+        file,
+        Span::point(at),
+        "file is not valid UTF-8",
+    )
+    .with_label("invalid byte sequence here")
+    .with_help("save the file as UTF-8")
 }

@@ -2,7 +2,8 @@
 
 use super::SourceRule;
 use crate::engine::rule::Rule;
-use crate::model::{FileId, Finding, Level, Span};
+use crate::model::{FileId, Finding, Level, Node, Resolved, Span, Value};
+use crate::sources::yaml::{ParsedYaml, Problem};
 
 pub const NAME: &str = "template-skipped";
 
@@ -22,64 +23,92 @@ pub fn finding(file: FileId, at: Span) -> Finding {
     .with_help("lint the rendered output instead: `helm template RELEASE CHART | scalelint check - --stdin-filename chart.yaml`")
 }
 
-/// Where a file uses template syntax in a place YAML structure would be: a line or a value
-/// starting with `{{`. Templates inside strings (Prometheus' `{{ $labels.pod }}`
-/// annotations) are ordinary YAML and do not count.
-pub fn detect(text: &str) -> Option<Span> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if let Some(col) = template_start(line) {
-            return Some(Span::new(offset + col, offset + col + 2));
+/// Where a file uses Go template syntax as YAML structure: a `{{` that is neither inside a
+/// string scalar nor in a comment. Templates inside strings (Prometheus' `{{ $labels.pod }}`
+/// annotations, Alertmanager block scalars) are ordinary YAML and do not count. When the YAML
+/// did not parse, any `{{` outside a comment explains the failure.
+pub fn detect(text: &str, parsed: &ParsedYaml) -> Option<Span> {
+    if !text.contains("{{") {
+        return None;
+    }
+    let failed = parsed
+        .problems
+        .iter()
+        .any(|p| matches!(p, Problem::Syntax { .. }));
+    let mut strings = Vec::new();
+    if !failed {
+        for d in &parsed.documents {
+            collect_string_spans(&d.root, &mut strings);
         }
-        offset += line.len();
+        strings.sort_unstable();
+    }
+    let inside = |at: usize| {
+        let i = strings.partition_point(|s: &Span| s.start <= at);
+        i > 0 && strings.get(i - 1).is_some_and(|s| at < s.end)
+    };
+    let mut from = 0;
+    while let Some(rel) = text.get(from..).and_then(|t| t.find("{{")) {
+        let at = from + rel;
+        from = at + 2;
+        if in_comment(text, at) || (!failed && inside(at)) {
+            continue;
+        }
+        return Some(Span::new(at, at + 2));
     }
     None
 }
 
-fn template_start(line: &str) -> Option<usize> {
-    let first = line.find("{{")?;
-    let indent = line.len() - line.trim_start().len();
-    let mut rest = &line[indent..];
-    let mut pos = indent;
-    // Skip sequence dashes: `- {{ ... }}`.
-    while let Some(r) = rest.strip_prefix("- ") {
-        let trimmed = r.trim_start();
-        pos += rest.len() - trimmed.len();
-        rest = trimmed;
+fn collect_string_spans(node: &Node, out: &mut Vec<Span>) {
+    match &node.value {
+        Value::Scalar(s) if s.resolved == Resolved::Str => out.push(node.span),
+        Value::Scalar(_) => {}
+        Value::Seq(items) => items.iter().for_each(|n| collect_string_spans(n, out)),
+        Value::Map(entries) => entries.iter().for_each(|e| {
+            collect_string_spans(&e.key, out);
+            collect_string_spans(&e.value, out);
+        }),
     }
-    if rest.starts_with("{{") {
-        return Some(pos);
-    }
-    if rest.starts_with('#') {
-        return None;
-    }
-    // `key: {{ ... }}` — an unquoted value that opens with a template.
-    if let Some(colon) = rest.find(": ") {
-        let key = &rest[..colon];
-        if !key.contains(['"', '\'', '{']) {
-            let value = &rest[colon + 1..];
-            let trimmed = value.trim_start();
-            if trimmed.starts_with("{{") {
-                return Some(pos + colon + 1 + (value.len() - trimmed.len()));
-            }
+}
+
+/// Whether `at` follows a `#` that starts a comment on its line (outside quotes, roughly).
+fn in_comment(text: &str, at: usize) -> bool {
+    let line_start = text
+        .get(..at)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line = text.get(line_start..at).unwrap_or("");
+    let (mut single, mut double) = (false, false);
+    let mut prev = ' ';
+    for c in line.chars() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '#' if !single && !double && (prev == ' ' || prev == '\t') => return true,
+            _ => {}
         }
+        prev = c;
     }
-    let _ = first;
-    None
+    line.trim_start().starts_with('#')
 }
 
 #[cfg(test)]
 mod tests {
     use super::detect;
+    use crate::sources::yaml::{Limits, parse};
+
+    fn d(text: &str) -> Option<usize> {
+        detect(text, &parse(text, Limits::default())).map(|s| s.start)
+    }
 
     #[test]
-    fn helm_is_detected_prometheus_strings_are_not() {
-        assert!(detect("{{- if .Values.x }}\na: 1\n").is_some());
-        assert!(detect("spec:\n  replicas: {{ .Values.replicas }}\n").is_some());
-        assert!(detect("items:\n  - {{ include \"x\" . }}\n").is_some());
-        assert_eq!(detect("a: 1\n  {{ end }}").map(|s| s.start), Some(7));
-        assert!(detect("summary: \"{{ $labels.pod }} is down\"\n").is_none());
-        assert!(detect("summary: pod {{ $labels.pod }} is down\n").is_none());
-        assert!(detect("# {{ not a template }}\n").is_none());
+    fn helm_is_detected_strings_and_comments_are_not() {
+        assert_eq!(d("{{- if .Values.x }}\na: 1\n"), Some(0));
+        assert_eq!(d("spec:\n  replicas: {{ .Values.replicas }}\n"), Some(18));
+        assert!(d("items:\n  - {{ include \"x\" . }}\n").is_some());
+        assert!(d("summary: \"{{ $labels.pod }} is down\"\n").is_none());
+        assert!(d("summary: pod {{ $labels.pod }} is down\n").is_none());
+        assert!(d("text: |\n  {{ range .Alerts }}\n  x\n  {{ end }}\n").is_none());
+        assert!(d("# {{ not a template }}\na: 1\n").is_none());
+        assert!(d("a: 1 # {{ note }}\n").is_none());
     }
 }
