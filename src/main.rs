@@ -27,6 +27,12 @@ enum FailOn {
     Never,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Table,
+    Markdown,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Lint files and directories (default: the current directory). `-` reads standard input.
@@ -49,7 +55,11 @@ enum Command {
         stdin_filename: Option<String>,
     },
     /// List every rule: name, level, summary.
-    Rules,
+    Rules {
+        /// `table` for the terminal, `markdown` for documentation.
+        #[arg(long, value_enum, default_value = "table")]
+        format: RulesFormat,
+    },
     /// Explain a rule: what it checks, why, how to fix it, its parameters.
     Explain { rule: String },
 }
@@ -116,8 +126,11 @@ fn run(cli: Cli) -> Result<u8, String> {
             let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.level >= t));
             Ok(u8::from(failed))
         }
-        Command::Rules => {
-            print!("{}", scalelint::docs::rules_table());
+        Command::Rules { format } => {
+            match format {
+                RulesFormat::Table => print!("{}", scalelint::docs::rules_table()),
+                RulesFormat::Markdown => print!("{}", scalelint::docs::rules_markdown()),
+            }
             Ok(0)
         }
         Command::Explain { rule } => match meta::find(&rule) {
