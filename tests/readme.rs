@@ -26,7 +26,13 @@ fn readme_rules_table_is_current() {
 fn readme_names_the_commands_ci_runs() {
     let readme = std::fs::read_to_string("README.md").unwrap();
     let ci = std::fs::read_to_string(".ci/run").unwrap();
-    assert!(readme.contains("cargo test"), "README gives the test command");
-    assert!(ci.contains("cargo test"), ".ci/run runs the README's test command");
+    assert!(
+        readme.contains("cargo test"),
+        "README gives the test command"
+    );
+    assert!(
+        ci.contains("cargo test"),
+        ".ci/run runs the README's test command"
+    );
     assert!(readme.contains("cargo run --release -- check examples/shop"));
 }
