@@ -234,3 +234,33 @@ fn missing_paths_are_io_errors_not_crashes() {
         "{out}"
     );
 }
+
+#[test]
+fn gitignored_and_hidden_files_are_not_walked_but_named_files_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = "a: 1\na: 2\n";
+    std::fs::write(dir.path().join(".gitignore"), "ignored.yaml\n").unwrap();
+    std::fs::write(dir.path().join("ignored.yaml"), bad).unwrap();
+    std::fs::create_dir(dir.path().join(".hidden")).unwrap();
+    std::fs::write(dir.path().join(".hidden/x.yaml"), bad).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), bad).unwrap();
+    std::fs::write(dir.path().join("kept.yml"), bad).unwrap();
+    let out = scalelint()
+        .current_dir(dir.path())
+        .args(["check", ".", "--format", "compact"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text,
+        "kept.yml:2:1: error[duplicate-key] key `a` is set twice in the same mapping; the last one silently wins\n"
+    );
+    // Named explicitly, any file is read.
+    let out = scalelint()
+        .current_dir(dir.path())
+        .args(["check", "notes.txt", "ignored.yaml", "--format", "compact"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+}

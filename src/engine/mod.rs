@@ -191,9 +191,16 @@ fn discover(opts: &Options) -> Vec<Input> {
         }
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => {
-                let walker = ignore::WalkBuilder::new(p).build();
+                // .gitignore is honoured even outside a git checkout (a CI artifact, a tarball).
+                let walker = ignore::WalkBuilder::new(p).require_git(false).build();
                 for entry in walker.flatten() {
-                    if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    // Symlinks to files are followed; symlinked directories are not (no loops).
+                    let is_file = match entry.file_type() {
+                        Some(t) if t.is_symlink() => entry.path().is_file(),
+                        Some(t) => t.is_file(),
+                        None => false,
+                    };
+                    if !is_file {
                         continue;
                     }
                     if let Some(kind) = classify::by_name(entry.path()) {

@@ -626,6 +626,37 @@ mod tests {
     }
 
     #[test]
+    fn crlf_positions() {
+        let text = "a: 1\r\nb:\r\n  c: x\r\n";
+        let root = one(text);
+        let c = root.path(&["b", "c"]).unwrap();
+        assert_eq!(&text[c.span.start..c.span.end], "x");
+        let f = crate::model::SourceFile::new("x", text.to_string());
+        assert_eq!(
+            f.line_col(c.span.start),
+            crate::model::LineCol { line: 3, column: 6 }
+        );
+    }
+
+    #[test]
+    fn empty_and_comment_only_documents() {
+        for text in ["", "# only a comment\n", "---\n", "---\n---\n...\n"] {
+            let p = parse(text, Limits::default());
+            assert!(p.problems.is_empty(), "{text:?}: {:?}", p.problems);
+        }
+    }
+
+    #[test]
+    fn tabs_for_indentation_are_a_syntax_error_not_a_panic() {
+        let p = parse("a:\n\tb: 1\n", Limits::default());
+        assert!(
+            matches!(p.problems.first(), Some(Problem::Syntax { .. })),
+            "{:?}",
+            p.problems
+        );
+    }
+
+    #[test]
     fn json_is_yaml() {
         let root = one("{\"apiVersion\": \"v1\", \"n\": 10}");
         assert_eq!(root.get("n").unwrap().as_i64(), Some(10));
