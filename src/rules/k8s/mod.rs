@@ -1,7 +1,9 @@
 //! Workload rules: Deployment and StatefulSet.
 
+pub mod container_limit_ratio;
 pub mod container_requests_exceed_limits;
 pub mod container_resources_missing;
+pub mod container_resources_tier;
 
 use crate::engine::rule::Builder;
 use crate::rules::common::{Container, Resource};
@@ -14,6 +16,11 @@ pub static RULES: &[(&str, Builder)] = &[
     (
         container_requests_exceed_limits::NAME,
         container_requests_exceed_limits::build,
+    ),
+    (container_limit_ratio::NAME, container_limit_ratio::build),
+    (
+        container_resources_tier::NAME,
+        container_resources_tier::build,
     ),
 ];
 
