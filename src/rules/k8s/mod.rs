@@ -4,8 +4,11 @@ pub mod container_limit_ratio;
 pub mod container_requests_exceed_limits;
 pub mod container_resources_missing;
 pub mod container_resources_tier;
+pub mod deployment_rolling_update;
+pub mod deployment_rolling_update_surge;
 
 use crate::engine::rule::Builder;
+use crate::model::{Node, Object};
 use crate::rules::common::{Container, Resource};
 
 pub static RULES: &[(&str, Builder)] = &[
@@ -21,6 +24,14 @@ pub static RULES: &[(&str, Builder)] = &[
     (
         container_resources_tier::NAME,
         container_resources_tier::build,
+    ),
+    (
+        deployment_rolling_update::NAME,
+        deployment_rolling_update::build,
+    ),
+    (
+        deployment_rolling_update_surge::NAME,
+        deployment_rolling_update_surge::build,
     ),
 ];
 
@@ -57,6 +68,40 @@ fn singular(section: &str) -> &'static str {
 /// The resource-field path below a container, for help texts.
 fn field_path(section: &str, r: Resource) -> String {
     format!("resources.{section}.{}", r.key())
+}
+
+fn is_deployment(obj: &Object) -> bool {
+    obj.is_workload() && obj.kind == "Deployment"
+}
+
+/// A Deployment's update strategy as Kubernetes reads it.
+enum Strategy<'a> {
+    /// `type: Recreate`, with the `type` value.
+    Recreate(&'a Node),
+    /// `type: RollingUpdate`, or no type (the default).
+    RollingUpdate,
+    /// Any other type: invalid, left to schema validation.
+    Other,
+}
+
+fn strategy(obj: &Object) -> Strategy<'_> {
+    match obj.root.path(&["spec", "strategy", "type"]) {
+        None => Strategy::RollingUpdate,
+        Some(t) if t.is_null() => Strategy::RollingUpdate,
+        Some(t) => match t.text() {
+            Some("RollingUpdate") => Strategy::RollingUpdate,
+            Some("Recreate") => Strategy::Recreate(t),
+            _ => Strategy::Other,
+        },
+    }
+}
+
+/// `spec.strategy.rollingUpdate.<field>` when set (a null value counts as unset: the
+/// API server then applies the 25% default).
+fn rolling_field<'a>(obj: &'a Object, field: &str) -> Option<&'a Node> {
+    obj.root
+        .path(&["spec", "strategy", "rollingUpdate", field])
+        .filter(|n| !n.is_null())
 }
 
 #[cfg(test)]
