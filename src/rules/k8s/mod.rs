@@ -6,6 +6,8 @@ pub mod container_resources_missing;
 pub mod container_resources_tier;
 pub mod deployment_rolling_update;
 pub mod deployment_rolling_update_surge;
+pub mod workload_min_replicas;
+pub mod workload_replicas_with_autoscaler;
 
 use crate::engine::rule::Builder;
 use crate::model::{Node, Object};
@@ -32,6 +34,11 @@ pub static RULES: &[(&str, Builder)] = &[
     (
         deployment_rolling_update_surge::NAME,
         deployment_rolling_update_surge::build,
+    ),
+    (workload_min_replicas::NAME, workload_min_replicas::build),
+    (
+        workload_replicas_with_autoscaler::NAME,
+        workload_replicas_with_autoscaler::build,
     ),
 ];
 
