@@ -1,5 +1,126 @@
 //! Workload rules: Deployment and StatefulSet.
 
-use crate::engine::rule::Builder;
+pub mod container_limit_ratio;
+pub mod container_requests_exceed_limits;
+pub mod container_resources_missing;
+pub mod container_resources_tier;
+pub mod deployment_rolling_update;
+pub mod deployment_rolling_update_surge;
+pub mod workload_min_replicas;
+pub mod workload_replicas_with_autoscaler;
 
-pub static RULES: &[(&str, Builder)] = &[];
+use crate::engine::rule::Builder;
+use crate::model::{Node, Object};
+use crate::rules::common::{Container, Resource};
+
+pub static RULES: &[(&str, Builder)] = &[
+    (
+        container_resources_missing::NAME,
+        container_resources_missing::build,
+    ),
+    (
+        container_requests_exceed_limits::NAME,
+        container_requests_exceed_limits::build,
+    ),
+    (container_limit_ratio::NAME, container_limit_ratio::build),
+    (
+        container_resources_tier::NAME,
+        container_resources_tier::build,
+    ),
+    (
+        deployment_rolling_update::NAME,
+        deployment_rolling_update::build,
+    ),
+    (
+        deployment_rolling_update_surge::NAME,
+        deployment_rolling_update_surge::build,
+    ),
+    (workload_min_replicas::NAME, workload_min_replicas::build),
+    (
+        workload_replicas_with_autoscaler::NAME,
+        workload_replicas_with_autoscaler::build,
+    ),
+];
+
+/// The kinds the per-object workload rules are dispatched on (each still checks the group).
+const WORKLOAD_KINDS: &[&str] = &["Deployment", "StatefulSet"];
+
+/// How messages name a container: init containers are told apart, since they are easy to miss.
+fn describe(c: &Container<'_>) -> String {
+    if c.list == "initContainers" {
+        format!("init container `{}`", c.name)
+    } else {
+        format!("container `{}`", c.name)
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// `requests` → `request`, for messages ("no cpu request").
+fn singular(section: &str) -> &'static str {
+    if section == "requests" {
+        "request"
+    } else {
+        "limit"
+    }
+}
+
+/// The resource-field path below a container, for help texts.
+fn field_path(section: &str, r: Resource) -> String {
+    format!("resources.{section}.{}", r.key())
+}
+
+fn is_deployment(obj: &Object) -> bool {
+    obj.is_workload() && obj.kind == "Deployment"
+}
+
+/// A Deployment's update strategy as Kubernetes reads it.
+enum Strategy<'a> {
+    /// `type: Recreate`, with the `type` value.
+    Recreate(&'a Node),
+    /// `type: RollingUpdate`, or no type (the default).
+    RollingUpdate,
+    /// Any other type: invalid, left to schema validation.
+    Other,
+}
+
+fn strategy(obj: &Object) -> Strategy<'_> {
+    match obj.root.path(&["spec", "strategy", "type"]) {
+        None => Strategy::RollingUpdate,
+        Some(t) if t.is_null() => Strategy::RollingUpdate,
+        Some(t) => match t.text() {
+            Some("RollingUpdate") => Strategy::RollingUpdate,
+            Some("Recreate") => Strategy::Recreate(t),
+            _ => Strategy::Other,
+        },
+    }
+}
+
+/// `spec.strategy.rollingUpdate.<field>` when set (a null value counts as unset: the
+/// API server then applies the 25% default).
+fn rolling_field<'a>(obj: &'a Object, field: &str) -> Option<&'a Node> {
+    obj.root
+        .path(&["spec", "strategy", "rollingUpdate", field])
+        .filter(|n| !n.is_null())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_lists() {
+        let s = |v: &[&str]| join_and(&v.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(s(&[]), "");
+        assert_eq!(s(&["a"]), "a");
+        assert_eq!(s(&["a", "b"]), "a and b");
+        assert_eq!(s(&["a", "b", "c"]), "a, b and c");
+    }
+}

@@ -1,0 +1,51 @@
+//! `deployment-rolling-update-surge`: `maxSurge` and `maxUnavailable` both 0. The rollout can
+//! neither add a pod nor remove one, so the API server rejects the Deployment.
+
+use super::{Strategy, is_deployment, rolling_field, strategy};
+use crate::engine::rule::{Ctx, Rule, Target};
+use crate::rules::common::IntOrPercent;
+
+pub const NAME: &str = "deployment-rolling-update-surge";
+
+pub struct DeploymentRollingUpdateSurge;
+
+pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    Ok(Box::new(DeploymentRollingUpdateSurge))
+}
+
+impl Rule for DeploymentRollingUpdateSurge {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn target(&self) -> Target {
+        Target::Kinds(&["Deployment"])
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        if !is_deployment(cx.obj) || !matches!(strategy(cx.obj), Strategy::RollingUpdate) {
+            return;
+        }
+        // Either field unset defaults to 25%, which is never 0: both must be written as 0.
+        let (Some(unavailable), Some(surge)) = (
+            rolling_field(cx.obj, "maxUnavailable"),
+            rolling_field(cx.obj, "maxSurge"),
+        ) else {
+            return;
+        };
+        let zero = |n| IntOrPercent::parse(n).is_some_and(IntOrPercent::is_zero);
+        if !zero(unavailable) || !zero(surge) {
+            return;
+        }
+        let (u, s) = (unavailable.text().unwrap_or(""), surge.text().unwrap_or(""));
+        let f = cx
+            .finding(
+                surge.span,
+                format!("maxSurge is {s} while maxUnavailable is {u}; the rollout can never replace a pod, and the API server rejects it"),
+            )
+            .with_label("no pod may be added")
+            .with_secondary(cx.obj.file, unavailable.span, "and none may be removed")
+            .with_help("set `maxSurge: 1` (or 25%) and keep `maxUnavailable: 0`");
+        cx.emit(f);
+    }
+}

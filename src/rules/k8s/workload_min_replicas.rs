@@ -1,0 +1,80 @@
+//! `workload-min-replicas`: a workload that no autoscaler scales runs fewer pods than survive
+//! losing one. (Autoscaled workloads are judged by their autoscaler's minimum instead.)
+
+use crate::engine::rule::{IndexCtx, Rule, Target, params};
+use crate::rules::common::{int_value, missing_span};
+use serde::Deserialize;
+
+pub const NAME: &str = "workload-min-replicas";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    min: i64,
+}
+
+pub struct WorkloadMinReplicas {
+    min: i64,
+}
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    let p: Params = params(NAME, v)?;
+    Ok(Box::new(WorkloadMinReplicas { min: p.min }))
+}
+
+impl Rule for WorkloadMinReplicas {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn target(&self) -> Target {
+        Target::Index
+    }
+
+    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+        let min = self.min;
+        for &obj in &cx.index.objects {
+            if !obj.is_workload() || !cx.index.autoscalers_of(obj).is_empty() {
+                continue;
+            }
+            let kind = &obj.kind;
+            // A null `replicas` is dropped on apply and defaults like an absent one.
+            match obj
+                .root
+                .path(&["spec", "replicas"])
+                .filter(|n| !n.is_null())
+            {
+                Some(node) => {
+                    // Non-integers are invalid; schema validation reports them.
+                    let Some(value) = int_value(node) else {
+                        continue;
+                    };
+                    if value >= min {
+                        continue;
+                    }
+                    let f = cx
+                        .finding(
+                            obj.file,
+                            node.span,
+                            format!("replicas is {value} and no autoscaler scales this {kind}; at least {min} are needed to survive losing a pod"),
+                        )
+                        .with_label(format!("below {min}"))
+                        .with_help(format!("set `replicas: {min}` or more, or scale the {kind} with a HorizontalPodAutoscaler whose minReplicas is at least {min}"));
+                    cx.emit(f);
+                }
+                None if min > 1 => {
+                    let f = cx
+                        .finding(
+                            obj.file,
+                            missing_span(obj, &["spec", "replicas"]),
+                            format!("replicas is not set and defaults to 1, and no autoscaler scales this {kind}; at least {min} are needed to survive losing a pod"),
+                        )
+                        .with_label("no replicas here")
+                        .with_help(format!("add `replicas: {min}` or more, or scale the {kind} with a HorizontalPodAutoscaler whose minReplicas is at least {min}"));
+                    cx.emit(f);
+                }
+                None => {}
+            }
+        }
+    }
+}

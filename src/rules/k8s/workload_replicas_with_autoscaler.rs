@@ -1,0 +1,74 @@
+//! `workload-replicas-with-autoscaler`: an autoscaled workload that also sets `spec.replicas`.
+//! Every `kubectl apply` then resets the replica count the autoscaler chose, until it
+//! corrects it again: a scale-down (or up) spike on each deploy.
+
+use crate::engine::rule::{IndexCtx, Rule, Target};
+
+pub const NAME: &str = "workload-replicas-with-autoscaler";
+
+pub struct WorkloadReplicasWithAutoscaler;
+
+pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    Ok(Box::new(WorkloadReplicasWithAutoscaler))
+}
+
+impl Rule for WorkloadReplicasWithAutoscaler {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn target(&self) -> Target {
+        Target::Index
+    }
+
+    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+        for &obj in &cx.index.objects {
+            if !obj.is_workload() {
+                continue;
+            }
+            // A null `replicas` is dropped on apply, so it resets nothing.
+            let Some(entry) = obj
+                .root
+                .get("spec")
+                .and_then(|s| s.entry("replicas"))
+                .filter(|e| !e.value.is_null())
+            else {
+                continue;
+            };
+            let autoscalers = cx.index.autoscalers_of(obj);
+            let Some(first) = autoscalers.first() else {
+                continue;
+            };
+            let value = entry.value.text().unwrap_or("");
+            let by = if autoscalers.len() == 1 {
+                format!(
+                    "{} `{}` scales",
+                    first.obj.kind,
+                    first.obj.name.as_deref().unwrap_or("<unnamed>")
+                )
+            } else {
+                format!("{} autoscalers scale", autoscalers.len())
+            };
+            let mut f = cx
+                .finding(
+                    obj.file,
+                    entry.key.span,
+                    format!("replicas is set to {value} while {by} this {}; every apply resets the replica count the autoscaler chose", obj.kind),
+                )
+                .with_label("remove this field")
+                .with_help("remove `spec.replicas` and let the autoscaler own the count");
+            for a in &autoscalers {
+                f = f.with_secondary(
+                    a.obj.file,
+                    a.obj.anchor_span(),
+                    format!(
+                        "scaled by {} `{}`",
+                        a.obj.kind,
+                        a.obj.name.as_deref().unwrap_or("<unnamed>")
+                    ),
+                );
+            }
+            cx.emit(f);
+        }
+    }
+}
