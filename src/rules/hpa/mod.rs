@@ -1,6 +1,8 @@
 //! HorizontalPodAutoscaler rules.
 
+pub mod behavior;
 pub mod hpa_min_replicas;
+pub mod metrics;
 
 use crate::engine::rule::Builder;
 
