@@ -4,15 +4,27 @@ pub mod behavior;
 pub mod hpa_api_version;
 pub mod hpa_max_replicas;
 pub mod hpa_min_replicas;
+pub mod hpa_scale_down_window;
 pub mod metrics;
 
 use crate::engine::rule::Builder;
+use crate::model::Object;
 
 pub static RULES: &[(&str, Builder)] = &[
     (hpa_api_version::NAME, hpa_api_version::build),
     (hpa_min_replicas::NAME, hpa_min_replicas::build),
     (hpa_max_replicas::NAME, hpa_max_replicas::build),
+    (hpa_scale_down_window::NAME, hpa_scale_down_window::build),
 ];
+
+/// The start of a help text that asks for `behavior`, which autoscaling/v1 cannot express.
+fn needs_v2(obj: &Object) -> &'static str {
+    if obj.api_version == "autoscaling/v1" {
+        "switch to `apiVersion: autoscaling/v2` and "
+    } else {
+        ""
+    }
+}
 
 /// A finding as unit tests look at it: level, the text under the primary span, message, help.
 #[cfg(test)]
