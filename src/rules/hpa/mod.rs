@@ -4,6 +4,7 @@ pub mod behavior;
 pub mod hpa_api_version;
 pub mod hpa_max_replicas;
 pub mod hpa_min_replicas;
+pub mod hpa_scale_down_rate;
 pub mod hpa_scale_down_window;
 pub mod metrics;
 
@@ -15,6 +16,7 @@ pub static RULES: &[(&str, Builder)] = &[
     (hpa_min_replicas::NAME, hpa_min_replicas::build),
     (hpa_max_replicas::NAME, hpa_max_replicas::build),
     (hpa_scale_down_window::NAME, hpa_scale_down_window::build),
+    (hpa_scale_down_rate::NAME, hpa_scale_down_rate::build),
 ];
 
 /// The start of a help text that asks for `behavior`, which autoscaling/v1 cannot express.
