@@ -6,6 +6,7 @@ pub mod hpa_max_replicas;
 pub mod hpa_min_replicas;
 pub mod hpa_scale_down_rate;
 pub mod hpa_scale_down_window;
+pub mod hpa_utilization_target;
 pub mod metrics;
 
 use crate::engine::rule::Builder;
@@ -17,6 +18,7 @@ pub static RULES: &[(&str, Builder)] = &[
     (hpa_max_replicas::NAME, hpa_max_replicas::build),
     (hpa_scale_down_window::NAME, hpa_scale_down_window::build),
     (hpa_scale_down_rate::NAME, hpa_scale_down_rate::build),
+    (hpa_utilization_target::NAME, hpa_utilization_target::build),
 ];
 
 /// The start of a help text that asks for `behavior`, which autoscaling/v1 cannot express.
