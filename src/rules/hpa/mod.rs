@@ -6,6 +6,7 @@ pub mod hpa_max_replicas;
 pub mod hpa_min_replicas;
 pub mod hpa_scale_down_rate;
 pub mod hpa_scale_down_window;
+pub mod hpa_target_missing_requests;
 pub mod hpa_utilization_target;
 pub mod metrics;
 
@@ -19,6 +20,10 @@ pub static RULES: &[(&str, Builder)] = &[
     (hpa_scale_down_window::NAME, hpa_scale_down_window::build),
     (hpa_scale_down_rate::NAME, hpa_scale_down_rate::build),
     (hpa_utilization_target::NAME, hpa_utilization_target::build),
+    (
+        hpa_target_missing_requests::NAME,
+        hpa_target_missing_requests::build,
+    ),
 ];
 
 /// The start of a help text that asks for `behavior`, which autoscaling/v1 cannot express.
