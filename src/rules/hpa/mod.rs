@@ -7,6 +7,7 @@ pub mod hpa_min_replicas;
 pub mod hpa_scale_down_rate;
 pub mod hpa_scale_down_window;
 pub mod hpa_target_missing_requests;
+pub mod hpa_target_not_found;
 pub mod hpa_utilization_target;
 pub mod metrics;
 
@@ -24,6 +25,7 @@ pub static RULES: &[(&str, Builder)] = &[
         hpa_target_missing_requests::NAME,
         hpa_target_missing_requests::build,
     ),
+    (hpa_target_not_found::NAME, hpa_target_not_found::build),
 ];
 
 /// The start of a help text that asks for `behavior`, which autoscaling/v1 cannot express.
