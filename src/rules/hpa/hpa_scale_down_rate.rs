@@ -1,0 +1,113 @@
+//! `hpa-scale-down-rate`: scale-down policies that let too many replicas go at once.
+
+use super::behavior::{RateOrigin, Select, format_number, scale_down_rate};
+use super::needs_v2;
+use crate::engine::rule::{Ctx, Rule, Target, params};
+use crate::rules::common::{int_value, missing_span};
+use serde::Deserialize;
+
+pub const NAME: &str = "hpa-scale-down-rate";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    max_percent_per_minute: f64,
+}
+
+pub struct HpaScaleDownRate {
+    max_percent_per_minute: f64,
+}
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    let p: Params = params(NAME, v)?;
+    Ok(Box::new(HpaScaleDownRate {
+        max_percent_per_minute: p.max_percent_per_minute,
+    }))
+}
+
+impl Rule for HpaScaleDownRate {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn target(&self) -> Target {
+        Target::Kinds(&["HorizontalPodAutoscaler"])
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        if !cx.obj.is_hpa() {
+            return;
+        }
+        let behavior = cx.obj.root.path(&["spec", "behavior"]);
+        let anchor = missing_span(cx.obj, &["spec", "behavior", "scaleDown"]);
+        let max_replicas = cx
+            .obj
+            .root
+            .path(&["spec", "maxReplicas"])
+            .and_then(int_value);
+        let Some(rate) = scale_down_rate(behavior, max_replicas, anchor) else {
+            return;
+        };
+        let max = self.max_percent_per_minute;
+        if rate.percent_per_minute <= max {
+            return;
+        }
+        let (rate_text, max_text) = (format_number(rate.percent_per_minute), format_number(max));
+        let origin = match (rate.select, rate.origin) {
+            (Select::Min, RateOrigin::Percent { .. } | RateOrigin::Pods { .. }) => {
+                format!("{}, chosen by selectPolicy Min", rate.origin)
+            }
+            _ => rate.origin.to_string(),
+        };
+        let (label, help) = match rate.origin {
+            RateOrigin::Default => (
+                format!("{rate_text}% per minute by default"),
+                format!(
+                    "{}add `behavior.scaleDown.policies` allowing at most {max_text}% per minute, e.g. \
+                     `- {{type: Percent, value: {max_text}, periodSeconds: 60}}`",
+                    needs_v2(cx.obj)
+                ),
+            ),
+            _ => (
+                format!("{rate_text}% per minute"),
+                format!(
+                    "lower the policy's value or lengthen its periodSeconds so scale-down removes at most {max_text}% per minute, \
+                     e.g. `{{type: Percent, value: {max_text}, periodSeconds: 60}}`"
+                ),
+            ),
+        };
+        let f = cx
+            .finding(
+                rate.span,
+                format!(
+                    "scale-down policies allow removing {rate_text}% of the replicas per minute ({origin}); \
+                     at most {max_text}% per minute is advised"
+                ),
+            )
+            .with_label(label)
+            .with_help(help);
+        cx.emit(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    const HPA: &str = "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  maxReplicas: 10\n";
+
+    #[test]
+    fn the_limit_follows_the_parameter() {
+        let run = |p| super::super::run_rule(super::NAME, p, HPA);
+        let found = run(json!({}));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].at, "spec");
+        assert!(
+            found[0]
+                .help
+                .starts_with("switch to `apiVersion: autoscaling/v2` and add")
+        );
+        assert!(run(json!({ "max_percent_per_minute": 400 })).is_empty());
+        assert_eq!(run(json!({ "max_percent_per_minute": 399.5 })).len(), 1);
+    }
+}

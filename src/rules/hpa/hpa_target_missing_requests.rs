@@ -1,0 +1,109 @@
+//! `hpa-target-missing-requests`: an HPA scales on cpu/memory utilization, but a container of
+//! its target has no request for that resource, so the controller cannot compute utilization.
+
+use super::metrics::{DEFAULT_CPU_UTILIZATION, Defaulted, utilization_targets};
+use crate::engine::rule::{IndexCtx, Rule, Target, params};
+use crate::model::Node;
+use crate::rules::common::{Container, containers, has_effective_request};
+use serde::Deserialize;
+
+pub const NAME: &str = "hpa-target-missing-requests";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {}
+
+pub struct HpaTargetMissingRequests;
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    let _: Params = params(NAME, v)?;
+    Ok(Box::new(HpaTargetMissingRequests))
+}
+
+/// Whether the HPA controller sums this container's requests: every regular container, and
+/// init containers that run beside them (`restartPolicy: Always`, i.e. sidecars).
+fn counted(c: &Container<'_>) -> bool {
+    c.list == "containers" || c.node.get("restartPolicy").and_then(Node::as_str) == Some("Always")
+}
+
+impl Rule for HpaTargetMissingRequests {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn target(&self) -> Target {
+        Target::Index
+    }
+
+    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+        let index = cx.index;
+        for a in &index.autoscalers {
+            if !a.obj.is_hpa() {
+                continue;
+            }
+            let Some(workload) = index.workload(&a.target) else {
+                continue;
+            };
+            let pod_containers: Vec<Container<'_>> =
+                containers(workload).into_iter().filter(counted).collect();
+            let hpa = a.obj.name.as_deref().unwrap_or("<unnamed>");
+            let wl = format!(
+                "{} `{}`",
+                workload.kind,
+                workload.name.as_deref().unwrap_or("<unnamed>")
+            );
+            for t in utilization_targets(a.obj) {
+                let r = t.resource.key();
+                for c in &pod_containers {
+                    if t.container.is_some_and(|only| only != c.name) {
+                        continue;
+                    }
+                    if has_effective_request(c.node, t.resource) {
+                        continue;
+                    }
+                    let what = if c.list == "containers" {
+                        "container"
+                    } else {
+                        "sidecar container"
+                    };
+                    let (scales_on, label) = match t.defaulted {
+                        None => (
+                            format!("{r} utilization"),
+                            format!("scales on {r} utilization"),
+                        ),
+                        Some(Defaulted::NoMetrics) => (
+                            format!("{r} utilization (Kubernetes' default when no metric is set)"),
+                            format!(
+                                "no metrics: scales on {DEFAULT_CPU_UTILIZATION}% {r} by default"
+                            ),
+                        ),
+                        Some(Defaulted::NoV1Target) => (
+                            format!("{r} utilization (autoscaling/v1 always does)"),
+                            format!("scales on {r} utilization"),
+                        ),
+                    };
+                    let f = cx
+                        .finding(
+                            a.obj.file,
+                            t.resource_span,
+                            format!(
+                                "HorizontalPodAutoscaler `{hpa}` scales on {scales_on} but {what} `{}` of {wl} has no {r} request (missing request for {r})",
+                                c.name
+                            ),
+                        )
+                        .with_label(label)
+                        .with_secondary(
+                            workload.file,
+                            c.anchor,
+                            format!("{what} `{}` has no {r} request", c.name),
+                        )
+                        .with_help(format!(
+                            "add `resources.requests.{r}` to {what} `{}`: the HorizontalPodAutoscaler divides usage by the request",
+                            c.name
+                        ));
+                    cx.emit(f);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! `hpa-target-not-found`: `scaleTargetRef` names a Deployment or StatefulSet that is not in
+//! the analysed set, though that namespace's workloads are (a typo, a rename, a wrong kind).
+
+use crate::docs;
+use crate::engine::rule::{IndexCtx, Rule, Target, params};
+use crate::model::Node;
+use serde::Deserialize;
+
+pub const NAME: &str = "hpa-target-not-found";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {}
+
+pub struct HpaTargetNotFound;
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    let _: Params = params(NAME, v)?;
+    Ok(Box::new(HpaTargetNotFound))
+}
+
+impl Rule for HpaTargetNotFound {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn target(&self) -> Target {
+        Target::Index
+    }
+
+    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+        let index = cx.index;
+        for a in &index.autoscalers {
+            if !a.obj.is_hpa() {
+                continue;
+            }
+            let t = &a.target;
+            if !matches!(t.kind.as_str(), "Deployment" | "StatefulSet") {
+                continue;
+            }
+            // A Deployment of another API group (a CRD reusing the kind) is not ours to find.
+            let group = a
+                .obj
+                .root
+                .path(&["spec", "scaleTargetRef", "apiVersion"])
+                .and_then(Node::as_str)
+                .map(|v| v.rsplit_once('/').map_or("", |(g, _)| g));
+            if group.is_some_and(|g| g != "apps" && g != "extensions") {
+                continue;
+            }
+            // With none of the namespace's workloads analysed, absence proves nothing.
+            if !index.workload_namespaces.contains(&t.namespace) || index.workload(t).is_some() {
+                continue;
+            }
+            // Present under an older API group (extensions/v1beta1), which the index skips.
+            if index.objects.iter().any(|o| {
+                o.namespace == t.namespace
+                    && o.kind == t.kind
+                    && o.name.as_deref() == Some(t.name.as_str())
+            }) {
+                continue;
+            }
+            let mut same_kind: Vec<&str> = Vec::new();
+            let mut other_kind = None;
+            for key in index
+                .workloads
+                .keys()
+                .filter(|k| k.namespace == t.namespace)
+            {
+                if key.kind == t.kind {
+                    same_kind.push(&key.name);
+                } else if key.name == t.name {
+                    other_kind = Some(key.kind.as_str());
+                }
+            }
+            let help = match (docs::closest(&t.name, &same_kind), other_kind) {
+                (Some(name), _) => format!("did you mean `{name}`?"),
+                (None, Some(kind)) => format!(
+                    "a {kind} named `{}` exists in namespace `{}`; did you mean `kind: {kind}`?",
+                    t.name, t.namespace
+                ),
+                (None, None) => format!(
+                    "check the name, kind and namespace, or lint the {} manifest together with this HorizontalPodAutoscaler",
+                    t.kind
+                ),
+            };
+            let f = cx
+                .finding(
+                    a.obj.file,
+                    a.target_span,
+                    format!(
+                        "scaleTargetRef names {} `{}`, which is not among the analysed objects of namespace `{}`",
+                        t.kind, t.name, t.namespace
+                    ),
+                )
+                .with_label(format!("no such {}", t.kind))
+                .with_help(help);
+            cx.emit(f);
+        }
+    }
+}
