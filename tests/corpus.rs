@@ -74,3 +74,25 @@ fn duplicate_keys_in_real_files_are_found() {
     );
     assert!(dups.iter().all(|f| f.labels.len() == 1));
 }
+
+#[test]
+fn python_api_base_replicas_under_its_hpa() {
+    let report = run(&["python-api-base/deployments/k8s/base"]);
+    let found: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "workload-replicas-with-autoscaler")
+        .map(|f| {
+            let file = &report.files[f.file];
+            let at = file.line_col(f.span.start);
+            format!("{}:{}:{} {}", file.path, at.line, at.column, f.message)
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].ends_with(
+            "deployments/k8s/base/deployment.yaml:16:3 replicas is set to 3 while HorizontalPodAutoscaler `my-api` scales this Deployment; every apply resets the replica count the autoscaler chose"
+        ),
+        "{found:#?}"
+    );
+}
