@@ -56,12 +56,16 @@ pub fn explain(m: &RuleMeta) -> String {
     if !m.params.is_empty() {
         let _ = writeln!(out, "\nParameters:");
         for (name, p) in &m.params {
+            // One line per parameter, however the metadata wrapped it.
+            let description = p
+                .description
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             let _ = writeln!(
                 out,
-                "  {name} ({}, default {}): {}",
-                p.kind,
-                p.default,
-                p.description.trim()
+                "  {name} ({}, default {}): {description}",
+                p.kind, p.default
             );
         }
     }

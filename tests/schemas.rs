@@ -1,0 +1,84 @@
+//! The published schemas hold for what scalelint really reads and writes.
+
+use assert_cmd::Command;
+use scalelint::sources::yaml;
+use serde_json::Value;
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(format!("schemas/{name}")).expect("schema file");
+    let v: Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&v).expect("schema compiles")
+}
+
+fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    v.iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn rule_metadata_matches_its_schema() {
+    let validator = schema("rule-metadata.schema.json");
+    let mut checked = 0;
+    for entry in walk("rules") {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        let parsed = yaml::parse(&text, yaml::Limits::default());
+        assert!(
+            parsed.problems.is_empty(),
+            "{}: {:?}",
+            entry,
+            parsed.problems
+        );
+        let doc = parsed.documents[0].root.to_json();
+        let errs = errors(&validator, &doc);
+        assert!(errs.is_empty(), "{entry}: {errs:#?}");
+        checked += 1;
+    }
+    assert!(checked >= 20);
+    // The schema does reject what it should.
+    let bad = serde_json::json!({"name": "Bad_Name", "level": "fatal", "summary": "", "why": "w",
+        "fix": "f", "since": "1", "params": {"min": {"type": "integer", "default": "2", "description": "d"}}});
+    assert!(
+        errors(&validator, &bad).len() >= 5,
+        "{:#?}",
+        errors(&validator, &bad)
+    );
+}
+
+#[test]
+fn json_output_matches_its_schema() {
+    let validator = schema("json-output-v1.schema.json");
+    for args in [
+        vec!["check", "examples/shop", "--format", "json"],
+        vec!["check", "examples/compliant", "--format", "json"],
+        vec!["check", "no/such/file.yaml", "--format", "json"],
+    ] {
+        let out = Command::cargo_bin("scalelint")
+            .unwrap()
+            .args(&args)
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+        let errs = errors(&validator, &doc);
+        assert!(errs.is_empty(), "{args:?}: {errs:#?}");
+    }
+    let bad = serde_json::json!({"version": 2, "tool": {}, "diagnostics": [{"rule": "x"}], "summary": {}});
+    assert!(errors(&validator, &bad).len() >= 4);
+}
+
+fn walk(dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(dir)];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "yaml") {
+                out.push(p.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
