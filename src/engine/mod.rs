@@ -53,7 +53,8 @@ impl std::fmt::Display for Error {
 /// The enabled rules, with their metadata, ready to dispatch.
 pub struct RuleSet {
     rules: Vec<(Box<dyn Rule>, &'static RuleMeta)>,
-    by_kind: HashMap<&'static str, Vec<usize>>,
+    /// kind → (API group, rule index).
+    by_kind: HashMap<&'static str, Vec<(&'static str, usize)>>,
     index_rules: Vec<usize>,
 }
 
@@ -70,13 +71,13 @@ impl RuleSet {
             let rule = build(&meta.default_params()).map_err(Error)?;
             rules.push((rule, meta));
         }
-        let mut by_kind: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        let mut by_kind: HashMap<&'static str, Vec<(&'static str, usize)>> = HashMap::new();
         let mut index_rules = Vec::new();
         for (i, (rule, _)) in rules.iter().enumerate() {
             match rule.target() {
-                Target::Kinds(kinds) => {
+                Target::Objects { group, kinds } => {
                     for k in kinds {
-                        by_kind.entry(k).or_default().push(i);
+                        by_kind.entry(k).or_default().push((group, i));
                     }
                 }
                 Target::Index => index_rules.push(i),
@@ -96,7 +97,10 @@ impl RuleSet {
             let Some(ids) = self.by_kind.get(obj.kind.as_str()) else {
                 continue;
             };
-            for &i in ids {
+            for &(group, i) in ids {
+                if obj.group() != group {
+                    continue;
+                }
                 if let Some((rule, meta)) = self.rules.get(i) {
                     let mut cx = Ctx {
                         obj,

@@ -7,18 +7,22 @@ use crate::model::{FileId, Finding, Level, Object, SourceFile, Span};
 /// What a rule looks at; the engine dispatches on it.
 #[derive(Clone, Copy, Debug)]
 pub enum Target {
-    /// Kubernetes objects of these kinds (the rule still checks the API group it needs).
-    Kinds(&'static [&'static str]),
+    /// Kubernetes objects of these kinds in this API group (`apps`, `autoscaling`; `""` is
+    /// the core group). The engine dispatches on both, so rules need not re-check them.
+    Objects {
+        group: &'static str,
+        kinds: &'static [&'static str],
+    },
     /// The index over every analysed object (cross-resource rules).
     Index,
     /// Problems found while reading and parsing sources; reported by the engine itself.
     Source,
 }
 
+/// A rule's name lives in its registry entry and metadata, not here.
 pub trait Rule: Send + Sync {
-    fn name(&self) -> &'static str;
     fn target(&self) -> Target;
-    /// Per-object check (for `Target::Kinds`).
+    /// Per-object check (for `Target::Objects`).
     fn check(&self, _cx: &mut Ctx<'_>) {}
     /// Whole-run check (for `Target::Index`).
     fn check_index(&self, _cx: &mut IndexCtx<'_>) {}

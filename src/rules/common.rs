@@ -24,6 +24,7 @@ pub fn missing_span_in(node: &Node, path: &[&str], fallback: Span) -> Span {
 }
 
 /// A container of a pod template, with where to point at it.
+#[derive(Clone)]
 pub struct Container<'a> {
     pub node: &'a Node,
     pub name: &'a str,

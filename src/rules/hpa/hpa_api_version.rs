@@ -18,18 +18,14 @@ pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for HpaApiVersion {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
-        Target::Kinds(&["HorizontalPodAutoscaler"])
+        Target::Objects {
+            group: "autoscaling",
+            kinds: &["HorizontalPodAutoscaler"],
+        }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        if !cx.obj.is_hpa() {
-            return;
-        }
         let Some(node) = cx.obj.root.get("apiVersion") else {
             return;
         };

@@ -24,18 +24,14 @@ pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for HpaMaxReplicas {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
-        Target::Kinds(&["HorizontalPodAutoscaler"])
+        Target::Objects {
+            group: "autoscaling",
+            kinds: &["HorizontalPodAutoscaler"],
+        }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        if !cx.obj.is_hpa() {
-            return;
-        }
         let Some(spec) = cx.obj.root.get("spec") else {
             return;
         };

@@ -22,18 +22,14 @@ pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for HpaMinReplicas {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
-        Target::Kinds(&["HorizontalPodAutoscaler"])
+        Target::Objects {
+            group: "autoscaling",
+            kinds: &["HorizontalPodAutoscaler"],
+        }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        if !cx.obj.is_hpa() {
-            return;
-        }
         let min = self.min;
         match cx.obj.root.path(&["spec", "minReplicas"]) {
             Some(node) => {

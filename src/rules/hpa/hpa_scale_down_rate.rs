@@ -26,18 +26,14 @@ pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for HpaScaleDownRate {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
-        Target::Kinds(&["HorizontalPodAutoscaler"])
+        Target::Objects {
+            group: "autoscaling",
+            kinds: &["HorizontalPodAutoscaler"],
+        }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        if !cx.obj.is_hpa() {
-            return;
-        }
         let behavior = cx.obj.root.path(&["spec", "behavior"]);
         let anchor = missing_span(cx.obj, &["spec", "behavior", "scaleDown"]);
         let max_replicas = cx

@@ -27,10 +27,6 @@ fn counted(c: &Container<'_>) -> bool {
 }
 
 impl Rule for HpaTargetMissingRequests {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
         Target::Index
     }

@@ -20,10 +20,6 @@ pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for HpaTargetNotFound {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
         Target::Index
     }

@@ -46,18 +46,14 @@ fn subject(t: &UtilizationTarget<'_>) -> String {
 }
 
 impl Rule for HpaUtilizationTarget {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
-        Target::Kinds(&["HorizontalPodAutoscaler"])
+        Target::Objects {
+            group: "autoscaling",
+            kinds: &["HorizontalPodAutoscaler"],
+        }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        if !cx.obj.is_hpa() {
-            return;
-        }
         for t in utilization_targets(cx.obj) {
             let Some(percent) = t.percent else { continue };
             let (low, high) = self.band(t.resource);

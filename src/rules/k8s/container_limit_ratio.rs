@@ -2,10 +2,9 @@
 //! and then burst far above them (noisy neighbours), and the HPA, which measures utilisation
 //! against the request, sees numbers that say little about real load.
 
-use super::{WORKLOAD_KINDS, describe};
+use super::{WORKLOAD_KINDS, describe, explicit_bounds};
 use crate::engine::rule::{Ctx, Rule, Target, params};
 use crate::quantity::Quantity;
-use crate::rules::common::{Resource, amount, containers};
 use serde::Deserialize;
 
 pub const NAME: &str = "container-limit-ratio";
@@ -57,52 +56,41 @@ fn show_ratio(ratio: f64, max: f64) -> String {
 }
 
 impl Rule for ContainerLimitRatio {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
-        Target::Kinds(WORKLOAD_KINDS)
+        Target::Objects {
+            group: "apps",
+            kinds: WORKLOAD_KINDS,
+        }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        if !cx.obj.is_workload() {
-            return;
-        }
-        for c in containers(cx.obj) {
-            for r in Resource::BOTH {
-                // Both explicit: a defaulted request equals its limit, a ratio of 1.
-                let (Some(req), Some(lim)) =
-                    (amount(c.node, "requests", r), amount(c.node, "limits", r))
-                else {
-                    continue;
-                };
-                let (Some(rq), Some(lq)) = (&req.quantity, &lim.quantity) else {
-                    continue;
-                };
-                // A zero or negative request has no meaningful ratio.
-                if *rq <= self.zero || *lq <= rq.mul(&self.max_ratio_q) {
-                    continue;
-                }
-                let ratio = show_ratio(lq.to_f64() / rq.to_f64(), self.max_ratio);
-                let max = self.max_ratio;
-                let (rt, lt) = (req.node.text().unwrap_or(""), lim.node.text().unwrap_or(""));
-                let key = r.key();
-                let f = cx
-                    .finding(
-                        lim.node.span,
-                        format!(
-                            "{key} limit of {} is {ratio}× the request ({rt} → {lt}); above {max}× the node is overcommitted and HPA utilisation understates the load",
-                            describe(&c)
-                        ),
-                    )
-                    .with_label(format!("{ratio}× the request"))
-                    .with_secondary(cx.obj.file, req.node.span, format!("{key} request {rt}"))
-                    .with_help(format!(
-                        "raise the request or lower the limit to at most {max}× the request (the Scaling Guide's tiers use 2×)"
-                    ));
-                cx.emit(f);
+        // Both explicit: a defaulted request equals its limit, a ratio of 1.
+        for b in explicit_bounds(cx.obj) {
+            let (rq, lq) = (&b.request_q, &b.limit_q);
+            // A zero or negative request has no meaningful ratio.
+            if *rq <= self.zero || *lq <= rq.mul(&self.max_ratio_q) {
+                continue;
             }
+            let (c, r) = (&b.container, b.resource);
+            let (req, lim) = (b.request, b.limit);
+            let ratio = show_ratio(lq.to_f64() / rq.to_f64(), self.max_ratio);
+            let max = self.max_ratio;
+            let (rt, lt) = (req.text().unwrap_or(""), lim.text().unwrap_or(""));
+            let key = r.key();
+            let f = cx
+                .finding(
+                    lim.span,
+                    format!(
+                        "{key} limit of {} is {ratio}× the request ({rt} → {lt}); above {max}× the node is overcommitted and HPA utilisation understates the load",
+                        describe(c)
+                    ),
+                )
+                .with_label(format!("{ratio}× the request"))
+                .with_secondary(cx.obj.file, req.span, format!("{key} request {rt}"))
+                .with_help(format!(
+                    "raise the request or lower the limit to at most {max}× the request (the Scaling Guide's tiers use 2×)"
+                ));
+            cx.emit(f);
         }
     }
 }

@@ -94,18 +94,14 @@ fn position(c: &Container<'_>, missing: &[Missing]) -> Span {
 }
 
 impl Rule for ContainerResourcesMissing {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
-        Target::Kinds(WORKLOAD_KINDS)
+        Target::Objects {
+            group: "apps",
+            kinds: WORKLOAD_KINDS,
+        }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        if !cx.obj.is_workload() {
-            return;
-        }
         for c in containers(cx.obj) {
             let missing = missing(c.node, self.require_explicit_requests);
             if missing.is_empty() {

@@ -166,18 +166,14 @@ impl ContainerResourcesTier {
 }
 
 impl Rule for ContainerResourcesTier {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
-        Target::Kinds(WORKLOAD_KINDS)
+        Target::Objects {
+            group: "apps",
+            kinds: WORKLOAD_KINDS,
+        }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        if !cx.obj.is_workload() {
-            return;
-        }
         let (tier, expected) = match declared_tier(cx.obj) {
             Some(node) => {
                 let name = node.text().unwrap_or("");

@@ -2,7 +2,7 @@
 //! by stopping every pod first (`Recreate`) or by taking pods down before replacements are
 //! ready (`maxUnavailable` above 0, 25% when unset).
 
-use super::{Strategy, is_deployment, rolling_field, strategy};
+use super::{Strategy, rolling_field, strategy};
 use crate::engine::rule::{Ctx, Rule, Target};
 use crate::rules::common::{IntOrPercent, missing_span};
 
@@ -17,18 +17,14 @@ pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
 const HELP: &str = "use `strategy.type: RollingUpdate` with `rollingUpdate.maxUnavailable: 0` and `maxSurge: 1` (or 25%), so new pods are ready before old ones go";
 
 impl Rule for DeploymentRollingUpdate {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
-        Target::Kinds(&["Deployment"])
+        Target::Objects {
+            group: "apps",
+            kinds: &["Deployment"],
+        }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        if !is_deployment(cx.obj) {
-            return;
-        }
         match strategy(cx.obj) {
             Strategy::Recreate(node) => {
                 let f = cx

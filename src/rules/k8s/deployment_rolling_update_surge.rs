@@ -1,7 +1,7 @@
 //! `deployment-rolling-update-surge`: `maxSurge` and `maxUnavailable` both 0. The rollout can
 //! neither add a pod nor remove one, so the API server rejects the Deployment.
 
-use super::{Strategy, is_deployment, rolling_field, strategy};
+use super::{Strategy, rolling_field, strategy};
 use crate::engine::rule::{Ctx, Rule, Target};
 use crate::rules::common::IntOrPercent;
 
@@ -14,16 +14,15 @@ pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for DeploymentRollingUpdateSurge {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
-        Target::Kinds(&["Deployment"])
+        Target::Objects {
+            group: "apps",
+            kinds: &["Deployment"],
+        }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        if !is_deployment(cx.obj) || !matches!(strategy(cx.obj), Strategy::RollingUpdate) {
+        if !matches!(strategy(cx.obj), Strategy::RollingUpdate) {
             return;
         }
         // Either field unset defaults to 25%, which is never 0: both must be written as 0.

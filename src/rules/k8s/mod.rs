@@ -11,7 +11,8 @@ pub mod workload_replicas_with_autoscaler;
 
 use crate::engine::rule::Builder;
 use crate::model::{Node, Object};
-use crate::rules::common::{Container, Resource};
+use crate::quantity::Quantity;
+use crate::rules::common::{Container, Resource, amount, containers};
 
 pub static RULES: &[(&str, Builder)] = &[
     (
@@ -77,8 +78,41 @@ fn field_path(section: &str, r: Resource) -> String {
     format!("resources.{section}.{}", r.key())
 }
 
-fn is_deployment(obj: &Object) -> bool {
-    obj.is_workload() && obj.kind == "Deployment"
+/// A request and a limit of one resource, both set explicitly with valid quantities.
+struct Bounds<'a> {
+    container: Container<'a>,
+    resource: Resource,
+    request: &'a Node,
+    request_q: Quantity,
+    limit: &'a Node,
+    limit_q: Quantity,
+}
+
+/// Every container × resource whose request and limit are both set and valid (invalid
+/// quantities are not comparable; schema validation reports them).
+fn explicit_bounds(obj: &Object) -> Vec<Bounds<'_>> {
+    let mut out = Vec::new();
+    for c in containers(obj) {
+        for r in Resource::BOTH {
+            let (Some(req), Some(lim)) =
+                (amount(c.node, "requests", r), amount(c.node, "limits", r))
+            else {
+                continue;
+            };
+            let (Some(request_q), Some(limit_q)) = (req.quantity, lim.quantity) else {
+                continue;
+            };
+            out.push(Bounds {
+                container: c.clone(),
+                resource: r,
+                request: req.node,
+                request_q,
+                limit: lim.node,
+                limit_q,
+            });
+        }
+    }
+    out
 }
 
 /// A Deployment's update strategy as Kubernetes reads it.

@@ -23,10 +23,6 @@ pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for WorkloadMinReplicas {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
         Target::Index
     }

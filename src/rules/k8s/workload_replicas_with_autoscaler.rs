@@ -13,10 +13,6 @@ pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for WorkloadReplicasWithAutoscaler {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
     fn target(&self) -> Target {
         Target::Index
     }

@@ -8,7 +8,7 @@ use crate::model::{FileId, Finding, Level, Span};
 pub const NAME: &str = "duplicate-key";
 
 pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    Ok(Box::new(SourceRule(NAME)))
+    Ok(Box::new(SourceRule))
 }
 
 /// Points at the second key, labels the first.

@@ -7,7 +7,7 @@ use crate::model::{FileId, Finding, Level, Span};
 pub const NAME: &str = "io-error";
 
 pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    Ok(Box::new(SourceRule(NAME)))
+    Ok(Box::new(SourceRule))
 }
 
 pub fn finding(file: FileId, detail: &str) -> Finding {

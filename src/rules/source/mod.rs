@@ -16,12 +16,9 @@ pub static RULES: &[(&str, Builder)] = &[
 ];
 
 /// The registry entry shared by the source rules: they run inside the engine.
-pub(crate) struct SourceRule(pub &'static str);
+pub(crate) struct SourceRule;
 
 impl Rule for SourceRule {
-    fn name(&self) -> &'static str {
-        self.0
-    }
     fn target(&self) -> Target {
         Target::Source
     }

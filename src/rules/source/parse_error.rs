@@ -7,7 +7,7 @@ use crate::model::{FileId, Finding, Level, Span};
 pub const NAME: &str = "parse-error";
 
 pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    Ok(Box::new(SourceRule(NAME)))
+    Ok(Box::new(SourceRule))
 }
 
 /// A syntax error at `span`; `detail` is the parser's description.

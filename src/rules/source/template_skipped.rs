@@ -8,7 +8,7 @@ use crate::sources::yaml::{ParsedYaml, Problem};
 pub const NAME: &str = "template-skipped";
 
 pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    Ok(Box::new(SourceRule(NAME)))
+    Ok(Box::new(SourceRule))
 }
 
 pub fn finding(file: FileId, at: Span) -> Finding {
