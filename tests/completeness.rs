@@ -43,6 +43,24 @@ fn every_rule_is_complete() {
             }
         }
     }
+    // Parameters are typed and closed: a stray one is an error, for every rule.
+    for (name, build) in scalelint::rules::registry() {
+        let Some(m) = metas.iter().find(|m| m.name == *name) else {
+            continue;
+        };
+        let mut p = m.default_params();
+        p["no_such_parameter"] = serde_json::json!(1);
+        if build(&p).is_ok() {
+            problems.push(format!("{name}: accepts an unknown parameter"));
+        }
+        for (key, param) in &m.params {
+            let mut p = m.default_params();
+            p[key.as_str()] = serde_json::json!({"wrong": "type"});
+            if param.kind != "table" && build(&p).is_ok() {
+                problems.push(format!("{name}: accepts a wrong type for `{key}`"));
+            }
+        }
+    }
     for name in &registered {
         if !metas.iter().any(|m| m.name == *name) {
             problems.push(format!("{name}: registered but no metadata"));

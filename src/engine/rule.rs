@@ -77,6 +77,15 @@ impl IndexCtx<'_> {
 /// Builds a rule from its parameters (metadata defaults merged with configuration).
 pub type Builder = fn(&serde_json::Value) -> Result<Box<dyn Rule>, String>;
 
+/// Build a rule whose struct is its own typed parameters (`{}` for a rule without any, so
+/// that a stray parameter in configuration is still an error).
+pub fn build_rule<R>(rule: &str, v: &serde_json::Value) -> Result<Box<dyn Rule>, String>
+where
+    R: Rule + serde::de::DeserializeOwned + 'static,
+{
+    Ok(Box::new(params::<R>(rule, v)?))
+}
+
 /// Deserialise a rule's typed parameters, naming the rule in the error.
 pub fn params<T: serde::de::DeserializeOwned>(
     rule: &str,

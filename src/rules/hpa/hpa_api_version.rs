@@ -1,6 +1,6 @@
 //! `hpa-api-version`: an HPA written against a removed or limited autoscaling API version.
 
-use crate::engine::rule::{Ctx, Rule, Target, params};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::model::Level;
 use serde::Deserialize;
 
@@ -8,13 +8,10 @@ pub const NAME: &str = "hpa-api-version";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {}
-
-pub struct HpaApiVersion;
+pub struct HpaApiVersion {}
 
 pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    let _: Params = params(NAME, v)?;
-    Ok(Box::new(HpaApiVersion))
+    build_rule::<HpaApiVersion>(NAME, v)
 }
 
 impl Rule for HpaApiVersion {

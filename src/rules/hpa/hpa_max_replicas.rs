@@ -1,7 +1,7 @@
 //! `hpa-max-replicas`: a maxReplicas the API rejects, that leaves no room to scale, or that
 //! goes past the configured ceiling.
 
-use crate::engine::rule::{Ctx, Rule, Target, params};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::model::Level;
 use crate::rules::common::int_value;
 use serde::Deserialize;
@@ -10,17 +10,12 @@ pub const NAME: &str = "hpa-max-replicas";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {
-    max: Option<i64>,
-}
-
 pub struct HpaMaxReplicas {
     max: Option<i64>,
 }
 
 pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    let p: Params = params(NAME, v)?;
-    Ok(Box::new(HpaMaxReplicas { max: p.max }))
+    build_rule::<HpaMaxReplicas>(NAME, v)
 }
 
 impl Rule for HpaMaxReplicas {

@@ -1,6 +1,6 @@
 //! `hpa-min-replicas`: an HPA that may scale down to fewer pods than survive losing one.
 
-use crate::engine::rule::{Ctx, Rule, Target, params};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::rules::common::{int_value, missing_span};
 use serde::Deserialize;
 
@@ -8,17 +8,12 @@ pub const NAME: &str = "hpa-min-replicas";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {
-    min: i64,
-}
-
 pub struct HpaMinReplicas {
     min: i64,
 }
 
 pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    let p: Params = params(NAME, v)?;
-    Ok(Box::new(HpaMinReplicas { min: p.min }))
+    build_rule::<HpaMinReplicas>(NAME, v)
 }
 
 impl Rule for HpaMinReplicas {

@@ -2,7 +2,7 @@
 
 use super::behavior::{RateOrigin, Select, format_number, scale_down_rate};
 use super::needs_v2;
-use crate::engine::rule::{Ctx, Rule, Target, params};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::rules::common::{int_value, missing_span};
 use serde::Deserialize;
 
@@ -10,19 +10,12 @@ pub const NAME: &str = "hpa-scale-down-rate";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {
-    max_percent_per_minute: f64,
-}
-
 pub struct HpaScaleDownRate {
     max_percent_per_minute: f64,
 }
 
 pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    let p: Params = params(NAME, v)?;
-    Ok(Box::new(HpaScaleDownRate {
-        max_percent_per_minute: p.max_percent_per_minute,
-    }))
+    build_rule::<HpaScaleDownRate>(NAME, v)
 }
 
 impl Rule for HpaScaleDownRate {

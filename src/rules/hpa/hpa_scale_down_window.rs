@@ -2,7 +2,7 @@
 
 use super::behavior::scale_down_window;
 use super::needs_v2;
-use crate::engine::rule::{Ctx, Rule, Target, params};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::rules::common::missing_span;
 use serde::Deserialize;
 
@@ -10,19 +10,12 @@ pub const NAME: &str = "hpa-scale-down-window";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {
-    min_seconds: i64,
-}
-
 pub struct HpaScaleDownWindow {
     min_seconds: i64,
 }
 
 pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    let p: Params = params(NAME, v)?;
-    Ok(Box::new(HpaScaleDownWindow {
-        min_seconds: p.min_seconds,
-    }))
+    build_rule::<HpaScaleDownWindow>(NAME, v)
 }
 
 impl Rule for HpaScaleDownWindow {

@@ -2,7 +2,7 @@
 //! its target has no request for that resource, so the controller cannot compute utilization.
 
 use super::metrics::{DEFAULT_CPU_UTILIZATION, Defaulted, utilization_targets};
-use crate::engine::rule::{IndexCtx, Rule, Target, params};
+use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
 use crate::model::Node;
 use crate::rules::common::{Container, containers, has_effective_request};
 use serde::Deserialize;
@@ -11,13 +11,10 @@ pub const NAME: &str = "hpa-target-missing-requests";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {}
-
-pub struct HpaTargetMissingRequests;
+pub struct HpaTargetMissingRequests {}
 
 pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    let _: Params = params(NAME, v)?;
-    Ok(Box::new(HpaTargetMissingRequests))
+    build_rule::<HpaTargetMissingRequests>(NAME, v)
 }
 
 /// Whether the HPA controller sums this container's requests: every regular container, and

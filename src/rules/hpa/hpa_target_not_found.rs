@@ -2,7 +2,7 @@
 //! the analysed set, though that namespace's workloads are (a typo, a rename, a wrong kind).
 
 use crate::docs;
-use crate::engine::rule::{IndexCtx, Rule, Target, params};
+use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
 use crate::model::Node;
 use serde::Deserialize;
 
@@ -10,13 +10,10 @@ pub const NAME: &str = "hpa-target-not-found";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {}
-
-pub struct HpaTargetNotFound;
+pub struct HpaTargetNotFound {}
 
 pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    let _: Params = params(NAME, v)?;
-    Ok(Box::new(HpaTargetNotFound))
+    build_rule::<HpaTargetNotFound>(NAME, v)
 }
 
 impl Rule for HpaTargetNotFound {

@@ -2,14 +2,17 @@
 //! pod template, so the workload never gets pods.
 
 use super::{WORKLOAD_KINDS, describe, explicit_bounds};
-use crate::engine::rule::{Ctx, Rule, Target};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use serde::Deserialize;
 
 pub const NAME: &str = "container-requests-exceed-limits";
 
-pub struct ContainerRequestsExceedLimits;
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerRequestsExceedLimits {}
 
-pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    Ok(Box::new(ContainerRequestsExceedLimits))
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<ContainerRequestsExceedLimits>(NAME, v)
 }
 
 impl Rule for ContainerRequestsExceedLimits {

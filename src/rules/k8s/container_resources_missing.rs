@@ -2,7 +2,7 @@
 //! scheduler cannot place it by need, the HPA cannot compute utilisation, and nothing bounds it.
 
 use super::{WORKLOAD_KINDS, describe, field_path, join_and, singular};
-use crate::engine::rule::{Ctx, Rule, Target, params};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::model::{Node, Span};
 use crate::rules::common::{Container, Resource, amount, containers};
 use serde::Deserialize;
@@ -11,19 +11,12 @@ pub const NAME: &str = "container-resources-missing";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {
-    require_explicit_requests: bool,
-}
-
 pub struct ContainerResourcesMissing {
     require_explicit_requests: bool,
 }
 
 pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    let p: Params = params(NAME, v)?;
-    Ok(Box::new(ContainerResourcesMissing {
-        require_explicit_requests: p.require_explicit_requests,
-    }))
+    build_rule::<ContainerResourcesMissing>(NAME, v)
 }
 
 /// One of the four fields a container should set.

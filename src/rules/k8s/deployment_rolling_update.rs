@@ -3,15 +3,18 @@
 //! ready (`maxUnavailable` above 0, 25% when unset).
 
 use super::{Strategy, rolling_field, strategy};
-use crate::engine::rule::{Ctx, Rule, Target};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::rules::common::{IntOrPercent, missing_span};
+use serde::Deserialize;
 
 pub const NAME: &str = "deployment-rolling-update";
 
-pub struct DeploymentRollingUpdate;
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentRollingUpdate {}
 
-pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    Ok(Box::new(DeploymentRollingUpdate))
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<DeploymentRollingUpdate>(NAME, v)
 }
 
 const HELP: &str = "use `strategy.type: RollingUpdate` with `rollingUpdate.maxUnavailable: 0` and `maxSurge: 1` (or 25%), so new pods are ready before old ones go";

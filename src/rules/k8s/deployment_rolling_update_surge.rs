@@ -2,15 +2,18 @@
 //! neither add a pod nor remove one, so the API server rejects the Deployment.
 
 use super::{Strategy, rolling_field, strategy};
-use crate::engine::rule::{Ctx, Rule, Target};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::rules::common::IntOrPercent;
+use serde::Deserialize;
 
 pub const NAME: &str = "deployment-rolling-update-surge";
 
-pub struct DeploymentRollingUpdateSurge;
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentRollingUpdateSurge {}
 
-pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    Ok(Box::new(DeploymentRollingUpdateSurge))
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<DeploymentRollingUpdateSurge>(NAME, v)
 }
 
 impl Rule for DeploymentRollingUpdateSurge {

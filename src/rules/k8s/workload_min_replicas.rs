@@ -1,7 +1,7 @@
 //! `workload-min-replicas`: a workload that no autoscaler scales runs fewer pods than survive
 //! losing one. (Autoscaled workloads are judged by their autoscaler's minimum instead.)
 
-use crate::engine::rule::{IndexCtx, Rule, Target, params};
+use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
 use crate::rules::common::{int_value, missing_span};
 use serde::Deserialize;
 
@@ -9,17 +9,12 @@ pub const NAME: &str = "workload-min-replicas";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {
-    min: i64,
-}
-
 pub struct WorkloadMinReplicas {
     min: i64,
 }
 
 pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    let p: Params = params(NAME, v)?;
-    Ok(Box::new(WorkloadMinReplicas { min: p.min }))
+    build_rule::<WorkloadMinReplicas>(NAME, v)
 }
 
 impl Rule for WorkloadMinReplicas {

@@ -2,14 +2,17 @@
 //! Every `kubectl apply` then resets the replica count the autoscaler chose, until it
 //! corrects it again: a scale-down (or up) spike on each deploy.
 
-use crate::engine::rule::{IndexCtx, Rule, Target};
+use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
+use serde::Deserialize;
 
 pub const NAME: &str = "workload-replicas-with-autoscaler";
 
-pub struct WorkloadReplicasWithAutoscaler;
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadReplicasWithAutoscaler {}
 
-pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    Ok(Box::new(WorkloadReplicasWithAutoscaler))
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<WorkloadReplicasWithAutoscaler>(NAME, v)
 }
 
 impl Rule for WorkloadReplicasWithAutoscaler {

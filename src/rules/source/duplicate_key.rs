@@ -2,13 +2,13 @@
 //! lenient tools silently keep the last one.
 
 use super::SourceRule;
-use crate::engine::rule::Rule;
+use crate::engine::rule::{Rule, build_rule};
 use crate::model::{FileId, Finding, Level, Span};
 
 pub const NAME: &str = "duplicate-key";
 
-pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    Ok(Box::new(SourceRule))
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<SourceRule>(NAME, v)
 }
 
 /// Points at the second key, labels the first.

@@ -16,7 +16,9 @@ pub static RULES: &[(&str, Builder)] = &[
 ];
 
 /// The registry entry shared by the source rules: they run inside the engine.
-pub(crate) struct SourceRule;
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SourceRule {}
 
 impl Rule for SourceRule {
     fn target(&self) -> Target {

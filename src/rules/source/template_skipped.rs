@@ -1,14 +1,14 @@
 //! `template-skipped`: Helm/Go template syntax; the file is not YAML until rendered.
 
 use super::SourceRule;
-use crate::engine::rule::Rule;
+use crate::engine::rule::{Rule, build_rule};
 use crate::model::{FileId, Finding, Level, Node, Resolved, Span, Value};
 use crate::sources::yaml::{ParsedYaml, Problem};
 
 pub const NAME: &str = "template-skipped";
 
-pub fn build(_: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    Ok(Box::new(SourceRule))
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<SourceRule>(NAME, v)
 }
 
 pub fn finding(file: FileId, at: Span) -> Finding {
