@@ -277,3 +277,36 @@ fn gitignored_and_hidden_files_are_not_walked_but_named_files_are_read() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 2, "{text}");
 }
+
+#[test]
+fn columns_count_characters_in_json_and_utf16_units_in_sarif() {
+    // `𝄞` is one character but two UTF-16 code units, and four bytes.
+    let input = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec: {\"𝄞\": 1, minReplicas: 1, maxReplicas: 5}\n";
+    let run = |format: &str| {
+        let out = scalelint()
+            .args(["check", "-", "--stdin-filename", "hpa.yaml", "--format", format])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let json = run("json");
+    let d = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "hpa-min-replicas")
+        .unwrap();
+    assert_eq!(d["start"], serde_json::json!({"line": 4, "column": 29}));
+    let sarif = run("sarif");
+    let r = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "hpa-min-replicas")
+        .unwrap();
+    let region = &r["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 4);
+    assert_eq!(region["startColumn"], 30);
+    assert_eq!(region["endColumn"], 31);
+}
