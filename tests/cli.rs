@@ -284,7 +284,14 @@ fn columns_count_characters_in_json_and_utf16_units_in_sarif() {
     let input = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec: {\"𝄞\": 1, minReplicas: 1, maxReplicas: 5}\n";
     let run = |format: &str| {
         let out = scalelint()
-            .args(["check", "-", "--stdin-filename", "hpa.yaml", "--format", format])
+            .args([
+                "check",
+                "-",
+                "--stdin-filename",
+                "hpa.yaml",
+                "--format",
+                format,
+            ])
             .write_stdin(input)
             .output()
             .unwrap();

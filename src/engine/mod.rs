@@ -132,7 +132,7 @@ impl RuleSet {
 }
 
 /// One input to read.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 enum Input {
     File {
         path: PathBuf,
@@ -143,17 +143,19 @@ enum Input {
         shown: String,
         reason: String,
     },
+    /// Standard input, read during discovery (it can be read only once).
     Stdin {
         shown: String,
+        bytes: Result<Vec<u8>, String>,
     },
 }
 
 impl Input {
     fn shown(&self) -> &str {
         match self {
-            Input::File { shown, .. } | Input::Missing { shown, .. } | Input::Stdin { shown } => {
-                shown
-            }
+            Input::File { shown, .. }
+            | Input::Missing { shown, .. }
+            | Input::Stdin { shown, .. } => shown,
         }
     }
 }
@@ -184,13 +186,20 @@ fn discover(opts: &Options) -> Vec<Input> {
         &opts.paths
     };
     let mut inputs = Vec::new();
+    let mut stdin_read = false;
     for p in paths {
         if p.as_os_str() == "-" {
             let shown = opts
                 .stdin_filename
                 .clone()
                 .unwrap_or_else(|| "<stdin>".to_string());
-            inputs.push(Input::Stdin { shown });
+            let bytes = if stdin_read {
+                Err("standard input can be read only once".to_string())
+            } else {
+                stdin_read = true;
+                read_stdin()
+            };
+            inputs.push(Input::Stdin { shown, bytes });
             continue;
         }
         match std::fs::metadata(p) {
@@ -281,16 +290,12 @@ fn unreadable(id: usize, shown: String, reason: &str) -> LoadedFile {
     }
 }
 
-fn load_input(id: usize, input: Input, stdin: Option<Vec<u8>>) -> LoadedFile {
+fn load_input(id: usize, input: Input) -> LoadedFile {
     let (shown, kind, bytes) = match input {
         Input::Missing { shown, reason } => return unreadable(id, shown, &reason),
-        Input::Stdin { shown } => {
+        Input::Stdin { shown, bytes } => {
             let kind = classify::named(Path::new(&shown));
-            (
-                shown,
-                kind,
-                stdin.ok_or_else(|| "standard input can be read only once".to_string()),
-            )
+            (shown, kind, bytes)
         }
         Input::File { path, shown, kind } => (shown, kind, read_file(&path)),
     };
@@ -311,41 +316,11 @@ fn load_input(id: usize, input: Input, stdin: Option<Vec<u8>>) -> LoadedFile {
 /// Lint files on disk (and standard input).
 pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     let start = Instant::now();
-    let inputs = discover(opts);
-    // Standard input is read once, up front, for the one input that names it.
-    let mut stdin = if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
-        Some(read_stdin())
-    } else {
-        None
-    };
-    let jobs: Vec<(usize, Input, Option<Vec<u8>>)> = inputs
-        .into_iter()
+    let files: Vec<LoadedFile> = discover(opts)
+        .into_par_iter()
         .enumerate()
         .map(|(id, input)| {
-            let data = match (&input, stdin.take()) {
-                (Input::Stdin { .. }, Some(Ok(b))) => Some(b),
-                (Input::Stdin { .. }, Some(Err(e))) => {
-                    return (
-                        id,
-                        Input::Missing {
-                            shown: input.shown().to_string(),
-                            reason: e,
-                        },
-                        None,
-                    );
-                }
-                (_, s) => {
-                    stdin = s;
-                    None
-                }
-            };
-            (id, input, data)
-        })
-        .collect();
-    let files: Vec<LoadedFile> = jobs
-        .into_par_iter()
-        .map(|(id, input, data)| {
-            let mut f = load_input(id, input, data);
+            let mut f = load_input(id, input);
             rules.check_file(&mut f);
             f
         })
