@@ -5,7 +5,7 @@ pub mod index;
 pub mod meta;
 pub mod rule;
 
-use crate::model::{Finding, SourceFile};
+use crate::model::{Finding, Format, Object, SourceFile};
 use crate::rules::source::io_error;
 use crate::sources::{self, LoadedFile, classify};
 use index::Index;
@@ -53,8 +53,10 @@ impl std::fmt::Display for Error {
 /// The enabled rules, with their metadata, ready to dispatch.
 pub struct RuleSet {
     rules: Vec<(Box<dyn Rule>, &'static RuleMeta)>,
-    /// kind → (API group, rule index).
+    /// Kubernetes kind → (API group, rule index).
     by_kind: HashMap<&'static str, Vec<(&'static str, usize)>>,
+    /// Flat format → (kinds, empty for all; rule index).
+    by_format: HashMap<Format, Vec<(&'static [&'static str], usize)>>,
     index_rules: Vec<usize>,
 }
 
@@ -72,6 +74,7 @@ impl RuleSet {
             rules.push((rule, meta));
         }
         let mut by_kind: HashMap<&'static str, Vec<(&'static str, usize)>> = HashMap::new();
+        let mut by_format: HashMap<Format, Vec<(&'static [&'static str], usize)>> = HashMap::new();
         let mut index_rules = Vec::new();
         for (i, (rule, _)) in rules.iter().enumerate() {
             match rule.target() {
@@ -80,6 +83,9 @@ impl RuleSet {
                         by_kind.entry(k).or_default().push((group, i));
                     }
                 }
+                Target::Format { format, kinds } => {
+                    by_format.entry(format).or_default().push((kinds, i))
+                }
                 Target::Index => index_rules.push(i),
                 Target::Source => {}
             }
@@ -87,20 +93,36 @@ impl RuleSet {
         Ok(RuleSet {
             rules,
             by_kind,
+            by_format,
             index_rules,
         })
+    }
+
+    /// The rules that apply to `obj`.
+    fn rules_for(&self, obj: &Object) -> Vec<usize> {
+        if obj.format == Format::Kubernetes {
+            let Some(ids) = self.by_kind.get(obj.kind.as_str()) else {
+                return Vec::new();
+            };
+            ids.iter()
+                .filter(|(group, _)| obj.group() == *group)
+                .map(|&(_, i)| i)
+                .collect()
+        } else {
+            let Some(ids) = self.by_format.get(&obj.format) else {
+                return Vec::new();
+            };
+            ids.iter()
+                .filter(|(kinds, _)| kinds.is_empty() || kinds.contains(&obj.kind.as_str()))
+                .map(|&(_, i)| i)
+                .collect()
+        }
     }
 
     fn check_file(&self, file: &mut LoadedFile) {
         let mut out = Vec::new();
         for obj in &file.objects {
-            let Some(ids) = self.by_kind.get(obj.kind.as_str()) else {
-                continue;
-            };
-            for &(group, i) in ids {
-                if obj.group() != group {
-                    continue;
-                }
+            for i in self.rules_for(obj) {
                 if let Some((rule, meta)) = self.rules.get(i) {
                     let mut cx = Ctx {
                         obj,
@@ -283,18 +305,15 @@ fn read_stdin() -> Result<Vec<u8>, String> {
 }
 
 fn unreadable(id: usize, shown: String, reason: &str) -> LoadedFile {
-    LoadedFile {
-        source: SourceFile::new(shown, String::new()),
-        objects: Vec::new(),
-        findings: vec![io_error::finding(id, reason)],
-    }
+    LoadedFile::failed(shown, io_error::finding(id, reason))
 }
 
 fn load_input(id: usize, input: Input) -> LoadedFile {
     let (shown, kind, bytes) = match input {
         Input::Missing { shown, reason } => return unreadable(id, shown, &reason),
         Input::Stdin { shown, bytes } => {
-            let kind = classify::named(Path::new(&shown));
+            // Piped input is rendered manifests unless its name says otherwise.
+            let kind = classify::by_name(Path::new(&shown)).unwrap_or(classify::Kind::Yaml);
             (shown, kind, bytes)
         }
         Input::File { path, shown, kind } => (shown, kind, read_file(&path)),
@@ -305,11 +324,7 @@ fn load_input(id: usize, input: Input) -> LoadedFile {
     };
     match sources::decode(id, bytes) {
         Ok(text) => sources::load(id, shown, text, kind),
-        Err(finding) => LoadedFile {
-            source: SourceFile::new(shown, String::new()),
-            objects: Vec::new(),
-            findings: vec![*finding],
-        },
+        Err(finding) => LoadedFile::failed(shown, *finding),
     }
 }
 

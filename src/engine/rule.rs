@@ -2,7 +2,7 @@
 
 use super::index::Index;
 use super::meta::RuleMeta;
-use crate::model::{FileId, Finding, Level, Object, SourceFile, Span};
+use crate::model::{FileId, Finding, Format, Level, Object, SourceFile, Span};
 
 /// What a rule looks at; the engine dispatches on it.
 #[derive(Clone, Copy, Debug)]
@@ -11,6 +11,11 @@ pub enum Target {
     /// the core group). The engine dispatches on both, so rules need not re-check them.
     Objects {
         group: &'static str,
+        kinds: &'static [&'static str],
+    },
+    /// Objects of a flat config format, optionally only of these kinds (empty: all).
+    Format {
+        format: Format,
         kinds: &'static [&'static str],
     },
     /// The index over every analysed object (cross-resource rules).

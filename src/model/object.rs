@@ -11,6 +11,12 @@ pub type FileId = usize;
 pub enum Format {
     /// YAML or JSON holding Kubernetes objects.
     Kubernetes,
+    /// `pgbouncer.ini`: one object per file.
+    PgBouncer,
+    /// `redis.conf` or `sentinel.conf`: one object per file.
+    Redis,
+    /// Kafka `.properties` (one object per file), or the config of a Strimzi custom resource.
+    Kafka,
 }
 
 #[derive(Debug)]
@@ -25,12 +31,19 @@ pub struct Object {
     /// `metadata.namespace`, `default` when absent.
     pub namespace: String,
     pub root: Node,
+    /// Where findings about the whole object, or about a field missing at its top level,
+    /// point when that is not `metadata.name`: line 1 of a flat config file, the `config`
+    /// key of a Strimzi resource.
+    pub anchor: Option<Span>,
 }
 
 impl Object {
     /// Where a finding about the whole object points: its `metadata.name` value, else
     /// `metadata`, else `kind`, else the document.
     pub fn anchor_span(&self) -> Span {
+        if let Some(a) = self.anchor {
+            return a;
+        }
         if let Some(n) = self.root.path(&["metadata", "name"]) {
             return n.span;
         }

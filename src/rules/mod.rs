@@ -5,11 +5,20 @@
 pub mod common;
 pub mod hpa;
 pub mod k8s;
+pub mod kafka;
+pub mod pgbouncer;
+pub mod redis;
 pub mod source;
 
 use crate::engine::rule::Builder;
 
 /// Every built-in rule: name and constructor.
 pub fn registry() -> impl Iterator<Item = &'static (&'static str, Builder)> {
-    source::RULES.iter().chain(k8s::RULES).chain(hpa::RULES)
+    source::RULES
+        .iter()
+        .chain(k8s::RULES)
+        .chain(hpa::RULES)
+        .chain(pgbouncer::RULES)
+        .chain(redis::RULES)
+        .chain(kafka::RULES)
 }

@@ -1,11 +1,62 @@
 //! Source formats: classifying files and parsing them into `Node` trees and objects.
+//! Every format maps onto the same tree (section → key → value for the flat formats), so
+//! rules, suppressions and positions work the same way everywhere.
 
 pub mod classify;
+pub mod pgbouncer;
+pub mod properties;
+pub mod redis;
 pub mod resolve;
+pub mod strimzi;
 pub mod yaml;
 
-use crate::model::{FileId, Finding, Format, Node, Object, SourceFile, Value};
+use crate::model::{FileId, Finding, Format, Node, Object, SourceFile, Span, Value};
 use crate::rules::source::{duplicate_key, parse_error, template_skipped};
+use std::path::Path;
+
+/// Something wrong with a source that is reported but does not stop the rest of the file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    Syntax {
+        span: Span,
+        message: String,
+    },
+    Limit {
+        span: Span,
+        message: String,
+    },
+    DuplicateKey {
+        key: String,
+        first: Span,
+        second: Span,
+    },
+}
+
+/// A comment, kept for suppressions (`# scalelint-disable-next-line …`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// The whole comment, marker included.
+    pub span: Span,
+    /// The text after the comment marker (`#`, `;`, `!`), trimmed.
+    pub text: String,
+}
+
+/// An include directive (`%include` in pgbouncer.ini, `include` in redis.conf): recorded,
+/// not followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Include {
+    pub path: String,
+    pub span: Span,
+}
+
+/// What a flat-format parser (INI, redis.conf, .properties) produces: one tree per file.
+#[derive(Debug)]
+pub struct FlatParsed {
+    pub root: Node,
+    pub problems: Vec<Problem>,
+    pub comments: Vec<Comment>,
+    pub includes: Vec<Include>,
+}
 
 /// A file after parsing: its text (for rendering), its objects and its source findings.
 #[derive(Debug)]
@@ -13,42 +64,154 @@ pub struct LoadedFile {
     pub source: SourceFile,
     pub objects: Vec<Object>,
     pub findings: Vec<Finding>,
+    pub comments: Vec<Comment>,
+    pub includes: Vec<Include>,
 }
 
-/// Parse `text` as `format` into objects, reporting source problems as findings.
-pub fn load(file: FileId, path: String, text: String, format: classify::Kind) -> LoadedFile {
-    let mut findings = Vec::new();
-    let mut objects = Vec::new();
-    match format {
-        classify::Kind::Yaml => {
-            let parsed = yaml::parse(&text, yaml::Limits::default());
-            if let Some(at) = template_skipped::detect(&text, &parsed) {
-                findings.push(template_skipped::finding(file, at));
-            } else {
-                for p in parsed.problems {
-                    findings.push(match p {
-                        yaml::Problem::Syntax { span, message } => {
-                            parse_error::syntax(file, span, &message)
-                        }
-                        yaml::Problem::Limit { span, message } => {
-                            parse_error::limit(file, span, &message)
-                        }
-                        yaml::Problem::DuplicateKey { key, first, second } => {
-                            duplicate_key::finding(file, &key, first, second)
-                        }
-                    });
-                }
-                for (doc, d) in parsed.documents.into_iter().enumerate() {
-                    collect_objects(file, doc, d.root, &mut objects);
-                }
-            }
+impl LoadedFile {
+    /// A file that could not be read or decoded: one finding, nothing else.
+    pub fn failed(path: String, finding: Finding) -> LoadedFile {
+        LoadedFile {
+            source: SourceFile::new(path, String::new()),
+            objects: Vec::new(),
+            findings: vec![finding],
+            comments: Vec::new(),
+            includes: Vec::new(),
         }
     }
-    LoadedFile {
-        source: SourceFile::new(path, text),
-        objects,
-        findings,
+}
+
+fn problem_finding(file: FileId, format: &str, p: Problem) -> Finding {
+    match p {
+        Problem::Syntax { span, message } => parse_error::syntax(file, span, format, &message),
+        Problem::Limit { span, message } => parse_error::limit(file, span, &message),
+        Problem::DuplicateKey { key, first, second } => {
+            duplicate_key::finding(file, &key, first, second)
+        }
     }
+}
+
+/// Parse `text` (named `path`, of name-kind `kind`) into objects, reporting source problems
+/// as findings. A file that is not of a format we lint yields nothing.
+pub fn load(file: FileId, path: String, text: String, kind: classify::Kind) -> LoadedFile {
+    let mut loaded = LoadedFile {
+        source: SourceFile::new(String::new(), String::new()),
+        objects: Vec::new(),
+        findings: Vec::new(),
+        comments: Vec::new(),
+        includes: Vec::new(),
+    };
+    match classify::decide(kind, Path::new(&path), &text) {
+        classify::Decided::Yaml => load_yaml(file, &text, true, &mut loaded),
+        classify::Decided::YamlIfValid => load_yaml(file, &text, false, &mut loaded),
+        classify::Decided::PgBouncer => {
+            let parsed = pgbouncer::parse(&text);
+            load_flat(
+                file,
+                &path,
+                Format::PgBouncer,
+                "PgBouncerConfig",
+                "pgbouncer.ini",
+                parsed,
+                &mut loaded,
+            );
+        }
+        classify::Decided::Redis => {
+            let parsed = redis::parse(&text);
+            let kind = if redis::is_sentinel(&path, &parsed.root) {
+                "SentinelConfig"
+            } else {
+                "RedisConfig"
+            };
+            load_flat(
+                file,
+                &path,
+                Format::Redis,
+                kind,
+                "redis.conf",
+                parsed,
+                &mut loaded,
+            );
+        }
+        classify::Decided::Kafka => {
+            let parsed = properties::parse(&text);
+            load_flat(
+                file,
+                &path,
+                Format::Kafka,
+                "KafkaConfig",
+                ".properties",
+                parsed,
+                &mut loaded,
+            );
+        }
+        classify::Decided::Skip => {}
+    }
+    loaded.source = SourceFile::new(path, text);
+    loaded
+}
+
+fn load_yaml(file: FileId, text: &str, report_errors: bool, out: &mut LoadedFile) {
+    let parsed = yaml::parse(text, yaml::Limits::default());
+    if !report_errors
+        && parsed
+            .problems
+            .iter()
+            .any(|p| matches!(p, Problem::Syntax { .. }))
+    {
+        return;
+    }
+    if let Some(at) = template_skipped::detect(text, &parsed) {
+        out.findings.push(template_skipped::finding(file, at));
+        return;
+    }
+    for p in parsed.problems {
+        out.findings.push(problem_finding(file, "YAML", p));
+    }
+    for (doc, d) in parsed.documents.into_iter().enumerate() {
+        collect_objects(file, doc, d.root, &mut out.objects);
+    }
+    // Strimzi resources carry Kafka configuration: lint it as Kafka too.
+    let derived: Vec<Object> = out
+        .objects
+        .iter()
+        .filter_map(strimzi::kafka_config)
+        .collect();
+    out.objects.extend(derived);
+}
+
+/// A flat config file is one object, named after the file; findings about a missing key
+/// point at line 1.
+fn load_flat(
+    file: FileId,
+    path: &str,
+    format: Format,
+    kind: &str,
+    format_name: &str,
+    parsed: FlatParsed,
+    out: &mut LoadedFile,
+) {
+    for p in parsed.problems {
+        out.findings.push(problem_finding(file, format_name, p));
+    }
+    let name = Path::new(path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(path)
+        .to_string();
+    out.objects.push(Object {
+        file,
+        doc: 0,
+        format,
+        api_version: String::new(),
+        kind: kind.to_string(),
+        name: Some(name),
+        namespace: String::new(),
+        root: parsed.root,
+        anchor: Some(Span::point(0)),
+    });
+    out.comments = parsed.comments;
+    out.includes = parsed.includes;
 }
 
 /// A document with `apiVersion` and `kind` is a Kubernetes object; the items of a `List` are
@@ -98,6 +261,7 @@ fn collect_objects(file: FileId, doc: usize, root: Node, out: &mut Vec<Object>) 
         name,
         namespace,
         root,
+        anchor: None,
     });
 }
 

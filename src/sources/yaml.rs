@@ -33,23 +33,7 @@ pub struct Document {
     pub root: Node,
 }
 
-/// Something wrong with the YAML that is reported but does not stop the other documents.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Problem {
-    Syntax {
-        span: Span,
-        message: String,
-    },
-    Limit {
-        span: Span,
-        message: String,
-    },
-    DuplicateKey {
-        key: String,
-        first: Span,
-        second: Span,
-    },
-}
+pub use super::Problem;
 
 #[derive(Debug, Default)]
 pub struct ParsedYaml {

@@ -319,6 +319,7 @@ mod tests {
                 name: None,
                 namespace: "default".into(),
                 root,
+                anchor: None,
             }
         };
         let tier = |o: &Object| declared_tier(o).and_then(Node::text).map(str::to_string);

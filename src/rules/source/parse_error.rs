@@ -10,19 +10,23 @@ pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
     build_rule::<SourceRule>(NAME, v)
 }
 
-/// A syntax error at `span`; `detail` is the parser's description.
-pub fn syntax(file: FileId, span: Span, detail: &str) -> Finding {
+/// A syntax error at `span` in a file of `format` (`YAML`, `pgbouncer.ini`, …); `detail` is
+/// the parser's description.
+pub fn syntax(file: FileId, span: Span, format: &str, detail: &str) -> Finding {
+    let help = if format == "YAML" {
+        "fix the syntax; the rest of this document was not linted, other documents still were"
+    } else {
+        "fix the syntax; the other lines of this file were still linted"
+    };
     Finding::new(
         NAME,
         Level::Error,
         file,
         span,
-        format!("invalid YAML: {detail}"),
+        format!("invalid {format}: {detail}"),
     )
     .with_label(detail.to_string())
-    .with_help(
-        "fix the syntax; the rest of this document was not linted, other documents still were",
-    )
+    .with_help(help)
 }
 
 /// A safety limit was hit (nesting depth, alias expansion).

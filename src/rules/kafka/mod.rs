@@ -1,0 +1,5 @@
+//! kafka rules.
+
+use crate::engine::rule::Builder;
+
+pub static RULES: &[(&str, Builder)] = &[];

@@ -1,0 +1,20 @@
+//! Java `.properties` (Kafka). (Parser in progress.)
+
+use super::FlatParsed;
+use crate::model::{Node, Span, Value};
+
+pub fn looks_like_kafka(_text: &str) -> bool {
+    false
+}
+
+pub fn parse(text: &str) -> FlatParsed {
+    FlatParsed {
+        root: Node {
+            span: Span::new(0, text.len()),
+            value: Value::Map(Vec::new()),
+        },
+        problems: Vec::new(),
+        comments: Vec::new(),
+        includes: Vec::new(),
+    }
+}
