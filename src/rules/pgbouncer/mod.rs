@@ -1,5 +1,151 @@
-//! pgbouncer rules.
+//! PgBouncer rules. They judge the `[pgbouncer]` section of a pgbouncer.ini (and the
+//! per-database and per-user overrides of `[databases]` and `[users]`).
+//!
+//! A file without a `[pgbouncer]` section is a fragment (a `%include`d list of databases,
+//! say): the settings it does not set are not judged there, since the main file sets them.
+
+pub mod pgbouncer_max_client_conn;
+pub mod pgbouncer_pool_mode;
+pub mod pgbouncer_pool_size;
+pub mod pgbouncer_reserve_pool;
 
 use crate::engine::rule::Builder;
+use crate::model::{Node, Object};
 
-pub static RULES: &[(&str, Builder)] = &[];
+pub static RULES: &[(&str, Builder)] = &[
+    (pgbouncer_pool_mode::NAME, pgbouncer_pool_mode::build),
+    (pgbouncer_reserve_pool::NAME, pgbouncer_reserve_pool::build),
+    (
+        pgbouncer_max_client_conn::NAME,
+        pgbouncer_max_client_conn::build,
+    ),
+    (pgbouncer_pool_size::NAME, pgbouncer_pool_size::build),
+];
+
+// PgBouncer's defaults (doc/config.md) for the settings these rules judge.
+pub const DEFAULT_POOL_MODE: &str = "session";
+pub const DEFAULT_MAX_CLIENT_CONN: i64 = 100;
+pub const DEFAULT_POOL_SIZE: i64 = 20;
+pub const DEFAULT_RESERVE_POOL_SIZE: i64 = 0;
+/// 0 means unlimited.
+pub const DEFAULT_MAX_DB_CONNECTIONS: i64 = 0;
+
+/// The `[pgbouncer]` section, if the file has one.
+pub fn main_section(obj: &Object) -> Option<&Node> {
+    obj.root.get("pgbouncer")
+}
+
+/// An integer setting of `[pgbouncer]` as PgBouncer reads it: the value node when set, and
+/// the value in force (the default when absent). `None` when the value is not an integer
+/// (PgBouncer refuses to load such a file; these rules then say nothing about it).
+pub fn int_setting<'a>(
+    section: &'a Node,
+    key: &str,
+    default: i64,
+) -> Option<(Option<&'a Node>, i64)> {
+    match section.get(key) {
+        None => Some((None, default)),
+        Some(node) => parse_int(node.text()?).map(|n| (Some(node), n)),
+    }
+}
+
+/// `strtol(value, &end, 0)` that must consume the whole value, as libusual's `cf_set_int`
+/// does: optional sign, `0x` hexadecimal, a leading `0` octal, else decimal. Out of range
+/// is `None`.
+pub fn parse_int(text: &str) -> Option<i64> {
+    let t = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let (negative, t) = match t.as_bytes().first() {
+        Some(b'-') => (true, t.get(1..)?),
+        Some(b'+') => (false, t.get(1..)?),
+        _ => (false, t),
+    };
+    let (radix, digits) = if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        (16, hex)
+    } else if t.len() > 1 && t.starts_with('0') {
+        (8, t.get(1..)?)
+    } else {
+        (10, t)
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let n = i64::from_str_radix(digits, radix).ok()?;
+    Some(if negative { -n } else { n })
+}
+
+/// A finding as unit tests look at it: the text under the primary span, message, labels.
+#[cfg(test)]
+#[derive(Debug)]
+pub(crate) struct Hit {
+    pub at: String,
+    pub message: String,
+    pub labels: Vec<String>,
+}
+
+/// Runs one PgBouncer rule over a pgbouncer.ini text with some parameters overridden.
+#[cfg(test)]
+pub(crate) fn run_rule(name: &str, overrides: serde_json::Value, text: &str) -> Vec<Hit> {
+    use crate::engine::rule::Ctx;
+    let meta = crate::engine::meta::find(name).unwrap();
+    let mut params = meta.default_params();
+    if let (Some(p), Some(o)) = (params.as_object_mut(), overrides.as_object()) {
+        p.extend(o.clone());
+    }
+    let build = RULES.iter().find(|(n, _)| *n == name).unwrap().1;
+    let rule = build(&params).unwrap();
+    let loaded = crate::sources::load(
+        0,
+        "pgbouncer.ini".into(),
+        text.into(),
+        crate::sources::classify::Kind::Ini,
+    );
+    let mut out = Vec::new();
+    for obj in &loaded.objects {
+        rule.check(&mut Ctx {
+            obj,
+            file: &loaded.source,
+            meta,
+            out: &mut out,
+        });
+    }
+    out.into_iter()
+        .map(|f| Hit {
+            at: loaded.source.slice(f.span).to_string(),
+            message: f.message,
+            labels: f
+                .labels
+                .iter()
+                .map(|l| format!("{}: {}", loaded.source.slice(l.span), l.message))
+                .collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_int;
+
+    #[test]
+    fn integers_as_strtol_base_0_reads_them() {
+        for (text, want) in [
+            ("25", Some(25)),
+            ("0", Some(0)),
+            ("-1", Some(-1)),
+            ("+7", Some(7)),
+            ("0x10", Some(16)),
+            ("0X1f", Some(31)),
+            ("010", Some(8)),
+            ("08", None),
+            ("0x", None),
+            ("", None),
+            ("-", None),
+            ("25 ", None),
+            ("1e3", None),
+            ("1000k", None),
+            ("ten", None),
+            ("99999999999999999999", None),
+        ] {
+            assert_eq!(parse_int(text), want, "{text:?}");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! `pgbouncer-pool-mode`: PgBouncer pools per session (its default) or per statement
+//! rather than per transaction, globally or for one database or user.
+
+use super::{DEFAULT_POOL_MODE, main_section};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::model::{Format, Node};
+use serde::Deserialize;
+
+pub const NAME: &str = "pgbouncer-pool-mode";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PgbouncerPoolMode {}
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<PgbouncerPoolMode>(NAME, v)
+}
+
+/// What is wrong with a pool mode other than `transaction`. PgBouncer matches the names
+/// case-insensitively.
+fn consequence(mode: &str) -> String {
+    if mode.eq_ignore_ascii_case("session") {
+        "every client holds a server connection for its whole session, so nothing is pooled under high concurrency".into()
+    } else if mode.eq_ignore_ascii_case("statement") {
+        "transactions spanning several statements are refused in this mode".into()
+    } else {
+        "PgBouncer accepts only `session`, `transaction` or `statement` and refuses to load this"
+            .into()
+    }
+}
+
+fn is_transaction(node: &Node) -> bool {
+    node.text()
+        .is_some_and(|t| t.eq_ignore_ascii_case("transaction"))
+}
+
+impl Rule for PgbouncerPoolMode {
+    fn target(&self) -> Target {
+        Target::Format {
+            format: Format::PgBouncer,
+            kinds: &[],
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        if let Some(main) = main_section(cx.obj) {
+            match main.get("pool_mode") {
+                Some(node) if !is_transaction(node) => {
+                    let mode = node.text().unwrap_or_default();
+                    let f = cx
+                        .finding(
+                            node.span,
+                            format!("pool_mode is `{mode}`, not `transaction`: {}", consequence(mode)),
+                        )
+                        .with_label("not transaction")
+                        .with_help("set `pool_mode = transaction`; clients must then not rely on session state (SET, LISTEN, advisory locks) across transactions");
+                    cx.emit(f);
+                }
+                Some(_) => {}
+                None => {
+                    let f = cx
+                        .finding(
+                            cx.obj.anchor_span(),
+                            format!(
+                                "pool_mode is not set and defaults to `{DEFAULT_POOL_MODE}`: {}",
+                                consequence(DEFAULT_POOL_MODE)
+                            ),
+                        )
+                        .with_label("no pool_mode in [pgbouncer]")
+                        .with_help("add `pool_mode = transaction` to the [pgbouncer] section");
+                    cx.emit(f);
+                }
+            }
+        }
+        // Per-database and per-user overrides in their connection strings.
+        for (section, what) in [("databases", "database"), ("users", "user")] {
+            let entries = cx
+                .obj
+                .root
+                .get(section)
+                .and_then(Node::as_map)
+                .unwrap_or_default();
+            for e in entries {
+                let Some(node) = e.value.get("pool_mode") else {
+                    continue;
+                };
+                if is_transaction(node) {
+                    continue;
+                }
+                let mode = node.text().unwrap_or_default();
+                let name = e.key.text().unwrap_or_default();
+                let f = cx
+                    .finding(
+                        node.span,
+                        format!(
+                            "{what} `{name}` sets pool_mode `{mode}`, not `transaction`: {}",
+                            consequence(mode)
+                        ),
+                    )
+                    .with_label(format!("{what} override, not transaction"))
+                    .with_help(format!(
+                        "set `pool_mode=transaction` here, or remove it so the {what} uses the [pgbouncer] pool_mode"
+                    ));
+                cx.emit(f);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::run_rule;
+    use super::NAME;
+    use serde_json::json;
+
+    fn hits(text: &str) -> Vec<(String, String)> {
+        run_rule(NAME, json!({}), text)
+            .into_iter()
+            .map(|h| (h.at, h.message))
+            .collect()
+    }
+
+    #[test]
+    fn modes() {
+        assert!(hits("[pgbouncer]\npool_mode = transaction\n").is_empty());
+        assert!(hits("[pgbouncer]\npool_mode = Transaction\n").is_empty());
+        let h = hits("[pgbouncer]\npool_mode = statement\n");
+        assert_eq!(h[0].0, "statement");
+        assert!(h[0].1.contains("spanning several statements"), "{h:?}");
+        let h = hits("[pgbouncer]\npool_mode = transaction ; comment\n");
+        assert_eq!(h[0].0, "transaction ; comment");
+        assert!(h[0].1.contains("accepts only"), "{h:?}");
+        let h = hits("[pgbouncer]\nlisten_port = 6432\n");
+        assert_eq!(h[0].0, "");
+        assert!(h[0].1.starts_with("pool_mode is not set"), "{h:?}");
+    }
+
+    #[test]
+    fn overrides() {
+        let h = hits(
+            "[databases]\na = host=x pool_mode=session\nb = host=x pool_mode=transaction\n* = host=y pool_mode='statement'\n[users]\nu = pool_mode=session\n[pgbouncer]\npool_mode = transaction\n",
+        );
+        let at: Vec<&str> = h.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(at, ["session", "'statement'", "session"]);
+        assert!(h[0].1.starts_with("database `a` sets pool_mode `session`"));
+        assert!(h[2].1.starts_with("user `u` sets pool_mode `session`"));
+    }
+
+    #[test]
+    fn a_fragment_without_pgbouncer_section_is_judged_only_on_what_it_sets() {
+        assert!(hits("[databases]\na = host=x\n").is_empty());
+        assert_eq!(hits("[databases]\na = host=x pool_mode=session\n").len(), 1);
+    }
+}
