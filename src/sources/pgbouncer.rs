@@ -83,6 +83,15 @@ fn is_pgbouncer_header(l: &str) -> bool {
         && (after.is_empty() || after.starts_with(['#', ';']))
 }
 
+/// A name quoted in a message, cut short so a hostile megabyte-long key stays readable.
+pub fn shorten(s: &str) -> String {
+    const MAX: usize = 40;
+    match s.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_string(),
+    }
+}
+
 pub fn parse(text: &str) -> FlatParsed {
     let mut p = Parser {
         text,
@@ -315,7 +324,7 @@ impl Parser<'_> {
                 let c = self.slice(p, self.char_span(p).end).to_string();
                 format!("unexpected `{c}`: expected `key = value`, a `[section]` or a comment")
             } else {
-                format!("expected `=` after `{}`", self.slice(ks, ke))
+                format!("expected `=` after `{}`", shorten(self.slice(ks, ke)))
             };
             self.syntax(self.char_span(p), message);
             self.p = self.line_end(p);
@@ -406,7 +415,7 @@ impl Parser<'_> {
                 };
                 let msg = format!(
                     "expected `=` after connection parameter `{}`",
-                    self.slice(ks, ke)
+                    shorten(self.slice(ks, ke))
                 );
                 self.syntax(span, msg);
                 break;
@@ -465,7 +474,10 @@ impl Parser<'_> {
             if node.text().is_none_or(str::is_empty) {
                 self.syntax(
                     node.span,
-                    format!("connection parameter `{name}` has an empty value"),
+                    format!(
+                        "connection parameter `{}` has an empty value",
+                        shorten(&name)
+                    ),
                 );
                 break;
             }
@@ -919,6 +931,17 @@ mod tests {
         );
         assert!(
             matches!(p.problems.as_slice(), [Problem::DuplicateKey { key, .. }] if key == "host")
+        );
+    }
+
+    #[test]
+    fn long_names_are_shortened_in_messages() {
+        let key = "k".repeat(1000);
+        let p = parse(&format!("{key}\n"));
+        let errs = syntax(&p);
+        assert_eq!(
+            errs[0].1,
+            format!("expected `=` after `{}…`", "k".repeat(40))
         );
     }
 

@@ -4,6 +4,7 @@
 use super::{DEFAULT_POOL_MODE, main_section};
 use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::model::{Format, Node};
+use crate::sources::pgbouncer::shorten;
 use serde::Deserialize;
 
 pub const NAME: &str = "pgbouncer-pool-mode";
@@ -46,11 +47,11 @@ impl Rule for PgbouncerPoolMode {
         if let Some(main) = main_section(cx.obj) {
             match main.get("pool_mode") {
                 Some(node) if !is_transaction(node) => {
-                    let mode = node.text().unwrap_or_default();
+                    let mode = shorten(node.text().unwrap_or_default());
                     let f = cx
                         .finding(
                             node.span,
-                            format!("pool_mode is `{mode}`, not `transaction`: {}", consequence(mode)),
+                            format!("pool_mode is `{mode}`, not `transaction`: {}", consequence(&mode)),
                         )
                         .with_label("not transaction")
                         .with_help("set `pool_mode = transaction`; clients must then not rely on session state (SET, LISTEN, advisory locks) across transactions");
@@ -87,14 +88,14 @@ impl Rule for PgbouncerPoolMode {
                 if is_transaction(node) {
                     continue;
                 }
-                let mode = node.text().unwrap_or_default();
-                let name = e.key.text().unwrap_or_default();
+                let mode = shorten(node.text().unwrap_or_default());
+                let name = shorten(e.key.text().unwrap_or_default());
                 let f = cx
                     .finding(
                         node.span,
                         format!(
                             "{what} `{name}` sets pool_mode `{mode}`, not `transaction`: {}",
-                            consequence(mode)
+                            consequence(&mode)
                         ),
                     )
                     .with_label(format!("{what} override, not transaction"))
