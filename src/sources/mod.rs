@@ -86,7 +86,7 @@ fn problem_finding(file: FileId, format: &str, p: Problem) -> Finding {
         Problem::Syntax { span, message } => parse_error::syntax(file, span, format, &message),
         Problem::Limit { span, message } => parse_error::limit(file, span, &message),
         Problem::DuplicateKey { key, first, second } => {
-            duplicate_key::finding(file, &key, first, second)
+            duplicate_key::finding(file, format, &key, first, second)
         }
     }
 }
