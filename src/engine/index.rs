@@ -1,7 +1,7 @@
 //! The index over every analysed object, for rules that relate objects to each other.
 //! Keys follow Kubernetes: namespace (absent ⇒ `default`) + kind + name.
 
-use crate::model::{Node, Object, Span};
+use crate::model::{FileId, Node, Object, Span};
 use std::collections::HashMap;
 
 /// A workload's identity.
@@ -29,6 +29,9 @@ pub struct Index<'a> {
     pub autoscalers: Vec<Autoscaler<'a>>,
     /// Namespaces that hold at least one analysed workload.
     pub workload_namespaces: std::collections::HashSet<String>,
+    /// The path (as shown, `/`-separated) of every analysed file, by `FileId`: for rules
+    /// about files side by side (a redis.conf with a sentinel.conf beside it).
+    pub files: Vec<&'a str>,
 }
 
 impl<'a> Index<'a> {
@@ -55,6 +58,11 @@ impl<'a> Index<'a> {
             }
         }
         ix
+    }
+
+    /// The shown path of file `id` (empty when unknown).
+    pub fn file_path(&self, id: FileId) -> &'a str {
+        self.files.get(id).copied().unwrap_or("")
     }
 
     pub fn workload(&self, key: &Key) -> Option<&'a Object> {

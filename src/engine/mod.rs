@@ -362,7 +362,8 @@ pub fn lint_sources(sources: Vec<(String, String)>, rules: &RuleSet) -> Report {
 }
 
 fn finish(files: Vec<LoadedFile>, rules: &RuleSet, start: Instant) -> Report {
-    let index = Index::build(files.iter().flat_map(|f| f.objects.iter()));
+    let mut index = Index::build(files.iter().flat_map(|f| f.objects.iter()));
+    index.files = files.iter().map(|f| f.source.path.as_str()).collect();
     let mut findings = rules.check_index(&index);
     drop(index);
     let objects = files.iter().map(|f| f.objects.len()).sum();

@@ -1,0 +1,76 @@
+//! `redis-cluster-node-timeout`: in cluster mode, a node is declared failed (and its
+//! replica promoted) only after `cluster-node-timeout`; the default 15 s is a long outage.
+
+use super::{SERVER, cluster_enabled, single};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::model::Format;
+use serde::Deserialize;
+
+pub const NAME: &str = "redis-cluster-node-timeout";
+
+/// Redis' default, in milliseconds.
+const DEFAULT_MS: i64 = 15000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisClusterNodeTimeout {
+    max_ms: i64,
+}
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<RedisClusterNodeTimeout>(NAME, v)
+}
+
+impl Rule for RedisClusterNodeTimeout {
+    fn target(&self) -> Target {
+        Target::Format {
+            format: Format::Redis,
+            kinds: SERVER,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let Some(enabled) = cluster_enabled(&cx.obj.root) else {
+            return;
+        };
+        let max = self.max_ms;
+        let help = format!("set `cluster-node-timeout {max}` or less");
+        let consequence =
+            "a failed primary's slots stay unavailable that long before a replica takes over";
+        match cx.obj.root.get("cluster-node-timeout") {
+            None if DEFAULT_MS > max => {
+                let f = cx
+                    .finding(
+                        cx.obj.anchor_span(),
+                        format!("cluster-node-timeout is not set and defaults to {DEFAULT_MS} ms, above {max} ms: {consequence}"),
+                    )
+                    .with_label("no cluster-node-timeout in this file")
+                    .with_secondary(cx.obj.file, enabled.span, "cluster mode enabled here")
+                    .with_help(help);
+                cx.emit(f);
+            }
+            None => {}
+            Some(_) => {
+                let Some(node) = single(&cx.obj.root, "cluster-node-timeout") else {
+                    return;
+                };
+                // Not a number: Redis refuses to start, which is not this rule's case.
+                let Some(ms) = node.text().and_then(|t| t.parse::<i64>().ok()) else {
+                    return;
+                };
+                if ms > max {
+                    let f = cx
+                        .finding(
+                            node.span,
+                            format!(
+                                "cluster-node-timeout is {ms} ms, above {max} ms: {consequence}"
+                            ),
+                        )
+                        .with_label(format!("above {max} ms"))
+                        .with_help(help);
+                    cx.emit(f);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! `redis-eviction-policy`: what Redis does when `maxmemory` is reached is not one of the
+//! allowed eviction policies (by default: evict any key, least recently or least
+//! frequently used).
+
+use super::{SERVER, single};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::model::Format;
+use serde::Deserialize;
+
+pub const NAME: &str = "redis-eviction-policy";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisEvictionPolicy {
+    allowed: Vec<String>,
+}
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<RedisEvictionPolicy>(NAME, v)
+}
+
+/// What a policy does once memory is full, for the message.
+fn consequence(policy: &str) -> &'static str {
+    match policy.to_ascii_lowercase().as_str() {
+        "noeviction" => "writes fail with OOM errors once maxmemory is reached",
+        "volatile-lru" | "volatile-lfu" | "volatile-random" | "volatile-ttl" => {
+            "only keys with a TTL are evicted, and writes fail once none is left"
+        }
+        "allkeys-random" => "keys are evicted at random, hot ones included",
+        _ => "Redis refuses to start with an unknown policy",
+    }
+}
+
+impl RedisEvictionPolicy {
+    fn allowed(&self, policy: &str) -> bool {
+        self.allowed.iter().any(|a| a.eq_ignore_ascii_case(policy))
+    }
+
+    fn help(&self) -> String {
+        match self.allowed.first() {
+            Some(first) if self.allowed.len() > 1 => format!(
+                "set `maxmemory-policy {first}` (allowed: {})",
+                self.allowed.join(", ")
+            ),
+            Some(first) => format!("set `maxmemory-policy {first}`"),
+            None => "no eviction policy is allowed by this rule's configuration".to_string(),
+        }
+    }
+}
+
+impl Rule for RedisEvictionPolicy {
+    fn target(&self) -> Target {
+        Target::Format {
+            format: Format::Redis,
+            kinds: SERVER,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let allowed = self.allowed.join(", ");
+        match cx.obj.root.get("maxmemory-policy") {
+            None => {
+                if self.allowed("noeviction") {
+                    return;
+                }
+                let f = cx
+                    .finding(
+                        cx.obj.anchor_span(),
+                        format!(
+                            "maxmemory-policy is not set and defaults to `noeviction`: {}; allowed: {allowed}",
+                            consequence("noeviction")
+                        ),
+                    )
+                    .with_label("no maxmemory-policy in this file")
+                    .with_help(self.help());
+                cx.emit(f);
+            }
+            Some(_) => {
+                let Some(node) = single(&cx.obj.root, "maxmemory-policy") else {
+                    return;
+                };
+                let policy = node.text().unwrap_or_default();
+                if self.allowed(policy) {
+                    return;
+                }
+                let f = cx
+                    .finding(
+                        node.span,
+                        format!(
+                            "maxmemory-policy is `{policy}`: {}; allowed: {allowed}",
+                            consequence(policy)
+                        ),
+                    )
+                    .with_label("not an allowed policy")
+                    .with_help(self.help());
+                cx.emit(f);
+            }
+        }
+    }
+}

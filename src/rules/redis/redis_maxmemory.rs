@@ -1,0 +1,61 @@
+//! `redis-maxmemory`: a Redis server without a memory limit grows until the container is
+//! OOM-killed, instead of evicting keys.
+
+use super::{SERVER, single};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::model::Format;
+use crate::sources::redis::memory_bytes;
+use serde::Deserialize;
+
+pub const NAME: &str = "redis-maxmemory";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisMaxmemory {}
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<RedisMaxmemory>(NAME, v)
+}
+
+const HELP: &str = "set `maxmemory` below the container's memory limit (about 75% of it leaves room for replication buffers and fork copy-on-write), e.g. `maxmemory 2gb`, with an eviction policy";
+
+impl Rule for RedisMaxmemory {
+    fn target(&self) -> Target {
+        Target::Format {
+            format: Format::Redis,
+            kinds: SERVER,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        match cx.obj.root.get("maxmemory") {
+            None => {
+                let f = cx
+                    .finding(
+                        cx.obj.anchor_span(),
+                        "maxmemory is not set, so Redis grows without limit until the container is OOM-killed instead of evicting keys",
+                    )
+                    .with_label("no maxmemory in this file")
+                    .with_help(HELP);
+                cx.emit(f);
+            }
+            Some(_) => {
+                // A value Redis cannot read (`1.5gb`) stops it at startup: not this rule's case.
+                let Some(node) = single(&cx.obj.root, "maxmemory") else {
+                    return;
+                };
+                let text = node.text().unwrap_or_default();
+                if memory_bytes(text) == Some(0) {
+                    let f = cx
+                        .finding(
+                            node.span,
+                            format!("maxmemory is `{text}`, which means no limit: Redis grows until the container is OOM-killed instead of evicting keys"),
+                        )
+                        .with_label("0 means unlimited")
+                        .with_help(HELP);
+                    cx.emit(f);
+                }
+            }
+        }
+    }
+}
