@@ -1,5 +1,209 @@
-//! kafka rules.
+//! Kafka rules: broker, topic and client `.properties` files, and the configuration inside
+//! Strimzi `Kafka` and `KafkaTopic` resources. Values are strings (or YAML scalars for
+//! Strimzi); numbers and booleans are read from their text the way Kafka's `ConfigDef` does.
+
+pub mod kafka_min_insync_replicas;
+pub mod kafka_partitions;
+pub mod kafka_replication_factor;
+pub mod kafka_unclean_leader_election;
 
 use crate::engine::rule::Builder;
+use crate::model::{Node, Object, Span};
+use crate::sources::properties::is_broker_config;
 
-pub static RULES: &[(&str, Builder)] = &[];
+pub static RULES: &[(&str, Builder)] = &[
+    (
+        kafka_replication_factor::NAME,
+        kafka_replication_factor::build,
+    ),
+    (
+        kafka_min_insync_replicas::NAME,
+        kafka_min_insync_replicas::build,
+    ),
+    (kafka_partitions::NAME, kafka_partitions::build),
+    (
+        kafka_unclean_leader_election::NAME,
+        kafka_unclean_leader_election::build,
+    ),
+];
+
+/// Whether absent keys take the broker's defaults: a Strimzi `Kafka`'s config, or a
+/// `.properties` file that sets a broker-only key. Topic and client configs are judged only
+/// on what they set.
+pub fn is_broker(obj: &Object) -> bool {
+    match obj.kind.as_str() {
+        "KafkaBrokerConfig" => true,
+        "KafkaConfig" => is_broker_config(&obj.root),
+        _ => false,
+    }
+}
+
+/// Java's `String.trim`, which `ConfigDef` applies to every value: it strips every
+/// character up to U+0020, control characters included.
+fn java_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c <= ' ')
+}
+
+/// An `INT` setting as `ConfigDef` parses it (`Integer.parseInt` of the trimmed text).
+/// `None` for anything Kafka would refuse to start with; that is not these rules' business.
+pub fn int_of(node: &Node) -> Option<i64> {
+    java_trim(node.text()?).parse::<i32>().ok().map(i64::from)
+}
+
+/// A `BOOLEAN` setting as `ConfigDef` parses it: `true` or `false`, trimmed, any case.
+pub fn bool_of(node: &Node) -> Option<bool> {
+    let t = java_trim(node.text()?);
+    if t.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if t.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// An integer setting in force: written in the file, or Kafka's broker default.
+#[derive(Clone, Copy, Debug)]
+pub struct IntSetting<'a> {
+    pub key: &'static str,
+    pub value: i64,
+    /// The value's node; `None` when the key is absent and the default applies.
+    pub node: Option<&'a Node>,
+}
+
+impl IntSetting<'_> {
+    /// The setting as the start of a message: `num.partitions is 1`, or
+    /// `num.partitions is not set and defaults to 1`.
+    pub fn describe(&self) -> String {
+        match self.node {
+            Some(_) => format!("{} is {}", self.key, self.value),
+            None => format!("{} is not set and defaults to {}", self.key, self.value),
+        }
+    }
+
+    /// Where a finding about it points: the value, or the object's anchor (line 1 of a file,
+    /// the `config` key of a Strimzi resource) when it is absent.
+    pub fn span(&self, obj: &Object) -> Span {
+        self.node.map_or_else(|| obj.anchor_span(), |n| n.span)
+    }
+
+    /// What the caret says when the key is absent.
+    pub fn absent_label(&self) -> String {
+        format!("{} is not set here", self.key)
+    }
+}
+
+/// The integer `key` in force in `obj`: its value when set (and readable), else
+/// `broker_default` in a broker config, else nothing to judge.
+pub fn int_setting<'a>(
+    obj: &'a Object,
+    key: &'static str,
+    broker_default: Option<i64>,
+) -> Option<IntSetting<'a>> {
+    match obj.root.get(key) {
+        Some(node) => int_of(node).map(|value| IntSetting {
+            key,
+            value,
+            node: Some(node),
+        }),
+        None if is_broker(obj) => broker_default.map(|value| IntSetting {
+            key,
+            value,
+            node: None,
+        }),
+        None => None,
+    }
+}
+
+/// How to write `key` = `value` in this object's own syntax, for help texts.
+pub fn assignment(obj: &Object, key: &str, value: &str) -> String {
+    match obj.kind.as_str() {
+        "KafkaBrokerConfig" => format!("`{key}: {value}` under `spec.kafka.config`"),
+        "KafkaTopicConfig" => match key {
+            "replication.factor" => format!("`spec.replicas: {value}`"),
+            "num.partitions" => format!("`spec.partitions: {value}`"),
+            _ => format!("`{key}: {value}` under `spec.config`"),
+        },
+        _ => format!("`{key}={value}`"),
+    }
+}
+
+/// A finding as unit tests look at it: the text under the primary span, message, help, and
+/// the texts under the secondary labels.
+#[cfg(test)]
+#[derive(Debug)]
+pub(crate) struct Hit {
+    pub at: String,
+    pub line: usize,
+    pub message: String,
+    pub help: String,
+    pub secondary: Vec<String>,
+}
+
+/// Runs one Kafka rule over a `.properties` (or, for a `.yaml` name, Strimzi) text with some
+/// parameters overridden, for cases fixtures cannot reach.
+#[cfg(test)]
+pub(crate) fn run_rule(
+    name: &str,
+    overrides: serde_json::Value,
+    file_name: &str,
+    text: &str,
+) -> Vec<Hit> {
+    use crate::engine::rule::Ctx;
+    use crate::sources::classify::{Kind, named};
+    let meta = crate::engine::meta::find(name).unwrap();
+    let mut params = meta.default_params();
+    if let (Some(p), Some(o)) = (params.as_object_mut(), overrides.as_object()) {
+        p.extend(o.clone());
+    }
+    let build = RULES.iter().find(|(n, _)| *n == name).unwrap().1;
+    let rule = build(&params).unwrap();
+    let kind = named(std::path::Path::new(file_name));
+    assert!(matches!(kind, Kind::Properties | Kind::Yaml));
+    let loaded = crate::sources::load(0, file_name.into(), text.into(), kind);
+    let mut out = Vec::new();
+    for obj in loaded
+        .objects
+        .iter()
+        .filter(|o| o.format == crate::model::Format::Kafka)
+    {
+        rule.check(&mut Ctx {
+            obj,
+            file: &loaded.source,
+            meta,
+            out: &mut out,
+        });
+    }
+    out.into_iter()
+        .map(|f| Hit {
+            at: loaded.source.slice(f.span).to_string(),
+            line: loaded.source.line_col(f.span.start).line,
+            message: f.message,
+            help: f.help.unwrap_or_default(),
+            secondary: f
+                .labels
+                .iter()
+                .map(|l| loaded.source.slice(l.span).to_string())
+                .collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_read_as_kafka_reads_them() {
+        let n = |t: &str| Node::string(Span::point(0), t);
+        assert_eq!(int_of(&n(" 3\t")), Some(3));
+        assert_eq!(int_of(&n("+3")), Some(3));
+        assert_eq!(int_of(&n("-1")), Some(-1));
+        assert_eq!(int_of(&n("3.0")), None);
+        assert_eq!(int_of(&n("2147483648")), None);
+        assert_eq!(int_of(&n("")), None);
+        assert_eq!(bool_of(&n(" TRUE ")), Some(true));
+        assert_eq!(bool_of(&n("False")), Some(false));
+        assert_eq!(bool_of(&n("yes")), None);
+    }
+}

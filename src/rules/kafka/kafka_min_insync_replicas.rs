@@ -1,0 +1,243 @@
+//! `kafka-min-insync-replicas`: acknowledged writes kept on too few replicas, or a minimum
+//! that one broker loss already breaks.
+
+use super::{IntSetting, assignment, int_setting};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::model::{Finding, Format};
+use serde::Deserialize;
+
+pub const NAME: &str = "kafka-min-insync-replicas";
+
+/// A minimum-ISR key, its broker default, and the replication-factor keys it is compared
+/// with, in order of precedence, with the broker default of the last.
+struct Pair {
+    key: &'static str,
+    default: i64,
+    factors: &'static [&'static str],
+    factor_default: i64,
+}
+
+const PAIRS: &[Pair] = &[
+    // A topic's own `replication.factor` wins over the broker's default for new topics.
+    Pair {
+        key: "min.insync.replicas",
+        default: 1,
+        factors: &["replication.factor", "default.replication.factor"],
+        factor_default: 1,
+    },
+    Pair {
+        key: "transaction.state.log.min.isr",
+        default: 2,
+        factors: &["transaction.state.log.replication.factor"],
+        factor_default: 3,
+    },
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KafkaMinInsyncReplicas {
+    min: i64,
+}
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<KafkaMinInsyncReplicas>(NAME, v)
+}
+
+impl Rule for KafkaMinInsyncReplicas {
+    fn target(&self) -> Target {
+        Target::Format {
+            format: Format::Kafka,
+            kinds: &[],
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for pair in PAIRS {
+            let Some(isr) = int_setting(cx.obj, pair.key, Some(pair.default)) else {
+                continue;
+            };
+            let factor = factor_in_force(cx, pair);
+            let low = isr.value < self.min;
+            let high = factor.is_some_and(|rf| isr.value >= rf.value);
+            if low || high {
+                let f = finding(cx, &isr, factor.filter(|_| high), low, self.min);
+                cx.emit(f);
+            }
+        }
+    }
+}
+
+/// The replication factor the minimum is compared with: the first of `pair.factors` that is
+/// set (a `replication.factor` of -1 means the broker default, so the next one), else the
+/// broker default in a broker config.
+fn factor_in_force<'a>(cx: &Ctx<'a>, pair: &Pair) -> Option<IntSetting<'a>> {
+    let set = pair
+        .factors
+        .iter()
+        .filter_map(|k| int_setting_set(cx, k))
+        .find(|s| s.value > 0);
+    set.or_else(|| {
+        let last = pair.factors.last()?;
+        int_setting(cx.obj, last, Some(pair.factor_default)).filter(|s| s.node.is_none())
+    })
+}
+
+fn int_setting_set<'a>(cx: &Ctx<'a>, key: &'static str) -> Option<IntSetting<'a>> {
+    int_setting(cx.obj, key, None).filter(|s| s.node.is_some())
+}
+
+fn finding(
+    cx: &Ctx<'_>,
+    isr: &IntSetting<'_>,
+    factor: Option<IntSetting<'_>>,
+    low: bool,
+    min: i64,
+) -> Finding {
+    let key = isr.key;
+    let factor_text = factor.map(|rf| match rf.node {
+        Some(_) => format!("the replication factor {} ({})", rf.value, rf.key),
+        None => format!(
+            "the replication factor {} ({} is not set)",
+            rf.value, rf.key
+        ),
+    });
+    let (message, label, help) = match (low, factor, factor_text) {
+        (true, Some(_), Some(rf)) => (
+            format!(
+                "{}, below {min} and not below {rf}; an acknowledged write may live on one broker only, and losing one broker stops writes",
+                isr.describe()
+            ),
+            format!("below {min} and not below the replication factor"),
+            format!(
+                "{} {} with a replication factor of at least {}",
+                if isr.node.is_some() { "set" } else { "add" },
+                assignment(cx.obj, key, &min.to_string()),
+                min + 1
+            ),
+        ),
+        (false, Some(f), Some(rf)) => {
+            let consequence = if isr.value == f.value {
+                "losing one broker stops every write that asks for all in-sync replicas"
+            } else {
+                "writes that ask for all in-sync replicas can never succeed"
+            };
+            (
+                format!(
+                    "{}, {} {rf}; {consequence}",
+                    isr.describe(),
+                    if isr.value == f.value {
+                        "equal to"
+                    } else {
+                        "above"
+                    }
+                ),
+                "not below the replication factor".to_string(),
+                format!(
+                    "keep {key} below the replication factor: {} with a replication factor of {}, or raise the replication factor",
+                    assignment(cx.obj, key, &(f.value - 1).max(min).to_string()),
+                    f.value.max(min + 1)
+                ),
+            )
+        }
+        _ => (
+            format!(
+                "{}; with fewer than {min} in-sync replicas, an acknowledged write may live on one broker only and be lost with it",
+                isr.describe()
+            ),
+            format!("below {min}"),
+            format!(
+                "{} {} (with a replication factor of at least {})",
+                if isr.node.is_some() { "set" } else { "add" },
+                assignment(cx.obj, key, &min.to_string()),
+                min + 1
+            ),
+        ),
+    };
+    let label = if isr.node.is_some() {
+        label
+    } else {
+        isr.absent_label()
+    };
+    let mut f = cx
+        .finding(isr.span(cx.obj), message)
+        .with_label(label)
+        .with_help(help);
+    if let Some(node) = factor.and_then(|rf| rf.node) {
+        f = f.with_secondary(cx.obj.file, node.span, "replication factor in force");
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::run_rule;
+    use super::NAME;
+    use serde_json::json;
+
+    #[test]
+    fn low_high_and_both_are_one_finding_each() {
+        let text = "replication.factor=3\nmin.insync.replicas=1\n";
+        let hits = run_rule(NAME, json!({}), "t.properties", text);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            hits[0].message,
+            "min.insync.replicas is 1; with fewer than 2 in-sync replicas, an acknowledged write may live on one broker only and be lost with it"
+        );
+        assert!(hits[0].secondary.is_empty());
+
+        let text = "replication.factor=2\nmin.insync.replicas=2\n";
+        let hits = run_rule(NAME, json!({}), "t.properties", text);
+        assert_eq!(
+            hits[0].message,
+            "min.insync.replicas is 2, equal to the replication factor 2 (replication.factor); losing one broker stops every write that asks for all in-sync replicas"
+        );
+        assert_eq!(hits[0].secondary, vec!["2"]);
+        assert_eq!(hits[0].at, "2");
+
+        let text = "replication.factor=3\nmin.insync.replicas=4\n";
+        let hits = run_rule(NAME, json!({}), "t.properties", text);
+        assert!(hits[0].message.contains("above the replication factor 3"));
+
+        let text = "replication.factor=1\nmin.insync.replicas=1\n";
+        let hits = run_rule(NAME, json!({}), "t.properties", text);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            hits[0].message,
+            "min.insync.replicas is 1, below 2 and not below the replication factor 1 (replication.factor); an acknowledged write may live on one broker only, and losing one broker stops writes"
+        );
+    }
+
+    #[test]
+    fn broker_defaults_on_both_sides() {
+        // server.properties as Kafka ships it: nothing about min.insync.replicas.
+        let text = "broker.id=0\ntransaction.state.log.replication.factor=1\ntransaction.state.log.min.isr=1\n";
+        let hits = run_rule(NAME, json!({}), "server.properties", text);
+        assert_eq!(hits.len(), 2, "{hits:#?}");
+        assert_eq!(hits[0].line, 1);
+        assert_eq!(
+            hits[0].message,
+            "min.insync.replicas is not set and defaults to 1, below 2 and not below the replication factor 1 (default.replication.factor is not set); an acknowledged write may live on one broker only, and losing one broker stops writes"
+        );
+        assert_eq!((hits[1].at.as_str(), hits[1].line), ("1", 3));
+        assert_eq!(hits[1].secondary, vec!["1"]);
+        // The transaction topic's defaults (min ISR 2 of 3) are sound.
+        let text = "broker.id=0\ndefault.replication.factor=3\nmin.insync.replicas=2\n";
+        assert!(run_rule(NAME, json!({}), "server.properties", text).is_empty());
+        // Without `default.replication.factor`, new topics get one replica: a min ISR of 2
+        // can never be met.
+        let text = "broker.id=0\nmin.insync.replicas=2\n";
+        let hits = run_rule(NAME, json!({}), "server.properties", text);
+        assert!(
+            hits[0]
+                .message
+                .contains("above the replication factor 1 (default.replication.factor is not set)")
+        );
+    }
+
+    #[test]
+    fn topic_configs_judge_only_what_they_set() {
+        assert!(run_rule(NAME, json!({}), "t.properties", "replication.factor=1\n").is_empty());
+        let text = "replication.factor=-1\nmin.insync.replicas=2\n";
+        assert!(run_rule(NAME, json!({}), "t.properties", text).is_empty());
+    }
+}

@@ -1,0 +1,73 @@
+//! `kafka-unclean-leader-election`: an out-of-sync replica may become leader.
+
+use super::{assignment, bool_of};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::model::Format;
+use serde::Deserialize;
+
+pub const NAME: &str = "kafka-unclean-leader-election";
+const KEY: &str = "unclean.leader.election.enable";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KafkaUncleanLeaderElection {}
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<KafkaUncleanLeaderElection>(NAME, v)
+}
+
+impl Rule for KafkaUncleanLeaderElection {
+    fn target(&self) -> Target {
+        Target::Format {
+            format: Format::Kafka,
+            kinds: &[],
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        // The default is false: only an explicit `true` (any case, as Kafka reads it) fires.
+        let Some(node) = cx.obj.root.get(KEY) else {
+            return;
+        };
+        if bool_of(node) != Some(true) {
+            return;
+        }
+        let f = cx
+            .finding(
+                node.span,
+                format!(
+                    "{KEY} is {}; a replica that missed writes can become leader, and the writes it missed are lost although they were acknowledged",
+                    node.text().unwrap_or("true").trim()
+                ),
+            )
+            .with_label("unclean leader election enabled")
+            .with_help(format!(
+                "remove it or set {} (Kafka's default): a partition then waits for an in-sync replica instead of losing data",
+                assignment(cx.obj, KEY, "false")
+            ));
+        cx.emit(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::run_rule;
+    use super::NAME;
+    use serde_json::json;
+
+    #[test]
+    fn true_in_any_case_fires_false_and_garbage_do_not() {
+        for v in ["true", "TRUE", " True "] {
+            let text = format!("unclean.leader.election.enable={v}\n");
+            let hits = run_rule(NAME, json!({}), "t.properties", &text);
+            assert_eq!(hits.len(), 1, "{v:?}");
+        }
+        for v in ["false", "yes", "1", ""] {
+            let text = format!("unclean.leader.election.enable={v}\n");
+            assert!(
+                run_rule(NAME, json!({}), "t.properties", &text).is_empty(),
+                "{v:?}"
+            );
+        }
+    }
+}
