@@ -46,15 +46,50 @@ pub fn rules_markdown() -> String {
     out
 }
 
-/// `scalelint explain RULE`.
+/// The rules reference, `docs/rules.md` (`scalelint rules --format markdown`): every rule's
+/// section, as `explain` prints it.
+pub fn rules_reference() -> String {
+    let mut out = String::from(
+        "# scalelint rules\n\nGenerated from the rule metadata in `rules/` and the fixtures in `fixtures/` by\n`scalelint rules --format markdown`; do not edit by hand. `scalelint explain RULE` prints one\nsection.\n\n",
+    );
+    out.push_str(&rules_markdown());
+    for m in meta::all().unwrap_or(&[]) {
+        out.push('\n');
+        out.push_str(&explain(m));
+    }
+    out
+}
+
+/// The fence language for a fixture, from its extension.
+fn fence(file: &str) -> &'static str {
+    match file.rsplit('.').next() {
+        Some("yaml" | "yml") => "yaml",
+        Some("json") => "json",
+        Some("ini") => "ini",
+        Some("properties") => "properties",
+        _ => "text",
+    }
+}
+
+/// One rule's section of the reference; also what `scalelint explain RULE` prints.
 pub fn explain(m: &RuleMeta) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} ({}, since {})\n", m.name, levels(m), m.since);
+    let _ = writeln!(out, "## {}\n", m.name);
+    let _ = writeln!(
+        out,
+        "Level: {} · domain: {} · since {}\n",
+        levels(m),
+        m.domain,
+        m.since
+    );
     let _ = writeln!(out, "{}\n", m.summary.trim());
-    let _ = writeln!(out, "Why:\n{}\n", indent(m.why.trim()));
-    let _ = writeln!(out, "Fix:\n{}", indent(m.fix.trim()));
+    let _ = writeln!(out, "### Why\n\n{}\n", m.why.trim());
+    let _ = writeln!(out, "### Fix\n\n{}\n", m.fix.trim());
     if !m.params.is_empty() {
-        let _ = writeln!(out, "\nParameters:");
+        let _ = writeln!(
+            out,
+            "### Parameters\n\n| name | type | default | description |\n|---|---|---|---|"
+        );
         for (name, p) in &m.params {
             // One line per parameter, however the metadata wrapped it.
             let description = p
@@ -64,19 +99,27 @@ pub fn explain(m: &RuleMeta) -> String {
                 .join(" ");
             let _ = writeln!(
                 out,
-                "  {name} ({}, default {}): {description}",
-                p.kind, p.default
+                "| `{name}` | {} | `{}` | {} |",
+                p.kind,
+                p.default,
+                description.replace('|', "\\|")
+            );
+        }
+        out.push('\n');
+    }
+    let (fail, pass) = meta::examples(&m.name);
+    for (title, example) in [("Fails", fail), ("Passes", pass)] {
+        if let Some((file, text)) = example {
+            let _ = writeln!(
+                out,
+                "### {title}\n\n`fixtures/{}/{file}`:\n\n```{}\n{}\n```\n",
+                m.name,
+                fence(file),
+                text.trim_end()
             );
         }
     }
     out
-}
-
-fn indent(s: &str) -> String {
-    s.lines()
-        .map(|l| format!("  {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Levenshtein distance, for "did you mean" suggestions.

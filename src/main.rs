@@ -56,7 +56,7 @@ enum Command {
     },
     /// List every rule: name, level, summary.
     Rules {
-        /// `table` for the terminal, `markdown` for documentation.
+        /// `table` for the terminal, `markdown` for the rules reference (docs/rules.md).
         #[arg(long, value_enum, default_value = "table")]
         format: RulesFormat,
     },
@@ -129,7 +129,7 @@ fn run(cli: Cli) -> Result<u8, String> {
         Command::Rules { format } => {
             match format {
                 RulesFormat::Table => print!("{}", scalelint::docs::rules_table()),
-                RulesFormat::Markdown => print!("{}", scalelint::docs::rules_markdown()),
+                RulesFormat::Markdown => print!("{}", scalelint::docs::rules_reference()),
             }
             Ok(0)
         }

@@ -228,8 +228,12 @@ fn rules_and_explain_come_from_metadata() {
     assert!(out.contains("parse-error"));
     let (out, code) = stdout_of(&["explain", "hpa-min-replicas"]);
     assert_eq!(code, 0);
-    assert!(out.contains("Why:"), "{out}");
-    assert!(out.contains("min (integer, default 2)"), "{out}");
+    assert!(out.contains("### Why"), "{out}");
+    assert!(out.contains("| `min` | integer | `2` |"), "{out}");
+    assert!(
+        out.contains("```yaml"),
+        "the failing fixture is shown: {out}"
+    );
 }
 
 #[test]
@@ -316,4 +320,62 @@ fn columns_count_characters_in_json_and_utf16_units_in_sarif() {
     assert_eq!(region["startLine"], 4);
     assert_eq!(region["startColumn"], 30);
     assert_eq!(region["endColumn"], 31);
+}
+
+#[test]
+fn sarif_fingerprints_survive_moved_lines() {
+    let original = std::fs::read_to_string("examples/shop/api/hpa.yaml").unwrap();
+    let moved = format!("# a comment\n# and another\n\n{original}");
+    let fingerprints = |text: String| {
+        let out = scalelint()
+            .args(["check", "-", "--stdin-filename", "hpa.yaml", "--format", "sarif"])
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["ruleId"].as_str().unwrap().to_string(),
+                    r["partialFingerprints"]["scalelintLocation/v1"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let a = fingerprints(original);
+    let b = fingerprints(moved);
+    assert_eq!(a.len(), b.len());
+    assert!(!a.is_empty());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.0, y.0);
+        assert_eq!(x.1, y.1, "fingerprint of {} changed", x.0);
+        assert_eq!(x.2 + 3, y.2);
+    }
+    // Distinct findings have distinct fingerprints.
+    let mut fps: Vec<&String> = a.iter().map(|x| &x.1).collect();
+    fps.sort();
+    fps.dedup();
+    assert_eq!(fps.len(), a.len());
+}
+
+#[test]
+fn sarif_reports_unreadable_files_as_tool_notifications() {
+    let (out, _) = stdout_of(&["check", "no/such/file.yaml", "examples/compliant", "--format", "sarif"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let inv = &v["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], true);
+    let n = &inv["toolExecutionNotifications"][0];
+    assert_eq!(n["associatedRule"]["id"], "io-error");
+    assert_eq!(v["runs"][0]["automationDetails"]["id"], "scalelint/");
+    let rule = &v["runs"][0]["tool"]["driver"]["rules"][0];
+    assert!(rule["helpUri"].as_str().unwrap().contains("/docs/rules.md#"));
 }

@@ -1,5 +1,6 @@
-//! README.md's rules table is generated from the rule metadata; it cannot drift.
-//! Regenerate with `SCALELINT_UPDATE_README=1 cargo test --test readme`.
+//! README.md's rules table and docs/rules.md are generated from the rule metadata and
+//! fixtures; they cannot drift. Regenerate both with
+//! `SCALELINT_UPDATE_README=1 cargo test --test readme`.
 
 const START: &str = "<!-- rules-table:start -->\n";
 const END: &str = "<!-- rules-table:end -->";
@@ -35,4 +36,20 @@ fn readme_names_the_commands_ci_runs() {
         ".ci/run runs the README's test command"
     );
     assert!(readme.contains("cargo run --release -- check examples/shop"));
+}
+
+#[test]
+fn docs_rules_md_is_current() {
+    let want = scalelint::docs::rules_reference();
+    let have = std::fs::read_to_string("docs/rules.md").unwrap_or_default();
+    if have != want {
+        if std::env::var_os("SCALELINT_UPDATE_README").is_some() {
+            std::fs::create_dir_all("docs").expect("docs/");
+            std::fs::write("docs/rules.md", &want).expect("write docs/rules.md");
+        } else {
+            panic!(
+                "docs/rules.md is stale; run `SCALELINT_UPDATE_README=1 cargo test --test readme`"
+            );
+        }
+    }
 }

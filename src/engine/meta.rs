@@ -92,6 +92,22 @@ pub fn all() -> Result<&'static [RuleMeta], &'static str> {
     }
 }
 
+/// A rule's fixture examples: `(file name, text)` of its first failing and passing fixture.
+pub fn examples(
+    rule: &str,
+) -> (
+    Option<(&'static str, &'static str)>,
+    Option<(&'static str, &'static str)>,
+) {
+    let pick = |prefix: &str| {
+        embedded::RULE_EXAMPLES
+            .iter()
+            .find(|(r, name, _)| *r == rule && name.starts_with(prefix))
+            .map(|(_, name, text)| (*name, *text))
+    };
+    (pick("fail."), pick("pass."))
+}
+
 pub fn find(name: &str) -> Option<&'static RuleMeta> {
     all().ok()?.iter().find(|m| m.name == name)
 }

@@ -2,6 +2,7 @@
 //! sort. Files are processed in parallel; output order never depends on scheduling.
 
 pub mod index;
+pub mod locate;
 pub mod meta;
 pub mod rule;
 
@@ -367,11 +368,12 @@ fn finish(files: Vec<LoadedFile>, rules: &RuleSet, start: Instant) -> Report {
     let mut findings = rules.check_index(&index);
     drop(index);
     let objects = files.iter().map(|f| f.objects.len()).sum();
-    let mut sources = Vec::with_capacity(files.len());
-    for f in files {
-        findings.extend(f.findings);
-        sources.push(f.source);
+    let mut files = files;
+    for f in &mut files {
+        findings.append(&mut f.findings);
     }
+    locate::assign(&files, &mut findings);
+    let sources: Vec<SourceFile> = files.into_iter().map(|f| f.source).collect();
     findings.sort_by(|a, b| {
         (a.file, a.span.start, &a.rule, a.span.end, &a.message).cmp(&(
             b.file,

@@ -49,6 +49,9 @@ pub struct Finding {
     pub label: String,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// Where the finding is, by object and field rather than line (see `engine::locate`);
+    /// filled by the engine, the basis of SARIF fingerprints.
+    pub locator: String,
 }
 
 impl Finding {
@@ -68,6 +71,7 @@ impl Finding {
             label: String::new(),
             labels: Vec::new(),
             help: None,
+            locator: String::new(),
         }
     }
 

@@ -1,8 +1,10 @@
 //! Output formats. Every renderer reads the same sorted `Report`, so all formats agree.
 
 pub mod compact;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 
 use crate::engine::Report;
@@ -14,6 +16,8 @@ pub enum OutputFormat {
     Compact,
     Json,
     Sarif,
+    Github,
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -27,6 +31,8 @@ pub fn render(report: &Report, format: OutputFormat, opts: RenderOptions) -> Str
         OutputFormat::Compact => compact::render(report),
         OutputFormat::Json => json::render(report),
         OutputFormat::Sarif => sarif::render(report),
+        OutputFormat::Github => github::render(report),
+        OutputFormat::Junit => junit::render(report),
     }
 }
 

@@ -2,12 +2,20 @@
 //! default), end columns exclusive. Rule descriptors come from the rule metadata.
 
 use super::region;
-use crate::engine::{Report, meta};
+use crate::engine::{Report, locate, meta};
 use crate::model::{ColumnUnit, Level, Span};
 use serde_json::{Value, json};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const INFORMATION_URI: &str = "https://github.com/scalelint/scalelint";
+
+/// The rule's section in the rules reference of this very version.
+pub fn help_uri(rule: &str) -> String {
+    format!(
+        "{INFORMATION_URI}/blob/v{}/docs/rules.md#{rule}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
 
 fn sarif_level(l: Level) -> &'static str {
     match l {
@@ -53,6 +61,31 @@ fn physical(report: &Report, file: usize, span: Span) -> Value {
     })
 }
 
+/// The run itself: it succeeded (findings are results, not failures); files it could not
+/// read are tool notifications, as code scanning shows them.
+fn invocation(report: &Report, metas: &[meta::RuleMeta]) -> Value {
+    let notifications: Vec<Value> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == crate::rules::source::io_error::NAME)
+        .map(|f| {
+            json!({
+                "level": "error",
+                "message": {"text": f.message},
+                "locations": [{"physicalLocation": physical(report, f.file, f.span)}],
+                "associatedRule": {
+                    "id": f.rule,
+                    "index": metas.iter().position(|m| m.name == f.rule),
+                },
+            })
+        })
+        .collect();
+    json!({
+        "executionSuccessful": true,
+        "toolExecutionNotifications": notifications,
+    })
+}
+
 fn rule_descriptors(metas: &[meta::RuleMeta]) -> Vec<Value> {
     metas
         .iter()
@@ -64,6 +97,7 @@ fn rule_descriptors(metas: &[meta::RuleMeta]) -> Vec<Value> {
                 "shortDescription": {"text": m.summary.trim()},
                 "fullDescription": {"text": m.why.trim()},
                 "help": {"text": help, "markdown": help},
+                "helpUri": help_uri(&m.name),
                 "defaultConfiguration": {"level": sarif_level(m.level)},
                 "properties": {"tags": [m.domain.clone()]},
             })
@@ -86,6 +120,11 @@ pub fn render(report: &Report) -> String {
                 "level": sarif_level(f.level),
                 "message": {"text": message},
                 "locations": [{"physicalLocation": physical(report, f.file, f.span)}],
+                // By object and field, not line: code scanning keeps tracking the finding
+                // when unrelated lines move.
+                "partialFingerprints": {
+                    "scalelintLocation/v1": locate::fnv1a(&[&f.rule, &f.locator]),
+                },
             });
             if let Some(i) = metas.iter().position(|m| m.name == f.rule) {
                 r["ruleIndex"] = json!(i);
@@ -119,6 +158,8 @@ pub fn render(report: &Report) -> String {
                 "informationUri": INFORMATION_URI,
                 "rules": rule_descriptors(metas),
             }},
+            "automationDetails": {"id": "scalelint/"},
+            "invocations": [invocation(report, metas)],
             "columnKind": "utf16CodeUnits",
             "results": results,
         }],
