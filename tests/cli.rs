@@ -328,7 +328,14 @@ fn sarif_fingerprints_survive_moved_lines() {
     let moved = format!("# a comment\n# and another\n\n{original}");
     let fingerprints = |text: String| {
         let out = scalelint()
-            .args(["check", "-", "--stdin-filename", "hpa.yaml", "--format", "sarif"])
+            .args([
+                "check",
+                "-",
+                "--stdin-filename",
+                "hpa.yaml",
+                "--format",
+                "sarif",
+            ])
             .write_stdin(text)
             .output()
             .unwrap();
@@ -369,7 +376,13 @@ fn sarif_fingerprints_survive_moved_lines() {
 
 #[test]
 fn sarif_reports_unreadable_files_as_tool_notifications() {
-    let (out, _) = stdout_of(&["check", "no/such/file.yaml", "examples/compliant", "--format", "sarif"]);
+    let (out, _) = stdout_of(&[
+        "check",
+        "no/such/file.yaml",
+        "examples/compliant",
+        "--format",
+        "sarif",
+    ]);
     let v: Value = serde_json::from_str(&out).unwrap();
     let inv = &v["runs"][0]["invocations"][0];
     assert_eq!(inv["executionSuccessful"], true);
@@ -377,5 +390,10 @@ fn sarif_reports_unreadable_files_as_tool_notifications() {
     assert_eq!(n["associatedRule"]["id"], "io-error");
     assert_eq!(v["runs"][0]["automationDetails"]["id"], "scalelint/");
     let rule = &v["runs"][0]["tool"]["driver"]["rules"][0];
-    assert!(rule["helpUri"].as_str().unwrap().contains("/docs/rules.md#"));
+    assert!(
+        rule["helpUri"]
+            .as_str()
+            .unwrap()
+            .contains("/docs/rules.md#")
+    );
 }

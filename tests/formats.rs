@@ -20,7 +20,10 @@ fn github_annotations() {
 
 #[test]
 fn junit_report() {
-    insta::assert_snapshot!(run("junit", &["examples/shop/worker", "examples/compliant/data"]));
+    insta::assert_snapshot!(run(
+        "junit",
+        &["examples/shop/worker", "examples/compliant/data"]
+    ));
 }
 
 #[test]
@@ -44,7 +47,10 @@ fn github_escapes_what_the_runner_requires() {
         .lines()
         .find(|l| l.contains("hpa-utilization-target"))
         .unwrap();
-    assert!(line.starts_with("::warning file=a%2Cb%3Ac.yaml,line=9,col="), "{line}");
+    assert!(
+        line.starts_with("::warning file=a%2Cb%3Ac.yaml,line=9,col="),
+        "{line}"
+    );
     assert!(line.contains("target is 95%25;"), "{line}");
     assert!(line.contains("%0Ahelp: "), "{line}");
     assert_eq!(text.lines().count(), text.matches("::").count() / 2);
