@@ -92,13 +92,11 @@ pub fn all() -> Result<&'static [RuleMeta], &'static str> {
     }
 }
 
-/// A rule's fixture examples: `(file name, text)` of its first failing and passing fixture.
-pub fn examples(
-    rule: &str,
-) -> (
-    Option<(&'static str, &'static str)>,
-    Option<(&'static str, &'static str)>,
-) {
+/// A fixture shown as an example: its file name and text.
+pub type Example = (&'static str, &'static str);
+
+/// A rule's fixture examples: its first failing and its first passing fixture.
+pub fn examples(rule: &str) -> (Option<Example>, Option<Example>) {
     let pick = |prefix: &str| {
         embedded::RULE_EXAMPLES
             .iter()
