@@ -413,7 +413,7 @@ fn semantic_error_at(text: &str, toks: &[Tok], message: &str) -> Option<(usize, 
         let wants_range = message.contains("expected type matrix");
         for &c in &calls {
             let close = matching_paren(toks, c + 1)?;
-            let arg = toks.get(c + 2..close)?;
+            let arg = toks.get(c + 2..close).unwrap_or(&[]);
             let ends_in_range = arg.last().is_some_and(|t| t.id == T_RIGHT_BRACKET);
             if !message.contains("expected type") || wants_range != ends_in_range {
                 return match (arg.first(), arg.last()) {
@@ -974,6 +974,16 @@ mod tests {
                 ("kube_hpa_.*".into(), "kube_hpa_.*".into(), true),
             ]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn errors_are_inside_the_expression(text in "[a-z_(){}\\[\\]\"'`=~!<>+*/^,:@ 0-9.#\né]{0,40}") {
+            if let Checked::Invalid(e) = check(&text) {
+                proptest::prop_assert!(e.start <= e.end && e.end <= text.len(), "{e:?}");
+                proptest::prop_assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end));
+            }
+        }
     }
 
     #[test]

@@ -519,6 +519,39 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any content, written double-quoted (with escapes) or single-quoted, maps back.
+        #[test]
+        fn quoted_scalars_always_map(content in "[a-z \"'\\\\\té\n{}=]{0,30}") {
+            let double: String = content
+                .chars()
+                .map(|c| match c {
+                    '"' => "\\\"".to_string(),
+                    '\\' => "\\\\".to_string(),
+                    '\n' => "\\n".to_string(),
+                    '\t' => "\\t".to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            let single = content.replace('\'', "''").replace('\n', "\n\n   ");
+            for yaml in [format!("v: \"{double}\"\n"), format!("a:\n  v: '{single}'\n")] {
+                let p = parse(&yaml, Limits::default());
+                let Some(d) = p.documents.first() else { continue };
+                let node = d.root.get("v").or_else(|| d.root.path(&["a", "v"])).unwrap();
+                let text = node.text().unwrap();
+                let map = ContentMap::of(&yaml, node);
+                proptest::prop_assert!(map.is_some(), "{yaml:?} → {text:?}");
+                let map = map.unwrap();
+                for (i, c) in text.char_indices() {
+                    let at = map.offset(i);
+                    proptest::prop_assert!(at < yaml.len() && yaml.is_char_boundary(at));
+                    let src = yaml[at..].chars().next().unwrap();
+                    proptest::prop_assert!(src == c || "\\'\n \t".contains(src), "{yaml:?}: {c:?} → {src:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn spans_of_content_ranges() {
         let yaml = "v: |\n  kube_hpa_spec_max_replicas > 1\n";
