@@ -17,6 +17,9 @@ pub enum Format {
     Redis,
     /// Kafka `.properties` (one object per file), or the config of a Strimzi custom resource.
     Kafka,
+    /// Prometheus rule groups (a rule file, or a PrometheusRule's `spec`), or the PromQL
+    /// queries of a KEDA ScaledObject's `prometheus` triggers.
+    Prometheus,
 }
 
 #[derive(Debug)]

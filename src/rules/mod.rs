@@ -7,6 +7,7 @@ pub mod hpa;
 pub mod k8s;
 pub mod kafka;
 pub mod pgbouncer;
+pub mod prometheus;
 pub mod redis;
 pub mod source;
 
@@ -21,4 +22,5 @@ pub fn registry() -> impl Iterator<Item = &'static (&'static str, Builder)> {
         .chain(pgbouncer::RULES)
         .chain(redis::RULES)
         .chain(kafka::RULES)
+        .chain(prometheus::RULES)
 }

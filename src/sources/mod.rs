@@ -4,9 +4,12 @@
 
 pub mod classify;
 pub mod pgbouncer;
+pub mod prometheus;
+pub mod promql;
 pub mod properties;
 pub mod redis;
 pub mod resolve;
+pub mod scalar_offsets;
 pub mod strimzi;
 pub mod yaml;
 
@@ -171,11 +174,12 @@ fn load_yaml(file: FileId, text: &str, report_errors: bool, out: &mut LoadedFile
     for (doc, d) in parsed.documents.into_iter().enumerate() {
         collect_objects(file, doc, d.root, &mut out.objects);
     }
-    // Strimzi resources carry Kafka configuration: lint it as Kafka too.
+    // Strimzi resources carry Kafka configuration, PrometheusRules carry rule groups and KEDA
+    // triggers PromQL queries: lint those as Kafka and Prometheus too.
     let derived: Vec<Object> = out
         .objects
         .iter()
-        .filter_map(strimzi::kafka_config)
+        .filter_map(|o| strimzi::kafka_config(o).or_else(|| prometheus::derived(o)))
         .collect();
     out.objects.extend(derived);
 }
@@ -215,7 +219,8 @@ fn load_flat(
 }
 
 /// A document with `apiVersion` and `kind` is a Kubernetes object; the items of a `List` are
-/// objects too. Other documents are not Kubernetes and are skipped.
+/// objects too. A document with neither whose root has a `groups` list is a Prometheus rule
+/// file. Other documents are skipped.
 fn collect_objects(file: FileId, doc: usize, root: Node, out: &mut Vec<Object>) {
     let (Some(api_version), Some(kind)) = (
         root.get("apiVersion")
@@ -223,6 +228,9 @@ fn collect_objects(file: FileId, doc: usize, root: Node, out: &mut Vec<Object>) 
             .map(str::to_owned),
         root.get("kind").and_then(Node::as_str).map(str::to_owned),
     ) else {
+        if root.get("apiVersion").is_none() && root.get("kind").is_none() {
+            out.extend(prometheus::rule_file(file, doc, root));
+        }
         return;
     };
     // `kind: List` (and typed lists like `DeploymentList`, as `kubectl get -o yaml` writes).

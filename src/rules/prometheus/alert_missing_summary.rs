@@ -1,0 +1,56 @@
+//! `alert-missing-summary`: an alerting rule with no `annotations.summary`.
+
+use super::{GROUPS, alert_anchor, is_set};
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::sources::prometheus::rules;
+use serde::Deserialize;
+
+pub const NAME: &str = "alert-missing-summary";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertMissingSummary {}
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<AlertMissingSummary>(NAME, v)
+}
+
+impl Rule for AlertMissingSummary {
+    fn target(&self) -> Target {
+        GROUPS
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for r in rules(cx.obj) {
+            if r.alert.is_none() {
+                continue;
+            }
+            let annotations = r.node.entry("annotations");
+            if is_set(annotations.and_then(|a| a.value.get("summary"))) {
+                continue;
+            }
+            let span = annotations.map_or(alert_anchor(&r), |a| a.key.span);
+            let f = cx
+                .finding(span, format!("{} has no `summary` annotation", r.describe()))
+                .with_label("no summary")
+                .with_help("add `annotations: {summary: …}`: one line saying what is wrong, which is what a notification shows first");
+            cx.emit(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::run_rule;
+    use super::NAME;
+
+    #[test]
+    fn description_is_not_a_summary() {
+        let hits = run_rule(
+            NAME,
+            "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    annotations:\n      description: d\n  - alert: B\n    expr: up\n",
+        );
+        let at: Vec<&str> = hits.iter().map(|h| h.0.as_str()).collect();
+        assert_eq!(at, ["annotations", "alert"]);
+    }
+}

@@ -1,0 +1,74 @@
+//! Prometheus rules: alerting and recording rules (rule files and PrometheusRule objects)
+//! and PromQL expressions (rules' `expr`, KEDA prometheus triggers' `query`). The objects
+//! are `Format::Prometheus` ones that `sources::prometheus` derives; alert checks look at
+//! alerting rules only.
+
+pub mod alert_missing_for;
+pub mod alert_missing_severity;
+pub mod alert_missing_summary;
+pub mod promql_deprecated_metric;
+pub mod promql_syntax;
+
+use crate::engine::rule::{Builder, Target};
+use crate::model::{Format, Node, Span};
+use crate::sources::prometheus::{PROMETHEUS_RULE, RULE_FILE, RuleNode};
+
+pub static RULES: &[(&str, Builder)] = &[
+    (alert_missing_for::NAME, alert_missing_for::build),
+    (alert_missing_severity::NAME, alert_missing_severity::build),
+    (alert_missing_summary::NAME, alert_missing_summary::build),
+    (promql_syntax::NAME, promql_syntax::build),
+    (
+        promql_deprecated_metric::NAME,
+        promql_deprecated_metric::build,
+    ),
+];
+
+/// Rule groups: rule files and PrometheusRules.
+const GROUPS: Target = Target::Format {
+    format: Format::Prometheus,
+    kinds: &[RULE_FILE, PROMETHEUS_RULE],
+};
+
+/// Every PromQL expression: rule groups and KEDA triggers.
+const QUERIES: Target = Target::Format {
+    format: Format::Prometheus,
+    kinds: &[],
+};
+
+/// Where a finding about an alerting rule points: its `alert:` key.
+fn alert_anchor(r: &RuleNode<'_>) -> Span {
+    r.alert.map_or(r.node.span, |e| e.key.span)
+}
+
+/// A string value that is set: present, not null, not empty.
+fn is_set(node: Option<&Node>) -> bool {
+    node.is_some_and(|n| !n.is_null() && n.text().is_none_or(|t| !t.trim().is_empty()))
+}
+
+/// Runs one Prometheus rule over a YAML text, for cases fixtures cannot reach.
+#[cfg(test)]
+pub(crate) fn run_rule(name: &str, text: &str) -> Vec<(String, String)> {
+    use crate::engine::rule::Ctx;
+    use crate::sources::classify::Kind;
+    let meta = crate::engine::meta::find(name).unwrap();
+    let build = RULES.iter().find(|(n, _)| *n == name).unwrap().1;
+    let rule = build(&meta.default_params()).unwrap();
+    let loaded = crate::sources::load(0, "t.yaml".into(), text.into(), Kind::Yaml);
+    let mut out = Vec::new();
+    for obj in loaded
+        .objects
+        .iter()
+        .filter(|o| o.format == Format::Prometheus)
+    {
+        rule.check(&mut Ctx {
+            obj,
+            file: &loaded.source,
+            meta,
+            out: &mut out,
+        });
+    }
+    out.into_iter()
+        .map(|f| (loaded.source.slice(f.span).to_string(), f.message))
+        .collect()
+}
