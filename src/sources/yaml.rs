@@ -207,6 +207,14 @@ fn parse_segment(
             Event::Alias(id) => b.alias(id, span),
             Event::Scalar(text, style, anchor, tag) => {
                 let span = match style {
+                    // saphyr ends a quoted scalar's span at the next token, past trailing
+                    // blanks and comments; end it at the closing quote.
+                    SaphyrStyle::SingleQuoted | SaphyrStyle::DoubleQuoted => {
+                        match quoted_end(segment, span.start - base) {
+                            Some(e) => Span::new(span.start, base + e),
+                            None => span,
+                        }
+                    }
                     SaphyrStyle::Literal | SaphyrStyle::Folded => {
                         match block_indicator(segment, span.start - base) {
                             Some(i) => Span::new(base + i, span.end.max(base + i)),
@@ -268,6 +276,29 @@ fn syntax_problem(e: &ScanError, at: usize, limits: Limits) -> Problem {
         span: Span::point(at),
         message: e.info().to_string(),
     }
+}
+
+/// The offset just past the closing quote of the quoted scalar opening at `start`.
+fn quoted_end(text: &str, start: usize) -> Option<usize> {
+    let rest = text.get(start..)?;
+    let mut chars = rest.char_indices();
+    let (_, quote) = chars.next()?;
+    if quote != '"' && quote != '\'' {
+        return None;
+    }
+    while let Some((i, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            // In single quotes `''` is an escaped quote.
+            if quote == '\'' && rest.get(i + 1..).is_some_and(|r| r.starts_with('\'')) {
+                chars.next();
+                continue;
+            }
+            return Some(start + i + 1);
+        }
+    }
+    None
 }
 
 /// saphyr starts a block scalar's span at its content; a finding about the value should
@@ -530,6 +561,21 @@ mod tests {
         assert_eq!(&text[e.key.span.start..e.key.span.end], "d");
         assert_eq!(&text[e.value.span.start..e.value.span.end], "'x'");
         assert_eq!(root.get("a").unwrap().as_i64(), Some(1));
+    }
+
+    #[test]
+    fn quoted_spans_end_at_the_closing_quote() {
+        for (text, want) in [
+            ("a: \"x\"   \nb: 1\n", "\"x\""),
+            ("a: 'x'  # c\n", "'x'"),
+            ("a: 'it''s'  # c\n", "'it''s'"),
+            ("a: \"q\\\" \\\\\"  # c\n", "\"q\\\" \\\\\""),
+            ("a: \"two\n  lines\"  \n", "\"two\n  lines\""),
+        ] {
+            let root = one(text);
+            let a = root.get("a").unwrap();
+            assert_eq!(&text[a.span.start..a.span.end], want, "{text:?}");
+        }
     }
 
     #[test]
