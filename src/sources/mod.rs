@@ -168,6 +168,7 @@ fn load_yaml(file: FileId, text: &str, report_errors: bool, out: &mut LoadedFile
         out.findings.push(template_skipped::finding(file, at));
         return;
     }
+    out.comments = yaml::comments(text, &parsed);
     for p in parsed.problems {
         out.findings.push(problem_finding(file, "YAML", p));
     }

@@ -278,6 +278,56 @@ fn syntax_problem(e: &ScanError, at: usize, limits: Limits) -> Problem {
     }
 }
 
+/// The comments of a YAML file (for suppressions): a `#` at the start of a line or after a
+/// blank, outside quoted and block scalars. saphyr does not report comments, so they are found
+/// here, using the parsed tree to know where scalars that may contain `#` are.
+pub fn comments(text: &str, parsed: &ParsedYaml) -> Vec<super::Comment> {
+    let mut out = Vec::new();
+    if !text.contains('#') {
+        return out;
+    }
+    let mut scalars = Vec::new();
+    for d in &parsed.documents {
+        text_scalar_spans(&d.root, &mut scalars);
+    }
+    scalars.sort_unstable();
+    let inside = |at: usize| {
+        let i = scalars.partition_point(|s: &Span| s.start <= at);
+        i > 0 && scalars.get(i - 1).is_some_and(|s| at < s.end)
+    };
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let mut prev = ' ';
+        for (i, c) in body.char_indices() {
+            if c == '#' && (prev == ' ' || prev == '\t') && !inside(line_start + i) {
+                let at = line_start + i;
+                out.push(super::Comment {
+                    span: Span::new(at, line_start + body.len()),
+                    text: body.get(i + 1..).unwrap_or("").trim().to_string(),
+                });
+                break;
+            }
+            prev = c;
+        }
+        line_start += line.len();
+    }
+    out
+}
+
+/// Spans of scalars whose text may hold a `#` that is not a comment.
+fn text_scalar_spans(node: &Node, out: &mut Vec<Span>) {
+    match &node.value {
+        Value::Scalar(s) if s.style != ScalarStyle::Plain => out.push(node.span),
+        Value::Scalar(_) => {}
+        Value::Seq(items) => items.iter().for_each(|n| text_scalar_spans(n, out)),
+        Value::Map(entries) => entries.iter().for_each(|e| {
+            text_scalar_spans(&e.key, out);
+            text_scalar_spans(&e.value, out);
+        }),
+    }
+}
+
 /// The offset just past the closing quote of the quoted scalar opening at `start`.
 fn quoted_end(text: &str, start: usize) -> Option<usize> {
     let rest = text.get(start..)?;
@@ -561,6 +611,27 @@ mod tests {
         assert_eq!(&text[e.key.span.start..e.key.span.end], "d");
         assert_eq!(&text[e.value.span.start..e.value.span.end], "'x'");
         assert_eq!(root.get("a").unwrap().as_i64(), Some(1));
+    }
+
+    #[test]
+    fn comments_outside_scalars() {
+        let text = "# head\na: 1 # scalelint-disable-line x\nb: \"no # here\"\nc: |\n  # not a comment\n  x\nd: e#f\n  # indented\n";
+        let p = parse(text, Limits::default());
+        let found: Vec<(String, String)> = comments(text, &p)
+            .into_iter()
+            .map(|c| (text[c.span.start..c.span.end].to_string(), c.text))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("# head".to_string(), "head".to_string()),
+                (
+                    "# scalelint-disable-line x".to_string(),
+                    "scalelint-disable-line x".to_string()
+                ),
+                ("# indented".to_string(), "indented".to_string()),
+            ]
+        );
     }
 
     #[test]
