@@ -765,4 +765,42 @@ mod tests {
         assert!(ix.pdbs[1].workloads.is_empty());
         assert!(ix.has_object(&w.key));
     }
+
+    fn load(file: FileId, text: &str) -> crate::sources::LoadedFile {
+        crate::sources::load(
+            file,
+            format!("f{file}.yaml"),
+            text.into(),
+            crate::sources::classify::Kind::Yaml,
+        )
+    }
+
+    const HPA: &str = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: NAME}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n";
+    const WEB: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n";
+
+    #[test]
+    fn copies_count_once_and_the_copy_in_the_same_file_is_preferred() {
+        // A source file and a rendered file holding the same two objects.
+        let text = format!("{WEB}---\n{}", HPA.replace("NAME", "web"));
+        let (a, b) = (load(0, &text), load(1, &text));
+        let ix = Index::build(a.objects.iter().chain(&b.objects));
+        let key = &ix.workloads[0].key;
+        assert_eq!(ix.autoscaler_count(key), 1);
+        assert_eq!(ix.autoscalers_of_key(key)[0].obj.file, 0);
+        assert_eq!(ix.autoscalers_near(key, Some(1))[0].obj.file, 1);
+        assert_eq!(ix.workload_near(key, Some(1)).map(|o| o.file), Some(1));
+        assert_eq!(ix.workload(key).map(|o| o.file), Some(0));
+    }
+
+    #[test]
+    fn lookups_are_bounded() {
+        let text: Vec<String> = (0..300)
+            .map(|i| HPA.replace("NAME", &format!("h{i}")))
+            .collect();
+        let loaded = load(0, &format!("{WEB}---\n{}", text.join("---\n")));
+        let ix = Index::build(loaded.objects.iter());
+        let key = &ix.workloads[0].key;
+        assert_eq!(ix.autoscaler_count(key), 300);
+        assert_eq!(ix.autoscalers_of_key(key).len(), MAX_RELATED);
+    }
 }

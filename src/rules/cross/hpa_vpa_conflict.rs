@@ -89,7 +89,8 @@ fn controls(vpa: &Object, workload: Option<&Object>, r: Resource, only: Option<&
     }
 }
 
-/// The VPA's update mode and where it is written (`Auto` when absent, VPA's default).
+/// The VPA's update mode and where it is written. Absent, VPA's default applies: `Recreate`
+/// (`Auto` before it was deprecated), which resizes pods either way.
 fn update_mode(vpa: &Vpa<'_>) -> (String, Span, bool) {
     match vpa
         .obj
@@ -99,7 +100,7 @@ fn update_mode(vpa: &Vpa<'_>) -> (String, Span, bool) {
     {
         Some(n) => (n.text().unwrap_or_default().to_string(), n.span, true),
         None => (
-            "Auto".to_string(),
+            "Recreate".to_string(),
             missing_span(vpa.obj, &["spec", "updatePolicy", "updateMode"]),
             false,
         ),
@@ -151,7 +152,7 @@ impl Rule for HpaVpaConflict {
             let mode_text = if written {
                 format!("updateMode {mode}")
             } else {
-                format!("updateMode not set, so {mode}")
+                "updateMode not set, so VPA's default, which resizes pods".to_string()
             };
             let (who, scale, fight) = match fights.len() {
                 1 => (first.describe(), "scales", "the two fight"),
@@ -169,7 +170,7 @@ impl Rule for HpaVpaConflict {
                 .with_label(if written {
                     format!("resizes {rs} requests")
                 } else {
-                    format!("no updateMode here: {mode} resizes {rs} requests")
+                    format!("no updateMode here: the default resizes {rs} requests")
                 })
                 .with_help(format!(
                     "set the VerticalPodAutoscaler's `updatePolicy.updateMode: \"Off\"` to keep its recommendations only, \
