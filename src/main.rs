@@ -99,6 +99,9 @@ fn run(cli: Cli) -> Result<u8, String> {
             let opts = Options {
                 paths,
                 stdin_filename,
+                // Named files are linted against the whole project (pre-commit passes only
+                // the changed ones).
+                project_index: true,
             };
             let report = engine::lint(&opts, &rules);
             let color = format == OutputFormat::Human

@@ -7,7 +7,7 @@ use crate::model::{Finding, Format, Node, Object, Span, Value};
 use crate::sources::LoadedFile;
 
 /// Fill `Finding::locator` for every finding whose file holds the object it is about.
-pub fn assign(files: &[LoadedFile], findings: &mut [Finding]) {
+pub fn assign(files: &[&LoadedFile], findings: &mut [Finding]) {
     for f in findings.iter_mut() {
         let Some(file) = files.get(f.file) else {
             continue;

@@ -28,6 +28,11 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     /// The name standard input is shown under (and classified by).
     pub stdin_filename: Option<String>,
+    /// Resolve cross-resource references against the whole project: when the named paths do
+    /// not cover the project root (see [`project_root`]), every other YAML file under it is
+    /// read into the index too, without per-object rules, and only findings in the named
+    /// files are reported. Off for standard input (rendered manifests stand alone).
+    pub project_index: bool,
 }
 
 /// The result of a run.
@@ -39,6 +44,16 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub objects: usize,
     pub elapsed: Duration,
+    /// How many of `files` were not named but only indexed from the project; they are kept
+    /// (after the named ones' ids are fixed) because secondary labels point into them.
+    pub context_files: usize,
+}
+
+impl Report {
+    /// The files that were checked: named, or found in a named directory.
+    pub fn checked_files(&self) -> usize {
+        self.files.len().saturating_sub(self.context_files)
+    }
 }
 
 /// A configuration error (exit code 2), as opposed to findings.
@@ -161,6 +176,8 @@ enum Input {
         path: PathBuf,
         shown: String,
         kind: classify::Kind,
+        /// Not named: only read into the index (project-root indexing).
+        context: bool,
     },
     Missing {
         shown: String,
@@ -174,6 +191,10 @@ enum Input {
 }
 
 impl Input {
+    fn is_context(&self) -> bool {
+        matches!(self, Input::File { context: true, .. })
+    }
+
     fn shown(&self) -> &str {
         match self {
             Input::File { shown, .. }
@@ -244,6 +265,7 @@ fn discover(opts: &Options) -> Vec<Input> {
                             path: entry.path().to_path_buf(),
                             shown: display_path(entry.path()),
                             kind,
+                            context: false,
                         });
                     }
                 }
@@ -252,6 +274,7 @@ fn discover(opts: &Options) -> Vec<Input> {
                 path: p.clone(),
                 shown: display_path(p),
                 kind: classify::named(p),
+                context: false,
             }),
             Err(e) => inputs.push(Input::Missing {
                 shown: display_path(p),
@@ -259,9 +282,100 @@ fn discover(opts: &Options) -> Vec<Input> {
             }),
         }
     }
-    inputs.sort_by(|a, b| a.shown().cmp(b.shown()));
+    if opts.project_index && !stdin_read {
+        inputs.extend(project_inputs(paths));
+    }
+    // A file both named and found in the project is named: `false` sorts first and stays.
+    inputs.sort_by(|a, b| (a.shown(), a.is_context()).cmp(&(b.shown(), b.is_context())));
     inputs.dedup_by(|a, b| a.shown() == b.shown());
     inputs
+}
+
+/// The project root, from `cwd` up: the nearest folder holding `.scalelint.yaml` or a git
+/// work tree (`.git`, a folder or, in worktrees and submodules, a file).
+pub fn project_root(cwd: &Path) -> Option<PathBuf> {
+    cwd.ancestors()
+        .find(|dir| dir.join(".scalelint.yaml").is_file() || dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// The YAML files of the project that were not named, to index. Nothing when there is no
+/// project root, when no named path lies inside it (`check /elsewhere`), or when a named
+/// directory covers it (`check .` at the root).
+fn project_inputs(paths: &[PathBuf]) -> Vec<Input> {
+    let Some(cwd) = std::env::current_dir().ok() else {
+        return Vec::new();
+    };
+    let Some(root) = project_root(&cwd) else {
+        return Vec::new();
+    };
+    let named: Vec<(PathBuf, bool)> = paths
+        .iter()
+        .filter_map(|p| {
+            let abs = std::fs::canonicalize(cwd.join(p)).ok()?;
+            let is_dir = abs.is_dir();
+            Some((abs, is_dir))
+        })
+        .collect();
+    let inside = named.iter().any(|(p, _)| p.starts_with(&root));
+    let covered = named.iter().any(|(p, dir)| *dir && root.starts_with(p));
+    if !inside || covered {
+        return Vec::new();
+    }
+    let named_dirs: Vec<PathBuf> = named
+        .iter()
+        .filter(|(_, dir)| *dir)
+        .map(|(p, _)| p.clone())
+        .collect();
+    let named_files: std::collections::HashSet<PathBuf> = named
+        .into_iter()
+        .filter(|(_, dir)| !dir)
+        .map(|(p, _)| p)
+        .collect();
+    let walker = ignore::WalkBuilder::new(&root)
+        .require_git(false)
+        // Named directories are read in full already.
+        .filter_entry(move |e| !named_dirs.iter().any(|d| e.path() == d))
+        .build();
+    let mut out = Vec::new();
+    for entry in walker.flatten() {
+        let is_file = match entry.file_type() {
+            Some(t) if t.is_symlink() => entry.path().is_file(),
+            Some(t) => t.is_file(),
+            None => false,
+        };
+        if !is_file
+            || classify::by_name(entry.path()) != Some(classify::Kind::Yaml)
+            || named_files.contains(entry.path())
+        {
+            continue;
+        }
+        out.push(Input::File {
+            path: entry.path().to_path_buf(),
+            shown: relative_path(entry.path(), &cwd),
+            kind: classify::Kind::Yaml,
+            context: true,
+        });
+    }
+    out
+}
+
+/// `p` relative to `cwd` (with `..` when it is not below it), `/`-separated.
+fn relative_path(p: &Path, cwd: &Path) -> String {
+    let common = p
+        .components()
+        .zip(cwd.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return display_path(p);
+    }
+    let mut rel = PathBuf::new();
+    for _ in cwd.components().skip(common) {
+        rel.push("..");
+    }
+    rel.extend(p.components().skip(common));
+    display_path(&rel)
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, String> {
@@ -317,7 +431,15 @@ fn load_input(id: usize, input: Input) -> LoadedFile {
             let kind = classify::by_name(Path::new(&shown)).unwrap_or(classify::Kind::Yaml);
             (shown, kind, bytes)
         }
-        Input::File { path, shown, kind } => (shown, kind, read_file(&path)),
+        Input::File {
+            path,
+            shown,
+            kind,
+            context: true,
+        } => return load_context(id, &path, shown, kind),
+        Input::File {
+            path, shown, kind, ..
+        } => (shown, kind, read_file(&path)),
     };
     let bytes = match bytes {
         Ok(b) => b,
@@ -329,16 +451,43 @@ fn load_input(id: usize, input: Input) -> LoadedFile {
     }
 }
 
+/// Kinds the index relates: a file naming none of them holds nothing to index.
+const INDEXED_KINDS: [&str; 6] = [
+    "Deployment",
+    "StatefulSet",
+    "HorizontalPodAutoscaler",
+    "ScaledObject",
+    "VerticalPodAutoscaler",
+    "PodDisruptionBudget",
+];
+
+/// A file that was not named, read for the index only: its objects, no findings. A cheap
+/// substring test skips the many YAML files of a project that hold none of the indexed kinds
+/// (CI configs, Helm values, JSON dashboards) without parsing them.
+fn load_context(id: usize, path: &Path, shown: String, kind: classify::Kind) -> LoadedFile {
+    let text = read_file(path)
+        .ok()
+        .and_then(|bytes| sources::decode(id, bytes).ok())
+        .filter(|text| INDEXED_KINDS.iter().any(|k| text.contains(k)));
+    // Nothing to index: an empty text yields no objects (and keeps no text in memory).
+    let mut loaded = sources::load(id, shown, text.unwrap_or_default(), kind);
+    loaded.findings.clear();
+    loaded
+}
+
 /// Lint files on disk (and standard input).
 pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     let start = Instant::now();
-    let files: Vec<LoadedFile> = discover(opts)
+    let files: Vec<(LoadedFile, bool)> = discover(opts)
         .into_par_iter()
         .enumerate()
         .map(|(id, input)| {
+            let context = input.is_context();
             let mut f = load_input(id, input);
-            rules.check_file(&mut f);
-            f
+            if !context {
+                rules.check_file(&mut f);
+            }
+            (f, context)
         })
         .collect();
     finish(files, rules, start)
@@ -349,31 +498,74 @@ pub fn lint_sources(sources: Vec<(String, String)>, rules: &RuleSet) -> Report {
     let start = Instant::now();
     let mut sources = sources;
     sources.sort_by(|a, b| a.0.cmp(&b.0));
-    let files: Vec<LoadedFile> = sources
+    let files: Vec<(LoadedFile, bool)> = sources
         .into_par_iter()
         .enumerate()
         .map(|(id, (path, text))| {
             let kind = classify::named(Path::new(&path));
             let mut f = sources::load(id, path, text, kind);
             rules.check_file(&mut f);
-            f
+            (f, false)
         })
         .collect();
     finish(files, rules, start)
 }
 
-fn finish(files: Vec<LoadedFile>, rules: &RuleSet, start: Instant) -> Report {
-    let mut index = Index::build(files.iter().flat_map(|f| f.objects.iter()));
-    index.files = files.iter().map(|f| f.source.path.as_str()).collect();
+/// Cross-resource rules over everything read, then only what concerns named files: findings
+/// whose primary place is in a context file are dropped, and context files stay in the
+/// report only when a secondary label points into them (ids renumbered, order kept).
+fn finish(files: Vec<(LoadedFile, bool)>, rules: &RuleSet, start: Instant) -> Report {
+    let mut index = Index::build(files.iter().flat_map(|(f, _)| f.objects.iter()));
+    index.files = files.iter().map(|(f, _)| f.source.path.as_str()).collect();
     let mut findings = rules.check_index(&index);
     drop(index);
-    let objects = files.iter().map(|f| f.objects.len()).sum();
+    let context: Vec<bool> = files.iter().map(|(_, c)| *c).collect();
+    let is_context = |id: usize| context.get(id).copied().unwrap_or(false);
+    let objects = files
+        .iter()
+        .filter(|(_, c)| !c)
+        .map(|(f, _)| f.objects.len())
+        .sum();
     let mut files = files;
-    for f in &mut files {
+    for (f, _) in &mut files {
         findings.append(&mut f.findings);
     }
-    locate::assign(&files, &mut findings);
-    let sources: Vec<SourceFile> = files.into_iter().map(|f| f.source).collect();
+    findings.retain(|f| !is_context(f.file));
+    let loaded: Vec<&LoadedFile> = files.iter().map(|(f, _)| f).collect();
+    locate::assign(&loaded, &mut findings);
+    drop(loaded);
+    let sources: Vec<SourceFile> = files.into_iter().map(|(f, _)| f.source).collect();
+    let mut keep: Vec<bool> = context.iter().map(|c| !c).collect();
+    for f in &findings {
+        for l in &f.labels {
+            if let Some(k) = keep.get_mut(l.file) {
+                *k = true;
+            }
+        }
+    }
+    let mut new_id = Vec::with_capacity(keep.len());
+    let mut next = 0;
+    for &k in &keep {
+        new_id.push(next);
+        next += usize::from(k);
+    }
+    let renumber = |id: usize| new_id.get(id).copied().unwrap_or(id);
+    let mut context_files = 0;
+    let sources: Vec<SourceFile> = sources
+        .into_iter()
+        .zip(keep.iter().zip(&context))
+        .filter(|(_, (k, _))| **k)
+        .map(|(s, (_, c))| {
+            context_files += usize::from(*c);
+            s
+        })
+        .collect();
+    for f in &mut findings {
+        f.file = renumber(f.file);
+        for l in &mut f.labels {
+            l.file = renumber(l.file);
+        }
+    }
     findings.sort_by(|a, b| {
         (a.file, a.span.start, &a.rule, a.span.end, &a.message).cmp(&(
             b.file,
@@ -389,5 +581,6 @@ fn finish(files: Vec<LoadedFile>, rules: &RuleSet, start: Instant) -> Report {
         findings,
         objects,
         elapsed: start.elapsed(),
+        context_files,
     }
 }

@@ -141,7 +141,7 @@ pub fn summary(report: &Report) -> String {
     let c = Counts::of(&report.findings);
     format!(
         "checked {}, {}: {}, {}, {} in {:.0?}\n",
-        plural(report.files.len(), "file", "files"),
+        plural(report.checked_files(), "file", "files"),
         plural(report.objects, "object", "objects"),
         plural(c.error, "error", "errors"),
         plural(c.warning, "warning", "warnings"),

@@ -55,7 +55,7 @@ pub fn render(report: &Report) -> String {
         "tool": {"name": "scalelint", "version": env!("CARGO_PKG_VERSION")},
         "diagnostics": diagnostics,
         "summary": {
-            "files": report.files.len(),
+            "files": report.checked_files(),
             "objects": report.objects,
             "findings": report.findings.len(),
             "errors": c.error,

@@ -3,9 +3,12 @@
 //! in its domain's `RULES`.
 
 pub mod common;
+pub mod cross;
 pub mod hpa;
 pub mod k8s;
 pub mod kafka;
+pub mod keda;
+pub mod pdb;
 pub mod pgbouncer;
 pub mod prometheus;
 pub mod redis;
@@ -19,6 +22,9 @@ pub fn registry() -> impl Iterator<Item = &'static (&'static str, Builder)> {
         .iter()
         .chain(k8s::RULES)
         .chain(hpa::RULES)
+        .chain(keda::RULES)
+        .chain(pdb::RULES)
+        .chain(cross::RULES)
         .chain(pgbouncer::RULES)
         .chain(redis::RULES)
         .chain(kafka::RULES)

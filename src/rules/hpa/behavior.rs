@@ -42,27 +42,33 @@ pub enum RateOrigin {
     },
 }
 
-impl fmt::Display for RateOrigin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl RateOrigin {
+    /// For messages; `max_field` names the maximum a Pods policy is judged against
+    /// (`maxReplicas`, a ScaledObject's `maxReplicaCount`).
+    pub fn describe(&self, max_field: &str) -> String {
         match *self {
-            RateOrigin::Default => write!(
-                f,
+            RateOrigin::Default => format!(
                 "Kubernetes' default {DEFAULT_POLICY_PERCENT}% per {DEFAULT_POLICY_PERIOD_SECONDS}s"
             ),
-            RateOrigin::Disabled => f.write_str("selectPolicy Disabled"),
+            RateOrigin::Disabled => "selectPolicy Disabled".to_string(),
             RateOrigin::Percent { value, period } => {
-                write!(f, "Percent policy {value}% per {period}s")
+                format!("Percent policy {value}% per {period}s")
             }
             RateOrigin::Pods {
                 value,
                 period,
                 max_replicas,
-            } => write!(
-                f,
-                "Pods policy {value} {} per {period}s, judged against maxReplicas {max_replicas}",
+            } => format!(
+                "Pods policy {value} {} per {period}s, judged against {max_field} {max_replicas}",
                 if value == 1 { "pod" } else { "pods" }
             ),
         }
+    }
+}
+
+impl fmt::Display for RateOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe("maxReplicas"))
     }
 }
 

@@ -27,36 +27,55 @@ impl Rule for HpaScaleDownWindow {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let behavior = cx.obj.root.path(&["spec", "behavior"]);
-        let anchor = missing_span(cx.obj, &["spec", "behavior", "scaleDown"]);
-        let Some(window) = scale_down_window(behavior, anchor) else {
-            return;
-        };
-        let min = self.min_seconds;
-        if window.seconds >= min {
-            return;
-        }
-        let seconds = window.seconds;
-        let f = if window.explicit {
-            cx.finding(
-                window.span,
-                format!("scale-down stabilizationWindowSeconds is {seconds}; at least {min} are advised so a brief dip in load does not remove pods"),
-            )
-            .with_label(format!("below {min}"))
-            .with_help(format!("set `stabilizationWindowSeconds: {min}` or more"))
-        } else {
-            cx.finding(
-                window.span,
-                format!("scale-down stabilizationWindowSeconds is not set and defaults to {seconds}; at least {min} are advised so a brief dip in load does not remove pods"),
-            )
-            .with_label("no scale-down stabilizationWindowSeconds here")
-            .with_help(format!(
-                "{}set `behavior.scaleDown.stabilizationWindowSeconds: {min}` or more",
-                needs_v2(cx.obj)
-            ))
-        };
-        cx.emit(f);
+        let help_prefix = needs_v2(cx.obj);
+        judge(
+            cx,
+            &["spec", "behavior"],
+            "behavior",
+            help_prefix,
+            self.min_seconds,
+        );
     }
+}
+
+/// Judge the scale-down window of the `behavior` at `behavior_path` (shared with
+/// `keda-scale-down-window`). `written_as` is how the help names the `behavior` field;
+/// `help_prefix` comes before the help when the object must change first.
+pub(crate) fn judge(
+    cx: &mut Ctx<'_>,
+    behavior_path: &[&str],
+    written_as: &str,
+    help_prefix: &str,
+    min: i64,
+) {
+    let behavior = cx.obj.root.path(behavior_path);
+    let scale_down: Vec<&str> = behavior_path.iter().copied().chain(["scaleDown"]).collect();
+    let anchor = missing_span(cx.obj, &scale_down);
+    let Some(window) = scale_down_window(behavior, anchor) else {
+        return;
+    };
+    if window.seconds >= min {
+        return;
+    }
+    let seconds = window.seconds;
+    let f = if window.explicit {
+        cx.finding(
+            window.span,
+            format!("scale-down stabilizationWindowSeconds is {seconds}; at least {min} are advised so a brief dip in load does not remove pods"),
+        )
+        .with_label(format!("below {min}"))
+        .with_help(format!("set `stabilizationWindowSeconds: {min}` or more"))
+    } else {
+        cx.finding(
+            window.span,
+            format!("scale-down stabilizationWindowSeconds is not set and defaults to {seconds}; at least {min} are advised so a brief dip in load does not remove pods"),
+        )
+        .with_label("no scale-down stabilizationWindowSeconds here")
+        .with_help(format!(
+            "{help_prefix}set `{written_as}.scaleDown.stabilizationWindowSeconds: {min}` or more"
+        ))
+    };
+    cx.emit(f);
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
-//! `hpa-target-missing-requests`: an HPA scales on cpu/memory utilization, but a container of
-//! its target has no request for that resource, so the controller cannot compute utilization.
+//! `hpa-target-missing-requests`: an HPA (or a KEDA ScaledObject's cpu/memory trigger) scales
+//! on cpu/memory utilization, but a container of its target has no request for that
+//! resource, so the controller cannot compute utilization.
 
-use super::metrics::{DEFAULT_CPU_UTILIZATION, Defaulted, utilization_targets};
+use super::metrics::{DEFAULT_CPU_UTILIZATION, Defaulted, autoscaler_targets};
 use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
 use crate::model::Node;
 use crate::rules::common::{Container, containers, has_effective_request};
@@ -31,21 +32,24 @@ impl Rule for HpaTargetMissingRequests {
     fn check_index(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
         for a in &index.autoscalers {
-            if !a.obj.is_hpa() {
-                continue;
-            }
-            let Some(workload) = index.workload(&a.target) else {
+            let Some(workload) = index.workload_near(&a.target, Some(a.obj.file)) else {
                 continue;
             };
             let pod_containers: Vec<Container<'_>> =
                 containers(workload).into_iter().filter(counted).collect();
-            let hpa = a.obj.name.as_deref().unwrap_or("<unnamed>");
+            let autoscaler = a.describe();
+            // KEDA computes nothing itself: the HPA it creates divides usage by the request.
+            let divider = if a.is_hpa() {
+                "the HorizontalPodAutoscaler"
+            } else {
+                "the HorizontalPodAutoscaler that KEDA creates"
+            };
             let wl = format!(
                 "{} `{}`",
                 workload.kind,
                 workload.name.as_deref().unwrap_or("<unnamed>")
             );
-            for t in utilization_targets(a.obj) {
+            for t in autoscaler_targets(a) {
                 let r = t.resource.key();
                 for c in &pod_containers {
                     if t.container.is_some_and(|only| only != c.name) {
@@ -80,7 +84,7 @@ impl Rule for HpaTargetMissingRequests {
                             a.obj.file,
                             t.resource_span,
                             format!(
-                                "HorizontalPodAutoscaler `{hpa}` scales on {scales_on} but {what} `{}` of {wl} has no {r} request (missing request for {r})",
+                                "{autoscaler} scales on {scales_on} but {what} `{}` of {wl} has no {r} request (missing request for {r})",
                                 c.name
                             ),
                         )
@@ -91,7 +95,7 @@ impl Rule for HpaTargetMissingRequests {
                             format!("{what} `{}` has no {r} request", c.name),
                         )
                         .with_help(format!(
-                            "add `resources.requests.{r}` to {what} `{}`: the HorizontalPodAutoscaler divides usage by the request",
+                            "add `resources.requests.{r}` to {what} `{}`: {divider} divides usage by the request",
                             c.name
                         ));
                     cx.emit(f);

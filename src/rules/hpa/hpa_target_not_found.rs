@@ -1,7 +1,9 @@
-//! `hpa-target-not-found`: `scaleTargetRef` names a Deployment or StatefulSet that is not in
-//! the analysed set, though that namespace's workloads are (a typo, a rename, a wrong kind).
+//! `hpa-target-not-found`: the `scaleTargetRef` of an HPA or a KEDA ScaledObject names a
+//! Deployment or StatefulSet that is not in the analysed set, though that namespace's
+//! workloads are (a typo, a rename, a wrong kind).
 
 use crate::docs;
+use crate::engine::index::Key;
 use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
 use crate::model::Node;
 use serde::Deserialize;
@@ -23,10 +25,10 @@ impl Rule for HpaTargetNotFound {
 
     fn check_index(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
+        // Name suggestions compare against every workload of a namespace: bounded, so a
+        // hostile input with thousands of dangling targets cannot go quadratic.
+        let mut suggest_budget: usize = 1_000_000;
         for a in &index.autoscalers {
-            if !a.obj.is_hpa() {
-                continue;
-            }
             let t = &a.target;
             if !matches!(t.kind.as_str(), "Deployment" | "StatefulSet") {
                 continue;
@@ -46,35 +48,42 @@ impl Rule for HpaTargetNotFound {
                 continue;
             }
             // Present under an older API group (extensions/v1beta1), which the index skips.
-            if index.objects.iter().any(|o| {
-                o.namespace == t.namespace
-                    && o.kind == t.kind
-                    && o.name.as_deref() == Some(t.name.as_str())
-            }) {
+            if index.has_object(t) {
                 continue;
             }
-            let mut same_kind: Vec<&str> = Vec::new();
-            let mut other_kind = None;
-            for key in index
-                .workloads
-                .keys()
-                .filter(|k| k.namespace == t.namespace)
-            {
-                if key.kind == t.kind {
-                    same_kind.push(&key.name);
-                } else if key.name == t.name {
-                    other_kind = Some(key.kind.as_str());
-                }
-            }
-            let help = match (docs::closest(&t.name, &same_kind), other_kind) {
+            // The same name under the other workload kind: a wrong `kind`.
+            let other_kind = ["Deployment", "StatefulSet"]
+                .into_iter()
+                .filter(|k| *k != t.kind)
+                .find(|k| {
+                    index
+                        .workload(&Key {
+                            kind: (*k).to_string(),
+                            ..t.clone()
+                        })
+                        .is_some()
+                });
+            let candidates = index.workload_count_in(&t.namespace);
+            let suggestion = if candidates <= suggest_budget {
+                suggest_budget -= candidates;
+                let same_kind: Vec<&str> = index
+                    .workloads_in(&t.namespace)
+                    .filter(|w| w.key.kind == t.kind)
+                    .map(|w| w.key.name.as_str())
+                    .collect();
+                docs::closest(&t.name, &same_kind)
+            } else {
+                None
+            };
+            let help = match (suggestion, other_kind) {
                 (Some(name), _) => format!("did you mean `{name}`?"),
                 (None, Some(kind)) => format!(
                     "a {kind} named `{}` exists in namespace `{}`; did you mean `kind: {kind}`?",
                     t.name, t.namespace
                 ),
                 (None, None) => format!(
-                    "check the name, kind and namespace, or lint the {} manifest together with this HorizontalPodAutoscaler",
-                    t.kind
+                    "check the name, kind and namespace, or lint the {} manifest together with this {}",
+                    t.kind, a.obj.kind
                 ),
             };
             let f = cx

@@ -1,6 +1,7 @@
 //! The cpu/memory utilization targets an HPA scales on, across its API versions, with
 //! Kubernetes' default (80% cpu) when none is written.
 
+use crate::engine::index::{Autoscaler, AutoscalerKind};
 use crate::model::{Node, Object, Span};
 use crate::rules::common::{Resource, int_value, missing_span};
 
@@ -31,6 +32,15 @@ pub struct UtilizationTarget<'a> {
     /// nearest existing ancestor when defaulted.
     pub resource_span: Span,
     pub defaulted: Option<Defaulted>,
+}
+
+/// The cpu/memory Utilization targets of an autoscaler: an HPA's metrics (with Kubernetes'
+/// defaults), a KEDA ScaledObject's cpu/memory triggers.
+pub fn autoscaler_targets<'a>(a: &Autoscaler<'a>) -> Vec<UtilizationTarget<'a>> {
+    match a.kind {
+        AutoscalerKind::Hpa => utilization_targets(a.obj),
+        AutoscalerKind::ScaledObject => crate::rules::keda::triggers::utilization_targets(a.obj),
+    }
 }
 
 /// Every cpu/memory Utilization target of an HPA, in document order.

@@ -47,7 +47,7 @@ pub(crate) struct Hit {
     pub help: String,
 }
 
-/// Runs one per-object HPA rule over a YAML text with some parameters overridden, for the
+/// Runs one per-object rule (of any domain) over a YAML text with some parameters overridden, for the
 /// cases fixtures cannot reach (fixtures run with the default parameters).
 #[cfg(test)]
 pub(crate) fn run_rule(name: &str, overrides: serde_json::Value, text: &str) -> Vec<Hit> {
@@ -57,7 +57,10 @@ pub(crate) fn run_rule(name: &str, overrides: serde_json::Value, text: &str) -> 
     if let (Some(p), Some(o)) = (params.as_object_mut(), overrides.as_object()) {
         p.extend(o.clone());
     }
-    let build = RULES.iter().find(|(n, _)| *n == name).unwrap().1;
+    let build = crate::rules::registry()
+        .find(|(n, _)| *n == name)
+        .unwrap()
+        .1;
     let rule = build(&params).unwrap();
     let loaded = crate::sources::load(
         0,

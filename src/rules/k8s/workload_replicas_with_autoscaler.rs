@@ -39,14 +39,19 @@ impl Rule for WorkloadReplicasWithAutoscaler {
                 continue;
             };
             let value = entry.value.text().unwrap_or("");
-            let by = if autoscalers.len() == 1 {
+            let count = cx.index.autoscaler_count(&crate::engine::index::Key {
+                namespace: obj.namespace.clone(),
+                kind: obj.kind.clone(),
+                name: obj.name.clone().unwrap_or_default(),
+            });
+            let by = if count <= 1 {
                 format!(
                     "{} `{}` scales",
                     first.obj.kind,
                     first.obj.name.as_deref().unwrap_or("<unnamed>")
                 )
             } else {
-                format!("{} autoscalers scale", autoscalers.len())
+                format!("{count} autoscalers scale")
             };
             let mut f = cx
                 .finding(
@@ -56,7 +61,8 @@ impl Rule for WorkloadReplicasWithAutoscaler {
                 )
                 .with_label("remove this field")
                 .with_help("remove `spec.replicas` and let the autoscaler own the count");
-            for a in &autoscalers {
+            // At most ten labels: the message gives the count.
+            for a in autoscalers.iter().take(10) {
                 f = f.with_secondary(
                     a.obj.file,
                     a.obj.anchor_span(),

@@ -1,0 +1,42 @@
+//! `keda-deprecated-field`: a trigger sets `metricName`, which KEDA deprecated in 2.10 and
+//! ignores since 2.12: it names each metric itself.
+
+use super::triggers::triggers;
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use serde::Deserialize;
+
+pub const NAME: &str = "keda-deprecated-field";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KedaDeprecatedField {}
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<KedaDeprecatedField>(NAME, v)
+}
+
+impl Rule for KedaDeprecatedField {
+    fn target(&self) -> Target {
+        Target::Objects {
+            group: "keda.sh",
+            kinds: &["ScaledObject"],
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for trigger in triggers(cx.obj) {
+            let Some(entry) = trigger.get("metadata").and_then(|m| m.entry("metricName")) else {
+                continue;
+            };
+            let value = entry.value.text().unwrap_or_default();
+            let f = cx
+                .finding(
+                    entry.key.span,
+                    format!("trigger sets metricName `{value}`, which KEDA deprecated in 2.10 and no longer uses: it names each metric itself"),
+                )
+                .with_label("deprecated")
+                .with_help("remove `metricName`; to refer to the metric in a HorizontalPodAutoscaler or dashboard, use the name KEDA reports in the ScaledObject's status");
+            cx.emit(f);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! `keda-min-replicas`: a ScaledObject that may scale its workload below the replicas that
+//! survive losing a pod; absent `minReplicaCount` means 0, scale to zero.
+
+use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::rules::common::{int_value, missing_span};
+use serde::Deserialize;
+
+pub const NAME: &str = "keda-min-replicas";
+
+/// KEDA's `minReplicaCount` when none is written.
+pub const DEFAULT_MIN_REPLICA_COUNT: i64 = 0;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KedaMinReplicas {
+    min: i64,
+}
+
+pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+    build_rule::<KedaMinReplicas>(NAME, v)
+}
+
+impl Rule for KedaMinReplicas {
+    fn target(&self) -> Target {
+        Target::Objects {
+            group: "keda.sh",
+            kinds: &["ScaledObject"],
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let min = self.min;
+        let spec = cx.obj.root.get("spec");
+        // `idleReplicaCount` (only 0 is allowed) lets KEDA go below minReplicaCount when idle.
+        let idle = spec
+            .and_then(|s| s.get("idleReplicaCount"))
+            .filter(|n| !n.is_null())
+            .and_then(|n| int_value(n).map(|v| (v, n.span)));
+        let min_node = spec
+            .and_then(|s| s.get("minReplicaCount"))
+            .filter(|n| !n.is_null());
+        let f = match min_node {
+            Some(node) => {
+                // Non-integers are invalid; schema validation reports them.
+                let Some(value) = int_value(node) else { return };
+                if value < min {
+                    let why = if value == 0 {
+                        "KEDA scales the workload to zero when idle, so the next request waits for a cold start"
+                    } else {
+                        "one lost pod takes the service down"
+                    };
+                    cx.finding(
+                        node.span,
+                        format!("minReplicaCount is {value}: {why}; at least {min} are needed to survive losing a pod"),
+                    )
+                    .with_label(format!("below {min}"))
+                    .with_help(format!("set `minReplicaCount: {min}` or more"))
+                } else if let Some((idle_value, idle_span)) = idle.filter(|(v, _)| *v < min) {
+                    cx.finding(
+                        idle_span,
+                        format!("idleReplicaCount is {idle_value}: KEDA scales the workload below minReplicaCount {value} when no trigger is active; at least {min} are needed to survive losing a pod"),
+                    )
+                    .with_label(format!("below {min}"))
+                    .with_secondary(cx.obj.file, node.span, format!("minReplicaCount is {value}"))
+                    .with_help("remove `idleReplicaCount` so the workload keeps minReplicaCount pods when idle")
+                } else {
+                    return;
+                }
+            }
+            None if DEFAULT_MIN_REPLICA_COUNT < min => cx
+                .finding(
+                    missing_span(cx.obj, &["spec", "minReplicaCount"]),
+                    format!("minReplicaCount is not set and defaults to {DEFAULT_MIN_REPLICA_COUNT}: KEDA scales the workload to zero when idle, so the next request waits for a cold start; at least {min} are needed to survive losing a pod"),
+                )
+                .with_label("no minReplicaCount here")
+                .with_help(format!("add `minReplicaCount: {min}` or more")),
+            None => return,
+        };
+        cx.emit(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    const SO: &str = "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    name: web\nEXTRA";
+
+    fn run(min: i64, extra: &str) -> Vec<super::super::Hit> {
+        super::super::run_rule(
+            super::NAME,
+            json!({ "min": min }),
+            &SO.replace("EXTRA", extra),
+        )
+    }
+
+    #[test]
+    fn absent_means_zero_and_idle_replicas_count() {
+        let found = run(2, "");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].at, "spec");
+        assert!(run(0, "").is_empty());
+        assert_eq!(run(1, "").len(), 1);
+        assert!(run(2, "  minReplicaCount: 2\n").is_empty());
+        let idle = run(2, "  minReplicaCount: 2\n  idleReplicaCount: 0\n");
+        assert_eq!(idle.len(), 1);
+        assert_eq!(idle[0].at, "0");
+        assert!(
+            idle[0].message.starts_with("idleReplicaCount is 0"),
+            "{}",
+            idle[0].message
+        );
+        // A minReplicaCount that is not a number is not judged.
+        assert!(run(2, "  minReplicaCount: two\n").is_empty());
+    }
+}
