@@ -157,6 +157,22 @@ fn a_named_folder_is_named_in_full() {
 }
 
 #[test]
+fn a_named_folder_sets_the_scope_and_the_rest_of_the_project_is_not_read() {
+    let dir = project(".scalelint.yaml");
+    std::fs::create_dir(dir.path().join("other")).unwrap();
+    std::fs::rename(
+        dir.path().join("deploy/deployment.yaml"),
+        dir.path().join("other/deployment.yaml"),
+    )
+    .unwrap();
+    let (json, _) = check(dir.path(), &["deploy"]);
+    let found = rules_and_paths(&json);
+    // The Deployment outside the named folder is not looked for.
+    assert!(!found.iter().any(|f| f.contains("other/")), "{found:#?}");
+    assert_eq!(json["summary"]["files"], 1);
+}
+
+#[test]
 fn without_a_project_only_the_named_files_are_analysed() {
     // No `.scalelint.yaml` and no `.git` up from the temporary folder: the HPA is alone,
     // and an HPA linted alone stays quiet about its target.

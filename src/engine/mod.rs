@@ -28,10 +28,11 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     /// The name standard input is shown under (and classified by).
     pub stdin_filename: Option<String>,
-    /// Resolve cross-resource references against the whole project: when the named paths do
-    /// not cover the project root (see [`project_root`]), every other YAML file under it is
-    /// read into the index too, without per-object rules, and only findings in the named
-    /// files are reported. Off for standard input (rendered manifests stand alone).
+    /// Resolve cross-resource references against the whole project: when only files are
+    /// named (pre-commit passes the changed files), every other YAML file under the project
+    /// root (see [`project_root`]) is read into the index too, without per-object rules, and
+    /// only findings in the named files are reported. Off for standard input (rendered
+    /// manifests stand alone) and when a directory is named (it sets the scope).
     pub project_index: bool,
 }
 
@@ -299,9 +300,10 @@ pub fn project_root(cwd: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// The YAML files of the project that were not named, to index. Nothing when there is no
-/// project root, when no named path lies inside it (`check /elsewhere`), or when a named
-/// directory covers it (`check .` at the root).
+/// The YAML files of the project that were not named, to index. Only when files alone are
+/// named (the pre-commit case): naming a directory chooses the scope of the analysis, so a
+/// directory named, no project root, or no named file inside it (`check /elsewhere`) mean
+/// nothing more is read.
 fn project_inputs(paths: &[PathBuf]) -> Vec<Input> {
     let Some(cwd) = std::env::current_dir().ok() else {
         return Vec::new();
@@ -318,25 +320,13 @@ fn project_inputs(paths: &[PathBuf]) -> Vec<Input> {
         })
         .collect();
     let inside = named.iter().any(|(p, _)| p.starts_with(&root));
-    let covered = named.iter().any(|(p, dir)| *dir && root.starts_with(p));
-    if !inside || covered {
+    let any_dir = named.iter().any(|(_, dir)| *dir);
+    if !inside || any_dir {
         return Vec::new();
     }
-    let named_dirs: Vec<PathBuf> = named
-        .iter()
-        .filter(|(_, dir)| *dir)
-        .map(|(p, _)| p.clone())
-        .collect();
-    let named_files: std::collections::HashSet<PathBuf> = named
-        .into_iter()
-        .filter(|(_, dir)| !dir)
-        .map(|(p, _)| p)
-        .collect();
-    let walker = ignore::WalkBuilder::new(&root)
-        .require_git(false)
-        // Named directories are read in full already.
-        .filter_entry(move |e| !named_dirs.iter().any(|d| e.path() == d))
-        .build();
+    let named_files: std::collections::HashSet<PathBuf> =
+        named.into_iter().map(|(p, _)| p).collect();
+    let walker = ignore::WalkBuilder::new(&root).require_git(false).build();
     let mut out = Vec::new();
     for entry in walker.flatten() {
         let is_file = match entry.file_type() {
