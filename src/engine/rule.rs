@@ -24,6 +24,23 @@ pub enum Target {
     Source,
 }
 
+impl Target {
+    /// Whether a rule with this target looks at `obj` (the engine's dispatch, one object).
+    pub fn applies_to(&self, obj: &Object) -> bool {
+        match self {
+            Target::Objects { group, kinds } => {
+                obj.format == Format::Kubernetes
+                    && obj.group() == *group
+                    && kinds.contains(&obj.kind.as_str())
+            }
+            Target::Format { format, kinds } => {
+                obj.format == *format && (kinds.is_empty() || kinds.contains(&obj.kind.as_str()))
+            }
+            Target::Index | Target::Source => false,
+        }
+    }
+}
+
 /// A rule's name lives in its registry entry and metadata, not here.
 pub trait Rule: Send + Sync {
     fn target(&self) -> Target;

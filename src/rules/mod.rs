@@ -13,6 +13,8 @@ pub mod pgbouncer;
 pub mod prometheus;
 pub mod redis;
 pub mod source;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use crate::engine::rule::Builder;
 

@@ -47,40 +47,15 @@ pub(crate) struct Hit {
     pub help: String,
 }
 
-/// Runs one per-object rule (of any domain) over a YAML text with some parameters overridden, for the
-/// cases fixtures cannot reach (fixtures run with the default parameters).
+/// Runs one per-object rule (of any domain) over a YAML text with some parameters overridden.
 #[cfg(test)]
 pub(crate) fn run_rule(name: &str, overrides: serde_json::Value, text: &str) -> Vec<Hit> {
-    use crate::engine::rule::Ctx;
-    let meta = crate::engine::meta::find(name).unwrap();
-    let mut params = meta.default_params();
-    if let (Some(p), Some(o)) = (params.as_object_mut(), overrides.as_object()) {
-        p.extend(o.clone());
-    }
-    let build = crate::rules::registry()
-        .find(|(n, _)| *n == name)
-        .unwrap()
-        .1;
-    let rule = build(&params).unwrap();
-    let loaded = crate::sources::load(
-        0,
-        "test.yaml".into(),
-        text.into(),
-        crate::sources::classify::Kind::Yaml,
-    );
-    let mut out = Vec::new();
-    for obj in &loaded.objects {
-        rule.check(&mut Ctx {
-            obj,
-            file: &loaded.source,
-            meta,
-            out: &mut out,
-        });
-    }
-    out.into_iter()
+    let (source, found) = crate::rules::testing::run(name, overrides, "test.yaml", text);
+    found
+        .into_iter()
         .map(|f| Hit {
             level: f.level,
-            at: loaded.source.slice(f.span).to_string(),
+            at: source.slice(f.span).to_string(),
             message: f.message,
             help: f.help.unwrap_or_default(),
         })

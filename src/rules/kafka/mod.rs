@@ -149,41 +149,18 @@ pub(crate) fn run_rule(
     file_name: &str,
     text: &str,
 ) -> Vec<Hit> {
-    use crate::engine::rule::Ctx;
-    use crate::sources::classify::{Kind, named};
-    let meta = crate::engine::meta::find(name).unwrap();
-    let mut params = meta.default_params();
-    if let (Some(p), Some(o)) = (params.as_object_mut(), overrides.as_object()) {
-        p.extend(o.clone());
-    }
-    let build = RULES.iter().find(|(n, _)| *n == name).unwrap().1;
-    let rule = build(&params).unwrap();
-    let kind = named(std::path::Path::new(file_name));
-    assert!(matches!(kind, Kind::Properties | Kind::Yaml));
-    let loaded = crate::sources::load(0, file_name.into(), text.into(), kind);
-    let mut out = Vec::new();
-    for obj in loaded
-        .objects
-        .iter()
-        .filter(|o| o.format == crate::model::Format::Kafka)
-    {
-        rule.check(&mut Ctx {
-            obj,
-            file: &loaded.source,
-            meta,
-            out: &mut out,
-        });
-    }
-    out.into_iter()
+    let (source, found) = crate::rules::testing::run(name, overrides, file_name, text);
+    found
+        .into_iter()
         .map(|f| Hit {
-            at: loaded.source.slice(f.span).to_string(),
-            line: loaded.source.line_col(f.span.start).line,
+            at: source.slice(f.span).to_string(),
+            line: source.line_col(f.span.start).line,
             message: f.message,
             help: f.help.unwrap_or_default(),
             secondary: f
                 .labels
                 .iter()
-                .map(|l| loaded.source.slice(l.span).to_string())
+                .map(|l| source.slice(l.span).to_string())
                 .collect(),
         })
         .collect()

@@ -85,37 +85,16 @@ pub(crate) struct Hit {
 /// Runs one PgBouncer rule over a pgbouncer.ini text with some parameters overridden.
 #[cfg(test)]
 pub(crate) fn run_rule(name: &str, overrides: serde_json::Value, text: &str) -> Vec<Hit> {
-    use crate::engine::rule::Ctx;
-    let meta = crate::engine::meta::find(name).unwrap();
-    let mut params = meta.default_params();
-    if let (Some(p), Some(o)) = (params.as_object_mut(), overrides.as_object()) {
-        p.extend(o.clone());
-    }
-    let build = RULES.iter().find(|(n, _)| *n == name).unwrap().1;
-    let rule = build(&params).unwrap();
-    let loaded = crate::sources::load(
-        0,
-        "pgbouncer.ini".into(),
-        text.into(),
-        crate::sources::classify::Kind::Ini,
-    );
-    let mut out = Vec::new();
-    for obj in &loaded.objects {
-        rule.check(&mut Ctx {
-            obj,
-            file: &loaded.source,
-            meta,
-            out: &mut out,
-        });
-    }
-    out.into_iter()
+    let (source, found) = crate::rules::testing::run(name, overrides, "pgbouncer.ini", text);
+    found
+        .into_iter()
         .map(|f| Hit {
-            at: loaded.source.slice(f.span).to_string(),
+            at: source.slice(f.span).to_string(),
             message: f.message,
             labels: f
                 .labels
                 .iter()
-                .map(|l| format!("{}: {}", loaded.source.slice(l.span), l.message))
+                .map(|l| format!("{}: {}", source.slice(l.span), l.message))
                 .collect(),
         })
         .collect()

@@ -49,26 +49,9 @@ fn is_set(node: Option<&Node>) -> bool {
 /// Runs one Prometheus rule over a YAML text, for cases fixtures cannot reach.
 #[cfg(test)]
 pub(crate) fn run_rule(name: &str, text: &str) -> Vec<(String, String)> {
-    use crate::engine::rule::Ctx;
-    use crate::sources::classify::Kind;
-    let meta = crate::engine::meta::find(name).unwrap();
-    let build = RULES.iter().find(|(n, _)| *n == name).unwrap().1;
-    let rule = build(&meta.default_params()).unwrap();
-    let loaded = crate::sources::load(0, "t.yaml".into(), text.into(), Kind::Yaml);
-    let mut out = Vec::new();
-    for obj in loaded
-        .objects
-        .iter()
-        .filter(|o| o.format == Format::Prometheus)
-    {
-        rule.check(&mut Ctx {
-            obj,
-            file: &loaded.source,
-            meta,
-            out: &mut out,
-        });
-    }
-    out.into_iter()
-        .map(|f| (loaded.source.slice(f.span).to_string(), f.message))
+    let (source, found) = crate::rules::testing::run(name, serde_json::json!({}), "t.yaml", text);
+    found
+        .into_iter()
+        .map(|f| (source.slice(f.span).to_string(), f.message))
         .collect()
 }

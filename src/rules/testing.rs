@@ -1,0 +1,41 @@
+//! Unit-test support: run one per-object rule, with some parameters overridden, over a text
+//! named and classified as scalelint would. For cases fixtures cannot reach (fixtures run with
+//! the default parameters).
+
+use crate::engine::rule::Ctx;
+use crate::model::{Finding, SourceFile};
+use std::path::Path;
+
+pub(crate) fn run(
+    name: &str,
+    overrides: serde_json::Value,
+    file_name: &str,
+    text: &str,
+) -> (SourceFile, Vec<Finding>) {
+    let meta = crate::engine::meta::find(name).expect("rule metadata");
+    let mut params = meta.default_params();
+    if let (Some(p), Some(o)) = (params.as_object_mut(), overrides.as_object()) {
+        p.extend(o.clone());
+    }
+    let build = crate::rules::registry()
+        .find(|(n, _)| *n == name)
+        .expect("registered rule")
+        .1;
+    let rule = build(&params).expect("valid parameters");
+    let kind = crate::sources::classify::named(Path::new(file_name));
+    let loaded = crate::sources::load(0, file_name.into(), text.into(), kind);
+    let mut out = Vec::new();
+    for obj in loaded
+        .objects
+        .iter()
+        .filter(|o| rule.target().applies_to(o))
+    {
+        rule.check(&mut Ctx {
+            obj,
+            file: &loaded.source,
+            meta,
+            out: &mut out,
+        });
+    }
+    (loaded.source, out)
+}
