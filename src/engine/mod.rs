@@ -105,7 +105,7 @@ impl RuleSet {
                 return Vec::new();
             };
             ids.iter()
-                .filter(|(group, _)| obj.group() == *group)
+                .filter(|(group, _)| *group == "*" || obj.group() == *group)
                 .map(|&(_, i)| i)
                 .collect()
         } else {
