@@ -9,4 +9,5 @@ pub mod model;
 pub mod quantity;
 pub mod render;
 pub mod rules;
+pub mod schema;
 pub mod sources;

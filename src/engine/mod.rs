@@ -70,10 +70,10 @@ impl std::fmt::Display for Error {
 /// The enabled rules, with their metadata, ready to dispatch.
 pub struct RuleSet {
     rules: Vec<(Box<dyn Rule>, &'static RuleMeta)>,
-    /// Kubernetes kind → (API group, rule index).
-    by_kind: HashMap<&'static str, Vec<(&'static str, usize)>>,
-    /// Flat format → (kinds, empty for all; rule index).
-    by_format: HashMap<Format, Vec<(&'static [&'static str], usize)>>,
+    /// Kubernetes kind → the rules that may apply.
+    by_kind: HashMap<&'static str, Vec<usize>>,
+    /// Other format → the rules that may apply.
+    by_format: HashMap<Format, Vec<usize>>,
     index_rules: Vec<usize>,
 }
 
@@ -90,19 +90,17 @@ impl RuleSet {
             let rule = build(&meta.default_params()).map_err(Error)?;
             rules.push((rule, meta));
         }
-        let mut by_kind: HashMap<&'static str, Vec<(&'static str, usize)>> = HashMap::new();
-        let mut by_format: HashMap<Format, Vec<(&'static [&'static str], usize)>> = HashMap::new();
+        let mut by_kind: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        let mut by_format: HashMap<Format, Vec<usize>> = HashMap::new();
         let mut index_rules = Vec::new();
         for (i, (rule, _)) in rules.iter().enumerate() {
             match rule.target() {
-                Target::Objects { group, kinds } => {
+                Target::Objects { kinds, .. } => {
                     for k in kinds {
-                        by_kind.entry(k).or_default().push((group, i));
+                        by_kind.entry(k).or_default().push(i);
                     }
                 }
-                Target::Format { format, kinds } => {
-                    by_format.entry(format).or_default().push((kinds, i))
-                }
+                Target::Format { format, .. } => by_format.entry(format).or_default().push(i),
                 Target::Index => index_rules.push(i),
                 Target::Source => {}
             }
@@ -117,23 +115,22 @@ impl RuleSet {
 
     /// The rules that apply to `obj`.
     fn rules_for(&self, obj: &Object) -> Vec<usize> {
-        if obj.format == Format::Kubernetes {
-            let Some(ids) = self.by_kind.get(obj.kind.as_str()) else {
-                return Vec::new();
-            };
-            ids.iter()
-                .filter(|(group, _)| obj.group() == *group)
-                .map(|&(_, i)| i)
-                .collect()
+        // The maps narrow the candidates by kind or format; the target decides.
+        let candidates = if obj.format == Format::Kubernetes {
+            self.by_kind.get(obj.kind.as_str())
         } else {
-            let Some(ids) = self.by_format.get(&obj.format) else {
-                return Vec::new();
-            };
-            ids.iter()
-                .filter(|(kinds, _)| kinds.is_empty() || kinds.contains(&obj.kind.as_str()))
-                .map(|&(_, i)| i)
-                .collect()
-        }
+            self.by_format.get(&obj.format)
+        };
+        candidates
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| {
+                self.rules
+                    .get(i)
+                    .is_some_and(|(rule, _)| rule.target().applies_to(obj))
+            })
+            .collect()
     }
 
     fn check_file(&self, file: &mut LoadedFile) {

@@ -8,7 +8,8 @@ use crate::model::{FileId, Finding, Format, Level, Object, SourceFile, Span};
 #[derive(Clone, Copy, Debug)]
 pub enum Target {
     /// Kubernetes objects of these kinds in this API group (`apps`, `autoscaling`; `""` is
-    /// the core group). The engine dispatches on both, so rules need not re-check them.
+    /// the core group; `"*"` is any group). The engine dispatches on both, so rules need not
+    /// re-check them.
     Objects {
         group: &'static str,
         kinds: &'static [&'static str],
@@ -30,7 +31,7 @@ impl Target {
         match self {
             Target::Objects { group, kinds } => {
                 obj.format == Format::Kubernetes
-                    && obj.group() == *group
+                    && (*group == "*" || obj.group() == *group)
                     && kinds.contains(&obj.kind.as_str())
             }
             Target::Format { format, kinds } => {

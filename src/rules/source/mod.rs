@@ -1,9 +1,11 @@
-//! Source problems: reported by the engine while reading and parsing, not by walking objects.
-//! Each rule file builds its finding so wording and positions live in one place.
+//! Source problems: reported by the engine while reading and parsing, not by walking objects
+//! (except `schema-violation`, a per-object rule). Each rule file builds its finding so
+//! wording and positions live in one place.
 
 pub mod duplicate_key;
 pub mod io_error;
 pub mod parse_error;
+pub mod schema_violation;
 pub mod template_skipped;
 
 use crate::engine::rule::{Builder, Rule, Target};
@@ -12,6 +14,7 @@ pub static RULES: &[(&str, Builder)] = &[
     (duplicate_key::NAME, duplicate_key::build),
     (io_error::NAME, io_error::build),
     (parse_error::NAME, parse_error::build),
+    (schema_violation::NAME, schema_violation::build),
     (template_skipped::NAME, template_skipped::build),
 ];
 
