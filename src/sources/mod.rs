@@ -276,6 +276,24 @@ fn collect_objects(file: FileId, doc: usize, root: Node, out: &mut Vec<Object>) 
 
 /// Decode file bytes. Invalid UTF-8 is a `parse-error` at the first bad byte.
 pub fn decode(file: FileId, bytes: Vec<u8>) -> Result<String, Box<Finding>> {
+    // UTF-16 with a byte order mark (Windows editors write it): decoded, since lines and
+    // columns are counted in characters, not bytes of the file.
+    let utf16 = match bytes.get(..2) {
+        Some([0xff, 0xfe]) => Some(u16::from_le_bytes as fn([u8; 2]) -> u16),
+        Some([0xfe, 0xff]) => Some(u16::from_be_bytes as fn([u8; 2]) -> u16),
+        _ => None,
+    };
+    if let Some(unit) = utf16 {
+        let units = bytes.get(2..).unwrap_or_default().chunks_exact(2).map(|c| {
+            unit([
+                c.first().copied().unwrap_or(0),
+                c.get(1).copied().unwrap_or(0),
+            ])
+        });
+        return char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| Box::new(parse_error::encoding(file, 0)));
+    }
     match String::from_utf8(bytes) {
         Ok(mut s) => {
             // A byte order mark is not content, and editors do not count it in columns.
@@ -288,5 +306,28 @@ pub fn decode(file: FileId, bytes: Vec<u8>) -> Result<String, Box<Finding>> {
             file,
             e.utf8_error().valid_up_to(),
         ))),
+    }
+}
+
+#[cfg(test)]
+mod decode_tests {
+    use super::decode;
+
+    #[test]
+    fn utf8_bom_is_dropped_and_utf16_is_decoded() {
+        assert_eq!(decode(0, b"\xef\xbb\xbfa: 1\n".to_vec()).unwrap(), "a: 1\n");
+        let le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain("a: é\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode(0, le).unwrap(), "a: é\n");
+        let be: Vec<u8> = [0xfe, 0xff]
+            .into_iter()
+            .chain("a: 1\n".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode(0, be).unwrap(), "a: 1\n");
+        // A lone surrogate is not text.
+        assert!(decode(0, vec![0xff, 0xfe, 0x00, 0xd8]).is_err());
+        assert!(decode(0, vec![b'a', 0xff]).is_err());
     }
 }
