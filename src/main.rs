@@ -70,6 +70,15 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: RulesFormat,
     },
+    /// Write a commented .scalelint.yaml with every rule and its defaults.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = ".scalelint.yaml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Explain a rule: what it checks, why, how to fix it, its parameters.
     Explain { rule: String },
 }
@@ -161,6 +170,18 @@ fn run(cli: Cli) -> Result<u8, String> {
                 RulesFormat::Table => print!("{}", scalelint::docs::rules_table()),
                 RulesFormat::Markdown => print!("{}", scalelint::docs::rules_reference()),
             }
+            Ok(0)
+        }
+        Command::Init { path, force } => {
+            if path.exists() && !force {
+                return Err(format!(
+                    "{} exists; use --force to overwrite it",
+                    path.display()
+                ));
+            }
+            std::fs::write(&path, config::template()?)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("wrote {}", path.display());
             Ok(0)
         }
         Command::Explain { rule } => match meta::find(&rule) {

@@ -253,3 +253,33 @@ fn config_is_found_upwards_and_can_be_named() {
     assert_eq!(code, 2);
     assert!(err.contains("cannot read config missing.yaml"), "{err}");
 }
+
+#[test]
+fn init_writes_a_config_of_defaults_and_does_not_overwrite() {
+    let p = project(&[("api.yaml", DEPLOYMENT)]);
+    let (_, err, code) = run(p.path(), &["init"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(p.path().join(".scalelint.yaml")).unwrap();
+    assert!(
+        text.contains("  hpa-min-replicas:\n    # level: error\n"),
+        "{text}"
+    );
+    assert!(text.contains("    min: 2\n"), "{text}");
+    // The defaults change nothing, and uncommenting `tier` works with the rule's own
+    // `tier: null` written below it.
+    let (before, _, _) = check(p.path(), &["--config", "/dev/null"]);
+    let (after, _, _) = check(p.path(), &[]);
+    assert_eq!(before, after);
+    std::fs::write(
+        p.path().join(".scalelint.yaml"),
+        text.replace("# tier: medium", "tier: light"),
+    )
+    .unwrap();
+    let (out, _, _) = check(p.path(), &[]);
+    assert!(out.contains("[container-resources-tier]"), "{out}");
+    let (_, err, code) = run(p.path(), &["init"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("exists; use --force"), "{err}");
+    let (_, _, code) = run(p.path(), &["init", "--force"]);
+    assert_eq!(code, 0);
+}

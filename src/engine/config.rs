@@ -249,13 +249,15 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
         }
     }
     if let Some(t) = tier {
-        // `tier` is the default tier of `container-resources-tier`; a `tier` set on the rule
-        // itself wins.
+        // `tier` is the default tier of `container-resources-tier`; a tier set on the rule
+        // itself wins (its `null` default, as `scalelint init` writes it, does not).
         let rc = config
             .rules
             .entry("container-resources-tier".to_string())
             .or_default();
-        rc.params.entry("tier").or_insert(t);
+        if rc.params.get("tier").is_none_or(serde_json::Value::is_null) {
+            rc.params.insert("tier".to_string(), t);
+        }
     }
     Ok(config)
 }
@@ -294,6 +296,12 @@ fn rule_settings(
 ) -> Result<(), String> {
     if is_off(v) {
         rc.off = true;
+        return Ok(());
+    }
+    // `rule:` with nothing after it (as `scalelint init` writes parameterless rules): on,
+    // with its defaults.
+    if v.is_null() {
+        rc.off = false;
         return Ok(());
     }
     if let Some(level) = level_of(v) {
@@ -371,6 +379,57 @@ fn rule_settings(
     Ok(())
 }
 
+/// The commented `.scalelint.yaml` that `scalelint init` writes: every key, every rule with
+/// its level and parameters at their defaults (levels commented out, so a rule that reports
+/// at two levels keeps both until someone chooses).
+pub fn template() -> Result<String, String> {
+    let metas = meta::all().map_err(|m| format!("rule metadata: {m}"))?;
+    let mut out = String::from(
+        "# scalelint configuration: https://github.com/scalelint/scalelint#configuration\n\
+         # Schema: https://github.com/scalelint/scalelint/blob/main/schemas/config.schema.json\n\
+         \n\
+         # Lowest level that fails the run: error, warning, info or never.\n\
+         fail-on: warning\n\
+         \n\
+         # Files to skip, as globs relative to this file (`legacy/**`, `*.generated.yaml`).\n\
+         exclude: []\n\
+         \n\
+         # Default tier of workloads that declare none, for container-resources-tier\n\
+         # (light, medium, heavy, or a tier of its own `tiers`).\n\
+         # tier: medium\n\
+         \n\
+         # Per rule: `off`, a level (error, warning, info), or a mapping of `level` and\n\
+         # parameters. Groups by prefix: `kafka-*: off`. A level replaces every level the\n\
+         # rule reports at.\n\
+         rules:\n",
+    );
+    let comment = |out: &mut String, indent: &str, text: &str| {
+        for line in text.trim().lines() {
+            out.push_str(indent);
+            out.push_str("# ");
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    };
+    for m in metas {
+        out.push('\n');
+        comment(&mut out, "  ", &m.summary);
+        out.push_str(&format!("  {}:\n", m.name));
+        let mut level = format!("level: {}", m.level);
+        if !m.other_levels.is_empty() {
+            let others: Vec<&str> = m.other_levels.iter().map(|l| l.as_str()).collect();
+            level.push_str(&format!(" (also reports {})", others.join(", ")));
+        }
+        comment(&mut out, "    ", &level);
+        for (name, p) in &m.params {
+            comment(&mut out, "    ", &p.description);
+            let v = serde_json::to_string(&p.default).unwrap_or_default();
+            out.push_str(&format!("    {name}: {v}\n"));
+        }
+    }
+    Ok(out)
+}
+
 /// Merge `patch` onto `base`: objects key by key (so a `tiers` override can add one tier),
 /// anything else replaced.
 pub fn merge(base: &mut serde_json::Value, patch: &serde_json::Value) {
@@ -411,6 +470,17 @@ mod tests {
         assert!(err.contains("did you mean `hpa-min-replicas`"), "{err}");
         let err = parse("c.yaml", "fail_on: error\n").unwrap_err();
         assert!(err.contains("did you mean `fail-on`"), "{err}");
+    }
+
+    #[test]
+    fn init_template_is_a_valid_config_of_defaults() {
+        let t = template().unwrap();
+        let c = parse("t.yaml", &t).unwrap();
+        assert_eq!(c.fail_on, Some(FailOn::Warning));
+        assert!(c.rules.values().all(|r| !r.off && r.level.is_none()));
+        let defaults = crate::engine::RuleSet::builtin().unwrap();
+        let configured = crate::engine::RuleSet::from_config(&c).unwrap();
+        assert_eq!(defaults.len(), configured.len());
     }
 
     #[test]

@@ -149,6 +149,15 @@ impl RuleSet {
         })
     }
 
+    /// How many rules run.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
     /// The rules that apply to `obj`.
     fn rules_for(&self, obj: &Object) -> Vec<usize> {
         if obj.format == Format::Kubernetes {
