@@ -430,6 +430,91 @@ pub fn template() -> Result<String, String> {
     Ok(out)
 }
 
+/// The configuration's JSON Schema (`schemas/config.schema.json`), with every rule and its
+/// typed parameters from the metadata, so editors complete and check rule settings.
+pub fn schema() -> Result<serde_json::Value, String> {
+    use serde_json::json;
+    let metas = meta::all().map_err(|m| format!("rule metadata: {m}"))?;
+    let level = json!({"enum": ["error", "warning", "info"]});
+    let short = json!({"oneOf": [
+        {"const": "off", "description": "Turn the rule off."},
+        {"const": false, "description": "Turn the rule off."},
+        {"$ref": "#/$defs/level"},
+    ]});
+    let mut rules = serde_json::Map::new();
+    for m in metas {
+        let mut props = serde_json::Map::new();
+        props.insert("level".to_string(), json!({"$ref": "#/$defs/level"}));
+        for (name, p) in &m.params {
+            let mut t = match p.kind.as_str() {
+                "integer" => json!({"type": "integer"}),
+                "number" => json!({"type": "number"}),
+                "boolean" => json!({"type": "boolean"}),
+                "string" => json!({"type": "string"}),
+                "list" => json!({"type": "array"}),
+                _ => json!({"type": "object"}),
+            };
+            if p.default.is_null()
+                && let Some(ty) = t.get("type").cloned()
+            {
+                t["type"] = json!([ty, "null"]);
+            }
+            t["description"] = json!(p.description.trim());
+            t["default"] = p.default.clone();
+            props.insert(name.clone(), t);
+        }
+        rules.insert(
+            m.name.clone(),
+            json!({
+                "description": m.summary.trim(),
+                "oneOf": [
+                    {"$ref": "#/$defs/short"},
+                    {"type": "null", "description": "On, with the defaults."},
+                    {"type": "object", "properties": props, "additionalProperties": false},
+                ],
+            }),
+        );
+    }
+    Ok(json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/scalelint/scalelint/blob/main/schemas/config.schema.json",
+        "title": "scalelint configuration (.scalelint.yaml)",
+        "type": ["object", "null"],
+        "additionalProperties": false,
+        "properties": {
+            "fail-on": {
+                "description": "Lowest level that fails the run.",
+                "enum": ["error", "warning", "info", "never"],
+            },
+            "exclude": {
+                "description": "Files to skip: globs relative to the config file's folder.",
+                "type": "array",
+                "items": {"type": "string"},
+            },
+            "tier": {
+                "description": "Default tier of workloads that declare none (container-resources-tier).",
+                "type": "string",
+            },
+            "rules": {
+                "description": "Per rule, or per group (`kafka-*`): off, a level, or a level and parameters.",
+                "type": ["object", "null"],
+                "properties": rules,
+                "patternProperties": {
+                    "\\*": {
+                        "oneOf": [
+                            {"$ref": "#/$defs/short"},
+                            {"type": "object", "properties": {"level": {"$ref": "#/$defs/level"}},
+                             "additionalProperties": false},
+                        ],
+                    },
+                },
+                "additionalProperties": false,
+            },
+        },
+        "$defs": {"level": level, "short": short},
+    }))
+}
+
 /// Merge `patch` onto `base`: objects key by key (so a `tiers` override can add one tier),
 /// anything else replaced.
 pub fn merge(base: &mut serde_json::Value, patch: &serde_json::Value) {
