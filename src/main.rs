@@ -48,6 +48,12 @@ enum Command {
         /// directory up to the git root).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// Record the current findings in FILE (a baseline) and exit 0.
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
+        /// Report only findings not recorded in this baseline FILE.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
         /// Run only these rules (names or groups like `kafka-*`, comma-separated).
         #[arg(long, value_name = "RULES", value_delimiter = ',')]
         select: Vec<String>,
@@ -111,6 +117,8 @@ fn run(cli: Cli) -> Result<u8, String> {
             format,
             fail_on,
             config,
+            write_baseline,
+            baseline,
             select,
             ignore,
             output,
@@ -137,7 +145,29 @@ fn run(cli: Cli) -> Result<u8, String> {
                 project_index: true,
                 exclude: exclude_set(&cfg)?,
             };
-            let report = engine::lint(&opts, &rules);
+            let baseline = match &baseline {
+                Some(p) => Some(
+                    std::fs::read_to_string(p)
+                        .map_err(|e| e.to_string())
+                        .and_then(|t| engine::baseline::parse(&t))
+                        .map_err(|e| format!("baseline {}: {e}", p.display()))?,
+                ),
+                None => None,
+            };
+            let mut report = engine::lint(&opts, &rules);
+            if let Some(path) = write_baseline {
+                std::fs::write(&path, engine::baseline::write(&report))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                eprintln!(
+                    "wrote {} findings to {}",
+                    report.findings.len(),
+                    path.display()
+                );
+                return Ok(0);
+            }
+            if let Some(b) = &baseline {
+                engine::baseline::apply(&mut report, b);
+            }
             let color = format == OutputFormat::Human
                 && output.is_none()
                 && !no_color

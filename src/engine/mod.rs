@@ -1,6 +1,7 @@
 //! The engine: discover → read → classify → parse → per-object rules → index → cross rules →
 //! sort. Files are processed in parallel; output order never depends on scheduling.
 
+pub mod baseline;
 pub mod config;
 pub mod index;
 pub mod locate;

@@ -227,7 +227,10 @@ pub fn apply(
         }
         match hit {
             Some(reason) => {
-                f.suppression = Some(Suppression { reason });
+                f.suppression = Some(Suppression {
+                    reason,
+                    external: false,
+                });
                 suppressed.push(f);
             }
             None => kept.push(f),

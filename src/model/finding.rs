@@ -62,6 +62,8 @@ pub struct Finding {
 pub struct Suppression {
     /// The text after `--` in the comment or annotation, if any.
     pub reason: Option<String>,
+    /// Silenced from outside the source (a baseline file), not by a comment or annotation.
+    pub external: bool,
 }
 
 impl Finding {

@@ -133,7 +133,8 @@ pub fn render(report: &Report) -> String {
                 r["ruleIndex"] = json!(i);
             }
             if let Some(s) = &f.suppression {
-                let mut entry = json!({"kind": "inSource"});
+                let kind = if s.external { "external" } else { "inSource" };
+                let mut entry = json!({"kind": kind});
                 if let Some(reason) = &s.reason {
                     entry["justification"] = json!(reason);
                 }
