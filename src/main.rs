@@ -131,6 +131,13 @@ fn run(cli: Cli) -> Result<u8, String> {
                     .ok()
                     .and_then(|cwd| config::discover(&cwd)),
             };
+            let cwd = std::env::current_dir().ok();
+            let root = cwd.as_deref().and_then(engine::project_root);
+            let custom = engine::custom::load(&config::custom_rule_paths(
+                cfg_path.as_deref(),
+                root.as_deref(),
+            ))?;
+            engine::custom::install(custom)?;
             let mut cfg = match &cfg_path {
                 Some(p) => config::load(p)?,
                 None => Config::default(),

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 pub const FILE_NAME: &str = ".scalelint.yaml";
 
 /// Top-level keys, for did-you-mean.
-const KEYS: &[&str] = &["fail-on", "exclude", "tier", "rules"];
+const KEYS: &[&str] = &["fail-on", "exclude", "tier", "rules", "custom-rules"];
 
 /// What one rule's configuration says.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,6 +33,8 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub fail_on: Option<FailOn>,
     pub exclude: Vec<String>,
+    /// Custom rule files and folders, relative to the config file's folder.
+    pub custom_rules: Vec<String>,
     /// Per rule name, after resolving groups (`kafka-*`); only rules the file mentions.
     pub rules: BTreeMap<String, RuleConfig>,
 }
@@ -175,6 +177,44 @@ fn is_off(node: &Node) -> bool {
         )
 }
 
+fn strings(node: &Node) -> Option<Vec<String>> {
+    node.as_seq()?
+        .iter()
+        .map(|n| n.as_scalar().map(|s| s.text.clone()))
+        .collect()
+}
+
+/// Where custom rules are read from, each with whether it must exist: `.scalelint/rules/` in
+/// the project root (the config file's folder, else `root`; optional), and the config's
+/// `custom-rules` paths (required: a typo must not silently disable rules). Read leniently:
+/// the config's own errors are reported when it is parsed in full.
+pub fn custom_rule_paths(config: Option<&Path>, root: Option<&Path>) -> Vec<(PathBuf, bool)> {
+    let dir = config
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .or_else(|| root.map(Path::to_path_buf));
+    let mut out: Vec<(PathBuf, bool)> = dir
+        .iter()
+        .map(|d| (d.join(".scalelint").join("rules"), false))
+        .collect();
+    let Some(path) = config else {
+        return out;
+    };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return out;
+    };
+    let parsed = yaml::parse(&text, yaml::Limits::default());
+    let listed = parsed
+        .documents
+        .first()
+        .and_then(|d| d.root.get("custom-rules"))
+        .and_then(strings)
+        .unwrap_or_default();
+    let base = dir.unwrap_or_default();
+    out.extend(listed.into_iter().map(|p| (base.join(p), true)));
+    out
+}
+
 /// Parse config text (`shown` names the file in errors).
 pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
     let e = Errors {
@@ -240,6 +280,14 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
                 tier = Some(serde_json::Value::String(s.text.clone()));
             }
             "rules" => rules(&e, &entry.value, metas, &mut config)?,
+            "custom-rules" => {
+                config.custom_rules = strings(&entry.value).ok_or_else(|| {
+                    e.at(
+                        entry.value.span,
+                        "`custom-rules` must be a list of files and folders",
+                    )
+                })?;
+            }
             _ => {
                 return Err(e.at(
                     entry.key.span,
@@ -398,6 +446,9 @@ pub fn template() -> Result<String, String> {
          # (light, medium, heavy, or a tier of its own `tiers`).\n\
          # tier: medium\n\
          \n\
+         # Custom rule files and folders, besides .scalelint/rules/ (YAML + JSON Schema).\n\
+         # custom-rules: [policies/]\n\
+         \n\
          # Per rule: `off`, a level (error, warning, info), or a mapping of `level` and\n\
          # parameters. Groups by prefix: `kafka-*: off`. A level replaces every level the\n\
          # rule reports at.\n\
@@ -488,6 +539,11 @@ pub fn schema() -> Result<serde_json::Value, String> {
             },
             "exclude": {
                 "description": "Files to skip: globs relative to the config file's folder.",
+                "type": "array",
+                "items": {"type": "string"},
+            },
+            "custom-rules": {
+                "description": "Custom rule files and folders (beyond .scalelint/rules/), relative to the config file's folder.",
                 "type": "array",
                 "items": {"type": "string"},
             },

@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod custom;
 pub mod index;
 pub mod locate;
 pub mod meta;
@@ -123,6 +124,24 @@ impl RuleSet {
             let rule = build(&params).map_err(Error)?;
             rules.push((rule, meta));
         }
+        for def in custom::defs() {
+            let name = def.meta.name.as_str();
+            let meta = metas
+                .iter()
+                .find(|m| m.name == name)
+                .ok_or_else(|| Error(format!("custom rule {name} has no metadata")))?;
+            if let Some(rc) = config.rules.get(name) {
+                if rc.off {
+                    off.insert(name.to_string());
+                    continue;
+                }
+                if let Some(l) = rc.level {
+                    levels.insert(name.to_string(), l);
+                }
+            }
+            let rule: Box<dyn Rule> = Box::new(custom::CustomRule::new(def).map_err(Error)?);
+            rules.push((rule, meta));
+        }
         let mut by_kind: HashMap<&'static str, Vec<(&'static str, usize)>> = HashMap::new();
         let mut by_format: HashMap<Format, Vec<(&'static [&'static str], usize)>> = HashMap::new();
         let mut index_rules = Vec::new();
@@ -166,7 +185,7 @@ impl RuleSet {
                 return Vec::new();
             };
             ids.iter()
-                .filter(|(group, _)| obj.group() == *group)
+                .filter(|(group, _)| *group == custom::ANY_GROUP || obj.group() == *group)
                 .map(|&(_, i)| i)
                 .collect()
         } else {
