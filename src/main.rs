@@ -125,19 +125,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             no_color,
             stdin_filename,
         } => {
-            let cfg_path = match config {
-                Some(p) => Some(p),
-                None => std::env::current_dir()
-                    .ok()
-                    .and_then(|cwd| config::discover(&cwd)),
-            };
-            let cwd = std::env::current_dir().ok();
-            let root = cwd.as_deref().and_then(engine::project_root);
-            let custom = engine::custom::load(&config::custom_rule_paths(
-                cfg_path.as_deref(),
-                root.as_deref(),
-            ))?;
-            engine::custom::install(custom)?;
+            let cfg_path = install_custom_rules(config)?;
             let mut cfg = match &cfg_path {
                 Some(p) => config::load(p)?,
                 None => Config::default(),
@@ -203,6 +191,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             Ok(u8::from(failed))
         }
         Command::Rules { format } => {
+            install_custom_rules(None)?;
             match format {
                 RulesFormat::Table => print!("{}", scalelint::docs::rules_table()),
                 RulesFormat::Markdown => print!("{}", scalelint::docs::rules_reference()),
@@ -221,7 +210,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             eprintln!("wrote {}", path.display());
             Ok(0)
         }
-        Command::Explain { rule } => match meta::find(&rule) {
+        Command::Explain { rule } => match install_custom_rules(None).map(|_| meta::find(&rule))? {
             Some(m) => {
                 print!("{}", scalelint::docs::explain(m));
                 Ok(0)
@@ -285,4 +274,18 @@ fn exclude_set(cfg: &Config) -> Result<Option<(PathBuf, globset::GlobSet)>, Stri
     }
     let set = b.build().map_err(|e| e.to_string())?;
     Ok(Some((base, set)))
+}
+
+/// The configuration file that applies (named, else discovered), after installing the custom
+/// rules of the project and of that file, so every later look at the rule metadata sees them.
+fn install_custom_rules(named: Option<PathBuf>) -> Result<Option<PathBuf>, String> {
+    let cwd = std::env::current_dir().ok();
+    let cfg_path = named.or_else(|| cwd.as_deref().and_then(config::discover));
+    let root = cwd.as_deref().and_then(engine::project_root);
+    let custom = engine::custom::load(&config::custom_rule_paths(
+        cfg_path.as_deref(),
+        root.as_deref(),
+    ))?;
+    engine::custom::install(custom)?;
+    Ok(cfg_path)
 }

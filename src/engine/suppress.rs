@@ -71,6 +71,14 @@ fn names_and_reason(text: &str, base: usize) -> (Vec<(String, Span)>, Option<Str
 fn comment_directives(file: &LoadedFile) -> Vec<Directive> {
     let src = &file.source;
     let mut out = Vec::new();
+    if !file
+        .comments
+        .iter()
+        .any(|c| c.text.starts_with("scalelint-disable-"))
+    {
+        return out;
+    }
+    let comment_lines = comment_only_lines(file);
     for c in &file.comments {
         let raw = src.slice(c.span);
         // The body inside the raw comment: after the marker and spaces.
@@ -83,7 +91,9 @@ fn comment_directives(file: &LoadedFile) -> Vec<Directive> {
         let line = src.line_col(c.span.start).line;
         let scope = match scope_word {
             "scalelint-disable-line" => Scope::Line(line),
-            "scalelint-disable-next-line" => Scope::Line(next_code_line(file, line)),
+            "scalelint-disable-next-line" => {
+                Scope::Line(next_code_line(file, &comment_lines, line))
+            }
             "scalelint-disable-file" => Scope::File,
             _ => continue,
         };
@@ -104,11 +114,10 @@ fn comment_directives(file: &LoadedFile) -> Vec<Directive> {
     out
 }
 
-/// The first line after `line` that holds more than blanks and comments.
-fn next_code_line(file: &LoadedFile, line: usize) -> usize {
+/// Lines that hold nothing but a comment.
+fn comment_only_lines(file: &LoadedFile) -> HashSet<usize> {
     let src = &file.source;
-    let comment_lines: HashSet<usize> = file
-        .comments
+    file.comments
         .iter()
         .map(|c| src.line_col(c.span.start))
         .filter(|lc| {
@@ -117,7 +126,12 @@ fn next_code_line(file: &LoadedFile, line: usize) -> usize {
                 .is_some_and(|before| before.trim().is_empty())
         })
         .map(|lc| lc.line)
-        .collect();
+        .collect()
+}
+
+/// The first line after `line` that holds more than blanks and comments.
+fn next_code_line(file: &LoadedFile, comment_lines: &HashSet<usize>, line: usize) -> usize {
+    let src = &file.source;
     let mut l = line + 1;
     while l <= src.line_count()
         && (src.line_text(l).trim().is_empty() || comment_lines.contains(&l))
@@ -171,6 +185,48 @@ fn plain_in_source(file: &LoadedFile, v: &Node) -> Option<usize> {
     Some(v.span.start + inner)
 }
 
+/// A file's directives by scope.
+struct Lookup {
+    by_line: std::collections::HashMap<usize, Vec<usize>>,
+    file: Vec<usize>,
+    /// Annotated objects, sorted by start; Kubernetes objects of a file do not overlap.
+    objects: Vec<(Span, usize)>,
+}
+
+impl Lookup {
+    fn new(dirs: &[Directive]) -> Lookup {
+        let mut l = Lookup {
+            by_line: Default::default(),
+            file: Vec::new(),
+            objects: Vec::new(),
+        };
+        for (i, d) in dirs.iter().enumerate() {
+            match d.scope {
+                Scope::Line(n) => l.by_line.entry(n).or_default().push(i),
+                Scope::File => l.file.push(i),
+                Scope::Object(s) => l.objects.push((s, i)),
+            }
+        }
+        l.objects.sort_by_key(|(s, _)| s.start);
+        l
+    }
+
+    /// The directives whose scope holds a finding on `line` at `span`.
+    fn candidates(&self, line: usize, span: Span) -> Vec<usize> {
+        let mut out: Vec<usize> = self.file.clone();
+        if let Some(v) = self.by_line.get(&line) {
+            out.extend(v);
+        }
+        let after = self.objects.partition_point(|(s, _)| s.start <= span.start);
+        if let Some((s, i)) = after.checked_sub(1).and_then(|k| self.objects.get(k))
+            && span.end <= s.end
+        {
+            out.push(*i);
+        }
+        out
+    }
+}
+
 /// Split `findings` into kept and suppressed, adding `suppression-unknown-rule` and
 /// `suppression-unused` findings for the named (non-context) files. `enabled` tells whether a
 /// rule runs: a suppression of a rule that is turned off is not reported as unused.
@@ -193,6 +249,9 @@ pub fn apply(
             d
         })
         .collect();
+    // Directives by where they apply, so matching stays linear in findings and directives
+    // (a file of many suppressions and many findings must not go quadratic).
+    let scopes: Vec<Lookup> = per_file.iter().map(|d| Lookup::new(d)).collect();
     let mut kept = Vec::new();
     let mut suppressed = Vec::new();
     for mut f in findings {
@@ -200,16 +259,9 @@ pub fn apply(
             .get(f.file)
             .map_or(0, |lf| lf.source.line_col(f.span.start).line);
         let mut hit = None;
-        if let Some(dirs) = per_file.get_mut(f.file) {
-            for d in dirs.iter_mut() {
-                let in_scope = match d.scope {
-                    Scope::Line(l) => l == line,
-                    Scope::File => true,
-                    Scope::Object(s) => s.start <= f.span.start && f.span.end <= s.end,
-                };
-                if !in_scope {
-                    continue;
-                }
+        if let (Some(dirs), Some(lookup)) = (per_file.get_mut(f.file), scopes.get(f.file)) {
+            for i in lookup.candidates(line, f.span) {
+                let Some(d) = dirs.get_mut(i) else { continue };
                 let which = if d.names.is_empty() {
                     Some(0)
                 } else {
