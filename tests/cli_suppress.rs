@@ -61,6 +61,7 @@ fn next_line_comment_hides_from_human_and_shows_in_sarif_as_suppressed() {
     let p = project(&[("hpa.yaml", &text)]);
     let (human, _) = run(p.path(), &["check", "--no-color"]);
     assert!(!human.contains("hpa-min-replicas"), "{human}");
+    assert!(human.contains(" (1 suppressed) in "), "{human}");
     for format in ["compact", "github", "junit"] {
         let (out, _) = run(p.path(), &["check", "--format", format]);
         assert!(!out.contains("hpa-min-replicas"), "{format}: {out}");
@@ -214,4 +215,21 @@ fn unknown_and_unused_suppressions_are_reported() {
     ]);
     let out = compact(p.path());
     assert!(!out.contains("[suppression-"), "{out}");
+}
+
+#[test]
+fn many_suppressions_and_findings_stay_fast() {
+    // 4000 HPAs, each with a next-line suppression: linear matching, not quadratic.
+    let one = hpa(
+        "  # scalelint-disable-next-line hpa-min-replicas -- bulk\n",
+        "",
+        "  annotations:\n    scalelint.io/ignore: hpa-scale-down-rate\n",
+    );
+    let text = vec![one; 4000].join("---\n");
+    let p = project(&[("hpa.yaml", &text)]);
+    let start = std::time::Instant::now();
+    let out = compact(p.path());
+    assert!(!out.contains("[hpa-min-replicas]"));
+    assert!(!out.contains("[suppression-"));
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }
