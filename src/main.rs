@@ -1,8 +1,8 @@
 //! The `scalelint` command line: a thin layer over the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use scalelint::engine::config::{self, Config};
 use scalelint::engine::{self, Options, RuleSet, meta};
-use scalelint::model::Level;
 use scalelint::render::{self, OutputFormat, RenderOptions};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -41,9 +41,25 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: OutputFormat,
-        /// Lowest level that makes the exit code 1.
-        #[arg(long, value_enum, default_value = "warning")]
-        fail_on: FailOn,
+        /// Lowest level that makes the exit code 1 [default: warning, or the config's `fail-on`].
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+        /// The configuration file (default: the nearest .scalelint.yaml from the current
+        /// directory up to the git root).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Record the current findings in FILE (a baseline) and exit 0.
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
+        /// Report only findings not recorded in this baseline FILE.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Run only these rules (names or groups like `kafka-*`, comma-separated).
+        #[arg(long, value_name = "RULES", value_delimiter = ',')]
+        select: Vec<String>,
+        /// Do not run these rules (names or groups, comma-separated).
+        #[arg(long, value_name = "RULES", value_delimiter = ',')]
+        ignore: Vec<String>,
         /// Write the report to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -59,6 +75,15 @@ enum Command {
         /// `table` for the terminal, `markdown` for the rules reference (docs/rules.md).
         #[arg(long, value_enum, default_value = "table")]
         format: RulesFormat,
+    },
+    /// Write a commented .scalelint.yaml with every rule and its defaults.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = ".scalelint.yaml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
     },
     /// Explain a rule: what it checks, why, how to fix it, its parameters.
     Explain { rule: String },
@@ -91,19 +116,53 @@ fn run(cli: Cli) -> Result<u8, String> {
             paths,
             format,
             fail_on,
+            config,
+            write_baseline,
+            baseline,
+            select,
+            ignore,
             output,
             no_color,
             stdin_filename,
         } => {
-            let rules = RuleSet::builtin().map_err(|e| e.to_string())?;
+            let cfg_path = install_custom_rules(config)?;
+            let mut cfg = match &cfg_path {
+                Some(p) => config::load(p)?,
+                None => Config::default(),
+            };
+            apply_selection(&mut cfg, &select, &ignore)?;
+            let rules = RuleSet::from_config(&cfg).map_err(|e| e.to_string())?;
             let opts = Options {
                 paths,
                 stdin_filename,
                 // Named files are linted against the whole project (pre-commit passes only
                 // the changed ones).
                 project_index: true,
+                exclude: exclude_set(&cfg)?,
             };
-            let report = engine::lint(&opts, &rules);
+            let baseline = match &baseline {
+                Some(p) => Some(
+                    std::fs::read_to_string(p)
+                        .map_err(|e| e.to_string())
+                        .and_then(|t| engine::baseline::parse(&t))
+                        .map_err(|e| format!("baseline {}: {e}", p.display()))?,
+                ),
+                None => None,
+            };
+            let mut report = engine::lint(&opts, &rules);
+            if let Some(path) = write_baseline {
+                std::fs::write(&path, engine::baseline::write(&report))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                eprintln!(
+                    "wrote {} findings to {}",
+                    report.findings.len(),
+                    path.display()
+                );
+                return Ok(0);
+            }
+            if let Some(b) = &baseline {
+                engine::baseline::apply(&mut report, b);
+            }
             let color = format == OutputFormat::Human
                 && output.is_none()
                 && !no_color
@@ -120,23 +179,38 @@ fn run(cli: Cli) -> Result<u8, String> {
                     let _ = out.flush();
                 }
             }
-            let threshold = match fail_on {
-                FailOn::Error => Some(Level::Error),
-                FailOn::Warning => Some(Level::Warning),
-                FailOn::Info => Some(Level::Info),
-                FailOn::Never => None,
+            let fail_on = match fail_on {
+                Some(FailOn::Error) => config::FailOn::Error,
+                Some(FailOn::Warning) => config::FailOn::Warning,
+                Some(FailOn::Info) => config::FailOn::Info,
+                Some(FailOn::Never) => config::FailOn::Never,
+                None => cfg.fail_on.unwrap_or(config::FailOn::Warning),
             };
+            let threshold = fail_on.threshold();
             let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.level >= t));
             Ok(u8::from(failed))
         }
         Command::Rules { format } => {
+            install_custom_rules(None)?;
             match format {
                 RulesFormat::Table => print!("{}", scalelint::docs::rules_table()),
                 RulesFormat::Markdown => print!("{}", scalelint::docs::rules_reference()),
             }
             Ok(0)
         }
-        Command::Explain { rule } => match meta::find(&rule) {
+        Command::Init { path, force } => {
+            if path.exists() && !force {
+                return Err(format!(
+                    "{} exists; use --force to overwrite it",
+                    path.display()
+                ));
+            }
+            std::fs::write(&path, config::template()?)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+            Ok(0)
+        }
+        Command::Explain { rule } => match install_custom_rules(None).map(|_| meta::find(&rule))? {
             Some(m) => {
                 print!("{}", scalelint::docs::explain(m));
                 Ok(0)
@@ -154,4 +228,64 @@ fn run(cli: Cli) -> Result<u8, String> {
             }
         },
     }
+}
+
+/// `--select` and `--ignore` over the configuration: selected rules are on (and nothing
+/// else), ignored ones off.
+fn apply_selection(cfg: &mut Config, select: &[String], ignore: &[String]) -> Result<(), String> {
+    let metas = meta::all().map_err(|e| format!("rule metadata: {e}"))?;
+    let resolve = |flag: &str, patterns: &[String]| -> Result<Vec<String>, String> {
+        let mut out = Vec::new();
+        for p in patterns.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+            let names = config::resolve(p, metas).map_err(|e| format!("--{flag}: {e}"))?;
+            out.extend(names.into_iter().map(str::to_string));
+        }
+        Ok(out)
+    };
+    let selected = resolve("select", select)?;
+    let ignored = resolve("ignore", ignore)?;
+    if !select.is_empty() {
+        for m in metas {
+            let on = selected.contains(&m.name);
+            cfg.rules.entry(m.name.clone()).or_default().off = !on;
+        }
+    }
+    for name in ignored {
+        cfg.rules.entry(name).or_default().off = true;
+    }
+    Ok(())
+}
+
+/// The configuration's `exclude` globs, relative to its folder.
+fn exclude_set(cfg: &Config) -> Result<Option<(PathBuf, globset::GlobSet)>, String> {
+    if cfg.exclude.is_empty() {
+        return Ok(None);
+    }
+    let base = cfg
+        .path
+        .as_ref()
+        .and_then(|p| std::fs::canonicalize(p).ok())
+        .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    let mut b = globset::GlobSetBuilder::new();
+    for g in &cfg.exclude {
+        b.add(globset::Glob::new(g).map_err(|e| e.to_string())?);
+    }
+    let set = b.build().map_err(|e| e.to_string())?;
+    Ok(Some((base, set)))
+}
+
+/// The configuration file that applies (named, else discovered), after installing the custom
+/// rules of the project and of that file, so every later look at the rule metadata sees them.
+fn install_custom_rules(named: Option<PathBuf>) -> Result<Option<PathBuf>, String> {
+    let cwd = std::env::current_dir().ok();
+    let cfg_path = named.or_else(|| cwd.as_deref().and_then(config::discover));
+    let root = cwd.as_deref().and_then(engine::project_root);
+    let custom = engine::custom::load(&config::custom_rule_paths(
+        cfg_path.as_deref(),
+        root.as_deref(),
+    ))?;
+    engine::custom::install(custom)?;
+    Ok(cfg_path)
 }

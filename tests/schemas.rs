@@ -82,3 +82,68 @@ fn walk(dir: &str) -> Vec<String> {
     out.sort();
     out
 }
+
+/// The YAML of the README's complete configuration example.
+fn readme_config_example() -> String {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme
+        .find("<!-- config-example:start -->\n```yaml\n")
+        .expect("config example start marker");
+    let end = readme
+        .find("```\n<!-- config-example:end -->")
+        .expect("config example end marker");
+    readme[start..end]
+        .trim_start_matches("<!-- config-example:start -->\n```yaml\n")
+        .to_string()
+}
+
+fn yaml_json(text: &str) -> Value {
+    let parsed = yaml::parse(text, yaml::Limits::default());
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    parsed.documents[0].root.to_json()
+}
+
+/// `schemas/config.schema.json` is generated from the rule metadata (regenerate with
+/// `SCALELINT_UPDATE_README=1 cargo test --test schemas`).
+#[test]
+fn config_schema_is_current() {
+    let want = scalelint::engine::config::schema().unwrap();
+    let mut text = serde_json::to_string_pretty(&want).unwrap();
+    text.push('\n');
+    let have = std::fs::read_to_string("schemas/config.schema.json").unwrap_or_default();
+    if have != text {
+        if std::env::var_os("SCALELINT_UPDATE_README").is_some() {
+            std::fs::write("schemas/config.schema.json", &text).unwrap();
+        } else {
+            panic!(
+                "schemas/config.schema.json is stale; run `SCALELINT_UPDATE_README=1 cargo test --test schemas`"
+            );
+        }
+    }
+}
+
+#[test]
+fn readme_config_example_and_init_template_match_the_config_schema() {
+    let validator = schema("config.schema.json");
+    let example = readme_config_example();
+    let errs = errors(&validator, &yaml_json(&example));
+    assert!(errs.is_empty(), "README example: {errs:#?}");
+    scalelint::engine::config::parse("README.md", &example).expect("README example is valid");
+    let template = scalelint::engine::config::template().unwrap();
+    let errs = errors(&validator, &yaml_json(&template));
+    assert!(errs.is_empty(), "init template: {errs:#?}");
+    // And it rejects what the config reader rejects.
+    for bad in [
+        "fail_on: error\n",
+        "rules:\n  hpa-min-replica: off\n",
+        "rules:\n  hpa-min-replicas: {min: three}\n",
+        "rules:\n  hpa-min-replicas: {mni: 3}\n",
+        "rules:\n  kafka-*: {min: 3}\n",
+    ] {
+        assert!(
+            !errors(&validator, &yaml_json(bad)).is_empty(),
+            "schema accepts {bad}"
+        );
+        assert!(scalelint::engine::config::parse("x", bad).is_err(), "{bad}");
+    }
+}

@@ -78,11 +78,12 @@ fn load() -> Result<Vec<RuleMeta>, String> {
         }
         out.push(meta);
     }
+    out.extend(super::custom::defs().iter().map(|d| d.meta.clone()));
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
 }
 
-/// Every rule's metadata, sorted by name. A broken metadata file is a build-time bug caught
+/// Every rule's metadata (custom rules included, once installed), sorted by name. A broken metadata file is a build-time bug caught
 /// by the test suite; at run time it surfaces as an error, never a panic.
 pub fn all() -> Result<&'static [RuleMeta], &'static str> {
     static META: OnceLock<Result<Vec<RuleMeta>, String>> = OnceLock::new();

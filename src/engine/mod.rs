@@ -1,19 +1,23 @@
 //! The engine: discover → read → classify → parse → per-object rules → index → cross rules →
 //! sort. Files are processed in parallel; output order never depends on scheduling.
 
+pub mod baseline;
+pub mod config;
+pub mod custom;
 pub mod index;
 pub mod locate;
 pub mod meta;
 pub mod rule;
+pub mod suppress;
 
-use crate::model::{Finding, Format, Object, SourceFile};
+use crate::model::{Finding, Format, Level, Object, SourceFile};
 use crate::rules::source::io_error;
 use crate::sources::{self, LoadedFile, classify};
 use index::Index;
 use meta::RuleMeta;
 use rayon::prelude::*;
 use rule::{Ctx, IndexCtx, Rule, Target};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -34,6 +38,9 @@ pub struct Options {
     /// only findings in the named files are reported. Off for standard input (rendered
     /// manifests stand alone) and when a directory is named (it sets the scope).
     pub project_index: bool,
+    /// Files found in named directories (and project files indexed) whose path relative to
+    /// `.0` matches a glob of `.1` are skipped (`exclude` in the configuration).
+    pub exclude: Option<(PathBuf, globset::GlobSet)>,
 }
 
 /// The result of a run.
@@ -48,6 +55,9 @@ pub struct Report {
     /// How many of `files` were not named but only indexed from the project; they are kept
     /// (after the named ones' ids are fixed) because secondary labels point into them.
     pub context_files: usize,
+    /// Findings silenced by a suppression comment or annotation, sorted like `findings`.
+    /// Only SARIF shows them (as dismissed results).
+    pub suppressed: Vec<Finding>,
 }
 
 impl Report {
@@ -75,19 +85,61 @@ pub struct RuleSet {
     /// Other format → the rules that may apply.
     by_format: HashMap<Format, Vec<usize>>,
     index_rules: Vec<usize>,
+    /// Rules turned off by configuration (the source rules, which the engine reports
+    /// itself, are filtered by this).
+    off: HashSet<String>,
+    /// Level overrides: replace every level the rule reports at.
+    levels: HashMap<String, Level>,
 }
 
 impl RuleSet {
     /// Every built-in rule with its default parameters.
     pub fn builtin() -> Result<RuleSet, Error> {
+        RuleSet::from_config(&config::Config::default())
+    }
+
+    /// The rules a configuration enables, with its levels and parameters (merged onto the
+    /// metadata defaults; the configuration was checked when parsed).
+    pub fn from_config(config: &config::Config) -> Result<RuleSet, Error> {
         let metas = meta::all().map_err(|e| Error(format!("rule metadata: {e}")))?;
         let mut rules = Vec::new();
+        let mut off = HashSet::new();
+        let mut levels = HashMap::new();
         for (name, build) in crate::rules::registry() {
             let meta = metas
                 .iter()
                 .find(|m| m.name == *name)
                 .ok_or_else(|| Error(format!("rule {name} has no metadata")))?;
-            let rule = build(&meta.default_params()).map_err(Error)?;
+            let mut params = meta.default_params();
+            if let Some(rc) = config.rules.get(*name) {
+                if rc.off {
+                    off.insert(name.to_string());
+                    continue;
+                }
+                if let Some(l) = rc.level {
+                    levels.insert(name.to_string(), l);
+                }
+                config::merge(&mut params, &serde_json::Value::Object(rc.params.clone()));
+            }
+            let rule = build(&params).map_err(Error)?;
+            rules.push((rule, meta));
+        }
+        for def in custom::defs() {
+            let name = def.meta.name.as_str();
+            let meta = metas
+                .iter()
+                .find(|m| m.name == name)
+                .ok_or_else(|| Error(format!("custom rule {name} has no metadata")))?;
+            if let Some(rc) = config.rules.get(name) {
+                if rc.off {
+                    off.insert(name.to_string());
+                    continue;
+                }
+                if let Some(l) = rc.level {
+                    levels.insert(name.to_string(), l);
+                }
+            }
+            let rule: Box<dyn Rule> = Box::new(custom::CustomRule::new(def).map_err(Error)?);
             rules.push((rule, meta));
         }
         let mut by_kind: HashMap<&'static str, Vec<usize>> = HashMap::new();
@@ -110,7 +162,18 @@ impl RuleSet {
             by_kind,
             by_format,
             index_rules,
+            off,
+            levels,
         })
+    }
+
+    /// How many rules run.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
     }
 
     /// The rules that apply to `obj`.
@@ -220,6 +283,26 @@ fn display_path(p: &Path) -> String {
     }
 }
 
+/// Whether `exclude` skips `path` (relative to the config's folder; a glob without `/` may
+/// also match any single path component, as in `.gitignore`).
+fn excluded(opts: &Options, path: &Path) -> bool {
+    let Some((base, set)) = &opts.exclude else {
+        return false;
+    };
+    let abs = std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    let abs: PathBuf = abs
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    let rel = abs.strip_prefix(base).unwrap_or(&abs);
+    set.is_match(rel)
+        || rel
+            .components()
+            .any(|c| set.is_match(Path::new(c.as_os_str())))
+}
+
 fn discover(opts: &Options) -> Vec<Input> {
     let default = [PathBuf::from(".")];
     let paths: &[PathBuf] = if opts.paths.is_empty() {
@@ -255,7 +338,7 @@ fn discover(opts: &Options) -> Vec<Input> {
                         Some(t) => t.is_file(),
                         None => false,
                     };
-                    if !is_file {
+                    if !is_file || excluded(opts, entry.path()) {
                         continue;
                     }
                     if let Some(kind) = classify::by_name(entry.path()) {
@@ -281,7 +364,11 @@ fn discover(opts: &Options) -> Vec<Input> {
         }
     }
     if opts.project_index && !stdin_read {
-        inputs.extend(project_inputs(paths));
+        inputs.extend(
+            project_inputs(paths)
+                .into_iter()
+                .filter(|i| !matches!(i, Input::File { path, .. } if excluded(opts, path))),
+        );
     }
     // A file both named and found in the project is named: `false` sorts first and stays.
     inputs.sort_by(|a, b| (a.shown(), a.is_context()).cmp(&(b.shown(), b.is_context())));
@@ -517,13 +604,27 @@ fn finish(files: Vec<(LoadedFile, bool)>, rules: &RuleSet, start: Instant) -> Re
     for (f, _) in &mut files {
         findings.append(&mut f.findings);
     }
-    findings.retain(|f| !is_context(f.file));
+    findings.retain(|f| !is_context(f.file) && !rules.off.contains(&f.rule));
     let loaded: Vec<&LoadedFile> = files.iter().map(|(f, _)| f).collect();
+    let known: Vec<&str> = meta::all()
+        .map(|a| a.iter().map(|m| m.name.as_str()).collect())
+        .unwrap_or_default();
+    let (mut findings, mut suppressed) =
+        suppress::apply(&loaded, &context, findings, &known, &|r| {
+            !rules.off.contains(r)
+        });
+    findings.retain(|f| !rules.off.contains(&f.rule));
+    for f in findings.iter_mut().chain(suppressed.iter_mut()) {
+        if let Some(l) = rules.levels.get(&f.rule) {
+            f.level = *l;
+        }
+    }
     locate::assign(&loaded, &mut findings);
+    locate::assign(&loaded, &mut suppressed);
     drop(loaded);
     let sources: Vec<SourceFile> = files.into_iter().map(|(f, _)| f.source).collect();
     let mut keep: Vec<bool> = context.iter().map(|c| !c).collect();
-    for f in &findings {
+    for f in findings.iter().chain(&suppressed) {
         for l in &f.labels {
             if let Some(k) = keep.get_mut(l.file) {
                 *k = true;
@@ -547,27 +648,30 @@ fn finish(files: Vec<(LoadedFile, bool)>, rules: &RuleSet, start: Instant) -> Re
             s
         })
         .collect();
-    for f in &mut findings {
+    for f in findings.iter_mut().chain(suppressed.iter_mut()) {
         f.file = renumber(f.file);
         for l in &mut f.labels {
             l.file = renumber(l.file);
         }
     }
-    findings.sort_by(|a, b| {
-        (a.file, a.span.start, &a.rule, a.span.end, &a.message).cmp(&(
-            b.file,
-            b.span.start,
-            &b.rule,
-            b.span.end,
-            &b.message,
-        ))
-    });
-    findings.dedup();
+    for list in [&mut findings, &mut suppressed] {
+        list.sort_by(|a, b| {
+            (a.file, a.span.start, &a.rule, a.span.end, &a.message).cmp(&(
+                b.file,
+                b.span.start,
+                &b.rule,
+                b.span.end,
+                &b.message,
+            ))
+        });
+        list.dedup();
+    }
     Report {
         files: sources,
         findings,
         objects,
         elapsed: start.elapsed(),
         context_files,
+        suppressed,
     }
 }

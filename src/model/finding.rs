@@ -52,6 +52,18 @@ pub struct Finding {
     /// Where the finding is, by object and field rather than line (see `engine::locate`);
     /// filled by the engine, the basis of SARIF fingerprints.
     pub locator: String,
+    /// Set when a suppression comment or annotation silenced this finding: it is then kept
+    /// out of every output but SARIF, which shows it as dismissed.
+    pub suppression: Option<Suppression>,
+}
+
+/// Why a finding was suppressed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// The text after `--` in the comment or annotation, if any.
+    pub reason: Option<String>,
+    /// Silenced from outside the source (a baseline file), not by a comment or annotation.
+    pub external: bool,
 }
 
 impl Finding {
@@ -72,6 +84,7 @@ impl Finding {
             labels: Vec::new(),
             help: None,
             locator: String::new(),
+            suppression: None,
         }
     }
 

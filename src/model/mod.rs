@@ -5,7 +5,7 @@ pub mod node;
 pub mod object;
 pub mod span;
 
-pub use finding::{Finding, Label, Level};
+pub use finding::{Finding, Label, Level, Suppression};
 pub use node::{Entry, Node, Resolved, Scalar, ScalarStyle, Value};
 pub use object::{FileId, Format, Object};
 pub use span::{ColumnUnit, LineCol, SourceFile, Span};

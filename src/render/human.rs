@@ -139,8 +139,14 @@ pub fn render_findings(report: &Report, color: bool) -> String {
 /// The closing summary line.
 pub fn summary(report: &Report) -> String {
     let c = Counts::of(&report.findings);
+    // Suppressed findings are not shown, but how many there are is (only when any are).
+    let suppressed = if report.suppressed.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} suppressed)", report.suppressed.len())
+    };
     format!(
-        "checked {}, {}: {}, {}, {} in {:.0?}\n",
+        "checked {}, {}: {}, {}, {}{suppressed} in {:.0?}\n",
         plural(report.checked_files(), "file", "files"),
         plural(report.objects, "object", "objects"),
         plural(c.error, "error", "errors"),

@@ -107,9 +107,12 @@ fn rule_descriptors(metas: &[meta::RuleMeta]) -> Vec<Value> {
 
 pub fn render(report: &Report) -> String {
     let metas: &[meta::RuleMeta] = meta::all().unwrap_or(&[]);
+    // Suppressed findings are results too, marked as suppressed in source, so code scanning
+    // shows them as dismissed instead of losing track of them.
     let results: Vec<Value> = report
         .findings
         .iter()
+        .chain(&report.suppressed)
         .map(|f| {
             let mut message = f.message.clone();
             if let Some(help) = &f.help {
@@ -128,6 +131,14 @@ pub fn render(report: &Report) -> String {
             });
             if let Some(i) = metas.iter().position(|m| m.name == f.rule) {
                 r["ruleIndex"] = json!(i);
+            }
+            if let Some(s) = &f.suppression {
+                let kind = if s.external { "external" } else { "inSource" };
+                let mut entry = json!({"kind": kind});
+                if let Some(reason) = &s.reason {
+                    entry["justification"] = json!(reason);
+                }
+                r["suppressions"] = json!([entry]);
             }
             if !f.labels.is_empty() {
                 r["relatedLocations"] = Value::Array(

@@ -6,6 +6,8 @@ pub mod duplicate_key;
 pub mod io_error;
 pub mod parse_error;
 pub mod schema_violation;
+pub mod suppression_unknown_rule;
+pub mod suppression_unused;
 pub mod template_skipped;
 
 use crate::engine::rule::{Builder, Rule, Target};
@@ -15,6 +17,11 @@ pub static RULES: &[(&str, Builder)] = &[
     (io_error::NAME, io_error::build),
     (parse_error::NAME, parse_error::build),
     (schema_violation::NAME, schema_violation::build),
+    (
+        suppression_unknown_rule::NAME,
+        suppression_unknown_rule::build,
+    ),
+    (suppression_unused::NAME, suppression_unused::build),
     (template_skipped::NAME, template_skipped::build),
 ];
 

@@ -1,0 +1,637 @@
+//! `.scalelint.yaml`: which rules run, at what level, with which parameters, and which files
+//! are skipped. Parsed with our own YAML reader so every error points at its line and column
+//! in the config file, with a "did you mean" where a name is misspelt.
+
+use super::meta::{self, RuleMeta};
+use crate::docs::closest;
+use crate::model::{Level, Node, SourceFile, Span};
+use crate::sources::yaml;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The config file's name, looked for from the working directory upwards.
+pub const FILE_NAME: &str = ".scalelint.yaml";
+
+/// Top-level keys, for did-you-mean.
+const KEYS: &[&str] = &["fail-on", "exclude", "tier", "rules", "custom-rules"];
+
+/// What one rule's configuration says.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RuleConfig {
+    pub off: bool,
+    /// Replaces every level the rule reports at (a rule with a milder second case, like
+    /// `hpa-api-version`, then reports both at this level).
+    pub level: Option<Level>,
+    /// Parameter overrides, merged onto the metadata defaults.
+    pub params: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A parsed configuration (the default one is empty).
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Where it was read from; `exclude` globs are relative to its folder.
+    pub path: Option<PathBuf>,
+    pub fail_on: Option<FailOn>,
+    pub exclude: Vec<String>,
+    /// Custom rule files and folders, relative to the config file's folder.
+    pub custom_rules: Vec<String>,
+    /// Per rule name, after resolving groups (`kafka-*`); only rules the file mentions.
+    pub rules: BTreeMap<String, RuleConfig>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(s: &str) -> Option<FailOn> {
+        match s {
+            "error" => Some(FailOn::Error),
+            "warning" => Some(FailOn::Warning),
+            "info" => Some(FailOn::Info),
+            "never" => Some(FailOn::Never),
+            _ => None,
+        }
+    }
+
+    /// The lowest level that fails the run.
+    pub fn threshold(self) -> Option<Level> {
+        match self {
+            FailOn::Error => Some(Level::Error),
+            FailOn::Warning => Some(Level::Warning),
+            FailOn::Info => Some(Level::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// The config file that applies in `cwd`: the nearest `.scalelint.yaml` from `cwd` upwards,
+/// not looking above the git root.
+pub fn discover(cwd: &Path) -> Option<PathBuf> {
+    for dir in cwd.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+/// Read and check a config file.
+pub fn load(path: &Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+    let mut config = parse(&path.display().to_string(), &text)?;
+    config.path = Some(path.to_path_buf());
+    Ok(config)
+}
+
+struct Errors {
+    file: SourceFile,
+}
+
+impl Errors {
+    fn at(&self, span: Span, msg: impl std::fmt::Display) -> String {
+        let lc = self.file.line_col(span.start);
+        format!("{}:{}:{}: {msg}", self.file.path, lc.line, lc.column)
+    }
+}
+
+fn hint(word: &str, candidates: &[&str]) -> String {
+    closest(word, candidates)
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default()
+}
+
+/// Whether a rule name matches a pattern: a name, or a group with `*` wildcards (`kafka-*`).
+pub fn matches(pattern: &str, name: &str) -> bool {
+    fn go(p: &[u8], n: &[u8]) -> bool {
+        // Iterative glob match with one backtrack point: linear enough for rule names.
+        let (mut pi, mut ni) = (0, 0);
+        let (mut star, mut mark) = (None, 0);
+        while ni < n.len() {
+            if pi < p.len() && p.get(pi) == n.get(ni) {
+                pi += 1;
+                ni += 1;
+            } else if p.get(pi) == Some(&b'*') {
+                star = Some(pi);
+                mark = ni;
+                pi += 1;
+            } else if let Some(s) = star {
+                pi = s + 1;
+                mark += 1;
+                ni = mark;
+            } else {
+                return false;
+            }
+        }
+        p.get(pi..)
+            .is_some_and(|rest| rest.iter().all(|&b| b == b'*'))
+    }
+    go(pattern.as_bytes(), name.as_bytes())
+}
+
+/// Rule names a pattern selects, or an error message (with a suggestion) when none.
+pub fn resolve<'m>(pattern: &str, metas: &'m [RuleMeta]) -> Result<Vec<&'m str>, String> {
+    let hits: Vec<&str> = metas
+        .iter()
+        .map(|m| m.name.as_str())
+        .filter(|n| matches(pattern, n))
+        .collect();
+    if hits.is_empty() {
+        let names: Vec<&str> = metas.iter().map(|m| m.name.as_str()).collect();
+        let what = if pattern.contains('*') {
+            "rule group matches no rule"
+        } else {
+            "unknown rule"
+        };
+        return Err(format!(
+            "{what} `{pattern}`{}",
+            hint(pattern.trim_end_matches('*'), &names)
+        ));
+    }
+    Ok(hits)
+}
+
+fn level_of(node: &Node) -> Option<Level> {
+    match node.text()? {
+        "error" => Some(Level::Error),
+        "warning" => Some(Level::Warning),
+        "info" => Some(Level::Info),
+        _ => None,
+    }
+}
+
+fn is_off(node: &Node) -> bool {
+    node.text() == Some("off")
+        || matches!(
+            node.as_scalar().map(|s| s.resolved),
+            Some(crate::model::Resolved::Bool(false))
+        )
+}
+
+fn strings(node: &Node) -> Option<Vec<String>> {
+    node.as_seq()?
+        .iter()
+        .map(|n| n.as_scalar().map(|s| s.text.clone()))
+        .collect()
+}
+
+/// Where custom rules are read from, each with whether it must exist: `.scalelint/rules/` in
+/// the project root (the config file's folder, else `root`; optional), and the config's
+/// `custom-rules` paths (required: a typo must not silently disable rules). Read leniently:
+/// the config's own errors are reported when it is parsed in full.
+pub fn custom_rule_paths(config: Option<&Path>, root: Option<&Path>) -> Vec<(PathBuf, bool)> {
+    let dir = config
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .or_else(|| root.map(Path::to_path_buf));
+    let mut out: Vec<(PathBuf, bool)> = dir
+        .iter()
+        .map(|d| (d.join(".scalelint").join("rules"), false))
+        .collect();
+    let Some(path) = config else {
+        return out;
+    };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return out;
+    };
+    let parsed = yaml::parse(&text, yaml::Limits::default());
+    let listed = parsed
+        .documents
+        .first()
+        .and_then(|d| d.root.get("custom-rules"))
+        .and_then(strings)
+        .unwrap_or_default();
+    let base = dir.unwrap_or_default();
+    out.extend(listed.into_iter().map(|p| (base.join(p), true)));
+    out
+}
+
+/// Parse config text (`shown` names the file in errors).
+pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
+    let e = Errors {
+        file: SourceFile::new(shown, text.to_string()),
+    };
+    let parsed = yaml::parse(text, yaml::Limits::default());
+    if let Some(p) = parsed.problems.first() {
+        let (span, msg) = match p {
+            crate::sources::Problem::Syntax { span, message }
+            | crate::sources::Problem::Limit { span, message } => (*span, message.clone()),
+            crate::sources::Problem::DuplicateKey { key, second, .. } => {
+                (*second, format!("duplicate key `{key}`"))
+            }
+        };
+        return Err(e.at(span, msg));
+    }
+    let mut config = Config::default();
+    let Some(doc) = parsed.documents.into_iter().next() else {
+        return Ok(config);
+    };
+    let root = doc.root;
+    if root.is_null() {
+        return Ok(config);
+    }
+    let Some(entries) = root.as_map() else {
+        return Err(e.at(root.span, "the config must be a mapping of keys"));
+    };
+    let metas = meta::all().map_err(|m| format!("rule metadata: {m}"))?;
+    let mut tier: Option<serde_json::Value> = None;
+    for entry in entries {
+        let key = entry.key.text().unwrap_or("");
+        match key {
+            "fail-on" => {
+                let v = entry.value.text().unwrap_or("");
+                config.fail_on = Some(FailOn::parse(v).ok_or_else(|| {
+                    e.at(
+                        entry.value.span,
+                        format!(
+                            "`fail-on` must be error, warning, info or never, not `{v}`{}",
+                            hint(v, &["error", "warning", "info", "never"])
+                        ),
+                    )
+                })?);
+            }
+            "exclude" => {
+                let Some(items) = entry.value.as_seq() else {
+                    return Err(e.at(entry.value.span, "`exclude` must be a list of globs"));
+                };
+                for item in items {
+                    let Some(glob) = item.as_scalar().map(|s| s.text.clone()) else {
+                        return Err(e.at(item.span, "an `exclude` glob must be a string"));
+                    };
+                    if let Err(err) = globset::Glob::new(&glob) {
+                        return Err(e.at(item.span, format!("invalid glob: {}", err.kind())));
+                    }
+                    config.exclude.push(glob);
+                }
+            }
+            "tier" => {
+                let Some(s) = entry.value.as_scalar() else {
+                    return Err(e.at(entry.value.span, "`tier` must be a tier name"));
+                };
+                tier = Some(serde_json::Value::String(s.text.clone()));
+            }
+            "rules" => rules(&e, &entry.value, metas, &mut config)?,
+            "custom-rules" => {
+                config.custom_rules = strings(&entry.value).ok_or_else(|| {
+                    e.at(
+                        entry.value.span,
+                        "`custom-rules` must be a list of files and folders",
+                    )
+                })?;
+            }
+            _ => {
+                return Err(e.at(
+                    entry.key.span,
+                    format!("unknown key `{key}`{}", hint(key, KEYS)),
+                ));
+            }
+        }
+    }
+    if let Some(t) = tier {
+        // `tier` is the default tier of `container-resources-tier`; a tier set on the rule
+        // itself wins (its `null` default, as `scalelint init` writes it, does not).
+        let rc = config
+            .rules
+            .entry("container-resources-tier".to_string())
+            .or_default();
+        if rc.params.get("tier").is_none_or(serde_json::Value::is_null) {
+            rc.params.insert("tier".to_string(), t);
+        }
+    }
+    Ok(config)
+}
+
+fn rules(e: &Errors, node: &Node, metas: &[RuleMeta], config: &mut Config) -> Result<(), String> {
+    if node.is_null() {
+        return Ok(());
+    }
+    let Some(entries) = node.as_map() else {
+        return Err(e.at(node.span, "`rules` must map rule names to settings"));
+    };
+    // Groups first, then exact names, so `kafka-*: off` plus `kafka-partitions: warning`
+    // turns on just that one; among groups the later wins.
+    let mut ordered: Vec<&crate::model::Entry> = entries.iter().collect();
+    ordered.sort_by_key(|en| !en.key.text().unwrap_or("").contains('*'));
+    for entry in ordered {
+        let pattern = entry.key.text().unwrap_or("");
+        let names = resolve(pattern, metas).map_err(|m| e.at(entry.key.span, m))?;
+        for name in names {
+            let Some(m) = metas.iter().find(|m| m.name == name) else {
+                continue;
+            };
+            let rc = config.rules.entry(name.to_string()).or_default();
+            rule_settings(e, &entry.value, m, pattern.contains('*'), rc)?;
+        }
+    }
+    Ok(())
+}
+
+fn rule_settings(
+    e: &Errors,
+    v: &Node,
+    m: &RuleMeta,
+    group: bool,
+    rc: &mut RuleConfig,
+) -> Result<(), String> {
+    if is_off(v) {
+        rc.off = true;
+        return Ok(());
+    }
+    // `rule:` with nothing after it (as `scalelint init` writes parameterless rules): on,
+    // with its defaults.
+    if v.is_null() {
+        rc.off = false;
+        return Ok(());
+    }
+    if let Some(level) = level_of(v) {
+        rc.off = false;
+        rc.level = Some(level);
+        return Ok(());
+    }
+    let Some(entries) = v.as_map() else {
+        let t = v.text().unwrap_or("");
+        return Err(e.at(
+            v.span,
+            format!(
+                "a rule's setting is `off`, a level (error, warning, info) or a mapping of `level` and parameters, not `{t}`{}",
+                hint(t, &["off", "error", "warning", "info"])
+            ),
+        ));
+    };
+    rc.off = false;
+    for entry in entries {
+        let key = entry.key.text().unwrap_or("");
+        if key == "level" {
+            rc.level = Some(level_of(&entry.value).ok_or_else(|| {
+                e.at(
+                    entry.value.span,
+                    "`level` must be error, warning or info".to_string(),
+                )
+            })?);
+            continue;
+        }
+        if group {
+            return Err(e.at(
+                entry.key.span,
+                "a rule group takes `off` or a `level`, not parameters",
+            ));
+        }
+        if !m.params.contains_key(key) {
+            let mut names: Vec<&str> = m.params.keys().map(String::as_str).collect();
+            names.push("level");
+            let known = if m.params.is_empty() {
+                " (it has no parameters)".to_string()
+            } else {
+                hint(key, &names)
+            };
+            return Err(e.at(
+                entry.key.span,
+                format!("unknown parameter `{key}` of rule `{}`{known}", m.name),
+            ));
+        }
+        let value = entry.value.to_json();
+        // The rule's own builder checks the type, one parameter at a time, so the error
+        // points at the value at fault.
+        let mut p = m.default_params();
+        merge(&mut p, &serde_json::json!({ key: value.clone() }));
+        let build = crate::rules::registry()
+            .find(|(n, _)| *n == m.name)
+            .map(|(_, b)| *b);
+        if let Some(build) = build
+            && let Err(err) = build(&p)
+        {
+            let err = err
+                .strip_prefix(&format!("rule {}: ", m.name))
+                .unwrap_or(&err)
+                .to_string();
+            return Err(e.at(
+                entry.value.span,
+                format!(
+                    "parameter `{key}` of rule `{}` must be {}: {err}",
+                    m.name,
+                    m.params.get(key).map_or("", |p| p.kind.as_str())
+                ),
+            ));
+        }
+        rc.params.insert(key.to_string(), value);
+    }
+    Ok(())
+}
+
+/// The commented `.scalelint.yaml` that `scalelint init` writes: every key, every rule with
+/// its level and parameters at their defaults (levels commented out, so a rule that reports
+/// at two levels keeps both until someone chooses).
+pub fn template() -> Result<String, String> {
+    let metas = meta::all().map_err(|m| format!("rule metadata: {m}"))?;
+    let mut out = String::from(
+        "# scalelint configuration: https://github.com/scalelint/scalelint#configuration\n\
+         # Schema: https://github.com/scalelint/scalelint/blob/main/schemas/config.schema.json\n\
+         \n\
+         # Lowest level that fails the run: error, warning, info or never.\n\
+         fail-on: warning\n\
+         \n\
+         # Files to skip, as globs relative to this file (`legacy/**`, `*.generated.yaml`).\n\
+         exclude: []\n\
+         \n\
+         # Default tier of workloads that declare none, for container-resources-tier\n\
+         # (light, medium, heavy, or a tier of its own `tiers`).\n\
+         # tier: medium\n\
+         \n\
+         # Custom rule files and folders, besides .scalelint/rules/ (YAML + JSON Schema).\n\
+         # custom-rules: [policies/]\n\
+         \n\
+         # Per rule: `off`, a level (error, warning, info), or a mapping of `level` and\n\
+         # parameters. Groups by prefix: `kafka-*: off`. A level replaces every level the\n\
+         # rule reports at.\n\
+         rules:\n",
+    );
+    let comment = |out: &mut String, indent: &str, text: &str| {
+        for line in text.trim().lines() {
+            out.push_str(indent);
+            out.push_str("# ");
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    };
+    for m in metas {
+        out.push('\n');
+        comment(&mut out, "  ", &m.summary);
+        out.push_str(&format!("  {}:\n", m.name));
+        let mut level = format!("level: {}", m.level);
+        if !m.other_levels.is_empty() {
+            let others: Vec<&str> = m.other_levels.iter().map(|l| l.as_str()).collect();
+            level.push_str(&format!(" (also reports {})", others.join(", ")));
+        }
+        comment(&mut out, "    ", &level);
+        for (name, p) in &m.params {
+            comment(&mut out, "    ", &p.description);
+            let v = serde_json::to_string(&p.default).unwrap_or_default();
+            out.push_str(&format!("    {name}: {v}\n"));
+        }
+    }
+    Ok(out)
+}
+
+/// The configuration's JSON Schema (`schemas/config.schema.json`), with every rule and its
+/// typed parameters from the metadata, so editors complete and check rule settings.
+pub fn schema() -> Result<serde_json::Value, String> {
+    use serde_json::json;
+    let metas = meta::all().map_err(|m| format!("rule metadata: {m}"))?;
+    let level = json!({"enum": ["error", "warning", "info"]});
+    let short = json!({"oneOf": [
+        {"const": "off", "description": "Turn the rule off."},
+        {"const": false, "description": "Turn the rule off."},
+        {"$ref": "#/$defs/level"},
+    ]});
+    let mut rules = serde_json::Map::new();
+    for m in metas {
+        let mut props = serde_json::Map::new();
+        props.insert("level".to_string(), json!({"$ref": "#/$defs/level"}));
+        for (name, p) in &m.params {
+            let mut t = match p.kind.as_str() {
+                "integer" => json!({"type": "integer"}),
+                "number" => json!({"type": "number"}),
+                "boolean" => json!({"type": "boolean"}),
+                "string" => json!({"type": "string"}),
+                "list" => json!({"type": "array"}),
+                _ => json!({"type": "object"}),
+            };
+            if p.default.is_null()
+                && let Some(ty) = t.get("type").cloned()
+            {
+                t["type"] = json!([ty, "null"]);
+            }
+            t["description"] = json!(p.description.trim());
+            t["default"] = p.default.clone();
+            props.insert(name.clone(), t);
+        }
+        rules.insert(
+            m.name.clone(),
+            json!({
+                "description": m.summary.trim(),
+                "oneOf": [
+                    {"$ref": "#/$defs/short"},
+                    {"type": "null", "description": "On, with the defaults."},
+                    {"type": "object", "properties": props, "additionalProperties": false},
+                ],
+            }),
+        );
+    }
+    Ok(json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/scalelint/scalelint/blob/main/schemas/config.schema.json",
+        "title": "scalelint configuration (.scalelint.yaml)",
+        "type": ["object", "null"],
+        "additionalProperties": false,
+        "properties": {
+            "fail-on": {
+                "description": "Lowest level that fails the run.",
+                "enum": ["error", "warning", "info", "never"],
+            },
+            "exclude": {
+                "description": "Files to skip: globs relative to the config file's folder.",
+                "type": "array",
+                "items": {"type": "string"},
+            },
+            "custom-rules": {
+                "description": "Custom rule files and folders (beyond .scalelint/rules/), relative to the config file's folder.",
+                "type": "array",
+                "items": {"type": "string"},
+            },
+            "tier": {
+                "description": "Default tier of workloads that declare none (container-resources-tier).",
+                "type": "string",
+            },
+            "rules": {
+                "description": "Per rule, or per group (`kafka-*`): off, a level, or a level and parameters.",
+                "type": ["object", "null"],
+                "properties": rules,
+                "patternProperties": {
+                    "\\*": {
+                        "oneOf": [
+                            {"$ref": "#/$defs/short"},
+                            {"type": "object", "properties": {"level": {"$ref": "#/$defs/level"}},
+                             "additionalProperties": false},
+                        ],
+                    },
+                },
+                "additionalProperties": false,
+            },
+        },
+        "$defs": {"level": level, "short": short},
+    }))
+}
+
+/// Merge `patch` onto `base`: objects key by key (so a `tiers` override can add one tier),
+/// anything else replaced.
+pub fn merge(base: &mut serde_json::Value, patch: &serde_json::Value) {
+    match (base, patch) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(p)) => {
+            for (k, v) in p {
+                match b.get_mut(k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (b, p) => *b = p.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(matches("kafka-*", "kafka-partitions"));
+        assert!(!matches("kafka-*", "hpa-min-replicas"));
+        assert!(matches("*-replicas", "hpa-min-replicas"));
+        assert!(matches("hpa-min-replicas", "hpa-min-replicas"));
+    }
+
+    #[test]
+    fn errors_have_positions_and_suggestions() {
+        let err = parse("c.yaml", "rules:\n  hpa-min-replica: off\n").unwrap_err();
+        assert!(
+            err.starts_with("c.yaml:2:3: unknown rule `hpa-min-replica`"),
+            "{err}"
+        );
+        assert!(err.contains("did you mean `hpa-min-replicas`"), "{err}");
+        let err = parse("c.yaml", "fail_on: error\n").unwrap_err();
+        assert!(err.contains("did you mean `fail-on`"), "{err}");
+    }
+
+    #[test]
+    fn init_template_is_a_valid_config_of_defaults() {
+        let t = template().unwrap();
+        let c = parse("t.yaml", &t).unwrap();
+        assert_eq!(c.fail_on, Some(FailOn::Warning));
+        assert!(c.rules.values().all(|r| !r.off && r.level.is_none()));
+        let defaults = crate::engine::RuleSet::builtin().unwrap();
+        let configured = crate::engine::RuleSet::from_config(&c).unwrap();
+        assert_eq!(defaults.len(), configured.len());
+    }
+
+    #[test]
+    fn groups_then_names() {
+        let c = parse(
+            "c.yaml",
+            "rules:\n  kafka-partitions: warning\n  kafka-*: off\n",
+        )
+        .unwrap();
+        assert!(!c.rules["kafka-partitions"].off);
+        assert!(c.rules.values().filter(|r| r.off).count() > 1);
+    }
+}

@@ -1,0 +1,326 @@
+//! Suppressions: `scalelint-disable-next-line`, `scalelint-disable-line` and
+//! `scalelint-disable-file` comments (`RULE[, RULE…]` or `all`, optional `-- reason`) and the
+//! `scalelint.io/ignore` annotation on Kubernetes objects. Suppressed findings are kept apart
+//! (SARIF shows them as dismissed); names that are not rules and suppressions that silenced
+//! nothing are reported.
+
+use crate::docs::closest;
+use crate::model::{Finding, Format, Node, Span, Suppression};
+use crate::rules::source::{suppression_unknown_rule, suppression_unused};
+use crate::sources::LoadedFile;
+use std::collections::HashSet;
+
+/// The annotation that suppresses rules on a Kubernetes object (and on what is derived from
+/// it: a Strimzi resource's Kafka config, a PrometheusRule's rule groups).
+pub const ANNOTATION: &str = "scalelint.io/ignore";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    /// Findings starting on this 1-based line.
+    Line(usize),
+    /// Findings in the file.
+    File,
+    /// Findings inside this span (an annotated object).
+    Object(Span),
+}
+
+struct Directive {
+    scope: Scope,
+    /// Rule names (or `all`) and where each is written.
+    names: Vec<(String, Span)>,
+    reason: Option<String>,
+    /// Where to report the directive when it names no rule (an implicit `all`).
+    span: Span,
+    used: Vec<bool>,
+}
+
+/// Split `RULE, RULE -- reason` starting at byte `base` of the file: names with spans, reason.
+fn names_and_reason(text: &str, base: usize) -> (Vec<(String, Span)>, Option<String>) {
+    let (list, reason) = match text.find("--") {
+        Some(i) => (
+            text.get(..i).unwrap_or(""),
+            text.get(i + 2..)
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_string),
+        ),
+        None => (text, None),
+    };
+    let mut names = Vec::new();
+    let mut start = None;
+    for (i, c) in list
+        .char_indices()
+        .chain(std::iter::once((list.len(), ' ')))
+    {
+        let sep = c == ',' || c.is_whitespace();
+        match (start, sep) {
+            (None, false) => start = Some(i),
+            (Some(s), true) => {
+                names.push((
+                    list.get(s..i).unwrap_or("").to_string(),
+                    Span::new(base + s, base + i),
+                ));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    (names, reason)
+}
+
+fn comment_directives(file: &LoadedFile) -> Vec<Directive> {
+    let src = &file.source;
+    let mut out = Vec::new();
+    if !file
+        .comments
+        .iter()
+        .any(|c| c.text.starts_with("scalelint-disable-"))
+    {
+        return out;
+    }
+    let comment_lines = comment_only_lines(file);
+    for c in &file.comments {
+        let raw = src.slice(c.span);
+        // The body inside the raw comment: after the marker and spaces.
+        let Some(at) = raw.find("scalelint-disable-") else {
+            continue;
+        };
+        let body = raw.get(at..).unwrap_or("");
+        let (scope_word, rest) =
+            body.split_at(body.find(char::is_whitespace).unwrap_or(body.len()));
+        let line = src.line_col(c.span.start).line;
+        let scope = match scope_word {
+            "scalelint-disable-line" => Scope::Line(line),
+            "scalelint-disable-next-line" => {
+                Scope::Line(next_code_line(file, &comment_lines, line))
+            }
+            "scalelint-disable-file" => Scope::File,
+            _ => continue,
+        };
+        // Only a directive that opens the comment counts (prose may mention one).
+        if !c.text.starts_with(scope_word) {
+            continue;
+        }
+        let base = c.span.start + at + scope_word.len();
+        let (names, reason) = names_and_reason(rest, base);
+        out.push(Directive {
+            scope,
+            used: vec![false; names.len().max(1)],
+            names,
+            reason,
+            span: Span::new(c.span.start + at, c.span.start + at + scope_word.len()),
+        });
+    }
+    out
+}
+
+/// Lines that hold nothing but a comment.
+fn comment_only_lines(file: &LoadedFile) -> HashSet<usize> {
+    let src = &file.source;
+    file.comments
+        .iter()
+        .map(|c| src.line_col(c.span.start))
+        .filter(|lc| {
+            src.line_text(lc.line)
+                .get(..lc.column.saturating_sub(1))
+                .is_some_and(|before| before.trim().is_empty())
+        })
+        .map(|lc| lc.line)
+        .collect()
+}
+
+/// The first line after `line` that holds more than blanks and comments.
+fn next_code_line(file: &LoadedFile, comment_lines: &HashSet<usize>, line: usize) -> usize {
+    let src = &file.source;
+    let mut l = line + 1;
+    while l <= src.line_count()
+        && (src.line_text(l).trim().is_empty() || comment_lines.contains(&l))
+    {
+        l += 1;
+    }
+    l
+}
+
+fn annotation_directives(file: &LoadedFile) -> Vec<Directive> {
+    let mut out = Vec::new();
+    for obj in &file.objects {
+        if obj.format != Format::Kubernetes {
+            continue;
+        }
+        let Some(v) = obj
+            .root
+            .path(&["metadata", "annotations"])
+            .and_then(|a| a.get(ANNOTATION))
+        else {
+            continue;
+        };
+        let Some(text) = v.as_str() else { continue };
+        let (names, reason) = match plain_in_source(file, v) {
+            Some(base) => names_and_reason(text, base),
+            // A quoted or folded value: the names' places are not exact; point at the value.
+            None => {
+                let (names, reason) = names_and_reason(text, 0);
+                (
+                    names.into_iter().map(|(n, _)| (n, v.span)).collect(),
+                    reason,
+                )
+            }
+        };
+        out.push(Directive {
+            scope: Scope::Object(obj.root.span),
+            used: vec![false; names.len().max(1)],
+            names,
+            reason,
+            span: v.span,
+        });
+    }
+    out
+}
+
+/// Where the value's text starts in the file, when the source holds it verbatim.
+fn plain_in_source(file: &LoadedFile, v: &Node) -> Option<usize> {
+    let raw = file.source.slice(v.span);
+    let text = v.as_str()?;
+    let inner = raw.find(text)?;
+    Some(v.span.start + inner)
+}
+
+/// A file's directives by scope.
+struct Lookup {
+    by_line: std::collections::HashMap<usize, Vec<usize>>,
+    file: Vec<usize>,
+    /// Annotated objects, sorted by start; Kubernetes objects of a file do not overlap.
+    objects: Vec<(Span, usize)>,
+}
+
+impl Lookup {
+    fn new(dirs: &[Directive]) -> Lookup {
+        let mut l = Lookup {
+            by_line: Default::default(),
+            file: Vec::new(),
+            objects: Vec::new(),
+        };
+        for (i, d) in dirs.iter().enumerate() {
+            match d.scope {
+                Scope::Line(n) => l.by_line.entry(n).or_default().push(i),
+                Scope::File => l.file.push(i),
+                Scope::Object(s) => l.objects.push((s, i)),
+            }
+        }
+        l.objects.sort_by_key(|(s, _)| s.start);
+        l
+    }
+
+    /// The directives whose scope holds a finding on `line` at `span`.
+    fn candidates(&self, line: usize, span: Span) -> Vec<usize> {
+        let mut out: Vec<usize> = self.file.clone();
+        if let Some(v) = self.by_line.get(&line) {
+            out.extend(v);
+        }
+        let after = self.objects.partition_point(|(s, _)| s.start <= span.start);
+        if let Some((s, i)) = after.checked_sub(1).and_then(|k| self.objects.get(k))
+            && span.end <= s.end
+        {
+            out.push(*i);
+        }
+        out
+    }
+}
+
+/// Split `findings` into kept and suppressed, adding `suppression-unknown-rule` and
+/// `suppression-unused` findings for the named (non-context) files. `enabled` tells whether a
+/// rule runs: a suppression of a rule that is turned off is not reported as unused.
+pub fn apply(
+    files: &[&LoadedFile],
+    context: &[bool],
+    findings: Vec<Finding>,
+    known: &[&str],
+    enabled: &dyn Fn(&str) -> bool,
+) -> (Vec<Finding>, Vec<Finding>) {
+    let mut per_file: Vec<Vec<Directive>> = files
+        .iter()
+        .enumerate()
+        .map(|(id, f)| {
+            if context.get(id).copied().unwrap_or(false) {
+                return Vec::new();
+            }
+            let mut d = comment_directives(f);
+            d.extend(annotation_directives(f));
+            d
+        })
+        .collect();
+    // Directives by where they apply, so matching stays linear in findings and directives
+    // (a file of many suppressions and many findings must not go quadratic).
+    let scopes: Vec<Lookup> = per_file.iter().map(|d| Lookup::new(d)).collect();
+    let mut kept = Vec::new();
+    let mut suppressed = Vec::new();
+    for mut f in findings {
+        let line = files
+            .get(f.file)
+            .map_or(0, |lf| lf.source.line_col(f.span.start).line);
+        let mut hit = None;
+        if let (Some(dirs), Some(lookup)) = (per_file.get_mut(f.file), scopes.get(f.file)) {
+            for i in lookup.candidates(line, f.span) {
+                let Some(d) = dirs.get_mut(i) else { continue };
+                let which = if d.names.is_empty() {
+                    Some(0)
+                } else {
+                    d.names.iter().position(|(n, _)| n == "all" || *n == f.rule)
+                };
+                if let Some(i) = which {
+                    if let Some(u) = d.used.get_mut(i) {
+                        *u = true;
+                    }
+                    if hit.is_none() {
+                        hit = Some(d.reason.clone());
+                    }
+                }
+            }
+        }
+        match hit {
+            Some(reason) => {
+                f.suppression = Some(Suppression {
+                    reason,
+                    external: false,
+                });
+                suppressed.push(f);
+            }
+            None => kept.push(f),
+        }
+    }
+    for (id, dirs) in per_file.iter().enumerate() {
+        for d in dirs {
+            if d.names.is_empty() {
+                if !d.used.first().copied().unwrap_or(true) {
+                    kept.push(suppression_unused::finding(id, d.span, "all"));
+                }
+                continue;
+            }
+            for ((name, span), used) in d.names.iter().zip(&d.used) {
+                if name != "all" && !known.contains(&name.as_str()) {
+                    kept.push(suppression_unknown_rule::finding(
+                        id,
+                        *span,
+                        name,
+                        closest(name, known),
+                    ));
+                } else if !used && (name == "all" || enabled(name)) {
+                    kept.push(suppression_unused::finding(id, *span, name));
+                }
+            }
+        }
+    }
+    (kept, suppressed)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_and_reasons() {
+        let (names, reason) = super::names_and_reason(" a, b  c -- because  ", 10);
+        let n: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(n, ["a", "b", "c"]);
+        assert_eq!(names[0].1, crate::model::Span::new(11, 12));
+        assert_eq!(reason.as_deref(), Some("because"));
+    }
+}
