@@ -1,8 +1,7 @@
 //! `alert-missing-severity`: an alerting rule with no `labels.severity`.
 
-use super::{GROUPS, alert_anchor, is_set};
+use super::{GROUPS, alerts_missing};
 use crate::engine::rule::{Ctx, Rule, Target, build_rule};
-use crate::sources::prometheus::rules;
 use serde::Deserialize;
 
 pub const NAME: &str = "alert-missing-severity";
@@ -21,18 +20,9 @@ impl Rule for AlertMissingSeverity {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for r in rules(cx.obj) {
-            if r.alert.is_none() {
-                continue;
-            }
-            let labels = r.node.entry("labels");
-            if is_set(labels.and_then(|l| l.value.get("severity"))) {
-                continue;
-            }
-            // Point at `labels` when there is one, else at the alert.
-            let span = labels.map_or(alert_anchor(&r), |l| l.key.span);
+        for (span, rule) in alerts_missing(cx.obj, "labels", "severity") {
             let f = cx
-                .finding(span, format!("{} has no `severity` label", r.describe()))
+                .finding(span, format!("{rule} has no `severity` label"))
                 .with_label("no severity")
                 .with_help("add `labels: {severity: warning}` (or `critical`, …) so Alertmanager can route and silence it by urgency");
             cx.emit(f);

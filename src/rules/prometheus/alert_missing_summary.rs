@@ -1,8 +1,7 @@
 //! `alert-missing-summary`: an alerting rule with no `annotations.summary`.
 
-use super::{GROUPS, alert_anchor, is_set};
+use super::{GROUPS, alerts_missing};
 use crate::engine::rule::{Ctx, Rule, Target, build_rule};
-use crate::sources::prometheus::rules;
 use serde::Deserialize;
 
 pub const NAME: &str = "alert-missing-summary";
@@ -21,17 +20,9 @@ impl Rule for AlertMissingSummary {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for r in rules(cx.obj) {
-            if r.alert.is_none() {
-                continue;
-            }
-            let annotations = r.node.entry("annotations");
-            if is_set(annotations.and_then(|a| a.value.get("summary"))) {
-                continue;
-            }
-            let span = annotations.map_or(alert_anchor(&r), |a| a.key.span);
+        for (span, rule) in alerts_missing(cx.obj, "annotations", "summary") {
             let f = cx
-                .finding(span, format!("{} has no `summary` annotation", r.describe()))
+                .finding(span, format!("{rule} has no `summary` annotation"))
                 .with_label("no summary")
                 .with_help("add `annotations: {summary: …}`: one line saying what is wrong, which is what a notification shows first");
             cx.emit(f);

@@ -42,6 +42,23 @@ fn alert_anchor(r: &RuleNode<'_>) -> Span {
 }
 
 /// A string value that is set: present, not null, not empty.
+/// The alerting rules of `obj` whose `section.key` (`labels.severity`,
+/// `annotations.summary`) is unset: where to point (the `section` key when there is one, else
+/// the alert) and how to name the rule.
+fn alerts_missing(obj: &crate::model::Object, section: &str, key: &str) -> Vec<(Span, String)> {
+    crate::sources::prometheus::rules(obj)
+        .into_iter()
+        .filter(|r| r.alert.is_some())
+        .filter_map(|r| {
+            let entry = r.node.entry(section);
+            if is_set(entry.and_then(|e| e.value.get(key))) {
+                return None;
+            }
+            Some((entry.map_or(alert_anchor(&r), |e| e.key.span), r.describe()))
+        })
+        .collect()
+}
+
 fn is_set(node: Option<&Node>) -> bool {
     node.is_some_and(|n| !n.is_null() && n.text().is_none_or(|t| !t.trim().is_empty()))
 }
