@@ -216,6 +216,11 @@ fn utf16_with_bom_is_decoded() {
     }
     let r = one("utf16be.yaml", &bytes, 10);
     has(&r, "utf16be.yaml:6:16: error[hpa-min-replicas]");
+    // Truncated (odd byte count) or a lone surrogate: an encoding error, not silently dropped.
+    let r = one("odd.yaml", b"\xff\xfea\x00:", 10);
+    has(&r, "odd.yaml:1:1: error[parse-error]");
+    let r = one("surrogate.yaml", b"\xff\xfe\x00\xd8a\x00", 10);
+    has(&r, "surrogate.yaml:1:1: error[parse-error]");
 }
 
 /// Deterministic pseudo-random bytes (xorshift), NULs included.
