@@ -284,6 +284,10 @@ pub fn decode(file: FileId, bytes: Vec<u8>) -> Result<String, Box<Finding>> {
         _ => None,
     };
     if let Some(unit) = utf16 {
+        // An odd byte count is a truncated file, not text: refuse it rather than drop the byte.
+        if !bytes.len().is_multiple_of(2) {
+            return Err(Box::new(parse_error::encoding(file, 0)));
+        }
         let units = bytes.get(2..).unwrap_or_default().chunks_exact(2).map(|c| {
             unit([
                 c.first().copied().unwrap_or(0),
@@ -328,6 +332,8 @@ mod decode_tests {
         assert_eq!(decode(0, be).unwrap(), "a: 1\n");
         // A lone surrogate is not text.
         assert!(decode(0, vec![0xff, 0xfe, 0x00, 0xd8]).is_err());
+        // A truncated code unit is not silently dropped.
+        assert!(decode(0, vec![0xff, 0xfe, b'a', 0, b':']).is_err());
         assert!(decode(0, vec![b'a', 0xff]).is_err());
     }
 }

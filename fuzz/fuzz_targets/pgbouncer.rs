@@ -1,0 +1,11 @@
+//! The pgbouncer parser on arbitrary bytes.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use scalelint::sources::{decode, pgbouncer};
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = decode(0, data.to_vec()) {
+        let _ = pgbouncer::parse(&text);
+    }
+});
