@@ -69,6 +69,9 @@ enum Command {
         /// The name standard input is shown under and classified by.
         #[arg(long, value_name = "NAME")]
         stdin_filename: Option<String>,
+        /// Worker threads (default: the available cores). Output is the same for any value.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// List every rule: name, level, summary.
     Rules {
@@ -124,6 +127,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             output,
             no_color,
             stdin_filename,
+            jobs,
         } => {
             let cfg_path = install_custom_rules(config)?;
             let mut cfg = match &cfg_path {
@@ -149,7 +153,14 @@ fn run(cli: Cli) -> Result<u8, String> {
                 ),
                 None => None,
             };
-            let mut report = engine::lint(&opts, &rules);
+            let mut report = match jobs {
+                Some(n) => rayon::ThreadPoolBuilder::new()
+                    .num_threads(usize::from(n))
+                    .build()
+                    .map_err(|e| format!("cannot start {n} worker threads: {e}"))?
+                    .install(|| engine::lint(&opts, &rules)),
+                None => engine::lint(&opts, &rules),
+            };
             if let Some(path) = write_baseline {
                 std::fs::write(&path, engine::baseline::write(&report))
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;

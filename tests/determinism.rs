@@ -34,3 +34,26 @@ fn corpus_output_is_identical_across_runs_and_thread_counts() {
         }
     }
 }
+
+#[test]
+fn jobs_flag_does_not_change_the_output() {
+    let run = |jobs: &str| {
+        let out = assert_cmd::Command::cargo_bin("scalelint")
+            .unwrap()
+            .args([
+                "check", "examples", "fixtures", "--format", "json", "--jobs", jobs,
+            ])
+            .output()
+            .unwrap();
+        (out.stdout, out.status.code())
+    };
+    let one = run("1");
+    assert!(!one.0.is_empty());
+    assert_eq!(one, run("3"));
+    let bad = assert_cmd::Command::cargo_bin("scalelint")
+        .unwrap()
+        .args(["check", "examples", "--jobs", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
