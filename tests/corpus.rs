@@ -1,23 +1,13 @@
 //! Real-world inputs from `../shared/corpus`: no panic, no parse-error on well-formed files,
 //! and the findings the Scaling Guide's own project is known to deserve.
 
-use scalelint::engine::{Options, Report, RuleSet, lint};
+use scalelint::engine::{Report, lint_paths};
 use std::path::PathBuf;
 
 const CORPUS: &str = "../shared/corpus";
 
 fn run(paths: &[&str]) -> Report {
-    let rules = RuleSet::builtin().expect("rules");
-    lint(
-        &Options {
-            paths: paths
-                .iter()
-                .map(|p| PathBuf::from(CORPUS).join(p))
-                .collect(),
-            ..Options::default()
-        },
-        &rules,
-    )
+    lint_paths(paths.iter().map(|p| PathBuf::from(CORPUS).join(p))).expect("rules load")
 }
 
 #[test]

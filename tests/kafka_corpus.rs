@@ -2,24 +2,14 @@
 //! configs, client and Connect configs, Strimzi resources, and a Minecraft
 //! `server.properties` that must not be mistaken for Kafka.
 
-use scalelint::engine::{Options, Report, RuleSet, lint};
+use scalelint::engine::{Report, lint_paths};
 use scalelint::sources::properties;
 use std::path::PathBuf;
 
 const CORPUS: &str = "../shared/corpus/kafka";
 
 fn run(paths: &[&str]) -> Report {
-    let rules = RuleSet::builtin().expect("rules");
-    lint(
-        &Options {
-            paths: paths
-                .iter()
-                .map(|p| PathBuf::from(CORPUS).join(p))
-                .collect(),
-            ..Options::default()
-        },
-        &rules,
-    )
+    lint_paths(paths.iter().map(|p| PathBuf::from(CORPUS).join(p))).expect("rules load")
 }
 
 /// `rule line:column` of every finding of the Kafka rules, in report order.
@@ -120,14 +110,7 @@ fn minecraft_server_properties_is_not_kafka() {
     // As a `.properties` file found in a directory walk, too.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("server.properties"), &text).unwrap();
-    let rules = RuleSet::builtin().unwrap();
-    let report = lint(
-        &Options {
-            paths: vec![dir.path().to_path_buf()],
-            ..Options::default()
-        },
-        &rules,
-    );
+    let report = lint_paths([dir.path()]).unwrap();
     assert_eq!(report.objects, 0);
     assert!(report.findings.is_empty());
 }

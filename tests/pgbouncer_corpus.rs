@@ -1,23 +1,13 @@
 //! Real pgbouncer.ini files from `../shared/corpus/pgbouncer`: they parse cleanly, the rules
 //! land on the right lines, and the `userlist.txt` beside them is never linted.
 
-use scalelint::engine::{Options, Report, RuleSet, lint};
+use scalelint::engine::{Report, lint_paths};
 use std::path::PathBuf;
 
 const CORPUS: &str = "../shared/corpus/pgbouncer";
 
 fn run(paths: &[&str]) -> Report {
-    let rules = RuleSet::builtin().expect("rules");
-    lint(
-        &Options {
-            paths: paths
-                .iter()
-                .map(|p| PathBuf::from(CORPUS).join(p))
-                .collect(),
-            ..Options::default()
-        },
-        &rules,
-    )
+    lint_paths(paths.iter().map(|p| PathBuf::from(CORPUS).join(p))).expect("rules load")
 }
 
 /// `file-name:line:col rule` for every finding, file names without the corpus folder.
@@ -158,14 +148,7 @@ fn the_folder_walked_lints_every_ini_and_not_the_userlist() {
 
 #[test]
 fn the_scaling_guide_example_is_silent() {
-    let rules = RuleSet::builtin().expect("rules");
-    let report = lint(
-        &Options {
-            paths: vec![PathBuf::from("fixtures/pgbouncer-pool-mode/pass.ini")],
-            ..Options::default()
-        },
-        &rules,
-    );
+    let report = lint_paths(["fixtures/pgbouncer-pool-mode/pass.ini"]).expect("rules load");
     assert_eq!(report.objects, 1);
     assert!(report.findings.is_empty(), "{:#?}", positions(&report));
 }

@@ -2,7 +2,7 @@
 //! kube-prometheus' PrometheusRule objects, the python-api-base project's alerts and the KEDA
 //! docs' prometheus triggers. All are valid PromQL; samber's `for: 0m` alerts lack a `for`.
 
-use scalelint::engine::{Options, Report, RuleSet, lint};
+use scalelint::engine::{Report, lint_paths};
 use scalelint::model::Format;
 use scalelint::sources::classify::Kind;
 use scalelint::sources::prometheus::{PROMETHEUS_RULE, RULE_FILE, queries};
@@ -13,17 +13,7 @@ use std::path::{Path, PathBuf};
 const CORPUS: &str = "../shared/corpus";
 
 fn run(paths: &[&str]) -> Report {
-    let rules = RuleSet::builtin().expect("rules");
-    lint(
-        &Options {
-            paths: paths
-                .iter()
-                .map(|p| PathBuf::from(CORPUS).join(p))
-                .collect(),
-            ..Options::default()
-        },
-        &rules,
-    )
+    lint_paths(paths.iter().map(|p| PathBuf::from(CORPUS).join(p))).expect("rules load")
 }
 
 fn files(dir: &str) -> Vec<PathBuf> {

@@ -549,6 +549,20 @@ fn load_context(id: usize, path: &Path, shown: String, kind: classify::Kind) -> 
     loaded
 }
 
+/// Lint files and directories with the built-in rules and their defaults: the library's
+/// one-call entry point (tests, editors).
+pub fn lint_paths<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<Report, Error> {
+    let rules = RuleSet::builtin()?;
+    let opts = Options {
+        paths: paths
+            .into_iter()
+            .map(|p| p.as_ref().to_path_buf())
+            .collect(),
+        ..Options::default()
+    };
+    Ok(lint(&opts, &rules))
+}
+
 /// Lint files on disk (and standard input).
 pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     let start = Instant::now();
