@@ -1,8 +1,8 @@
 //! Baselines on a real project: recorded findings stop being reported, new ones are, and
 //! moving lines around does not invalidate the baseline.
 
-use assert_cmd::Command;
-use std::path::Path;
+mod common;
+use common::run;
 
 const HPA: &str = "apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
@@ -16,20 +16,6 @@ spec:
   minReplicas: 1
   maxReplicas: 10
 ";
-
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("scalelint")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
-}
 
 #[test]
 fn baseline_reports_only_new_findings_and_survives_line_moves() {

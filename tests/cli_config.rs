@@ -1,6 +1,8 @@
 //! `.scalelint.yaml` and the rule-selection flags, on real files in a scratch project.
 
-use assert_cmd::Command;
+mod common;
+use common::{project, run};
+
 use std::path::Path;
 
 const HPA: &str = "apiVersion: autoscaling/v2
@@ -48,32 +50,6 @@ spec:
               cpu: 200m
               memory: 128Mi
 ";
-
-/// A scratch git project with these files.
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    for (name, text) in files {
-        let p = dir.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
-}
-
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("scalelint")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
-}
 
 fn check(dir: &Path, extra: &[&str]) -> (String, String, i32) {
     let mut args = vec!["check", "--format", "compact"];

@@ -2,20 +2,12 @@
 //! findings leave human output, stay in SARIF as suppressed, and stale or misspelt
 //! suppressions are reported.
 
+mod common;
+use common::project;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
-
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    for (name, text) in files {
-        let p = dir.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
-}
 
 fn run(dir: &Path, args: &[&str]) -> (String, i32) {
     let out = Command::cargo_bin("scalelint")

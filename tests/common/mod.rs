@@ -1,0 +1,33 @@
+//! Helpers shared by the CLI test files (each test file is its own crate, so not every
+//! helper is used by every file).
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::Path;
+
+/// A scratch git project with these files.
+pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// Run the real binary in `dir`: stdout, stderr, exit code.
+pub fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
+    let out = Command::cargo_bin("scalelint")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
