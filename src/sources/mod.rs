@@ -71,6 +71,33 @@ pub struct LoadedFile {
     pub includes: Vec<Include>,
 }
 
+#[cfg(test)]
+impl FlatParsed {
+    /// Property tests: every comment, include and problem span lies within `text`, on char
+    /// boundaries (each parser checks its own tree's spans).
+    pub(crate) fn assert_side_spans_within(&self, text: &str) {
+        let ok = |s: Span| {
+            s.start <= s.end
+                && s.end <= text.len()
+                && text.is_char_boundary(s.start)
+                && text.is_char_boundary(s.end)
+        };
+        let problems = self.problems.iter().flat_map(|p| match p {
+            Problem::Syntax { span, .. } | Problem::Limit { span, .. } => vec![*span],
+            Problem::DuplicateKey { first, second, .. } => vec![*first, *second],
+        });
+        let spans = self
+            .comments
+            .iter()
+            .map(|c| c.span)
+            .chain(self.includes.iter().map(|i| i.span))
+            .chain(problems);
+        for s in spans {
+            assert!(ok(s), "{s:?} in {text:?}");
+        }
+    }
+}
+
 impl LoadedFile {
     /// A file that could not be read or decoded: one finding, nothing else.
     pub fn failed(path: String, finding: Finding) -> LoadedFile {

@@ -731,17 +731,7 @@ mod proptests {
                 assert!(!text[s.start..s.end].contains(['\n', '\r']), "{text:?}");
             }
         }
-        for c in &p.comments {
-            assert!(ok(c.span));
-        }
-        for pr in &p.problems {
-            match pr {
-                Problem::Syntax { span, .. } | Problem::Limit { span, .. } => assert!(ok(*span)),
-                Problem::DuplicateKey { first, second, .. } => {
-                    assert!(ok(*first) && ok(*second));
-                }
-            }
-        }
+        p.assert_side_spans_within(text);
         let _ = looks_like_kafka(text);
     }
 

@@ -1044,26 +1044,7 @@ mod tests {
     fn check_all(text: &str) {
         let p = parse(text);
         check_spans(text, &p.root);
-        let ok = |s: Span| {
-            s.start <= s.end
-                && s.end <= text.len()
-                && text.is_char_boundary(s.start)
-                && text.is_char_boundary(s.end)
-        };
-        for c in &p.comments {
-            assert!(ok(c.span));
-        }
-        for i in &p.includes {
-            assert!(ok(i.span));
-        }
-        for pr in &p.problems {
-            match pr {
-                Problem::Syntax { span, .. } | Problem::Limit { span, .. } => assert!(ok(*span)),
-                Problem::DuplicateKey { first, second, .. } => {
-                    assert!(ok(*first) && ok(*second));
-                }
-            }
-        }
+        p.assert_side_spans_within(text);
         let _ = looks_like(text);
         let _ = is_sentinel("a.conf", &p.root);
     }
