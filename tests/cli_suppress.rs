@@ -225,3 +225,35 @@ fn many_suppressions_and_findings_stay_fast() {
     assert!(!out.contains("[suppression-"));
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }
+
+/// A file whose only finding comes from a cross-resource rule had its text dropped after its
+/// own rules ran; it is read again so the finding and the labels into it render with their
+/// source lines.
+#[test]
+fn cross_resource_findings_render_from_files_whose_text_was_dropped() {
+    let dir = project(&[
+        (
+            "deploy.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: app\n          image: example/web:1.0.0\n",
+        ),
+        (
+            "hpa.yaml",
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 2\n  maxReplicas: 5\n",
+        ),
+    ]);
+    let (out, err, code) = common::run(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--select",
+            "workload-replicas-with-autoscaler",
+            "--no-color",
+        ],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("deploy.yaml:6:"), "{out}");
+    assert!(out.contains("replicas: 3"), "{out}");
+    assert!(out.contains("hpa.yaml:4:9"), "{out}");
+    assert!(out.contains("4 |   name: web"), "{out}");
+}

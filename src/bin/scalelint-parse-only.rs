@@ -11,6 +11,10 @@ use saphyr_parser::Parser;
 use scalelint::sources::classify::{self, Kind};
 use std::path::PathBuf;
 
+// The same allocator as `scalelint`, so the baseline pays what scalelint's parsing pays.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let dirs: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
     if dirs.is_empty() {

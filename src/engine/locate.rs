@@ -3,16 +3,20 @@
 //! SARIF `partialFingerprints` are built from it, so code scanning keeps tracking a finding
 //! when unrelated lines move; container-like list items are named by their `name`.
 
-use crate::model::{Finding, Format, Node, Object, Span, Value};
-use crate::sources::LoadedFile;
+use crate::model::{FileId, Finding, Format, Node, Object, Span, Value};
 
-/// Fill `Finding::locator` for every finding whose file holds the object it is about.
-pub fn assign(files: &[&LoadedFile], findings: &mut [Finding]) {
-    for f in findings.iter_mut() {
-        let Some(file) = files.get(f.file) else {
+/// Fill `Finding::locator` of every finding that has none yet. `file_of` gives a file's
+/// shown path and objects (full trees while the file is checked, projections afterwards:
+/// both hold every field a finding points at).
+pub fn assign<'o>(
+    file_of: impl Fn(FileId) -> Option<(&'o str, &'o [Object])>,
+    findings: &mut [Finding],
+) {
+    for f in findings.iter_mut().filter(|f| f.locator.is_empty()) {
+        let Some((path, objects)) = file_of(f.file) else {
             continue;
         };
-        let object = file.objects.iter().find(|o| {
+        let object = objects.iter().find(|o| {
             o.root.span.start <= f.span.start
                 && f.span.end <= o.root.span.end.max(o.root.span.start)
         });
@@ -30,7 +34,7 @@ pub fn assign(files: &[&LoadedFile], findings: &mut [Finding]) {
         } else {
             ""
         };
-        f.locator = format!("{}#{id}#{field}#{discriminator}", file.source.path);
+        f.locator = format!("{path}#{id}#{field}#{discriminator}");
     }
 }
 

@@ -7,6 +7,7 @@ pub mod custom;
 pub mod index;
 pub mod locate;
 pub mod meta;
+pub mod projection;
 pub mod rule;
 pub mod suppress;
 
@@ -46,7 +47,9 @@ pub struct Options {
 /// The result of a run.
 #[derive(Debug)]
 pub struct Report {
-    /// Every file looked at, sorted by path; findings refer to them by index.
+    /// Every file looked at, sorted by path; findings refer to them by index. Only files a
+    /// finding or label points into keep their text (the rest have an empty `text`): holding
+    /// every file's text would make memory grow with the size of the repository.
     pub files: Vec<SourceFile>,
     /// Sorted by path, line, column, rule.
     pub findings: Vec<Finding>,
@@ -452,7 +455,26 @@ fn relative_path(p: &Path, cwd: &Path) -> String {
     display_path(&rel)
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+/// Where a file's text came from, to read it again for rendering: a file with no finding of
+/// its own drops its text once checked, and a cross-resource finding may need it later.
+#[derive(Debug)]
+struct Origin {
+    path: PathBuf,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Origin {
+    fn of(path: &Path, meta: &std::fs::Metadata) -> Origin {
+        Origin {
+            path: path.to_path_buf(),
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
+}
+
+fn read_file(path: &Path) -> Result<(Vec<u8>, Origin), String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("not a regular file".to_string());
@@ -474,7 +496,17 @@ fn read_file(path: &Path) -> Result<Vec<u8>, String> {
             MAX_FILE_SIZE / 1024 / 1024
         ));
     }
-    Ok(bytes)
+    Ok((bytes, Origin::of(path, &meta)))
+}
+
+/// The text of `origin` again, if the file is as it was when first read (same length and
+/// modification time, then the same decoded text).
+fn reread(id: usize, origin: &Origin) -> Option<String> {
+    let (bytes, now) = read_file(&origin.path).ok()?;
+    if now.len != origin.len || now.modified != origin.modified {
+        return None;
+    }
+    sources::decode(id, bytes).ok()
 }
 
 fn read_stdin() -> Result<Vec<u8>, String> {
@@ -497,13 +529,13 @@ fn unreadable(id: usize, shown: String, reason: &str) -> LoadedFile {
     LoadedFile::failed(shown, io_error::finding(id, reason))
 }
 
-fn load_input(id: usize, input: Input) -> LoadedFile {
-    let (shown, kind, bytes) = match input {
-        Input::Missing { shown, reason } => return unreadable(id, shown, &reason),
+fn load_input(id: usize, input: Input) -> (LoadedFile, Option<Origin>) {
+    let (shown, kind, read) = match input {
+        Input::Missing { shown, reason } => return (unreadable(id, shown, &reason), None),
         Input::Stdin { shown, bytes } => {
             // Piped input is rendered manifests unless its name says otherwise.
             let kind = classify::by_name(Path::new(&shown)).unwrap_or(classify::Kind::Yaml);
-            (shown, kind, bytes)
+            (shown, kind, bytes.map(|b| (b, None)))
         }
         Input::File {
             path,
@@ -513,15 +545,15 @@ fn load_input(id: usize, input: Input) -> LoadedFile {
         } => return load_context(id, &path, shown, kind),
         Input::File {
             path, shown, kind, ..
-        } => (shown, kind, read_file(&path)),
+        } => (shown, kind, read_file(&path).map(|(b, o)| (b, Some(o)))),
     };
-    let bytes = match bytes {
+    let (bytes, origin) = match read {
         Ok(b) => b,
-        Err(reason) => return unreadable(id, shown, &reason),
+        Err(reason) => return (unreadable(id, shown, &reason), None),
     };
     match sources::decode(id, bytes) {
-        Ok(text) => sources::load(id, shown, text, kind),
-        Err(finding) => LoadedFile::failed(shown, *finding),
+        Ok(text) => (sources::load(id, shown, text, kind), origin),
+        Err(finding) => (LoadedFile::failed(shown, *finding), None),
     }
 }
 
@@ -538,15 +570,79 @@ const INDEXED_KINDS: [&str; 6] = [
 /// A file that was not named, read for the index only: its objects, no findings. A cheap
 /// substring test skips the many YAML files of a project that hold none of the indexed kinds
 /// (CI configs, Helm values, JSON dashboards) without parsing them.
-fn load_context(id: usize, path: &Path, shown: String, kind: classify::Kind) -> LoadedFile {
-    let text = read_file(path)
+fn load_context(
+    id: usize,
+    path: &Path,
+    shown: String,
+    kind: classify::Kind,
+) -> (LoadedFile, Option<Origin>) {
+    let Ok((bytes, origin)) = read_file(path) else {
+        return (sources::load(id, shown, String::new(), kind), None);
+    };
+    let text = sources::decode(id, bytes)
         .ok()
-        .and_then(|bytes| sources::decode(id, bytes).ok())
         .filter(|text| INDEXED_KINDS.iter().any(|k| text.contains(k)));
     // Nothing to index: an empty text yields no objects (and keeps no text in memory).
     let mut loaded = sources::load(id, shown, text.unwrap_or_default(), kind);
     loaded.findings.clear();
-    loaded
+    (loaded, Some(origin))
+}
+
+/// A file once checked: what the rest of the run needs of it. Its tree is gone (the index
+/// keeps projections of its objects) and so is its text unless it has findings, directives,
+/// or no way to be read again.
+struct Checked {
+    source: SourceFile,
+    origin: Option<Origin>,
+    /// Projections of its objects (see `projection`), for the index and late locators.
+    objects: Vec<Object>,
+    /// How many objects were linted (0 for context files).
+    linted: usize,
+    findings: Vec<Finding>,
+    directives: suppress::Directives,
+    context: bool,
+}
+
+impl RuleSet {
+    /// Everything done to one file before the cross-resource rules: per-object rules,
+    /// locators, suppression directives, then the tree is reduced to the index's projection.
+    fn check(&self, mut f: LoadedFile, origin: Option<Origin>, context: bool) -> Checked {
+        if !context {
+            self.check_file(&mut f);
+        }
+        let directives = if context {
+            suppress::Directives::default()
+        } else {
+            suppress::Directives::of(&f)
+        };
+        let LoadedFile {
+            source,
+            objects,
+            mut findings,
+            ..
+        } = f;
+        locate::assign(
+            |_| Some((source.path.as_str(), objects.as_slice())),
+            &mut findings,
+        );
+        let linted = if context { 0 } else { objects.len() };
+        let objects: Vec<Object> = objects.into_iter().map(projection::project).collect();
+        let keep_text = origin.is_none() || !findings.is_empty() || !directives.is_empty();
+        let source = if keep_text {
+            source
+        } else {
+            SourceFile::new(source.path, String::new())
+        };
+        Checked {
+            source,
+            origin,
+            objects,
+            linted,
+            findings,
+            directives,
+            context,
+        }
+    }
 }
 
 /// Lint files and directories with the built-in rules and their defaults: the library's
@@ -566,16 +662,13 @@ pub fn lint_paths<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<
 /// Lint files on disk (and standard input).
 pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     let start = Instant::now();
-    let files: Vec<(LoadedFile, bool)> = discover(opts)
+    let files: Vec<Checked> = discover(opts)
         .into_par_iter()
         .enumerate()
         .map(|(id, input)| {
             let context = input.is_context();
-            let mut f = load_input(id, input);
-            if !context {
-                rules.check_file(&mut f);
-            }
-            (f, context)
+            let (f, origin) = load_input(id, input);
+            rules.check(f, origin, context)
         })
         .collect();
     finish(files, rules, start)
@@ -586,57 +679,81 @@ pub fn lint_sources(sources: Vec<(String, String)>, rules: &RuleSet) -> Report {
     let start = Instant::now();
     let mut sources = sources;
     sources.sort_by(|a, b| a.0.cmp(&b.0));
-    let files: Vec<(LoadedFile, bool)> = sources
+    let files: Vec<Checked> = sources
         .into_par_iter()
         .enumerate()
         .map(|(id, (path, text))| {
             let kind = classify::named(Path::new(&path));
-            let mut f = sources::load(id, path, text, kind);
-            rules.check_file(&mut f);
-            (f, false)
+            rules.check(sources::load(id, path, text, kind), None, false)
         })
         .collect();
     finish(files, rules, start)
 }
 
-/// Cross-resource rules over everything read, then only what concerns named files: findings
-/// whose primary place is in a context file are dropped, and context files stay in the
-/// report only when a secondary label points into them (ids renumbered, order kept).
-fn finish(files: Vec<(LoadedFile, bool)>, rules: &RuleSet, start: Instant) -> Report {
-    let mut index = Index::build(files.iter().flat_map(|(f, _)| f.objects.iter()));
-    index.files = files.iter().map(|(f, _)| f.source.path.as_str()).collect();
+/// Cross-resource rules over the projections of everything read, then only what concerns
+/// named files: findings whose primary place is in a context file are dropped, and context
+/// files stay in the report only when a secondary label points into them (ids renumbered,
+/// order kept). Files whose text was dropped are read again if a finding points into them.
+fn finish(files: Vec<Checked>, rules: &RuleSet, start: Instant) -> Report {
+    let mut index = Index::build(files.iter().flat_map(|f| f.objects.iter()));
+    index.files = files.iter().map(|f| f.source.path.as_str()).collect();
     let mut findings = rules.check_index(&index);
     drop(index);
-    let context: Vec<bool> = files.iter().map(|(_, c)| *c).collect();
+    let context: Vec<bool> = files.iter().map(|f| f.context).collect();
     let is_context = |id: usize| context.get(id).copied().unwrap_or(false);
-    let objects = files
-        .iter()
-        .filter(|(_, c)| !c)
-        .map(|(f, _)| f.objects.len())
-        .sum();
-    let mut files = files;
-    for (f, _) in &mut files {
+    let objects = files.iter().map(|f| f.linted).sum();
+    let mut sources = Vec::with_capacity(files.len());
+    let mut origins = Vec::with_capacity(files.len());
+    let mut directives = Vec::with_capacity(files.len());
+    let mut projections = Vec::with_capacity(files.len());
+    for mut f in files {
         findings.append(&mut f.findings);
+        sources.push(f.source);
+        origins.push(f.origin);
+        directives.push(f.directives);
+        projections.push(f.objects);
     }
     findings.retain(|f| !is_context(f.file) && !rules.off.contains(&f.rule));
-    let loaded: Vec<&LoadedFile> = files.iter().map(|(f, _)| f).collect();
     let known: Vec<&str> = meta::all()
         .map(|a| a.iter().map(|m| m.name.as_str()).collect())
         .unwrap_or_default();
+    let source_refs: Vec<&SourceFile> = sources.iter().collect();
     let (mut findings, mut suppressed) =
-        suppress::apply(&loaded, &context, findings, &known, &|r| {
+        suppress::apply(&source_refs, directives, findings, &known, &|r| {
             !rules.off.contains(r)
         });
+    drop(source_refs);
     findings.retain(|f| !rules.off.contains(&f.rule));
     for f in findings.iter_mut().chain(suppressed.iter_mut()) {
         if let Some(l) = rules.levels.get(&f.rule) {
             f.level = *l;
         }
     }
-    locate::assign(&loaded, &mut findings);
-    locate::assign(&loaded, &mut suppressed);
-    drop(loaded);
-    let sources: Vec<SourceFile> = files.into_iter().map(|(f, _)| f.source).collect();
+    // Cross-resource and suppression findings: located on the projections.
+    let file_of = |id: usize| {
+        Some((
+            sources.get(id)?.path.as_str(),
+            projections.get(id)?.as_slice(),
+        ))
+    };
+    locate::assign(file_of, &mut findings);
+    locate::assign(file_of, &mut suppressed);
+    drop(projections);
+    let changed = restore_texts(&mut sources, &origins, &findings, &suppressed);
+    if !changed.is_empty() {
+        for list in [&mut findings, &mut suppressed] {
+            list.retain(|f| !changed.contains(&f.file));
+            for f in list.iter_mut() {
+                f.labels.retain(|l| !changed.contains(&l.file));
+            }
+        }
+        for &id in &changed {
+            findings.push(io_error::finding(
+                id,
+                "the file changed while scalelint was reading it; its findings were dropped, lint it again",
+            ));
+        }
+    }
     let mut keep: Vec<bool> = context.iter().map(|c| !c).collect();
     for f in findings.iter().chain(&suppressed) {
         for l in &f.labels {
@@ -687,5 +804,82 @@ fn finish(files: Vec<(LoadedFile, bool)>, rules: &RuleSet, start: Instant) -> Re
         elapsed: start.elapsed(),
         context_files,
         suppressed,
+    }
+}
+
+/// Read again the files a finding or label points into whose text was dropped (their own
+/// findings came from the cross-resource rules). Returns the files that changed since they
+/// were first read: their positions can no longer be trusted.
+fn restore_texts(
+    sources: &mut [SourceFile],
+    origins: &[Option<Origin>],
+    findings: &[Finding],
+    suppressed: &[Finding],
+) -> HashSet<usize> {
+    let mut needed: Vec<usize> = findings
+        .iter()
+        .chain(suppressed)
+        .flat_map(|f| std::iter::once(f.file).chain(f.labels.iter().map(|l| l.file)))
+        .filter(|&id| {
+            sources.get(id).is_some_and(|s| s.text.is_empty())
+                && origins.get(id).is_some_and(Option::is_some)
+        })
+        .collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let texts: Vec<(usize, Option<String>)> = needed
+        .into_par_iter()
+        .map(|id| {
+            let text = origins
+                .get(id)
+                .and_then(Option::as_ref)
+                .and_then(|o| reread(id, o));
+            (id, text)
+        })
+        .collect();
+    let mut changed = HashSet::new();
+    for (id, text) in texts {
+        match (text, sources.get_mut(id)) {
+            (Some(text), Some(src)) => {
+                let path = std::mem::take(&mut src.path);
+                *src = SourceFile::new(path, text);
+            }
+            _ => {
+                changed.insert(id);
+            }
+        }
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Span;
+
+    /// A dropped text is read again for a finding; a file that changed since it was read is
+    /// reported instead of rendered at stale positions.
+    #[test]
+    fn dropped_texts_are_restored_unless_the_file_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.yaml"), dir.path().join("b.yaml"));
+        std::fs::write(&a, "a: 1\n").unwrap();
+        std::fs::write(&b, "b: 1\n").unwrap();
+        let origin = |p: &Path| read_file(p).map(|(_, o)| Some(o)).unwrap();
+        let origins = vec![origin(&a), origin(&b), None];
+        std::fs::write(&b, "b: 22\n").unwrap();
+        let mut sources = vec![
+            SourceFile::new("a.yaml", String::new()),
+            SourceFile::new("b.yaml", String::new()),
+            SourceFile::new("<stdin>", String::new()),
+        ];
+        let findings: Vec<Finding> = (0..3)
+            .map(|id| Finding::new("r", Level::Warning, id, Span::point(0), "m"))
+            .collect();
+        let changed = restore_texts(&mut sources, &origins, &findings, &[]);
+        assert_eq!(sources[0].text, "a: 1\n");
+        assert_eq!(sources[0].path, "a.yaml");
+        assert_eq!(changed, HashSet::from([1]));
+        assert_eq!(sources[2].text, "");
     }
 }

@@ -5,7 +5,7 @@
 //! nothing are reported.
 
 use crate::docs::closest;
-use crate::model::{Finding, Format, Node, Span, Suppression};
+use crate::model::{Finding, Format, Node, SourceFile, Span, Suppression};
 use crate::rules::source::{suppression_unknown_rule, suppression_unused};
 use crate::sources::LoadedFile;
 use std::collections::HashSet;
@@ -227,37 +227,51 @@ impl Lookup {
     }
 }
 
+/// The suppression directives of one file: its `scalelint-disable-*` comments and the
+/// `scalelint.io/ignore` annotations of its objects. Gathered while the file's tree and text
+/// are at hand (the engine drops both once the file is checked).
+#[derive(Default)]
+pub struct Directives(Vec<Directive>);
+
+impl Directives {
+    pub fn of(file: &LoadedFile) -> Directives {
+        let mut d = comment_directives(file);
+        d.extend(annotation_directives(file));
+        Directives(d)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Split `findings` into kept and suppressed, adding `suppression-unknown-rule` and
-/// `suppression-unused` findings for the named (non-context) files. `enabled` tells whether a
-/// rule runs: a suppression of a rule that is turned off is not reported as unused.
+/// `suppression-unused` findings for the files with directives (context files have none).
+/// `enabled` tells whether a rule runs: a suppression of a rule that is turned off is not
+/// reported as unused. `sources` must have the text of every file with directives (a
+/// finding's line is looked up only there).
 pub fn apply(
-    files: &[&LoadedFile],
-    context: &[bool],
+    sources: &[&SourceFile],
+    per_file: Vec<Directives>,
     findings: Vec<Finding>,
     known: &[&str],
     enabled: &dyn Fn(&str) -> bool,
 ) -> (Vec<Finding>, Vec<Finding>) {
-    let mut per_file: Vec<Vec<Directive>> = files
-        .iter()
-        .enumerate()
-        .map(|(id, f)| {
-            if context.get(id).copied().unwrap_or(false) {
-                return Vec::new();
-            }
-            let mut d = comment_directives(f);
-            d.extend(annotation_directives(f));
-            d
-        })
-        .collect();
+    let mut per_file: Vec<Vec<Directive>> = per_file.into_iter().map(|d| d.0).collect();
     // Directives by where they apply, so matching stays linear in findings and directives
     // (a file of many suppressions and many findings must not go quadratic).
     let scopes: Vec<Lookup> = per_file.iter().map(|d| Lookup::new(d)).collect();
     let mut kept = Vec::new();
     let mut suppressed = Vec::new();
     for mut f in findings {
-        let line = files
+        let has_directives = per_file.get(f.file).is_some_and(|d| !d.is_empty());
+        if !has_directives {
+            kept.push(f);
+            continue;
+        }
+        let line = sources
             .get(f.file)
-            .map_or(0, |lf| lf.source.line_col(f.span.start).line);
+            .map_or(0, |src| src.line_col(f.span.start).line);
         let mut hit = None;
         if let (Some(dirs), Some(lookup)) = (per_file.get_mut(f.file), scopes.get(f.file)) {
             for i in lookup.candidates(line, f.span) {

@@ -22,7 +22,7 @@ pub enum Format {
     Prometheus,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Object {
     pub file: FileId,
     /// 0-based index of the YAML document in its file (of the `List` item, for List items).

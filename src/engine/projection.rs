@@ -1,0 +1,299 @@
+//! What the index keeps of an object once its per-object rules have run: only the fields the
+//! cross-resource rules read. A file's full tree is dropped as soon as it is checked, so memory
+//! holds one projection per object rather than every tree of the run (1.4 GB → ~100 MB on the
+//! 30,000-file benchmark corpus; BENCHMARKS.md).
+//!
+//! A projection is the same `Object` with a smaller `root`: the kept nodes keep their spans,
+//! so the index, the cross-resource rules, `anchor_span`, `missing_span` and the field-path
+//! locators work unchanged on it. `tests::projections_do_not_change_findings` lints every
+//! fixture and corpus file both ways and compares the findings; a cross-resource rule that
+//! starts reading a new field must add it here or that test fails.
+
+use crate::model::{Entry, Format, Node, Object, Value};
+
+/// The part of a node to keep.
+#[derive(Clone, Copy, Debug)]
+enum Keep {
+    /// The whole subtree.
+    All,
+    /// The listed keys of a mapping, each with its own projection (other shapes are kept
+    /// whole: a rule may report that `spec.metrics` is not a list).
+    Fields(&'static [(&'static str, Keep)]),
+    /// Every item of a sequence, projected.
+    Items(&'static Keep),
+}
+
+/// Identity and suppression annotation, which every Kubernetes object keeps: `anchor_span`
+/// points at `metadata.name` (else `metadata`, else `kind`), and the annotation's locator
+/// names its field.
+const METADATA: Keep = Keep::Fields(&[
+    ("name", Keep::All),
+    ("namespace", Keep::All),
+    ("ownerReferences", Keep::All),
+    (
+        "annotations",
+        Keep::Fields(&[(crate::engine::suppress::ANNOTATION, Keep::All)]),
+    ),
+]);
+
+const OTHER_OBJECT: Keep = Keep::Fields(&[
+    ("apiVersion", Keep::All),
+    ("kind", Keep::All),
+    ("metadata", METADATA),
+]);
+
+/// `containers()`, `has_effective_request` (requests default to limits) and the sidecar test.
+const CONTAINER: Keep = Keep::Fields(&[
+    ("name", Keep::All),
+    ("resources", Keep::All),
+    ("restartPolicy", Keep::All),
+]);
+
+const WORKLOAD: Keep = Keep::Fields(&[
+    ("apiVersion", Keep::All),
+    ("kind", Keep::All),
+    ("metadata", METADATA),
+    (
+        "spec",
+        Keep::Fields(&[
+            ("replicas", Keep::All),
+            ("selector", Keep::All),
+            (
+                "template",
+                Keep::Fields(&[
+                    ("metadata", Keep::Fields(&[("labels", Keep::All)])),
+                    (
+                        "spec",
+                        Keep::Fields(&[
+                            ("containers", Keep::Items(&CONTAINER)),
+                            ("initContainers", Keep::Items(&CONTAINER)),
+                        ]),
+                    ),
+                ]),
+            ),
+        ]),
+    ),
+]);
+
+const HPA: Keep = Keep::Fields(&[
+    ("apiVersion", Keep::All),
+    ("kind", Keep::All),
+    ("metadata", METADATA),
+    (
+        "spec",
+        Keep::Fields(&[
+            ("scaleTargetRef", Keep::All),
+            ("minReplicas", Keep::All),
+            ("maxReplicas", Keep::All),
+            ("metrics", Keep::All),
+            ("targetCPUUtilizationPercentage", Keep::All),
+        ]),
+    ),
+]);
+
+const SCALED_OBJECT: Keep = Keep::Fields(&[
+    ("apiVersion", Keep::All),
+    ("kind", Keep::All),
+    ("metadata", METADATA),
+    (
+        "spec",
+        Keep::Fields(&[
+            ("scaleTargetRef", Keep::All),
+            ("minReplicaCount", Keep::All),
+            ("maxReplicaCount", Keep::All),
+            ("triggers", Keep::All),
+            (
+                "advanced",
+                Keep::Fields(&[(
+                    "horizontalPodAutoscalerConfig",
+                    Keep::Fields(&[("name", Keep::All)]),
+                )]),
+            ),
+        ]),
+    ),
+]);
+
+/// VerticalPodAutoscalers and PodDisruptionBudgets are small; their whole spec is read.
+const WHOLE_SPEC: Keep = Keep::Fields(&[
+    ("apiVersion", Keep::All),
+    ("kind", Keep::All),
+    ("metadata", METADATA),
+    ("spec", Keep::All),
+]);
+
+/// `redis-high-availability`: is the server a cluster node or a replica.
+const REDIS: Keep = Keep::Fields(&[
+    ("cluster-enabled", Keep::All),
+    ("replicaof", Keep::All),
+    ("slaveof", Keep::All),
+]);
+
+const NOTHING: Keep = Keep::Fields(&[]);
+
+fn keep_for(obj: &Object) -> Keep {
+    match obj.format {
+        Format::Kubernetes if obj.is_workload() => WORKLOAD,
+        Format::Kubernetes if obj.is_hpa() => HPA,
+        Format::Kubernetes if super::index::is_scaled_object(obj) => SCALED_OBJECT,
+        Format::Kubernetes if super::index::is_vpa(obj) || super::index::is_pdb(obj) => WHOLE_SPEC,
+        Format::Kubernetes => OTHER_OBJECT,
+        Format::Redis if obj.kind == "RedisConfig" => REDIS,
+        _ => NOTHING,
+    }
+}
+
+/// `obj` reduced to what the index and the cross-resource rules read.
+pub fn project(mut obj: Object) -> Object {
+    let keep = keep_for(&obj);
+    obj.root = prune(obj.root, keep);
+    obj
+}
+
+fn prune(node: Node, keep: Keep) -> Node {
+    match (keep, node.value) {
+        (Keep::All, value) => Node {
+            span: node.span,
+            value,
+        },
+        (Keep::Fields(fields), Value::Map(entries)) => {
+            let kept: Vec<Entry> = entries
+                .into_iter()
+                .filter_map(|e| {
+                    let (_, k) = fields
+                        .iter()
+                        .find(|(name, _)| e.key.text() == Some(*name))?;
+                    Some(Entry {
+                        value: prune(e.value, *k),
+                        key: e.key,
+                    })
+                })
+                .collect();
+            Node {
+                span: node.span,
+                value: Value::Map(kept),
+            }
+        }
+        (Keep::Items(item), Value::Seq(items)) => Node {
+            span: node.span,
+            value: Value::Seq(items.into_iter().map(|i| prune(i, *item)).collect()),
+        },
+        (_, value) => Node {
+            span: node.span,
+            value,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::{self, classify::Kind};
+
+    fn object(text: &str) -> Object {
+        sources::load(0, "x.yaml".into(), text.into(), Kind::Yaml)
+            .objects
+            .into_iter()
+            .next()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_workload_keeps_what_the_index_reads() {
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels: {a: b}\n  annotations: {x: y, scalelint.io/ignore: pdb-missing}\nspec:\n  replicas: 3\n  strategy: {type: Recreate}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: app\n        image: nginx\n        resources: {requests: {cpu: 1}}\n";
+        let full = object(text);
+        let p = project(object(text));
+        assert_eq!(p.root.span, full.root.span);
+        assert_eq!(p.anchor_span(), full.anchor_span());
+        assert!(p.root.path(&["metadata", "labels"]).is_none());
+        assert!(p.root.path(&["metadata", "annotations", "x"]).is_none());
+        assert_eq!(
+            p.root
+                .path(&["metadata", "annotations", "scalelint.io/ignore"])
+                .map(|n| n.span),
+            full.root
+                .path(&["metadata", "annotations", "scalelint.io/ignore"])
+                .map(|n| n.span)
+        );
+        assert!(p.root.path(&["spec", "strategy"]).is_none());
+        let c = |o: &Object| {
+            o.root
+                .path(&["spec", "template", "spec", "containers"])
+                .and_then(Node::as_seq)
+                .and_then(|s| s.first())
+                .cloned()
+        };
+        let (pc, fc) = (c(&p).unwrap(), c(&full).unwrap());
+        assert!(pc.get("image").is_none());
+        assert_eq!(pc.get("resources"), fc.get("resources"));
+        assert_eq!(
+            p.root.path(&["spec", "replicas"]),
+            full.root.path(&["spec", "replicas"])
+        );
+    }
+
+    #[test]
+    fn other_kinds_keep_their_identity_only() {
+        let text =
+            "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n";
+        let full = object(text);
+        let p = project(object(text));
+        assert!(p.root.get("spec").is_none());
+        assert_eq!(p.anchor_span(), full.anchor_span());
+        assert_eq!(p.name.as_deref(), Some("web"));
+    }
+
+    /// The cross-resource rules and the locators of their findings see the same thing in a
+    /// projection as in the full tree: every fixture, example and corpus file, indexed once
+    /// with full trees and once with projections, one directory at a time (each is a
+    /// scenario) and all together.
+    #[test]
+    fn projections_do_not_change_findings() {
+        use crate::engine::{Options, RuleSet, discover, index::Index, load_input, locate};
+        let rules = RuleSet::builtin().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs: Vec<std::path::PathBuf> = vec![root.join("examples")];
+        for base in [root.join("fixtures"), root.join("../shared/corpus")] {
+            if let Ok(entries) = std::fs::read_dir(&base) {
+                dirs.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
+            }
+        }
+        dirs.sort();
+        dirs.push(root.join("fixtures"));
+        let mut compared = 0;
+        for dir in dirs {
+            let opts = Options {
+                paths: vec![dir.clone()],
+                ..Options::default()
+            };
+            let files: Vec<(String, Vec<Object>)> = discover(&opts)
+                .into_iter()
+                .enumerate()
+                .map(|(id, input)| {
+                    let (f, _) = load_input(id, input);
+                    (f.source.path, f.objects)
+                })
+                .collect();
+            let projected: Vec<(String, Vec<Object>)> = files
+                .iter()
+                .map(|(p, objects)| (p.clone(), objects.iter().cloned().map(project).collect()))
+                .collect();
+            let run = |files: &[(String, Vec<Object>)]| {
+                let mut index = Index::build(files.iter().flat_map(|(_, o)| o.iter()));
+                index.files = files.iter().map(|(p, _)| p.as_str()).collect();
+                let mut found = rules.check_index(&index);
+                locate::assign(
+                    |id| files.get(id).map(|(p, o)| (p.as_str(), o.as_slice())),
+                    &mut found,
+                );
+                found
+            };
+            let (full, proj) = (run(&files), run(&projected));
+            assert_eq!(full, proj, "{}", dir.display());
+            compared += full.len();
+        }
+        assert!(
+            compared > 50,
+            "only {compared} cross-resource findings compared"
+        );
+    }
+}
