@@ -151,36 +151,70 @@ pub fn project(mut obj: Object) -> Object {
 
 fn prune(node: Node, keep: Keep) -> Node {
     match (keep, node.value) {
-        (Keep::All, value) => Node {
-            span: node.span,
-            value,
-        },
+        (Keep::All, value) => {
+            let mut node = Node {
+                span: node.span,
+                value,
+            };
+            shrink(&mut node);
+            node
+        }
         (Keep::Fields(fields), Value::Map(entries)) => {
-            let kept: Vec<Entry> = entries
+            let mut kept: Vec<Entry> = entries
                 .into_iter()
                 .filter_map(|e| {
                     let (_, k) = fields
                         .iter()
                         .find(|(name, _)| e.key.text() == Some(*name))?;
+                    let mut key = e.key;
+                    shrink(&mut key);
                     Some(Entry {
                         value: prune(e.value, *k),
-                        key: e.key,
+                        key,
                     })
                 })
                 .collect();
+            // Collected in place: without this the projection keeps the full map's capacity.
+            kept.shrink_to_fit();
             Node {
                 span: node.span,
                 value: Value::Map(kept),
             }
         }
-        (Keep::Items(item), Value::Seq(items)) => Node {
-            span: node.span,
-            value: Value::Seq(items.into_iter().map(|i| prune(i, *item)).collect()),
-        },
-        (_, value) => Node {
-            span: node.span,
-            value,
-        },
+        (Keep::Items(item), Value::Seq(items)) => {
+            let mut kept: Vec<Node> = items.into_iter().map(|i| prune(i, *item)).collect();
+            kept.shrink_to_fit();
+            Node {
+                span: node.span,
+                value: Value::Seq(kept),
+            }
+        }
+        (_, value) => {
+            let mut node = Node {
+                span: node.span,
+                value,
+            };
+            shrink(&mut node);
+            node
+        }
+    }
+}
+
+/// Drop the spare capacity the parser's growing vectors left, in a subtree kept whole.
+fn shrink(node: &mut Node) {
+    match &mut node.value {
+        // saphyr hands scalars over in buffers with room to spare.
+        Value::Scalar(s) => s.text.shrink_to_fit(),
+        Value::Seq(items) => {
+            items.shrink_to_fit();
+            items.iter_mut().for_each(shrink);
+        }
+        Value::Map(entries) => {
+            entries.shrink_to_fit();
+            for e in entries {
+                shrink(&mut e.value);
+            }
+        }
     }
 }
 

@@ -58,14 +58,13 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> SourceFile {
-        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        // Counted first so the index is allocated once at its size (it lives as long as the
+        // text); memchr finds newlines many bytes at a time.
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let mut line_starts = Vec::with_capacity(lines + 1);
         line_starts.push(0);
         // A line ends at `\n`; a `\r` before it belongs to the terminator, which `line_text` strips.
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i + 1);
-            }
-        }
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceFile {
             path: path.into(),
             text,
