@@ -132,16 +132,19 @@ impl<'a> Offsets<'a> {
     }
 }
 
+/// An open collection. Its items (entries) so far sit at `first..` of the builder's shared
+/// item (entry) stack and move into a vector of exactly their number when it closes: no
+/// growth by doubling per collection, no spare capacity kept in the tree.
 enum Frame {
     Seq {
         anchor: usize,
         start: usize,
-        items: Vec<Node>,
+        first: usize,
     },
     Map {
         anchor: usize,
         start: usize,
-        entries: Vec<Entry>,
+        first: usize,
         key: Option<Node>,
         merges: Vec<Node>,
         /// Key → entry index, built once a mapping is large enough for linear search to hurt.
@@ -152,6 +155,8 @@ enum Frame {
 struct Builder<'p> {
     limits: Limits,
     stack: Vec<Frame>,
+    items: Vec<Node>,
+    entries: Vec<Entry>,
     anchors: HashMap<usize, (Node, usize)>,
     expanded: usize,
     root: Option<Node>,
@@ -170,6 +175,8 @@ fn parse_segment(
     let mut b = Builder {
         limits,
         stack: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
         anchors: HashMap::new(),
         expanded: 0,
         root: None,
@@ -193,6 +200,8 @@ fn parse_segment(
             Event::StreamEnd => return None,
             Event::DocumentStart(_) => {
                 b.stack.clear();
+                b.items.clear();
+                b.entries.clear();
                 b.anchors.clear();
                 b.expanded = 0;
                 b.root = None;
@@ -237,7 +246,7 @@ fn parse_segment(
                 Frame::Seq {
                     anchor,
                     start: span.start,
-                    items: Vec::new(),
+                    first: b.items.len(),
                 },
                 span,
             ),
@@ -245,7 +254,7 @@ fn parse_segment(
                 Frame::Map {
                     anchor,
                     start: span.start,
-                    entries: Vec::new(),
+                    first: b.entries.len(),
                     key: None,
                     merges: Vec::new(),
                     seen: None,
@@ -419,8 +428,9 @@ impl Builder<'_> {
             Frame::Seq {
                 anchor,
                 start,
-                items,
+                first,
             } => {
+                let items: Vec<Node> = self.items.drain(first.min(self.items.len())..).collect();
                 let end = items.last().map_or(span.end, |n| n.span.end);
                 (
                     Node {
@@ -433,10 +443,14 @@ impl Builder<'_> {
             Frame::Map {
                 anchor,
                 start,
-                mut entries,
+                first,
                 merges,
                 ..
             } => {
+                let mut entries: Vec<Entry> = self
+                    .entries
+                    .drain(first.min(self.entries.len())..)
+                    .collect();
                 let end = entries.last().map_or(span.end, |e| e.value.span.end);
                 apply_merges(&mut entries, merges);
                 (
@@ -484,9 +498,9 @@ impl Builder<'_> {
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Seq { .. }) => self.items.push(node),
             Some(Frame::Map {
-                entries,
+                first,
                 key,
                 merges,
                 seen,
@@ -499,7 +513,8 @@ impl Builder<'_> {
                     if is_merge {
                         merges.push(node);
                     } else {
-                        insert_entry(entries, seen, k, node, self.problems);
+                        let at = (*first).min(self.entries.len());
+                        insert_entry(&mut self.entries, at, seen, k, node, self.problems);
                     }
                 }
             },
@@ -510,36 +525,38 @@ impl Builder<'_> {
 
 const INDEX_THRESHOLD: usize = 16;
 
+/// Add `key: value` to the mapping whose entries are `stack[first..]`; a repeated key
+/// replaces the earlier entry and is reported. Keys are compared borrowed: most mappings
+/// are small and a linear scan of them costs less than allocating a key to hash.
 fn insert_entry(
-    entries: &mut Vec<Entry>,
+    stack: &mut Vec<Entry>,
+    first: usize,
     seen: &mut Option<HashMap<String, usize>>,
     key: Node,
     value: Node,
     problems: &mut Vec<Problem>,
 ) {
-    let Some(text) = key.text().map(str::to_owned) else {
-        entries.push(Entry { key, value });
-        return;
-    };
-    if seen.is_none() && entries.len() >= INDEX_THRESHOLD {
-        let mut map = HashMap::with_capacity(entries.len() * 2);
-        for (i, e) in entries.iter().enumerate() {
-            if let Some(t) = e.key.text() {
-                map.insert(t.to_owned(), i);
+    let existing = key.text().and_then(|text| {
+        let entries = stack.get(first..).unwrap_or_default();
+        if seen.is_none() && entries.len() >= INDEX_THRESHOLD {
+            let mut map = HashMap::with_capacity(entries.len() * 2);
+            for (i, e) in entries.iter().enumerate() {
+                if let Some(t) = e.key.text() {
+                    map.insert(t.to_owned(), i);
+                }
             }
+            *seen = Some(map);
         }
-        *seen = Some(map);
-    }
-    let existing = match seen {
-        Some(map) => map.get(&text).copied(),
-        None => entries
-            .iter()
-            .position(|e| e.key.text() == Some(text.as_str())),
-    };
-    match existing.and_then(|i| entries.get_mut(i)) {
+        match seen {
+            Some(map) => map.get(text).copied(),
+            None => entries.iter().position(|e| e.key.text() == Some(text)),
+        }
+    });
+    let len = stack.len().saturating_sub(first);
+    match existing.and_then(|i| stack.get_mut(first + i)) {
         Some(old) => {
             problems.push(Problem::DuplicateKey {
-                key: text,
+                key: key.text().unwrap_or_default().to_owned(),
                 first: old.key.span,
                 second: key.span,
             });
@@ -547,10 +564,10 @@ fn insert_entry(
             *old = Entry { key, value };
         }
         None => {
-            if let Some(map) = seen {
-                map.insert(text, entries.len());
+            if let (Some(map), Some(text)) = (seen.as_mut(), key.text()) {
+                map.insert(text.to_owned(), len);
             }
-            entries.push(Entry { key, value });
+            stack.push(Entry { key, value });
         }
     }
 }
