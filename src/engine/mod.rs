@@ -19,7 +19,7 @@ use meta::RuleMeta;
 use rayon::prelude::*;
 use rule::{Ctx, IndexCtx, Rule, Target};
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -199,22 +199,20 @@ impl RuleSet {
             .collect()
     }
 
-    fn check_file(&self, file: &mut LoadedFile) {
-        let mut out = Vec::new();
-        for obj in &file.objects {
+    fn check_objects(&self, file: &SourceFile, objects: &[Object], out: &mut Vec<Finding>) {
+        for obj in objects {
             for i in self.rules_for(obj) {
                 if let Some((rule, meta)) = self.rules.get(i) {
                     let mut cx = Ctx {
                         obj,
-                        file: &file.source,
+                        file,
                         meta,
-                        out: &mut out,
+                        out,
                     };
                     rule.check(&mut cx);
                 }
             }
         }
-        file.findings.append(&mut out);
     }
 
     fn check_index(&self, index: &Index<'_>) -> Vec<Finding> {
@@ -529,9 +527,21 @@ fn unreadable(id: usize, shown: String, reason: &str) -> LoadedFile {
     LoadedFile::failed(shown, io_error::finding(id, reason))
 }
 
-fn load_input(id: usize, input: Input) -> (LoadedFile, Option<Origin>) {
+/// A file's text, ready to parse, or the finding that it could not be read.
+enum Read {
+    Text {
+        shown: String,
+        kind: classify::Kind,
+        text: String,
+        origin: Option<Origin>,
+        context: bool,
+    },
+    Failed(LoadedFile),
+}
+
+fn read_input(id: usize, input: Input) -> Read {
     let (shown, kind, read) = match input {
-        Input::Missing { shown, reason } => return (unreadable(id, shown, &reason), None),
+        Input::Missing { shown, reason } => return Read::Failed(unreadable(id, shown, &reason)),
         Input::Stdin { shown, bytes } => {
             // Piped input is rendered manifests unless its name says otherwise.
             let kind = classify::by_name(Path::new(&shown)).unwrap_or(classify::Kind::Yaml);
@@ -542,18 +552,24 @@ fn load_input(id: usize, input: Input) -> (LoadedFile, Option<Origin>) {
             shown,
             kind,
             context: true,
-        } => return load_context(id, &path, shown, kind),
+        } => return read_context(id, &path, shown, kind),
         Input::File {
             path, shown, kind, ..
         } => (shown, kind, read_file(&path).map(|(b, o)| (b, Some(o)))),
     };
     let (bytes, origin) = match read {
         Ok(b) => b,
-        Err(reason) => return (unreadable(id, shown, &reason), None),
+        Err(reason) => return Read::Failed(unreadable(id, shown, &reason)),
     };
     match sources::decode(id, bytes) {
-        Ok(text) => (sources::load(id, shown, text, kind), origin),
-        Err(finding) => (LoadedFile::failed(shown, *finding), None),
+        Ok(text) => Read::Text {
+            shown,
+            kind,
+            text,
+            origin,
+            context: false,
+        },
+        Err(finding) => Read::Failed(LoadedFile::failed(shown, *finding)),
     }
 }
 
@@ -569,23 +585,25 @@ const INDEXED_KINDS: [&str; 6] = [
 
 /// A file that was not named, read for the index only: its objects, no findings. A cheap
 /// substring test skips the many YAML files of a project that hold none of the indexed kinds
-/// (CI configs, Helm values, JSON dashboards) without parsing them.
-fn load_context(
-    id: usize,
-    path: &Path,
-    shown: String,
-    kind: classify::Kind,
-) -> (LoadedFile, Option<Origin>) {
-    let Ok((bytes, origin)) = read_file(path) else {
-        return (sources::load(id, shown, String::new(), kind), None);
+/// (CI configs, Helm values, JSON dashboards) without parsing them: an empty text yields no
+/// objects.
+fn read_context(id: usize, path: &Path, shown: String, kind: classify::Kind) -> Read {
+    let (text, origin) = match read_file(path) {
+        Ok((bytes, origin)) => (
+            sources::decode(id, bytes)
+                .ok()
+                .filter(|text| INDEXED_KINDS.iter().any(|k| text.contains(k))),
+            Some(origin),
+        ),
+        Err(_) => (None, None),
     };
-    let text = sources::decode(id, bytes)
-        .ok()
-        .filter(|text| INDEXED_KINDS.iter().any(|k| text.contains(k)));
-    // Nothing to index: an empty text yields no objects (and keeps no text in memory).
-    let mut loaded = sources::load(id, shown, text.unwrap_or_default(), kind);
-    loaded.findings.clear();
-    (loaded, Some(origin))
+    Read::Text {
+        shown,
+        kind,
+        text: text.unwrap_or_default(),
+        origin,
+        context: true,
+    }
 }
 
 /// A file once checked: what the rest of the run needs of it. Its tree is gone (the index
@@ -604,29 +622,59 @@ struct Checked {
 }
 
 impl RuleSet {
-    /// Everything done to one file before the cross-resource rules: per-object rules,
-    /// locators, suppression directives, then the tree is reduced to the index's projection.
-    fn check(&self, mut f: LoadedFile, origin: Option<Origin>, context: bool) -> Checked {
-        if !context {
-            self.check_file(&mut f);
-        }
-        let directives = if context {
-            suppress::Directives::default()
-        } else {
-            suppress::Directives::of(&f)
+    /// Everything done to one file before the cross-resource rules, document by document as
+    /// it is parsed: per-object rules, locators and annotation directives on the full tree,
+    /// then the tree is reduced to the index's projection. A context file (project indexing)
+    /// only gives projections.
+    fn check(&self, id: usize, read: Read) -> Checked {
+        let (shown, kind, text, origin, context) = match read {
+            Read::Text {
+                shown,
+                kind,
+                text,
+                origin,
+                context,
+            } => (shown, kind, text, origin, context),
+            Read::Failed(f) => {
+                return Checked {
+                    source: f.source,
+                    origin: None,
+                    objects: Vec::new(),
+                    linted: 0,
+                    findings: f.findings,
+                    directives: suppress::Directives::default(),
+                    context: false,
+                };
+            }
         };
+        let mut annotations = suppress::Directives::default();
+        let mut linted = 0;
+        let mut sink = |src: &SourceFile, objects: Vec<Object>, findings: &mut Vec<Finding>| {
+            if !context {
+                self.check_objects(src, &objects, findings);
+                annotations.add_annotations(src, &objects);
+                linted += objects.len();
+            }
+            locate::assign(|_| Some((src.path.as_str(), objects.as_slice())), findings);
+            objects.into_iter().map(projection::project).collect()
+        };
+        let loaded = sources::load_each(id, shown, text, kind, &mut sink);
         let LoadedFile {
             source,
             objects,
             mut findings,
+            comments,
             ..
-        } = f;
-        locate::assign(
-            |_| Some((source.path.as_str(), objects.as_slice())),
-            &mut findings,
-        );
-        let linted = if context { 0 } else { objects.len() };
-        let objects: Vec<Object> = objects.into_iter().map(projection::project).collect();
+        } = loaded;
+        let directives = if context {
+            findings.clear();
+            suppress::Directives::default()
+        } else {
+            let mut d = suppress::Directives::default();
+            d.add_comments(&source, &comments);
+            d.append(annotations);
+            d
+        };
         let keep_text = origin.is_none() || !findings.is_empty() || !directives.is_empty();
         let source = if keep_text {
             source
@@ -665,11 +713,7 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     let files: Vec<Checked> = discover(opts)
         .into_par_iter()
         .enumerate()
-        .map(|(id, input)| {
-            let context = input.is_context();
-            let (f, origin) = load_input(id, input);
-            rules.check(f, origin, context)
-        })
+        .map(|(id, input)| rules.check(id, read_input(id, input)))
         .collect();
     finish(files, rules, start)
 }
@@ -684,7 +728,14 @@ pub fn lint_sources(sources: Vec<(String, String)>, rules: &RuleSet) -> Report {
         .enumerate()
         .map(|(id, (path, text))| {
             let kind = classify::named(Path::new(&path));
-            rules.check(sources::load(id, path, text, kind), None, false)
+            let read = Read::Text {
+                shown: path,
+                kind,
+                text,
+                origin: None,
+                context: false,
+            };
+            rules.check(id, read)
         })
         .collect();
     finish(files, rules, start)

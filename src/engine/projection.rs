@@ -282,7 +282,7 @@ mod tests {
     /// scenario) and all together.
     #[test]
     fn projections_do_not_change_findings() {
-        use crate::engine::{Options, RuleSet, discover, index::Index, load_input, locate};
+        use crate::engine::{Options, Read, RuleSet, discover, index::Index, locate, read_input};
         let rules = RuleSet::builtin().unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut dirs: Vec<std::path::PathBuf> = vec![root.join("examples")];
@@ -302,9 +302,14 @@ mod tests {
             let files: Vec<(String, Vec<Object>)> = discover(&opts)
                 .into_iter()
                 .enumerate()
-                .map(|(id, input)| {
-                    let (f, _) = load_input(id, input);
-                    (f.source.path, f.objects)
+                .map(|(id, input)| match read_input(id, input) {
+                    Read::Text {
+                        shown, kind, text, ..
+                    } => {
+                        let f = sources::load(id, shown, text, kind);
+                        (f.source.path, f.objects)
+                    }
+                    Read::Failed(f) => (f.source.path, f.objects),
                 })
                 .collect();
             let projected: Vec<(String, Vec<Object>)> = files

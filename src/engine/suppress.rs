@@ -5,9 +5,9 @@
 //! nothing are reported.
 
 use crate::docs::closest;
-use crate::model::{Finding, Format, Node, SourceFile, Span, Suppression};
+use crate::model::{Finding, Format, Node, Object, SourceFile, Span, Suppression};
 use crate::rules::source::{suppression_unknown_rule, suppression_unused};
-use crate::sources::LoadedFile;
+use crate::sources::{Comment, LoadedFile};
 use std::collections::HashSet;
 
 /// The annotation that suppresses rules on a Kubernetes object (and on what is derived from
@@ -68,18 +68,16 @@ fn names_and_reason(text: &str, base: usize) -> (Vec<(String, Span)>, Option<Str
     (names, reason)
 }
 
-fn comment_directives(file: &LoadedFile) -> Vec<Directive> {
-    let src = &file.source;
+fn comment_directives(src: &SourceFile, comments: &[Comment]) -> Vec<Directive> {
     let mut out = Vec::new();
-    if !file
-        .comments
+    if !comments
         .iter()
         .any(|c| c.text.starts_with("scalelint-disable-"))
     {
         return out;
     }
-    let comment_lines = comment_only_lines(file);
-    for c in &file.comments {
+    let comment_lines = comment_only_lines(src, comments);
+    for c in comments {
         let raw = src.slice(c.span);
         // The body inside the raw comment: after the marker and spaces.
         let Some(at) = raw.find("scalelint-disable-") else {
@@ -91,9 +89,7 @@ fn comment_directives(file: &LoadedFile) -> Vec<Directive> {
         let line = src.line_col(c.span.start).line;
         let scope = match scope_word {
             "scalelint-disable-line" => Scope::Line(line),
-            "scalelint-disable-next-line" => {
-                Scope::Line(next_code_line(file, &comment_lines, line))
-            }
+            "scalelint-disable-next-line" => Scope::Line(next_code_line(src, &comment_lines, line)),
             "scalelint-disable-file" => Scope::File,
             _ => continue,
         };
@@ -115,9 +111,8 @@ fn comment_directives(file: &LoadedFile) -> Vec<Directive> {
 }
 
 /// Lines that hold nothing but a comment.
-fn comment_only_lines(file: &LoadedFile) -> HashSet<usize> {
-    let src = &file.source;
-    file.comments
+fn comment_only_lines(src: &SourceFile, comments: &[Comment]) -> HashSet<usize> {
+    comments
         .iter()
         .map(|c| src.line_col(c.span.start))
         .filter(|lc| {
@@ -130,8 +125,7 @@ fn comment_only_lines(file: &LoadedFile) -> HashSet<usize> {
 }
 
 /// The first line after `line` that holds more than blanks and comments.
-fn next_code_line(file: &LoadedFile, comment_lines: &HashSet<usize>, line: usize) -> usize {
-    let src = &file.source;
+fn next_code_line(src: &SourceFile, comment_lines: &HashSet<usize>, line: usize) -> usize {
     let mut l = line + 1;
     while l <= src.line_count()
         && (src.line_text(l).trim().is_empty() || comment_lines.contains(&l))
@@ -141,9 +135,9 @@ fn next_code_line(file: &LoadedFile, comment_lines: &HashSet<usize>, line: usize
     l
 }
 
-fn annotation_directives(file: &LoadedFile) -> Vec<Directive> {
+fn annotation_directives(src: &SourceFile, objects: &[Object]) -> Vec<Directive> {
     let mut out = Vec::new();
-    for obj in &file.objects {
+    for obj in objects {
         if obj.format != Format::Kubernetes {
             continue;
         }
@@ -155,7 +149,7 @@ fn annotation_directives(file: &LoadedFile) -> Vec<Directive> {
             continue;
         };
         let Some(text) = v.as_str() else { continue };
-        let (names, reason) = match plain_in_source(file, v) {
+        let (names, reason) = match plain_in_source(src, v) {
             Some(base) => names_and_reason(text, base),
             // A quoted or folded value: the names' places are not exact; point at the value.
             None => {
@@ -178,8 +172,8 @@ fn annotation_directives(file: &LoadedFile) -> Vec<Directive> {
 }
 
 /// Where the value's text starts in the file, when the source holds it verbatim.
-fn plain_in_source(file: &LoadedFile, v: &Node) -> Option<usize> {
-    let raw = file.source.slice(v.span);
+fn plain_in_source(src: &SourceFile, v: &Node) -> Option<usize> {
+    let raw = src.slice(v.span);
     let text = v.as_str()?;
     let inner = raw.find(text)?;
     Some(v.span.start + inner)
@@ -235,9 +229,24 @@ pub struct Directives(Vec<Directive>);
 
 impl Directives {
     pub fn of(file: &LoadedFile) -> Directives {
-        let mut d = comment_directives(file);
-        d.extend(annotation_directives(file));
-        Directives(d)
+        let mut d = Directives::default();
+        d.add_comments(&file.source, &file.comments);
+        d.add_annotations(&file.source, &file.objects);
+        d
+    }
+
+    pub fn append(&mut self, mut other: Directives) {
+        self.0.append(&mut other.0);
+    }
+
+    /// The `scalelint-disable-*` comments among `comments`.
+    pub fn add_comments(&mut self, src: &SourceFile, comments: &[Comment]) {
+        self.0.extend(comment_directives(src, comments));
+    }
+
+    /// The `scalelint.io/ignore` annotations of `objects` (full trees or projections).
+    pub fn add_annotations(&mut self, src: &SourceFile, objects: &[Object]) {
+        self.0.extend(annotation_directives(src, objects));
     }
 
     pub fn is_empty(&self) -> bool {

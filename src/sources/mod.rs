@@ -121,117 +121,204 @@ fn problem_finding(file: FileId, format: &str, p: Problem) -> Finding {
     }
 }
 
+/// What the caller does with the objects of each document as it is parsed: given the file,
+/// the document's objects (full trees) and its findings so far (parse problems, to which it
+/// may add), it returns what to keep of the objects. The engine runs the per-object rules
+/// here and keeps projections, so a file's trees never all exist at once.
+pub type Sink<'s> = dyn FnMut(&SourceFile, Vec<Object>, &mut Vec<Finding>) -> Vec<Object> + 's;
+
 /// Parse `text` (named `path`, of name-kind `kind`) into objects, reporting source problems
 /// as findings. A file that is not of a format we lint yields nothing.
 pub fn load(file: FileId, path: String, text: String, kind: classify::Kind) -> LoadedFile {
+    load_each(file, path, text, kind, &mut |_, objects, _| objects)
+}
+
+/// [`load`], passing each document's objects through `sink` as soon as they are parsed.
+pub fn load_each(
+    file: FileId,
+    path: String,
+    text: String,
+    kind: classify::Kind,
+    sink: &mut Sink<'_>,
+) -> LoadedFile {
+    let decided = classify::decide(kind, Path::new(&path), &text);
     let mut loaded = LoadedFile {
-        source: SourceFile::new(String::new(), String::new()),
+        source: SourceFile::new(path, text),
         objects: Vec::new(),
         findings: Vec::new(),
         comments: Vec::new(),
         includes: Vec::new(),
     };
-    match classify::decide(kind, Path::new(&path), &text) {
-        classify::Decided::Yaml => load_yaml(file, &text, true, &mut loaded),
-        classify::Decided::YamlIfValid => load_yaml(file, &text, false, &mut loaded),
+    match decided {
+        classify::Decided::Yaml => load_yaml(file, true, &mut loaded, sink),
+        classify::Decided::YamlIfValid => load_yaml(file, false, &mut loaded, sink),
         classify::Decided::PgBouncer => {
-            let parsed = pgbouncer::parse(&text);
+            let parsed = pgbouncer::parse(&loaded.source.text);
             load_flat(
                 file,
-                &path,
                 Format::PgBouncer,
                 "PgBouncerConfig",
                 "pgbouncer.ini",
                 parsed,
                 &mut loaded,
+                sink,
             );
         }
         classify::Decided::Redis => {
-            let parsed = redis::parse(&text);
-            let kind = if redis::is_sentinel(&path, &parsed.root) {
+            let parsed = redis::parse(&loaded.source.text);
+            let kind = if redis::is_sentinel(&loaded.source.path, &parsed.root) {
                 "SentinelConfig"
             } else {
                 "RedisConfig"
             };
             load_flat(
                 file,
-                &path,
                 Format::Redis,
                 kind,
                 "redis.conf",
                 parsed,
                 &mut loaded,
+                sink,
             );
         }
         classify::Decided::Kafka => {
-            let parsed = properties::parse(&text);
+            let parsed = properties::parse(&loaded.source.text);
             load_flat(
                 file,
-                &path,
                 Format::Kafka,
                 "KafkaConfig",
                 ".properties",
                 parsed,
                 &mut loaded,
+                sink,
             );
         }
         classify::Decided::Skip => {}
     }
-    loaded.source = SourceFile::new(path, text);
     loaded
 }
 
-fn load_yaml(file: FileId, text: &str, report_errors: bool, out: &mut LoadedFile) {
-    let parsed = yaml::parse(text, yaml::Limits::default());
-    if !report_errors
-        && parsed
-            .problems
-            .iter()
-            .any(|p| matches!(p, Problem::Syntax { .. }))
-    {
-        return;
-    }
-    if let Some(at) = template_skipped::detect(text, &parsed) {
-        out.findings.push(template_skipped::finding(file, at));
-        return;
-    }
-    out.comments = yaml::comments(text, &parsed);
-    for p in parsed.problems {
-        out.findings.push(problem_finding(file, "YAML", p));
-    }
-    for (doc, d) in parsed.documents.into_iter().enumerate() {
-        collect_objects(file, doc, d.root, &mut out.objects);
-    }
-    // Strimzi resources carry Kafka configuration, PrometheusRules carry rule groups and KEDA
-    // triggers PromQL queries: lint those as Kafka and Prometheus too.
-    let derived: Vec<Object> = out
-        .objects
+/// The objects of one document: Kubernetes objects (and list items), a Prometheus rule file,
+/// and what Strimzi resources, PrometheusRules and KEDA triggers carry (Kafka configuration,
+/// rule groups, PromQL queries), which is linted as Kafka and Prometheus too.
+fn document_objects(file: FileId, doc: usize, root: Node) -> Vec<Object> {
+    let mut objects = Vec::new();
+    collect_objects(file, doc, root, &mut objects);
+    let derived: Vec<Object> = objects
         .iter()
         .filter_map(|o| strimzi::kafka_config(o).or_else(|| prometheus::derived(o)))
         .collect();
-    out.objects.extend(derived);
+    objects.extend(derived);
+    objects
+}
+
+/// Hand `objects` and `findings` to the sink and keep what it returns.
+fn deliver(
+    out: &mut LoadedFile,
+    objects: Vec<Object>,
+    mut findings: Vec<Finding>,
+    sink: &mut Sink<'_>,
+) {
+    let kept = sink(&out.source, objects, &mut findings);
+    out.objects.extend(kept);
+    out.findings.append(&mut findings);
+}
+
+fn load_yaml(file: FileId, report_errors: bool, out: &mut LoadedFile, sink: &mut Sink<'_>) {
+    let limits = yaml::Limits::default();
+    let text = out.source.text.as_str();
+    // Template detection needs every string's span, and a file that is linted only if it is
+    // valid YAML is dropped on any syntax error: both read the whole file first.
+    if !report_errors || text.contains("{{") {
+        let parsed = yaml::parse(text, limits);
+        if !report_errors
+            && parsed
+                .problems
+                .iter()
+                .any(|p| matches!(p, Problem::Syntax { .. }))
+        {
+            return;
+        }
+        if let Some(at) = template_skipped::detect(text, &parsed) {
+            out.findings.push(template_skipped::finding(file, at));
+            return;
+        }
+        let comments = yaml::comments(text, &parsed);
+        let findings: Vec<Finding> = parsed
+            .problems
+            .into_iter()
+            .map(|p| problem_finding(file, "YAML", p))
+            .collect();
+        let objects: Vec<Object> = parsed
+            .documents
+            .into_iter()
+            .enumerate()
+            .flat_map(|(doc, d)| document_objects(file, doc, d.root))
+            .collect();
+        out.comments = comments;
+        deliver(out, objects, findings, sink);
+        return;
+    }
+    // Document by document: each document's problems and objects go to the sink as soon as
+    // it is complete, and its tree is gone before the next one is built.
+    let source = &out.source;
+    let mut objects_kept = Vec::new();
+    let mut findings_kept = Vec::new();
+    let mut reported = 0;
+    let mut doc = 0;
+    let parsed = yaml::parse_each(text, limits, &mut |d, problems| {
+        let mut findings: Vec<Finding> = problems
+            .get(reported..)
+            .unwrap_or_default()
+            .iter()
+            .map(|p| problem_finding(file, "YAML", p.clone()))
+            .collect();
+        reported = problems.len();
+        let objects = document_objects(file, doc, d.root);
+        doc += 1;
+        objects_kept.extend(sink(source, objects, &mut findings));
+        findings_kept.append(&mut findings);
+    });
+    // Problems after the last complete document (a syntax error loses its document).
+    let mut findings: Vec<Finding> = parsed
+        .problems
+        .get(reported..)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| problem_finding(file, "YAML", p.clone()))
+        .collect();
+    if !findings.is_empty() {
+        objects_kept.extend(sink(source, Vec::new(), &mut findings));
+        findings_kept.append(&mut findings);
+    }
+    out.comments = yaml::comments(text, &parsed);
+    out.objects = objects_kept;
+    out.findings = findings_kept;
 }
 
 /// A flat config file is one object, named after the file; findings about a missing key
 /// point at line 1.
 fn load_flat(
     file: FileId,
-    path: &str,
     format: Format,
     kind: &str,
     format_name: &str,
     parsed: FlatParsed,
     out: &mut LoadedFile,
+    sink: &mut Sink<'_>,
 ) {
-    for p in parsed.problems {
-        out.findings.push(problem_finding(file, format_name, p));
-    }
+    let findings: Vec<Finding> = parsed
+        .problems
+        .into_iter()
+        .map(|p| problem_finding(file, format_name, p))
+        .collect();
+    let path = out.source.path.as_str();
     let name = Path::new(path)
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or(path)
         .to_string();
-    out.objects.push(Object {
+    let object = Object {
         file,
         doc: 0,
         format,
@@ -241,9 +328,10 @@ fn load_flat(
         namespace: String::new(),
         root: parsed.root,
         anchor: Some(Span::point(0)),
-    });
+    };
     out.comments = parsed.comments;
     out.includes = parsed.includes;
+    deliver(out, vec![object], findings, sink);
 }
 
 /// A document with `apiVersion` and `kind` is a Kubernetes object; the items of a `List` are

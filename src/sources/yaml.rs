@@ -37,20 +37,37 @@ pub use super::Problem;
 
 #[derive(Debug, Default)]
 pub struct ParsedYaml {
+    /// Empty when the documents were handed to a callback ([`parse_each`]).
     pub documents: Vec<Document>,
     pub problems: Vec<Problem>,
+    /// Spans of the quoted and block scalars, whose text may hold a `#` that is no comment.
+    pub text_scalars: Vec<Span>,
 }
 
 /// Parse every document of `text`. A syntax error loses the document it is in; parsing
 /// resumes at the next `---` line so the documents after it are still linted.
 pub fn parse(text: &str, limits: Limits) -> ParsedYaml {
+    let mut documents = Vec::new();
+    let mut out = parse_each(text, limits, &mut |d, _| documents.push(d));
+    out.documents = documents;
+    out
+}
+
+/// [`parse`], handing each document to `on_document` as soon as it is complete, with the
+/// problems found so far: a stream of thousands of documents is never held as trees at
+/// once.
+pub fn parse_each(
+    text: &str,
+    limits: Limits,
+    on_document: &mut dyn FnMut(Document, &[Problem]),
+) -> ParsedYaml {
     let mut out = ParsedYaml::default();
     let mut base = 0;
     while base <= text.len() {
         let Some(segment) = text.get(base..) else {
             break;
         };
-        match parse_segment(segment, base, limits, &mut out) {
+        match parse_segment(segment, base, limits, &mut out, on_document) {
             None => break,
             Some(error_at) => match next_document_start(text, error_at) {
                 Some(next) if next > base => base = next,
@@ -155,6 +172,7 @@ enum Frame {
 struct Builder<'p> {
     limits: Limits,
     stack: Vec<Frame>,
+    text_scalars: &'p mut Vec<Span>,
     items: Vec<Node>,
     entries: Vec<Entry>,
     anchors: HashMap<usize, (Node, usize)>,
@@ -169,6 +187,7 @@ fn parse_segment(
     base: usize,
     limits: Limits,
     out: &mut ParsedYaml,
+    on_document: &mut dyn FnMut(Document, &[Problem]),
 ) -> Option<usize> {
     let mut parser = Parser::new_from_str(segment);
     let mut offsets = Offsets::new(segment);
@@ -181,6 +200,7 @@ fn parse_segment(
         expanded: 0,
         root: None,
         problems: &mut out.problems,
+        text_scalars: &mut out.text_scalars,
     };
     loop {
         let (event, span) = match parser.next_event() {
@@ -209,7 +229,7 @@ fn parse_segment(
             }
             Event::DocumentEnd => {
                 if let Some(root) = b.root.take() {
-                    out.documents.push(Document { root });
+                    on_document(Document { root }, b.problems);
                 }
                 Ok(())
             }
@@ -239,6 +259,9 @@ fn parse_segment(
                         format!("{}{}", t.handle, t.suffix)
                     }
                 });
+                if !matches!(style, SaphyrStyle::Plain) {
+                    b.text_scalars.push(span);
+                }
                 let node = scalar_node(text, style, tag.as_deref(), span);
                 b.value(node, anchor)
             }
@@ -295,10 +318,7 @@ pub fn comments(text: &str, parsed: &ParsedYaml) -> Vec<super::Comment> {
     if !text.contains('#') {
         return out;
     }
-    let mut scalars = Vec::new();
-    for d in &parsed.documents {
-        text_scalar_spans(&d.root, &mut scalars);
-    }
+    let mut scalars = parsed.text_scalars.clone();
     scalars.sort_unstable();
     let inside = |at: usize| {
         let i = scalars.partition_point(|s: &Span| s.start <= at);
@@ -322,19 +342,6 @@ pub fn comments(text: &str, parsed: &ParsedYaml) -> Vec<super::Comment> {
         line_start += line.len();
     }
     out
-}
-
-/// Spans of scalars whose text may hold a `#` that is not a comment.
-fn text_scalar_spans(node: &Node, out: &mut Vec<Span>) {
-    match &node.value {
-        Value::Scalar(s) if s.style != ScalarStyle::Plain => out.push(node.span),
-        Value::Scalar(_) => {}
-        Value::Seq(items) => items.iter().for_each(|n| text_scalar_spans(n, out)),
-        Value::Map(entries) => entries.iter().for_each(|e| {
-            text_scalar_spans(&e.key, out);
-            text_scalar_spans(&e.value, out);
-        }),
-    }
 }
 
 /// The offset just past the closing quote of the quoted scalar opening at `start`.
