@@ -324,22 +324,30 @@ pub fn comments(text: &str, parsed: &ParsedYaml) -> Vec<super::Comment> {
         let i = scalars.partition_point(|s: &Span| s.start <= at);
         i > 0 && scalars.get(i - 1).is_some_and(|s| at < s.end)
     };
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let mut prev = ' ';
-        for (i, c) in body.char_indices() {
-            if c == '#' && (prev == ' ' || prev == '\t') && !inside(line_start + i) {
-                let at = line_start + i;
-                out.push(super::Comment {
-                    span: Span::new(at, line_start + body.len()),
-                    text: body.get(i + 1..).unwrap_or("").trim().to_string(),
-                });
-                break;
-            }
-            prev = c;
+    // Only the `#`s need looking at (memchr finds them many bytes at a time): one is a comment
+    // when it starts its line or follows a blank, and is not inside a quoted or block scalar;
+    // the first on a line wins.
+    let bytes = text.as_bytes();
+    let mut line_done_until = 0;
+    for at in memchr::memchr_iter(b'#', bytes) {
+        if at < line_done_until {
+            continue;
         }
-        line_start += line.len();
+        let after_blank = at == 0 || matches!(bytes.get(at - 1), Some(b' ' | b'\t' | b'\n'));
+        if !after_blank || inside(at) {
+            continue;
+        }
+        let line_end = memchr::memchr(b'\n', bytes.get(at..).unwrap_or_default())
+            .map_or(text.len(), |i| at + i);
+        let mut body_end = line_end;
+        while body_end > at && bytes.get(body_end - 1) == Some(&b'\r') {
+            body_end -= 1;
+        }
+        out.push(super::Comment {
+            span: Span::new(at, body_end),
+            text: text.get(at + 1..body_end).unwrap_or("").trim().to_string(),
+        });
+        line_done_until = line_end;
     }
     out
 }
@@ -639,7 +647,7 @@ mod tests {
 
     #[test]
     fn comments_outside_scalars() {
-        let text = "# head\na: 1 # scalelint-disable-line x\nb: \"no # here\"\nc: |\n  # not a comment\n  x\nd: e#f\n  # indented\n";
+        let text = "# head\na: 1 # scalelint-disable-line x\nb: \"no # here\"\nc: |\n  # not a comment\n  x\nd: e#f\n  # indented\ne: 1\t# t # u\r\n#\r\n";
         let p = parse(text, Limits::default());
         let found: Vec<(String, String)> = comments(text, &p)
             .into_iter()
@@ -654,6 +662,9 @@ mod tests {
                     "scalelint-disable-line x".to_string()
                 ),
                 ("# indented".to_string(), "indented".to_string()),
+                // After a tab; the first `#` of a line starts the comment; CRLF is no part of it.
+                ("# t # u".to_string(), "t # u".to_string()),
+                ("#".to_string(), String::new()),
             ]
         );
     }
