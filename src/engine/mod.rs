@@ -607,8 +607,9 @@ fn read_context(id: usize, path: &Path, shown: String, kind: classify::Kind) -> 
 }
 
 /// A file once checked: what the rest of the run needs of it. Its tree is gone (the index
-/// keeps projections of its objects) and so is its text unless it has findings, directives,
-/// or no way to be read again.
+/// keeps projections of its objects) and so is its text unless it has suppression
+/// directives or no way to be read again; `finish` reads the texts of files with findings
+/// again, after the projections are dropped.
 struct Checked {
     source: SourceFile,
     origin: Option<Origin>,
@@ -675,7 +676,11 @@ impl RuleSet {
             d.append(annotations);
             d
         };
-        let keep_text = origin.is_none() || !findings.is_empty() || !directives.is_empty();
+        // Texts are read again for rendering once the trees and projections are gone, so the
+        // run never holds every file's text and every projection at the same time. A file
+        // with suppression directives keeps its text (they are matched by line), as does one
+        // that cannot be read again (standard input, in-memory sources).
+        let keep_text = origin.is_none() || !directives.is_empty();
         let source = if keep_text {
             source
         } else {
@@ -744,7 +749,8 @@ pub fn lint_sources(sources: Vec<(String, String)>, rules: &RuleSet) -> Report {
 /// Cross-resource rules over the projections of everything read, then only what concerns
 /// named files: findings whose primary place is in a context file are dropped, and context
 /// files stay in the report only when a secondary label points into them (ids renumbered,
-/// order kept). Files whose text was dropped are read again if a finding points into them.
+/// order kept). Files whose text was dropped are read again if a finding points into them,
+/// after the projections are dropped: the two never take memory at the same time.
 fn finish(files: Vec<Checked>, rules: &RuleSet, start: Instant) -> Report {
     let mut index = Index::build(files.iter().flat_map(|f| f.objects.iter()));
     index.files = files.iter().map(|f| f.source.path.as_str()).collect();
