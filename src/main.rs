@@ -142,6 +142,12 @@ fn run(cli: Cli) -> Result<u8, String> {
             };
             apply_selection(&mut cfg, &select, &ignore)?;
             let rules = RuleSet::from_config(&cfg).map_err(|e| e.to_string())?;
+            // Overlap the schema compilation with reading and parsing (see `schema::warm`),
+            // unless one thread was asked for or nothing is validated.
+            let spare_core = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+            if rules.runs("schema-violation") && spare_core && jobs.is_none_or(|j| j > 1) {
+                std::thread::spawn(scalelint::schema::warm);
+            }
             let opts = Options {
                 paths,
                 stdin_filename,

@@ -115,6 +115,16 @@ impl std::fmt::Debug for KindSchema {
 }
 
 /// How to treat an object with this `apiVersion` and `kind`.
+/// Compile every schema now, the costliest first. Compiling the Deployment schema (its pod
+/// template is most of the Kubernetes API) is the largest fixed cost of a one-file run, about
+/// 5 ms; the CLI does this on a spare thread while it reads the configuration and parses the
+/// files, and a validation that needs a schema still being compiled waits for it.
+pub fn warm() {
+    for s in &SCHEMAS {
+        let _ = s.validator();
+    }
+}
+
 pub fn lookup(api_version: &str, kind: &str) -> Lookup {
     if let Some(s) = SCHEMAS
         .iter()

@@ -170,6 +170,11 @@ impl RuleSet {
         })
     }
 
+    /// Whether rule `name` runs.
+    pub fn runs(&self, name: &str) -> bool {
+        !self.off.contains(name) && self.rules.iter().any(|(_, m)| m.name == name)
+    }
+
     /// How many rules run.
     pub fn len(&self) -> usize {
         self.rules.len()
