@@ -309,6 +309,12 @@ fn segments(location: &Location) -> Vec<Seg> {
 /// The subschema at a keyword location (no `$ref`s: our schemas are inlined).
 fn schema_at<'s>(schema: &'s J, location: &Location) -> Option<&'s J> {
     location.segments().try_fold(schema, |s, seg| match seg {
+        // A keyword location passes through the `$ref`s it followed; the generated schemas
+        // refer only to their own `$defs`.
+        LocationSegment::Property(p) if p.as_ref() == "$ref" => {
+            let name = s.get("$ref")?.as_str()?.strip_prefix("#/$defs/")?;
+            schema.get("$defs")?.get(name)
+        }
         LocationSegment::Property(p) => s.get(p.as_ref()),
         LocationSegment::Index(i) => s.get(i),
     })
