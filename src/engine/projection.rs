@@ -9,7 +9,7 @@
 //! fixture and corpus file both ways and compares the findings; a cross-resource rule that
 //! starts reading a new field must add it here or that test fails.
 
-use crate::model::{Entry, Format, Node, Object, Value};
+use crate::model::{Entry, Format, Node, Object, Span, Value};
 
 /// The part of a node to keep.
 #[derive(Clone, Copy, Debug)]
@@ -36,12 +36,6 @@ const METADATA: Keep = Keep::Fields(&[
     ),
 ]);
 
-const OTHER_OBJECT: Keep = Keep::Fields(&[
-    ("apiVersion", Keep::All),
-    ("kind", Keep::All),
-    ("metadata", METADATA),
-]);
-
 /// `containers()`, `has_effective_request` (requests default to limits) and the sidecar test.
 const CONTAINER: Keep = Keep::Fields(&[
     ("name", Keep::All),
@@ -49,76 +43,47 @@ const CONTAINER: Keep = Keep::Fields(&[
     ("restartPolicy", Keep::All),
 ]);
 
-const WORKLOAD: Keep = Keep::Fields(&[
-    ("apiVersion", Keep::All),
-    ("kind", Keep::All),
-    ("metadata", METADATA),
+// The `spec` each kind keeps; every Kubernetes object also keeps `apiVersion`, `kind` and
+// `METADATA` (see `prune_object`).
+
+const WORKLOAD_SPEC: Keep = Keep::Fields(&[
+    ("replicas", Keep::All),
+    ("selector", Keep::All),
     (
-        "spec",
+        "template",
         Keep::Fields(&[
-            ("replicas", Keep::All),
-            ("selector", Keep::All),
+            ("metadata", Keep::Fields(&[("labels", Keep::All)])),
             (
-                "template",
+                "spec",
                 Keep::Fields(&[
-                    ("metadata", Keep::Fields(&[("labels", Keep::All)])),
-                    (
-                        "spec",
-                        Keep::Fields(&[
-                            ("containers", Keep::Items(&CONTAINER)),
-                            ("initContainers", Keep::Items(&CONTAINER)),
-                        ]),
-                    ),
+                    ("containers", Keep::Items(&CONTAINER)),
+                    ("initContainers", Keep::Items(&CONTAINER)),
                 ]),
             ),
         ]),
     ),
 ]);
 
-const HPA: Keep = Keep::Fields(&[
-    ("apiVersion", Keep::All),
-    ("kind", Keep::All),
-    ("metadata", METADATA),
-    (
-        "spec",
-        Keep::Fields(&[
-            ("scaleTargetRef", Keep::All),
-            ("minReplicas", Keep::All),
-            ("maxReplicas", Keep::All),
-            ("metrics", Keep::All),
-            ("targetCPUUtilizationPercentage", Keep::All),
-        ]),
-    ),
+const HPA_SPEC: Keep = Keep::Fields(&[
+    ("scaleTargetRef", Keep::All),
+    ("minReplicas", Keep::All),
+    ("maxReplicas", Keep::All),
+    ("metrics", Keep::All),
+    ("targetCPUUtilizationPercentage", Keep::All),
 ]);
 
-const SCALED_OBJECT: Keep = Keep::Fields(&[
-    ("apiVersion", Keep::All),
-    ("kind", Keep::All),
-    ("metadata", METADATA),
+const SCALED_OBJECT_SPEC: Keep = Keep::Fields(&[
+    ("scaleTargetRef", Keep::All),
+    ("minReplicaCount", Keep::All),
+    ("maxReplicaCount", Keep::All),
+    ("triggers", Keep::All),
     (
-        "spec",
-        Keep::Fields(&[
-            ("scaleTargetRef", Keep::All),
-            ("minReplicaCount", Keep::All),
-            ("maxReplicaCount", Keep::All),
-            ("triggers", Keep::All),
-            (
-                "advanced",
-                Keep::Fields(&[(
-                    "horizontalPodAutoscalerConfig",
-                    Keep::Fields(&[("name", Keep::All)]),
-                )]),
-            ),
-        ]),
+        "advanced",
+        Keep::Fields(&[(
+            "horizontalPodAutoscalerConfig",
+            Keep::Fields(&[("name", Keep::All)]),
+        )]),
     ),
-]);
-
-/// VerticalPodAutoscalers and PodDisruptionBudgets are small; their whole spec is read.
-const WHOLE_SPEC: Keep = Keep::Fields(&[
-    ("apiVersion", Keep::All),
-    ("kind", Keep::All),
-    ("metadata", METADATA),
-    ("spec", Keep::All),
 ]);
 
 /// `redis-high-availability`: is the server a cluster node or a replica.
@@ -130,57 +95,63 @@ const REDIS: Keep = Keep::Fields(&[
 
 const NOTHING: Keep = Keep::Fields(&[]);
 
-fn keep_for(obj: &Object) -> Keep {
-    match obj.format {
-        Format::Kubernetes if obj.is_workload() => WORKLOAD,
-        Format::Kubernetes if obj.is_hpa() => HPA,
-        Format::Kubernetes if super::index::is_scaled_object(obj) => SCALED_OBJECT,
-        Format::Kubernetes if super::index::is_vpa(obj) || super::index::is_pdb(obj) => WHOLE_SPEC,
-        Format::Kubernetes => OTHER_OBJECT,
-        Format::Redis if obj.kind == "RedisConfig" => REDIS,
-        _ => NOTHING,
-    }
+/// What an object keeps: a Kubernetes object its identity and the given part of its
+/// `spec`; another format's object the given part of its root.
+enum Projection {
+    /// `None`: no part of the spec.
+    Kubernetes {
+        spec: Option<Keep>,
+    },
+    Root(Keep),
+}
+
+fn projection_for(obj: &Object) -> Projection {
+    let spec = match obj.format {
+        Format::Kubernetes if obj.is_workload() => Some(WORKLOAD_SPEC),
+        Format::Kubernetes if obj.is_hpa() => Some(HPA_SPEC),
+        Format::Kubernetes if super::index::is_scaled_object(obj) => Some(SCALED_OBJECT_SPEC),
+        // VerticalPodAutoscalers and PodDisruptionBudgets are small; their whole spec is read.
+        Format::Kubernetes if super::index::is_vpa(obj) || super::index::is_pdb(obj) => {
+            Some(Keep::All)
+        }
+        Format::Kubernetes => None,
+        Format::Redis if obj.kind == "RedisConfig" => return Projection::Root(REDIS),
+        _ => return Projection::Root(NOTHING),
+    };
+    Projection::Kubernetes { spec }
 }
 
 /// `obj` reduced to what the index and the cross-resource rules read.
 pub fn project(mut obj: Object) -> Object {
-    let keep = keep_for(&obj);
-    obj.root = prune(obj.root, keep);
+    obj.root = match projection_for(&obj) {
+        Projection::Kubernetes { spec } => match obj.root.value {
+            Value::Map(entries) => prune_map(obj.root.span, entries, |key| match key {
+                "apiVersion" | "kind" => Some(Keep::All),
+                "metadata" => Some(METADATA),
+                "spec" => spec,
+                _ => None,
+            }),
+            value => prune(
+                Node {
+                    span: obj.root.span,
+                    value,
+                },
+                Keep::All,
+            ),
+        },
+        Projection::Root(keep) => prune(obj.root, keep),
+    };
     obj
 }
 
 fn prune(node: Node, keep: Keep) -> Node {
     match (keep, node.value) {
-        (Keep::All, value) => {
-            let mut node = Node {
-                span: node.span,
-                value,
-            };
-            shrink(&mut node);
-            node
-        }
-        (Keep::Fields(fields), Value::Map(entries)) => {
-            let mut kept: Vec<Entry> = entries
-                .into_iter()
-                .filter_map(|e| {
-                    let (_, k) = fields
-                        .iter()
-                        .find(|(name, _)| e.key.text() == Some(*name))?;
-                    let mut key = e.key;
-                    shrink(&mut key);
-                    Some(Entry {
-                        value: prune(e.value, *k),
-                        key,
-                    })
-                })
-                .collect();
-            // Collected in place: without this the projection keeps the full map's capacity.
-            kept.shrink_to_fit();
-            Node {
-                span: node.span,
-                value: Value::Map(kept),
-            }
-        }
+        (Keep::Fields(fields), Value::Map(entries)) => prune_map(node.span, entries, |key| {
+            fields
+                .iter()
+                .find(|(name, _)| *name == key)
+                .map(|(_, k)| *k)
+        }),
         (Keep::Items(item), Value::Seq(items)) => {
             let mut kept: Vec<Node> = items.into_iter().map(|i| prune(i, *item)).collect();
             kept.shrink_to_fit();
@@ -189,6 +160,7 @@ fn prune(node: Node, keep: Keep) -> Node {
                 value: Value::Seq(kept),
             }
         }
+        // `All`, or a shape the projection did not expect: kept whole.
         (_, value) => {
             let mut node = Node {
                 span: node.span,
@@ -197,6 +169,28 @@ fn prune(node: Node, keep: Keep) -> Node {
             shrink(&mut node);
             node
         }
+    }
+}
+
+/// The entries of a mapping whose key `pick` gives a projection for, projected.
+fn prune_map(span: Span, entries: Vec<Entry>, pick: impl Fn(&str) -> Option<Keep>) -> Node {
+    let mut kept: Vec<Entry> = entries
+        .into_iter()
+        .filter_map(|e| {
+            let keep = pick(e.key.text()?)?;
+            let mut key = e.key;
+            shrink(&mut key);
+            Some(Entry {
+                value: prune(e.value, keep),
+                key,
+            })
+        })
+        .collect();
+    // Collected in place: without this the projection keeps the full map's capacity.
+    kept.shrink_to_fit();
+    Node {
+        span,
+        value: Value::Map(kept),
     }
 }
 
