@@ -5,21 +5,13 @@
 mod common;
 use common::project;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
 
+/// Standard output and exit code.
 fn run(dir: &Path, args: &[&str]) -> (String, i32) {
-    let out = Command::cargo_bin("scalelint")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
+    let (out, _, code) = common::run(dir, args);
+    (out, code)
 }
 
 fn compact(dir: &Path) -> String {

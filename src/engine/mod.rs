@@ -656,12 +656,13 @@ impl RuleSet {
         let mut annotations = suppress::Directives::default();
         let mut linted = 0;
         let mut sink = |src: &SourceFile, objects: Vec<Object>, findings: &mut Vec<Finding>| {
+            // A context file's findings are dropped: it only gives projections.
             if !context {
                 self.check_objects(src, &objects, findings);
                 annotations.add_annotations(src, &objects);
                 linted += objects.len();
+                locate::assign(|_| Some((src.path.as_str(), objects.as_slice())), findings);
             }
-            locate::assign(|_| Some((src.path.as_str(), objects.as_slice())), findings);
             objects.into_iter().map(projection::project).collect()
         };
         let loaded = sources::load_each(id, shown, text, kind, &mut sink);
@@ -779,12 +780,10 @@ fn finish(files: Vec<Checked>, rules: &RuleSet, start: Instant) -> Report {
     let known: Vec<&str> = meta::all()
         .map(|a| a.iter().map(|m| m.name.as_str()).collect())
         .unwrap_or_default();
-    let source_refs: Vec<&SourceFile> = sources.iter().collect();
     let (mut findings, mut suppressed) =
-        suppress::apply(&source_refs, directives, findings, &known, &|r| {
+        suppress::apply(&sources, directives, findings, &known, &|r| {
             !rules.off.contains(r)
         });
-    drop(source_refs);
     findings.retain(|f| !rules.off.contains(&f.rule));
     for f in findings.iter_mut().chain(suppressed.iter_mut()) {
         if let Some(l) = rules.levels.get(&f.rule) {

@@ -7,7 +7,7 @@
 use crate::docs::closest;
 use crate::model::{Finding, Format, Node, Object, SourceFile, Span, Suppression};
 use crate::rules::source::{suppression_unknown_rule, suppression_unused};
-use crate::sources::{Comment, LoadedFile};
+use crate::sources::Comment;
 use std::collections::HashSet;
 
 /// The annotation that suppresses rules on a Kubernetes object (and on what is derived from
@@ -228,13 +228,6 @@ impl Lookup {
 pub struct Directives(Vec<Directive>);
 
 impl Directives {
-    pub fn of(file: &LoadedFile) -> Directives {
-        let mut d = Directives::default();
-        d.add_comments(&file.source, &file.comments);
-        d.add_annotations(&file.source, &file.objects);
-        d
-    }
-
     pub fn append(&mut self, mut other: Directives) {
         self.0.append(&mut other.0);
     }
@@ -260,7 +253,7 @@ impl Directives {
 /// reported as unused. `sources` must have the text of every file with directives (a
 /// finding's line is looked up only there).
 pub fn apply(
-    sources: &[&SourceFile],
+    sources: &[SourceFile],
     per_file: Vec<Directives>,
     findings: Vec<Finding>,
     known: &[&str],

@@ -224,6 +224,13 @@ fn deliver(
     out.findings.append(&mut findings);
 }
 
+fn yaml_findings(file: FileId, problems: &[Problem]) -> Vec<Finding> {
+    problems
+        .iter()
+        .map(|p| problem_finding(file, "YAML", p.clone()))
+        .collect()
+}
+
 fn load_yaml(file: FileId, report_errors: bool, out: &mut LoadedFile, sink: &mut Sink<'_>) {
     let limits = yaml::Limits::default();
     let text = out.source.text.as_str();
@@ -244,11 +251,7 @@ fn load_yaml(file: FileId, report_errors: bool, out: &mut LoadedFile, sink: &mut
             return;
         }
         let comments = yaml::comments(text, &parsed);
-        let findings: Vec<Finding> = parsed
-            .problems
-            .into_iter()
-            .map(|p| problem_finding(file, "YAML", p))
-            .collect();
+        let findings = yaml_findings(file, &parsed.problems);
         let objects: Vec<Object> = parsed
             .documents
             .into_iter()
@@ -267,12 +270,7 @@ fn load_yaml(file: FileId, report_errors: bool, out: &mut LoadedFile, sink: &mut
     let mut reported = 0;
     let mut doc = 0;
     let parsed = yaml::parse_each(text, limits, &mut |d, problems| {
-        let mut findings: Vec<Finding> = problems
-            .get(reported..)
-            .unwrap_or_default()
-            .iter()
-            .map(|p| problem_finding(file, "YAML", p.clone()))
-            .collect();
+        let mut findings = yaml_findings(file, problems.get(reported..).unwrap_or_default());
         reported = problems.len();
         let objects = document_objects(file, doc, d.root);
         doc += 1;
@@ -280,13 +278,7 @@ fn load_yaml(file: FileId, report_errors: bool, out: &mut LoadedFile, sink: &mut
         findings_kept.append(&mut findings);
     });
     // Problems after the last complete document (a syntax error loses its document).
-    let mut findings: Vec<Finding> = parsed
-        .problems
-        .get(reported..)
-        .unwrap_or_default()
-        .iter()
-        .map(|p| problem_finding(file, "YAML", p.clone()))
-        .collect();
+    let mut findings = yaml_findings(file, parsed.problems.get(reported..).unwrap_or_default());
     if !findings.is_empty() {
         objects_kept.extend(sink(source, Vec::new(), &mut findings));
         findings_kept.append(&mut findings);

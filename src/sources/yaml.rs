@@ -40,7 +40,8 @@ pub struct ParsedYaml {
     /// Empty when the documents were handed to a callback ([`parse_each`]).
     pub documents: Vec<Document>,
     pub problems: Vec<Problem>,
-    /// Spans of the quoted and block scalars, whose text may hold a `#` that is no comment.
+    /// Spans of the quoted and block scalars, whose text may hold a `#` that is no comment;
+    /// sorted by start.
     pub text_scalars: Vec<Span>,
 }
 
@@ -75,6 +76,8 @@ pub fn parse_each(
             },
         }
     }
+    // Pushed in text order within a segment; a resumed segment only moves forward.
+    out.text_scalars.sort_unstable();
     out
 }
 
@@ -318,8 +321,7 @@ pub fn comments(text: &str, parsed: &ParsedYaml) -> Vec<super::Comment> {
     if !text.contains('#') {
         return out;
     }
-    let mut scalars = parsed.text_scalars.clone();
-    scalars.sort_unstable();
+    let scalars = &parsed.text_scalars;
     let inside = |at: usize| {
         let i = scalars.partition_point(|s: &Span| s.start <= at);
         i > 0 && scalars.get(i - 1).is_some_and(|s| at < s.end)
