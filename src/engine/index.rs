@@ -87,12 +87,7 @@ impl<'a> Autoscaler<'a> {
             AutoscalerKind::Hpa => ("minReplicas", 1),
             AutoscalerKind::ScaledObject => ("minReplicaCount", 0),
         };
-        match self
-            .obj
-            .root
-            .path(&["spec", field])
-            .filter(|n| !n.is_null())
-        {
+        match self.obj.root.path(&["spec", field]) {
             Some(node) => Some(MinReplicas {
                 value: int_value(node)?,
                 span: Some(node.span),
@@ -176,7 +171,7 @@ impl Selector {
             return Selector::Nothing;
         }
         let mut reqs = Vec::new();
-        if let Some(labels) = node.get("matchLabels").filter(|n| !n.is_null()) {
+        if let Some(labels) = node.get("matchLabels") {
             let Some(entries) = labels.as_map() else {
                 return Selector::Nothing;
             };
@@ -187,7 +182,7 @@ impl Selector {
                 reqs.push(Requirement::In(k.to_string(), vec![v]));
             }
         }
-        if let Some(exprs) = node.get("matchExpressions").filter(|n| !n.is_null()) {
+        if let Some(exprs) = node.get("matchExpressions") {
             let Some(items) = exprs.as_seq() else {
                 return Selector::Nothing;
             };
@@ -240,7 +235,7 @@ fn label_value(node: &Node) -> Option<String> {
 /// One `matchExpressions` item; `None` when the API would reject it.
 fn expression(item: &Node) -> Option<Requirement> {
     let key = item.get("key")?.text()?.to_string();
-    let values: Vec<String> = match item.get("values").filter(|n| !n.is_null()) {
+    let values: Vec<String> = match item.get("values") {
         Some(v) => v
             .as_seq()?
             .iter()
@@ -627,7 +622,7 @@ fn target(obj: &Object, kind: AutoscalerKind) -> Option<Autoscaler<'_>> {
 /// The object a `scaleTargetRef`/`targetRef` at `path` names, in `obj`'s namespace.
 fn target_ref(obj: &Object, path: &[&str], default_kind: Option<&str>) -> Option<(Key, Span)> {
     let r: &Node = obj.root.path(path)?;
-    let kind = match r.get("kind").filter(|n| !n.is_null()) {
+    let kind = match r.get("kind") {
         Some(k) => k.as_str()?,
         None => default_kind?,
     };

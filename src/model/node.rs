@@ -101,12 +101,16 @@ impl Node {
             .find(|e| e.key.as_scalar().is_some_and(|s| s.text == key))
     }
 
-    /// The value under `key` in a mapping.
+    /// The value under `key` in a mapping, `None` when it is absent **or null**: this is the
+    /// one accessor rules, the index and the parsers read fields through. Kubernetes decodes
+    /// `minReplicas:` and `minReplicas: ~` as an absent optional field (the default applies),
+    /// and the flat formats have no null, so reading a null as absent is right everywhere a
+    /// value's meaning is wanted. `entry` still sees the written key, for positions.
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.entry(key).map(|e| &e.value)
+        self.entry(key).map(|e| &e.value).filter(|v| !v.is_null())
     }
 
-    /// The value under a path of mapping keys.
+    /// The value under a path of mapping keys (absent or null at any step: `None`).
     pub fn path(&self, keys: &[&str]) -> Option<&Node> {
         keys.iter().try_fold(self, |n, k| n.get(k))
     }
@@ -225,5 +229,26 @@ impl Scalar {
             self.style,
             ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sources::yaml;
+
+    #[test]
+    fn a_null_value_reads_as_absent_but_its_key_is_still_there() {
+        let parsed = yaml::parse(
+            "spec:\n  a:\n  b: ~\n  c: null\n  d: 0\n  e: {f: ~}\n",
+            yaml::Limits::default(),
+        );
+        let root = &parsed.documents[0].root;
+        for k in ["a", "b", "c"] {
+            assert!(root.path(&["spec", k]).is_none(), "{k}");
+            assert!(root.get("spec").unwrap().entry(k).is_some(), "{k}");
+        }
+        assert_eq!(root.path(&["spec", "d"]).and_then(|n| n.as_i64()), Some(0));
+        assert!(root.path(&["spec", "e", "f"]).is_none());
+        assert!(root.path(&["spec", "a", "x"]).is_none());
     }
 }

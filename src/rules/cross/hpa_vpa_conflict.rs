@@ -50,7 +50,7 @@ fn policy_controls(policy: Option<&Node>, r: Resource) -> bool {
     if p.get("mode").and_then(Node::text) == Some("Off") {
         return false;
     }
-    match p.get("controlledResources").filter(|n| !n.is_null()) {
+    match p.get("controlledResources") {
         None => true,
         Some(list) => list
             .as_seq()
@@ -92,12 +92,7 @@ fn controls(vpa: &Object, workload: Option<&Object>, r: Resource, only: Option<&
 /// The VPA's update mode and where it is written. Absent, VPA's default applies: `Recreate`
 /// (`Auto` before it was deprecated), which resizes pods either way.
 fn update_mode(vpa: &Vpa<'_>) -> (String, Span, bool) {
-    match vpa
-        .obj
-        .root
-        .path(&["spec", "updatePolicy", "updateMode"])
-        .filter(|n| !n.is_null())
-    {
+    match vpa.obj.root.path(&["spec", "updatePolicy", "updateMode"]) {
         Some(n) => (n.text().unwrap_or_default().to_string(), n.span, true),
         None => (
             "Recreate".to_string(),

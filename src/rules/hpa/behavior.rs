@@ -199,10 +199,7 @@ pub struct ScaleDownWindow {
 /// for [`scale_down_rate`]. `None` when the value is written but is not an integer.
 pub fn scale_down_window(behavior: Option<&Node>, anchor: Span) -> Option<ScaleDownWindow> {
     let path = ["scaleDown", "stabilizationWindowSeconds"];
-    match behavior
-        .and_then(|b| b.path(&path))
-        .filter(|n| !n.is_null())
-    {
+    match behavior.and_then(|b| b.path(&path)) {
         Some(node) => Some(ScaleDownWindow {
             seconds: int_value(node)?,
             explicit: true,

@@ -37,7 +37,7 @@ impl Rule for HpaMaxReplicas {
         let Some(max_replicas) = int_value(max_node) else {
             return;
         };
-        let min_node = spec.get("minReplicas").filter(|n| !n.is_null());
+        let min_node = spec.get("minReplicas");
         // Absent ⇒ 1; a minReplicas that is not a number cannot be compared.
         let min_replicas = min_node.map_or(Some(1), int_value);
         if let Some(min_replicas) = min_replicas {

@@ -128,7 +128,6 @@ enum Strategy<'a> {
 fn strategy(obj: &Object) -> Strategy<'_> {
     match obj.root.path(&["spec", "strategy", "type"]) {
         None => Strategy::RollingUpdate,
-        Some(t) if t.is_null() => Strategy::RollingUpdate,
         Some(t) => match t.text() {
             Some("RollingUpdate") => Strategy::RollingUpdate,
             Some("Recreate") => Strategy::Recreate(t),
@@ -140,9 +139,7 @@ fn strategy(obj: &Object) -> Strategy<'_> {
 /// `spec.strategy.rollingUpdate.<field>` when set (a null value counts as unset: the
 /// API server then applies the 25% default).
 fn rolling_field<'a>(obj: &'a Object, field: &str) -> Option<&'a Node> {
-    obj.root
-        .path(&["spec", "strategy", "rollingUpdate", field])
-        .filter(|n| !n.is_null())
+    obj.root.path(&["spec", "strategy", "rollingUpdate", field])
 }
 
 #[cfg(test)]

@@ -30,11 +30,7 @@ impl Rule for WorkloadMinReplicas {
             }
             let kind = &obj.kind;
             // A null `replicas` is dropped on apply and defaults like an absent one.
-            match obj
-                .root
-                .path(&["spec", "replicas"])
-                .filter(|n| !n.is_null())
-            {
+            match obj.root.path(&["spec", "replicas"]) {
                 Some(node) => {
                     // Non-integers are invalid; schema validation reports them.
                     let Some(value) = int_value(node) else {

@@ -29,10 +29,7 @@ impl Rule for KedaMaxReplicas {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let spec = cx.obj.root.get("spec");
-        let Some(max_node) = spec
-            .and_then(|s| s.get("maxReplicaCount"))
-            .filter(|n| !n.is_null())
-        else {
+        let Some(max_node) = spec.and_then(|s| s.get("maxReplicaCount")) else {
             let f = cx
                 .finding(
                     missing_span(cx.obj, &["spec", "maxReplicaCount"]),
@@ -46,9 +43,7 @@ impl Rule for KedaMaxReplicas {
         let Some(max) = int_value(max_node) else {
             return;
         };
-        let min_node = spec
-            .and_then(|s| s.get("minReplicaCount"))
-            .filter(|n| !n.is_null());
+        let min_node = spec.and_then(|s| s.get("minReplicaCount"));
         let Some(min) = min_node.map_or(Some(DEFAULT_MIN_REPLICA_COUNT), int_value) else {
             return;
         };

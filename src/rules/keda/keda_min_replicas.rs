@@ -34,11 +34,8 @@ impl Rule for KedaMinReplicas {
         // `idleReplicaCount` (only 0 is allowed) lets KEDA go below minReplicaCount when idle.
         let idle = spec
             .and_then(|s| s.get("idleReplicaCount"))
-            .filter(|n| !n.is_null())
             .and_then(|n| int_value(n).map(|v| (v, n.span)));
-        let min_node = spec
-            .and_then(|s| s.get("minReplicaCount"))
-            .filter(|n| !n.is_null());
+        let min_node = spec.and_then(|s| s.get("minReplicaCount"));
         let f = match min_node {
             Some(node) => {
                 // Non-integers are invalid; schema validation reports them.

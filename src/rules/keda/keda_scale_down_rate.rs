@@ -30,12 +30,7 @@ impl Rule for KedaScaleDownRate {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let max_replicas = match cx
-            .obj
-            .root
-            .path(&["spec", "maxReplicaCount"])
-            .filter(|n| !n.is_null())
-        {
+        let max_replicas = match cx.obj.root.path(&["spec", "maxReplicaCount"]) {
             Some(n) => int_value(n),
             None => Some(DEFAULT_MAX_REPLICA_COUNT),
         };

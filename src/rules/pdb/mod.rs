@@ -59,11 +59,7 @@ pub fn min_pods(index: &Index<'_>, w: &Workload<'_>) -> Option<MinPods> {
         return best;
     }
     let obj = w.obj;
-    match obj
-        .root
-        .path(&["spec", "replicas"])
-        .filter(|n| !n.is_null())
-    {
+    match obj.root.path(&["spec", "replicas"]) {
         Some(n) => Some(MinPods {
             value: int_value(n)?,
             file: obj.file,

@@ -58,7 +58,7 @@ impl Rule for PdbBlocksEviction {
                 .filter(|w| seen.insert(&w.key))
                 .collect();
             let spec = pdb.obj.root.get("spec");
-            let field = |k: &str| spec.and_then(|s| s.get(k)).filter(|n| !n.is_null());
+            let field = |k: &str| spec.and_then(|s| s.get(k));
             if let Some(node) = field("maxUnavailable")
                 && IntOrPercent::parse(node).is_some_and(IntOrPercent::is_zero)
             {

@@ -37,7 +37,7 @@ impl Rule for AlertMissingFor {
             }
             let what = r.describe();
             let f = match r.node.get("for") {
-                Some(v) if !v.is_null() => {
+                Some(v) => {
                     let Some(t) = v.text().filter(|t| is_zero_duration(t)) else {
                         continue;
                     };

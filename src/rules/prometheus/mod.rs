@@ -60,7 +60,7 @@ fn alerts_missing(obj: &crate::model::Object, section: &str, key: &str) -> Vec<(
 }
 
 fn is_set(node: Option<&Node>) -> bool {
-    node.is_some_and(|n| !n.is_null() && n.text().is_none_or(|t| !t.trim().is_empty()))
+    node.is_some_and(|n| n.text().is_none_or(|t| !t.trim().is_empty()))
 }
 
 /// Runs one Prometheus rule over a YAML text, for cases fixtures cannot reach.
