@@ -2,9 +2,22 @@
 //! Keys follow Kubernetes: namespace (absent ⇒ `default`) + kind + name.
 //!
 //! It holds workloads (Deployment, StatefulSet) with the labels their pods carry, autoscalers
-//! (HorizontalPodAutoscaler, KEDA ScaledObject) and VerticalPodAutoscalers by target, and
-//! PodDisruptionBudgets with their label selectors already matched against the workloads.
-//! Every lookup is hashed, so building and querying it stays linear in the input.
+//! (HorizontalPodAutoscaler, KEDA ScaledObject), VerticalPodAutoscalers and
+//! PodDisruptionBudgets, and resolves every reference between them once, when it is built:
+//! each autoscaler and VPA knows the workloads it targets, each PDB the workloads it selects,
+//! and each workload its autoscalers, VPAs and PDBs.
+//!
+//! **Variants.** Objects that share kind, namespace and name cannot coexist in a cluster, so
+//! when one run holds several (`deploy/staging/` and `deploy/prod/`, a source file and its
+//! rendered copy) they are variants of one object, and a reference resolves to the copies
+//! nearest the referring file: the same file, then the same folder, then the closest common
+//! ancestor (fewest folders up, then fewest down). Copies equally near are all related (an
+//! HPA in `deploy/` beside `staging/` and `prod/` scales both); a copy in a sibling variant is
+//! never chosen over one in the referrer's own folder. Each workload then counts every other
+//! object once, as its copy nearest to it.
+//!
+//! Every lookup is hashed and the work that hostile input could make quadratic is budgeted;
+//! when a budget cuts the work short, [`Index::incomplete`] says where.
 
 use crate::model::{FileId, Node, Object, Span};
 use crate::rules::common::int_value;
@@ -51,6 +64,9 @@ pub enum AutoscalerKind {
     ScaledObject,
 }
 
+/// KEDA's `maxReplicaCount` when none is written.
+pub const KEDA_DEFAULT_MAX_REPLICA_COUNT: i64 = 100;
+
 /// An autoscaler and what it scales.
 #[derive(Debug)]
 pub struct Autoscaler<'a> {
@@ -60,15 +76,21 @@ pub struct Autoscaler<'a> {
     pub target: Key,
     /// The `scaleTargetRef.name` value, for labels.
     pub target_span: Span,
+    /// Indices into [`Index::workloads`] of the copies of `target` this autoscaler scales:
+    /// the nearest (several when equally near), none when the target is not analysed.
+    pub targets: Vec<usize>,
+}
+
+/// A replica bound of an autoscaler (`minReplicas`, `maxReplicaCount`…).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Replicas {
+    pub value: i64,
+    /// The written value, or `None` when defaulted.
+    pub span: Option<Span>,
 }
 
 /// The fewest replicas an autoscaler keeps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MinReplicas {
-    pub value: i64,
-    /// The written value (`minReplicas`, `minReplicaCount`), or `None` when defaulted.
-    pub span: Option<Span>,
-}
+pub type MinReplicas = Replicas;
 
 impl<'a> Autoscaler<'a> {
     pub fn is_hpa(&self) -> bool {
@@ -80,22 +102,49 @@ impl<'a> Autoscaler<'a> {
         describe(self.obj)
     }
 
+    /// The field that holds the minimum: `minReplicas`, `minReplicaCount`.
+    pub fn min_field(&self) -> &'static str {
+        match self.kind {
+            AutoscalerKind::Hpa => "minReplicas",
+            AutoscalerKind::ScaledObject => "minReplicaCount",
+        }
+    }
+
+    /// The field that holds the maximum: `maxReplicas`, `maxReplicaCount`.
+    pub fn max_field(&self) -> &'static str {
+        match self.kind {
+            AutoscalerKind::Hpa => "maxReplicas",
+            AutoscalerKind::ScaledObject => "maxReplicaCount",
+        }
+    }
+
     /// The effective minimum: `minReplicas` (absent ⇒ 1) of an HPA, `minReplicaCount`
     /// (absent ⇒ 0) of a ScaledObject. `None` when the written value is not an integer.
     pub fn min_replicas(&self) -> Option<MinReplicas> {
-        let (field, default) = match self.kind {
-            AutoscalerKind::Hpa => ("minReplicas", 1),
-            AutoscalerKind::ScaledObject => ("minReplicaCount", 0),
+        let default = match self.kind {
+            AutoscalerKind::Hpa => 1,
+            AutoscalerKind::ScaledObject => 0,
         };
+        self.replicas(self.min_field(), Some(default))
+    }
+
+    /// The effective maximum: `maxReplicas` of an HPA (required: `None` when absent),
+    /// `maxReplicaCount` (absent ⇒ 100) of a ScaledObject. `None` when not an integer.
+    pub fn max_replicas(&self) -> Option<Replicas> {
+        let default = match self.kind {
+            AutoscalerKind::Hpa => None,
+            AutoscalerKind::ScaledObject => Some(KEDA_DEFAULT_MAX_REPLICA_COUNT),
+        };
+        self.replicas(self.max_field(), default)
+    }
+
+    fn replicas(&self, field: &str, default: Option<i64>) -> Option<Replicas> {
         match self.obj.root.path(&["spec", field]) {
-            Some(node) => Some(MinReplicas {
+            Some(node) => Some(Replicas {
                 value: int_value(node)?,
                 span: Some(node.span),
             }),
-            None => Some(MinReplicas {
-                value: default,
-                span: None,
-            }),
+            None => default.map(|value| Replicas { value, span: None }),
         }
     }
 }
@@ -126,6 +175,9 @@ pub struct Vpa<'a> {
     pub obj: &'a Object,
     pub target: Key,
     pub target_span: Span,
+    /// Indices into [`Index::workloads`] of the copies of `target` it resizes (as for
+    /// [`Autoscaler::targets`]).
+    pub targets: Vec<usize>,
 }
 
 /// One requirement of a label selector.
@@ -257,11 +309,12 @@ fn expression(item: &Node) -> Option<Requirement> {
 pub struct Pdb<'a> {
     pub obj: &'a Object,
     pub selector: Selector,
-    /// Indices into [`Index::workloads`], in input order.
+    /// Indices into [`Index::workloads`], in input order: of each selected workload, the
+    /// copies nearest the budget.
     pub workloads: Vec<usize>,
 }
 
-/// A workload with the labels its pods carry.
+/// A workload with the labels its pods carry and the objects that act on it.
 #[derive(Debug)]
 pub struct Workload<'a> {
     pub obj: &'a Object,
@@ -269,17 +322,32 @@ pub struct Workload<'a> {
     /// The pod template's labels, plus the selector's `matchLabels`, which the API server
     /// requires the template to carry (so they hold for a template written without labels).
     pub labels: BTreeMap<String, String>,
-    /// Indices into [`Index::pdbs`] of the PDBs that select these pods, in input order.
+    /// Indices into [`Index::pdbs`] of the PDBs that select these pods, in input order: one
+    /// copy per PDB (the nearest to this workload).
     pub pdbs: Vec<usize>,
+    /// Indices into [`Index::autoscalers`] of the autoscalers that scale this copy, in input
+    /// order: one copy per autoscaler (the nearest to this workload).
+    pub autoscalers: Vec<usize>,
+    /// Indices into [`Index::vpas`] of the VPAs that resize this copy, likewise.
+    pub vpas: Vec<usize>,
 }
 
-/// Selector evaluations allowed while matching PDBs to workloads. Hashing on a label each
-/// matching pod must carry keeps real inputs far below it; it only bounds hostile ones
-/// (thousands of catch-all PDBs times thousands of workloads), which then match partially.
-const MATCH_BUDGET: usize = 5_000_000;
+/// Work cut short by a limit that keeps hostile input from going quadratic: where, and
+/// what was left out. The engine reports each as an `analysis-incomplete` finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incomplete {
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+}
 
-/// Related objects one lookup returns, at most (real inputs have one to three): keeps
-/// hostile inputs, thousands of autoscalers on one workload, linear.
+/// Selector evaluations and copy comparisons allowed while the index relates objects.
+/// Hashing keeps real inputs far below it; it only bounds hostile ones (thousands of
+/// catch-all PDBs times thousands of workloads, thousands of copies of one object), which
+/// are then related partially and reported in [`Index::incomplete`].
+const BUDGET: usize = 5_000_000;
+
+/// Equally near copies one reference resolves to, at most (real inputs have one to three).
 pub const MAX_RELATED: usize = 64;
 
 /// An object's identity in the cluster: kind, namespace, name.
@@ -287,6 +355,187 @@ type Identity<'a> = (&'a str, &'a str, Option<&'a str>);
 
 fn identity(o: &Object) -> Identity<'_> {
     (o.kind.as_str(), o.namespace.as_str(), o.name.as_deref())
+}
+
+/// Where each file is, to tell which copy of an object is nearest a referring file.
+#[derive(Debug, Default)]
+struct Folders<'a> {
+    /// Per file: the components of its folder (the shown path without its file name).
+    of_file: Vec<Vec<&'a str>>,
+    /// Per file: its folder as a number, the same for files side by side.
+    id_of_file: Vec<usize>,
+    /// Variant roots: for each object with copies in several folders, the folders just
+    /// below the copies' closest common ancestor that lead to them (`deploy/staging` and
+    /// `deploy/prod` for copies in `deploy/staging/apps/` and `deploy/prod/`).
+    variant_roots: HashSet<Vec<&'a str>>,
+}
+
+/// How far a copy is from a referring file: folders up to the closest common ancestor,
+/// folders down from it, and whether it is another file. Smaller is nearer.
+type Distance = (usize, usize, bool);
+
+impl<'a> Folders<'a> {
+    fn new(files: &[&'a str]) -> Folders<'a> {
+        let of_file: Vec<Vec<&str>> = files
+            .iter()
+            .map(|path| {
+                let mut parts: Vec<&str> = path.split('/').filter(|p| *p != ".").collect();
+                parts.pop();
+                parts
+            })
+            .collect();
+        let mut ids: HashMap<&[&str], usize> = HashMap::new();
+        let id_of_file = of_file
+            .iter()
+            .map(|parts| {
+                let next = ids.len();
+                *ids.entry(parts.as_slice()).or_insert(next)
+            })
+            .collect();
+        Folders {
+            of_file,
+            id_of_file,
+            variant_roots: HashSet::new(),
+        }
+    }
+
+    /// Record the variant roots of objects whose copies are in `files` (one object's).
+    fn mark_variants(&mut self, files: &[FileId]) {
+        let folders: Vec<Vec<&'a str>> = files
+            .iter()
+            .filter_map(|&f| self.of_file.get(f).cloned())
+            .collect();
+        let Some((first, rest)) = folders.split_first() else {
+            return;
+        };
+        let common = rest.iter().fold(first.len(), |n, f| {
+            n.min(
+                first
+                    .iter()
+                    .zip(f.iter())
+                    .take_while(|(a, b)| a == b)
+                    .count(),
+            )
+        });
+        if rest.iter().all(|f| f.len() == common) && first.len() == common {
+            // All in one folder: copies side by side (a source and its rendering).
+            return;
+        }
+        for f in folders {
+            if let Some(root) = f.get(..=common) {
+                self.variant_roots.insert(root.to_vec());
+            }
+        }
+    }
+
+    /// Whether file `to` is in a sibling variant of file `from`'s: the two are under
+    /// different folders just below their closest common ancestor, and both folders are
+    /// variant roots. Such objects are never related.
+    fn across_variants(&self, from: FileId, to: FileId) -> bool {
+        if self.variant_roots.is_empty() {
+            return false;
+        }
+        let none: &[&str] = &[];
+        let a = self.of_file.get(from).map_or(none, Vec::as_slice);
+        let b = self.of_file.get(to).map_or(none, Vec::as_slice);
+        let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        match (a.get(..=common), b.get(..=common)) {
+            (Some(ra), Some(rb)) => {
+                self.variant_roots.contains(ra) && self.variant_roots.contains(rb)
+            }
+            // One folder holds the other: never siblings.
+            _ => false,
+        }
+    }
+
+    /// The folder of file `id` as a number (unknown files share one).
+    fn id(&self, file: FileId) -> usize {
+        self.id_of_file.get(file).copied().unwrap_or(usize::MAX)
+    }
+
+    fn distance(&self, from: FileId, to: FileId) -> Distance {
+        if from == to {
+            return (0, 0, false);
+        }
+        let none: &[&str] = &[];
+        let a = self.of_file.get(from).map_or(none, Vec::as_slice);
+        let b = self.of_file.get(to).map_or(none, Vec::as_slice);
+        let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        (a.len() - common, b.len() - common, true)
+    }
+}
+
+/// The budgeted search for the nearest copies.
+struct Resolver<'i, 'a> {
+    folders: &'i Folders<'a>,
+    budget: usize,
+}
+
+/// The copies a reference resolves to, and whether a limit cut the choice short.
+struct Resolved {
+    copies: Vec<usize>,
+    cut: bool,
+}
+
+impl Resolver<'_, '_> {
+    /// Of `copies` (indices, with their files by `file_of`), the nearest to file `from`:
+    /// all that are equally near, at most [`MAX_RELATED`].
+    fn nearest(
+        &mut self,
+        from: FileId,
+        copies: &[usize],
+        file_of: impl Fn(usize) -> FileId,
+    ) -> Resolved {
+        let folders = self.folders;
+        let allowed = |c: &usize| !folders.across_variants(from, file_of(*c));
+        if copies.len() <= 1 {
+            return Resolved {
+                copies: copies.iter().copied().filter(allowed).collect(),
+                cut: false,
+            };
+        }
+        if self.budget < copies.len() {
+            // Out of budget: the first copy, as before variants were told apart.
+            return Resolved {
+                copies: copies.iter().take(1).copied().collect(),
+                cut: true,
+            };
+        }
+        self.budget -= copies.len();
+        let copies: Vec<usize> = copies.iter().copied().filter(allowed).collect();
+        let distances: Vec<Distance> = copies
+            .iter()
+            .map(|&c| self.folders.distance(from, file_of(c)))
+            .collect();
+        let Some(best) = distances.iter().min().copied() else {
+            return Resolved {
+                copies: Vec::new(),
+                cut: false,
+            };
+        };
+        let mut nearest: Vec<usize> = copies
+            .iter()
+            .zip(&distances)
+            .filter(|(_, d)| **d == best)
+            .map(|(&c, _)| c)
+            .collect();
+        // Equally near copies in folders beside the referrer's (`staging/` seen from
+        // `qa/`, one fixture's folder from another's) are sibling variants: the reference
+        // belongs to none of them. Copies below the referrer's folder, or in it, are all its.
+        let (up, down, _) = best;
+        if nearest.len() > 1 && up > 0 && down > 0 {
+            return Resolved {
+                copies: Vec::new(),
+                cut: false,
+            };
+        }
+        let cut = nearest.len() > MAX_RELATED;
+        nearest.truncate(MAX_RELATED);
+        Resolved {
+            copies: nearest,
+            cut,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -302,25 +551,40 @@ pub struct Index<'a> {
     /// Namespaces that hold at least one analysed workload.
     pub workload_namespaces: HashSet<String>,
     /// The path (as shown, `/`-separated) of every analysed file, by `FileId`: for rules
-    /// about files side by side (a redis.conf with a sentinel.conf beside it).
+    /// about files side by side (a redis.conf with a sentinel.conf beside it), and for
+    /// telling variants apart.
     pub files: Vec<&'a str>,
-    /// The first copy of each workload (several when a kustomize base and its rendered
-    /// output are analysed together), and each copy by (first copy, file).
-    workload_first: HashMap<Key, usize>,
-    workload_in_file: HashMap<(usize, FileId), usize>,
+    /// Relations a limit cut short, to report.
+    pub incomplete: Vec<Incomplete>,
+    /// Every copy of each workload, in input order.
+    workload_copies: HashMap<Key, Vec<usize>>,
+    /// Autoscalers whose target is not analysed at all, by target and folder: one copy per
+    /// autoscaler (the first), in input order. Those side by side scale one workload
+    /// together; in other folders they may be variants, so they are not related.
+    unresolved: HashMap<(Key, usize), Vec<usize>>,
+    /// The folder number of each file (see `Folders::id`).
+    folder_ids: Vec<usize>,
     workloads_by_namespace: HashMap<String, Vec<usize>>,
-    /// The first copy of each autoscaler of a target, in input order, and each copy by
-    /// (first copy, file).
-    autoscalers_by_target: HashMap<Key, Vec<usize>>,
-    autoscaler_in_file: HashMap<(usize, FileId), usize>,
-    vpas_by_target: HashMap<Key, Vec<usize>>,
     /// Every named object of every kind, for "present under another API group".
     object_keys: HashSet<Key>,
 }
 
 impl<'a> Index<'a> {
-    pub fn build(objects: impl IntoIterator<Item = &'a Object>) -> Index<'a> {
-        let mut ix = Index::default();
+    /// The index over `objects`, whose `file` ids index `files` (shown paths).
+    pub fn build(objects: impl IntoIterator<Item = &'a Object>, files: Vec<&'a str>) -> Index<'a> {
+        Index::build_within(objects, files, BUDGET)
+    }
+
+    /// The same, with `budget` comparisons instead of [`BUDGET`] (tests reach it cheaply).
+    fn build_within(
+        objects: impl IntoIterator<Item = &'a Object>,
+        files: Vec<&'a str>,
+        budget: usize,
+    ) -> Index<'a> {
+        let mut ix = Index {
+            files,
+            ..Index::default()
+        };
         for obj in objects {
             ix.objects.push(obj);
             if let Some(key) = Key::of(obj) {
@@ -328,19 +592,20 @@ impl<'a> Index<'a> {
             }
             if obj.is_workload() {
                 if let Some(key) = Key::of(obj) {
+                    let i = ix.workloads.len();
                     ix.workload_namespaces.insert(obj.namespace.clone());
                     ix.workloads_by_namespace
                         .entry(obj.namespace.clone())
                         .or_default()
-                        .push(ix.workloads.len());
-                    let i = ix.workloads.len();
-                    let first = *ix.workload_first.entry(key.clone()).or_insert(i);
-                    ix.workload_in_file.entry((first, obj.file)).or_insert(i);
+                        .push(i);
+                    ix.workload_copies.entry(key.clone()).or_default().push(i);
                     ix.workloads.push(Workload {
                         obj,
                         key,
                         labels: pod_labels(obj),
                         pdbs: Vec::new(),
+                        autoscalers: Vec::new(),
+                        vpas: Vec::new(),
                     });
                 }
             } else if obj.is_hpa() {
@@ -357,6 +622,7 @@ impl<'a> Index<'a> {
                         obj,
                         target: key,
                         target_span: span,
+                        targets: Vec::new(),
                     });
                 }
             } else if is_pdb(obj) {
@@ -372,30 +638,35 @@ impl<'a> Index<'a> {
             }
         }
         ix.drop_keda_hpas();
-        let mut first_autoscaler: HashMap<Identity<'a>, usize> = HashMap::new();
-        for (i, a) in ix.autoscalers.iter().enumerate() {
-            let first = *first_autoscaler.entry(identity(a.obj)).or_insert(i);
-            ix.autoscaler_in_file
-                .entry((first, a.obj.file))
-                .or_insert(i);
-            if first == i {
-                ix.autoscalers_by_target
-                    .entry(a.target.clone())
-                    .or_default()
-                    .push(i);
-            }
-        }
-        let mut first_vpa: HashSet<Identity<'a>> = HashSet::new();
-        for (i, v) in ix.vpas.iter().enumerate() {
-            if first_vpa.insert(identity(v.obj)) {
-                ix.vpas_by_target
-                    .entry(v.target.clone())
-                    .or_default()
-                    .push(i);
-            }
-        }
-        ix.match_pdbs();
+        let mut folders = Folders::new(&ix.files);
+        ix.mark_variants(&mut folders);
+        let mut resolver = Resolver {
+            folders: &folders,
+            budget,
+        };
+        ix.resolve_targets(&mut resolver);
+        ix.match_pdbs(&mut resolver);
+        ix.link_workloads(&folders);
         ix
+    }
+
+    /// Tell `folders` which folders hold variants: those of every Kubernetes object with
+    /// copies in several folders (any kind: two ConfigMaps `web` tell `staging/` and
+    /// `prod/` apart as well as two Deployments).
+    fn mark_variants(&self, folders: &mut Folders<'_>) {
+        let mut copies: HashMap<Identity<'a>, Vec<FileId>> = HashMap::new();
+        for o in &self.objects {
+            if o.format == crate::model::Format::Kubernetes && o.name.is_some() {
+                copies.entry(identity(o)).or_default().push(o.file);
+            }
+        }
+        for files in copies.values_mut() {
+            files.sort_unstable();
+            files.dedup();
+            if files.len() > 1 {
+                folders.mark_variants(files);
+            }
+        }
     }
 
     /// Leave out the HPAs KEDA made for ScaledObjects that are analysed too: owned by one
@@ -444,8 +715,55 @@ impl<'a> Index<'a> {
         self.autoscalers.retain(|_| keep.next().unwrap_or(true));
     }
 
-    /// Match every PDB against the workloads of its namespace.
-    fn match_pdbs(&mut self) {
+    /// Each autoscaler's and VPA's target: the nearest copies of the workload it names.
+    fn resolve_targets(&mut self, resolver: &mut Resolver<'_, '_>) {
+        let workloads = &self.workloads;
+        let file_of = |i: usize| workloads.get(i).map_or(usize::MAX, |w| w.obj.file);
+        let none: &[usize] = &[];
+        for a in &mut self.autoscalers {
+            let copies = self
+                .workload_copies
+                .get(&a.target)
+                .map_or(none, Vec::as_slice);
+            let r = resolver.nearest(a.obj.file, copies, file_of);
+            if r.cut {
+                self.incomplete
+                    .push(cut_copies(a.obj, a.target_span, &a.target, copies.len()));
+            }
+            a.targets = r.copies;
+        }
+        let mut unresolved: HashMap<(Key, usize), Vec<usize>> = HashMap::new();
+        let mut seen: HashSet<(&Key, usize, Identity<'a>)> = HashSet::new();
+        for (i, a) in self.autoscalers.iter().enumerate() {
+            let folder = resolver.folders.id(a.obj.file);
+            if !self.workload_copies.contains_key(&a.target)
+                && seen.insert((&a.target, folder, identity(a.obj)))
+            {
+                unresolved
+                    .entry((a.target.clone(), folder))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        self.unresolved = unresolved;
+        self.folder_ids = resolver.folders.id_of_file.clone();
+        for v in &mut self.vpas {
+            let copies = self
+                .workload_copies
+                .get(&v.target)
+                .map_or(none, Vec::as_slice);
+            let r = resolver.nearest(v.obj.file, copies, file_of);
+            if r.cut {
+                self.incomplete
+                    .push(cut_copies(v.obj, v.target_span, &v.target, copies.len()));
+            }
+            v.targets = r.copies;
+        }
+    }
+
+    /// Match every PDB against the workloads of its namespace, keeping of each selected
+    /// workload the copies nearest the PDB.
+    fn match_pdbs(&mut self, resolver: &mut Resolver<'_, '_>) {
         // (namespace, label key, label value) → workloads whose pods carry that label.
         let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
         for (i, w) in self.workloads.iter().enumerate() {
@@ -456,7 +774,8 @@ impl<'a> Index<'a> {
                     .push(i);
             }
         }
-        let mut budget = MATCH_BUDGET;
+        let workloads = &self.workloads;
+        let file_of = |i: usize| workloads.get(i).map_or(usize::MAX, |w| w.obj.file);
         let mut matches: Vec<Vec<usize>> = Vec::with_capacity(self.pdbs.len());
         for pdb in &self.pdbs {
             let ns = pdb.obj.namespace.as_str();
@@ -479,32 +798,114 @@ impl<'a> Index<'a> {
                     .map(|v| vec![v.as_slice()])
                     .unwrap_or_default(),
             };
+            let candidates: usize = lists.iter().map(|l| l.len()).sum();
             let mut found = Vec::new();
+            let mut evaluated = 0;
             for &i in lists.into_iter().flatten() {
-                if budget == 0 {
+                if resolver.budget == 0 {
                     break;
                 }
-                budget -= 1;
-                if self
-                    .workloads
+                resolver.budget -= 1;
+                evaluated += 1;
+                if workloads
                     .get(i)
                     .is_some_and(|w| pdb.selector.matches(&w.labels))
                 {
                     found.push(i);
                 }
             }
-            found.sort_unstable();
-            matches.push(found);
-        }
-        for (p, ws) in matches.into_iter().enumerate() {
-            for &w in &ws {
-                if let Some(w) = self.workloads.get_mut(w) {
-                    w.pdbs.push(p);
+            let mut cut = evaluated < candidates;
+            // Of the copies of each selected workload, the nearest to the budget.
+            let mut by_key: HashMap<&Key, Vec<usize>> = HashMap::new();
+            for &i in &found {
+                if let Some(w) = workloads.get(i) {
+                    by_key.entry(&w.key).or_default().push(i);
                 }
             }
+            let mut kept = Vec::with_capacity(found.len());
+            for copies in by_key.values() {
+                let r = resolver.nearest(pdb.obj.file, copies, file_of);
+                cut |= r.cut;
+                kept.extend(r.copies);
+            }
+            kept.sort_unstable();
+            if cut {
+                self.incomplete.push(Incomplete {
+                    file: pdb.obj.file,
+                    span: pdb.obj.anchor_span(),
+                    message: format!(
+                        "{} was matched against only part of the {candidates} workloads its selector may select (a limit on the work of relating objects); findings about it may be missing",
+                        describe(pdb.obj)
+                    ),
+                });
+            }
+            matches.push(kept);
+        }
+        for (p, ws) in matches.into_iter().enumerate() {
             if let Some(pdb) = self.pdbs.get_mut(p) {
                 pdb.workloads = ws;
             }
+        }
+    }
+
+    /// Each workload's autoscalers, VPAs and PDBs: those that resolved to it, one copy per
+    /// object (the nearest to the workload, the first of equals).
+    fn link_workloads(&mut self, folders: &Folders<'_>) {
+        let mut autoscalers: Vec<Vec<usize>> = vec![Vec::new(); self.workloads.len()];
+        for (i, a) in self.autoscalers.iter().enumerate() {
+            for &w in &a.targets {
+                if let Some(list) = autoscalers.get_mut(w) {
+                    list.push(i);
+                }
+            }
+        }
+        let mut vpas: Vec<Vec<usize>> = vec![Vec::new(); self.workloads.len()];
+        for (i, v) in self.vpas.iter().enumerate() {
+            for &w in &v.targets {
+                if let Some(list) = vpas.get_mut(w) {
+                    list.push(i);
+                }
+            }
+        }
+        let mut pdbs: Vec<Vec<usize>> = vec![Vec::new(); self.workloads.len()];
+        for (i, p) in self.pdbs.iter().enumerate() {
+            for &w in &p.workloads {
+                if let Some(list) = pdbs.get_mut(w) {
+                    list.push(i);
+                }
+            }
+        }
+        let object_of = |list: &str, i: usize| -> Option<&'a Object> {
+            match list {
+                "autoscalers" => self.autoscalers.get(i).map(|a| a.obj),
+                "vpas" => self.vpas.get(i).map(|v| v.obj),
+                _ => self.pdbs.get(i).map(|p| p.obj),
+            }
+        };
+        let mut linked = Vec::with_capacity(self.workloads.len());
+        for (w, ((a, v), p)) in self
+            .workloads
+            .iter()
+            .zip(autoscalers.into_iter().zip(vpas).zip(pdbs))
+        {
+            let file = w.obj.file;
+            let one_each = |list: &str, ids: Vec<usize>| {
+                once_each(
+                    ids,
+                    |i| object_of(list, i),
+                    |o| folders.distance(file, o.file),
+                )
+            };
+            linked.push((
+                one_each("autoscalers", a),
+                one_each("vpas", v),
+                one_each("pdbs", p),
+            ));
+        }
+        for (w, (a, v, p)) in self.workloads.iter_mut().zip(linked) {
+            w.autoscalers = a;
+            w.vpas = v;
+            w.pdbs = p;
         }
     }
 
@@ -513,23 +914,12 @@ impl<'a> Index<'a> {
         self.files.get(id).copied().unwrap_or("")
     }
 
-    /// The first analysed workload with this key.
-    pub fn workload(&self, key: &Key) -> Option<&'a Object> {
-        self.workload_near(key, None)
+    /// Whether any copy of this workload is analysed.
+    pub fn has_workload(&self, key: &Key) -> bool {
+        self.workload_copies.contains_key(key)
     }
 
-    /// The analysed workload with this key, preferring a copy in file `near` (a rendered
-    /// file analysed beside its sources holds copies: labels then stay in that file).
-    pub fn workload_near(&self, key: &Key, near: Option<FileId>) -> Option<&'a Object> {
-        let first = *self.workload_first.get(key)?;
-        let i = near
-            .and_then(|file| self.workload_in_file.get(&(first, file)))
-            .copied()
-            .unwrap_or(first);
-        self.workloads.get(i).map(|w| w.obj)
-    }
-
-    /// The workloads of namespace `ns`, in input order.
+    /// The workloads of namespace `ns`, in input order (every copy).
     pub fn workloads_in(&self, ns: &str) -> impl Iterator<Item = &Workload<'a>> {
         self.workloads_by_namespace
             .get(ns)
@@ -538,7 +928,7 @@ impl<'a> Index<'a> {
             .filter_map(|&i| self.workloads.get(i))
     }
 
-    /// How many analysed workloads namespace `ns` holds.
+    /// How many analysed workloads (copies included) namespace `ns` holds.
     pub fn workload_count_in(&self, ns: &str) -> usize {
         self.workloads_by_namespace.get(ns).map_or(0, Vec::len)
     }
@@ -548,53 +938,88 @@ impl<'a> Index<'a> {
         self.object_keys.contains(key)
     }
 
-    /// Autoscalers whose target is `obj`, preferring copies in its file.
-    pub fn autoscalers_of(&self, obj: &Object) -> Vec<&Autoscaler<'a>> {
-        let Some(key) = Key::of(obj) else {
-            return Vec::new();
-        };
-        self.autoscalers_near(&key, Some(obj.file))
-    }
-
-    /// Autoscalers whose target is `key`, in input order (at most [`MAX_RELATED`]). Copies
-    /// of one autoscaler (same kind, namespace and name: a kustomize base and its rendered
-    /// output, analysed together) count once, as the first.
-    pub fn autoscalers_of_key(&self, key: &Key) -> Vec<&Autoscaler<'a>> {
-        self.autoscalers_near(key, None)
-    }
-
-    /// The same, preferring for each autoscaler its copy in file `near`.
-    pub fn autoscalers_near(&self, key: &Key, near: Option<FileId>) -> Vec<&Autoscaler<'a>> {
-        let firsts = self
-            .autoscalers_by_target
-            .get(key)
-            .map_or(&[][..], Vec::as_slice);
-        firsts
+    /// The autoscalers that scale workload `w`, in input order, one copy each.
+    pub fn autoscalers_of(&self, w: &Workload<'a>) -> impl Iterator<Item = &Autoscaler<'a>> {
+        w.autoscalers
             .iter()
-            .take(MAX_RELATED)
-            .map(|&first| {
-                near.and_then(|file| self.autoscaler_in_file.get(&(first, file)))
-                    .copied()
-                    .unwrap_or(first)
+            .filter_map(|&i| self.autoscalers.get(i))
+    }
+
+    /// The autoscalers beside file `near` (in its folder) whose target, `key`, is not
+    /// analysed at all: they scale it together (one copy each, in input order).
+    pub fn autoscalers_of_missing(
+        &self,
+        key: &Key,
+        near: FileId,
+    ) -> impl Iterator<Item = &Autoscaler<'a>> {
+        self.missing(key, near)
+            .iter()
+            .filter_map(|&i| self.autoscalers.get(i))
+    }
+
+    /// How many autoscalers beside file `near` scale the unanalysed workload `key`.
+    pub fn autoscaler_count_of_missing(&self, key: &Key, near: FileId) -> usize {
+        self.missing(key, near).len()
+    }
+
+    fn missing(&self, key: &Key, near: FileId) -> &[usize] {
+        let folder = self.folder_ids.get(near).copied().unwrap_or(usize::MAX);
+        // One lookup per call: the key is cloned, not the list.
+        self.unresolved
+            .get(&(key.clone(), folder))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The VPAs that resize workload `w`, in input order, one copy each.
+    pub fn vpas_of(&self, w: &Workload<'a>) -> impl Iterator<Item = &Vpa<'a>> {
+        w.vpas.iter().filter_map(|&i| self.vpas.get(i))
+    }
+
+    /// The copies of the workload a target reference resolved to.
+    pub fn workloads_at(&self, targets: &[usize]) -> impl Iterator<Item = &Workload<'a>> {
+        targets.iter().filter_map(|&i| self.workloads.get(i))
+    }
+}
+
+/// Of `ids` (objects that resolved to one workload), one per object identity: the nearest
+/// to the workload by `distance`, the first of equals; in input order.
+fn once_each<'o>(
+    ids: Vec<usize>,
+    object: impl Fn(usize) -> Option<&'o Object>,
+    distance: impl Fn(&Object) -> Distance,
+) -> Vec<usize> {
+    if ids.len() <= 1 {
+        return ids;
+    }
+    let mut best: HashMap<Identity<'o>, (Distance, usize)> = HashMap::new();
+    for i in ids {
+        let Some(o) = object(i) else { continue };
+        let d = distance(o);
+        best.entry(identity(o))
+            .and_modify(|(bd, bi)| {
+                if d < *bd {
+                    *bd = d;
+                    *bi = i;
+                }
             })
-            .filter_map(|i| self.autoscalers.get(i))
-            .collect()
+            .or_insert((d, i));
     }
+    let mut out: Vec<usize> = best.into_values().map(|(_, i)| i).collect();
+    out.sort_unstable();
+    out
+}
 
-    /// How many distinct autoscalers target `key` (copies counted once).
-    pub fn autoscaler_count(&self, key: &Key) -> usize {
-        self.autoscalers_by_target.get(key).map_or(0, Vec::len)
-    }
-
-    /// VerticalPodAutoscalers whose target is `key`, in input order (at most
-    /// [`MAX_RELATED`]), copies counted once.
-    pub fn vpas_of_key(&self, key: &Key) -> Vec<&Vpa<'a>> {
-        let firsts = self.vpas_by_target.get(key).map_or(&[][..], Vec::as_slice);
-        firsts
-            .iter()
-            .take(MAX_RELATED)
-            .filter_map(|&i| self.vpas.get(i))
-            .collect()
+/// The note for a reference whose equally near copies were too many to relate.
+fn cut_copies(obj: &Object, span: Span, target: &Key, copies: usize) -> Incomplete {
+    Incomplete {
+        file: obj.file,
+        span,
+        message: format!(
+            "{} was related to only some of the {copies} copies of {} `{}` (a limit on the work of relating objects); findings about the others may be missing",
+            describe(obj),
+            target.kind,
+            target.name
+        ),
     }
 }
 
@@ -616,6 +1041,7 @@ fn target(obj: &Object, kind: AutoscalerKind) -> Option<Autoscaler<'_>> {
         kind,
         target,
         target_span,
+        targets: Vec::new(),
     })
 }
 
@@ -734,12 +1160,12 @@ mod tests {
     #[test]
     fn the_index_relates_workloads_autoscalers_vpas_and_pdbs() {
         let loaded = objects(SET);
-        let ix = Index::build(loaded.objects.iter());
+        let ix = Index::build(loaded.objects.iter(), vec!["t.yaml"]);
         assert_eq!(ix.workloads.len(), 1);
         let w = &ix.workloads[0];
         assert_eq!(w.labels, labels(&[("app", "web"), ("tier", "front")]));
         // The ScaledObject's kind defaulted to Deployment; KEDA's own HPA is not a second one.
-        let autoscalers = ix.autoscalers_of(w.obj);
+        let autoscalers: Vec<&Autoscaler<'_>> = ix.autoscalers_of(w).collect();
         assert_eq!(autoscalers.len(), 1);
         assert_eq!(autoscalers[0].kind, AutoscalerKind::ScaledObject);
         assert_eq!(
@@ -749,7 +1175,14 @@ mod tests {
                 span: None
             })
         );
-        assert_eq!(ix.vpas_of_key(&w.key).len(), 1);
+        assert_eq!(
+            autoscalers[0].max_replicas(),
+            Some(Replicas {
+                value: 100,
+                span: None
+            })
+        );
+        assert_eq!(ix.vpas_of(w).count(), 1);
         // The namespaced PDB and the catch-all of the same namespace, not the other one.
         let names: Vec<&str> = w
             .pdbs
@@ -759,6 +1192,7 @@ mod tests {
         assert_eq!(names, ["shop", "shop"]);
         assert!(ix.pdbs[1].workloads.is_empty());
         assert!(ix.has_object(&w.key));
+        assert!(ix.incomplete.is_empty());
     }
 
     fn load(file: FileId, text: &str) -> crate::sources::LoadedFile {
@@ -770,32 +1204,232 @@ mod tests {
         )
     }
 
-    const HPA: &str = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: NAME}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n";
-    const WEB: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n";
+    const HPA: &str = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: NAME}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 10\n";
+    const WEB: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template: {metadata: {labels: {app: web}}}\n";
+    const PDB: &str = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n";
 
-    #[test]
-    fn copies_count_once_and_the_copy_in_the_same_file_is_preferred() {
-        // A source file and a rendered file holding the same two objects.
-        let text = format!("{WEB}---\n{}", HPA.replace("NAME", "web"));
-        let (a, b) = (load(0, &text), load(1, &text));
-        let ix = Index::build(a.objects.iter().chain(&b.objects));
-        let key = &ix.workloads[0].key;
-        assert_eq!(ix.autoscaler_count(key), 1);
-        assert_eq!(ix.autoscalers_of_key(key)[0].obj.file, 0);
-        assert_eq!(ix.autoscalers_near(key, Some(1))[0].obj.file, 1);
-        assert_eq!(ix.workload_near(key, Some(1)).map(|o| o.file), Some(1));
-        assert_eq!(ix.workload(key).map(|o| o.file), Some(0));
+    /// The files of a run: (shown path, YAML).
+    fn run_of(files: &[(&'static str, String)]) -> Vec<crate::sources::LoadedFile> {
+        files
+            .iter()
+            .enumerate()
+            .map(|(id, (_, text))| load(id, text))
+            .collect()
+    }
+
+    fn folder_of<'x>(ix: &Index<'x>, obj: &Object) -> &'x str {
+        ix.file_path(obj.file)
     }
 
     #[test]
-    fn lookups_are_bounded() {
+    fn copies_in_one_folder_prefer_the_same_file() {
+        // A source file and a rendered file holding the same two objects.
+        let text = format!("{WEB}---\n{}", HPA.replace("NAME", "web"));
+        let loaded = run_of(&[("a.yaml", text.clone()), ("b.yaml", text)]);
+        let ix = Index::build(
+            loaded.iter().flat_map(|l| l.objects.iter()),
+            vec!["a.yaml", "b.yaml"],
+        );
+        for w in &ix.workloads {
+            let a: Vec<_> = ix.autoscalers_of(w).collect();
+            assert_eq!(a.len(), 1);
+            assert_eq!(a[0].obj.file, w.obj.file);
+        }
+    }
+
+    #[test]
+    fn variants_in_sibling_folders_are_never_related() {
+        let hpa = HPA.replace("NAME", "web");
+        let paths = [
+            "deploy/prod/web.yaml",
+            "deploy/prod/hpa.yaml",
+            "deploy/prod/pdb.yaml",
+            "deploy/staging/web.yaml",
+            "deploy/staging/hpa.yaml",
+            "deploy/staging/pdb.yaml",
+        ];
+        let texts = [WEB, &hpa, PDB, WEB, &hpa, PDB];
+        let files: Vec<(&'static str, String)> = paths
+            .iter()
+            .zip(texts)
+            .map(|(p, t)| (*p, t.to_string()))
+            .collect();
+        let loaded = run_of(&files);
+        let ix = Index::build(loaded.iter().flat_map(|l| l.objects.iter()), paths.to_vec());
+        assert_eq!(ix.workloads.len(), 2);
+        for w in &ix.workloads {
+            let folder = folder_of(&ix, w.obj).rsplit_once('/').unwrap().0;
+            let a: Vec<_> = ix.autoscalers_of(w).collect();
+            assert_eq!(a.len(), 1);
+            assert!(folder_of(&ix, a[0].obj).starts_with(folder));
+            assert_eq!(w.pdbs.len(), 1);
+            assert!(folder_of(&ix, ix.pdbs[w.pdbs[0]].obj).starts_with(folder));
+        }
+        for a in &ix.autoscalers {
+            assert_eq!(a.targets.len(), 1);
+        }
+        for p in &ix.pdbs {
+            assert_eq!(p.workloads.len(), 1);
+        }
+    }
+
+    #[test]
+    fn an_object_above_the_variants_relates_to_each_and_a_single_copy_to_anyone() {
+        // One HPA in deploy/ for the staging and prod copies of `web`; a PDB in a folder of
+        // its own for a workload with a single copy elsewhere.
+        let hpa = HPA.replace("NAME", "web");
+        let other = WEB
+            .replace("name: web", "name: api")
+            .replace("app: web", "app: api");
+        let other_pdb = PDB
+            .replace("app: web", "app: api")
+            .replace("name: web", "name: api");
+        let paths = [
+            "deploy/hpa.yaml",
+            "deploy/prod/web.yaml",
+            "deploy/staging/web.yaml",
+            "apps/api.yaml",
+            "policies/api-pdb.yaml",
+        ];
+        let texts = [hpa, WEB.to_string(), WEB.to_string(), other, other_pdb];
+        let files: Vec<(&'static str, String)> =
+            paths.iter().zip(texts).map(|(p, t)| (*p, t)).collect();
+        let loaded = run_of(&files);
+        let ix = Index::build(loaded.iter().flat_map(|l| l.objects.iter()), paths.to_vec());
+        assert_eq!(ix.autoscalers[0].targets.len(), 2);
+        for w in ix.workloads.iter().filter(|w| w.key.name == "web") {
+            assert_eq!(ix.autoscalers_of(w).count(), 1);
+        }
+        let api = ix.workloads.iter().find(|w| w.key.name == "api").unwrap();
+        assert_eq!(api.pdbs.len(), 1);
+    }
+
+    #[test]
+    fn equally_near_copies_in_sibling_folders_are_none_of_the_referrers() {
+        // One fixture's HPA, other fixtures' Deployments of the same name; and two HPAs on a
+        // workload that is not analysed, one beside the other and one in another folder.
+        let hpa = HPA.replace("NAME", "web");
+        let missing = HPA.replace("name: web}", "name: gone}");
+        let paths = [
+            "fixtures/a/hpa.yaml",
+            "fixtures/b/web.yaml",
+            "fixtures/c/web.yaml",
+            "fixtures/d/one.yaml",
+            "fixtures/d/two.yaml",
+            "fixtures/e/three.yaml",
+        ];
+        let texts = [
+            hpa,
+            WEB.to_string(),
+            WEB.to_string(),
+            missing.replace("NAME", "one"),
+            missing.replace("NAME", "two"),
+            missing.replace("NAME", "three"),
+        ];
+        let files: Vec<(&'static str, String)> =
+            paths.iter().zip(texts).map(|(p, t)| (*p, t)).collect();
+        let loaded = run_of(&files);
+        let ix = Index::build(loaded.iter().flat_map(|l| l.objects.iter()), paths.to_vec());
+        assert!(ix.autoscalers[0].targets.is_empty());
+        assert!(ix.workloads.iter().all(|w| w.autoscalers.is_empty()));
+        let gone = ix.autoscalers[1].target.clone();
+        assert_eq!(ix.autoscaler_count_of_missing(&gone, 3), 2);
+        assert_eq!(ix.autoscaler_count_of_missing(&gone, 5), 1);
+    }
+
+    #[test]
+    fn the_same_folder_wins_over_a_subfolder_and_a_parent() {
+        let hpa = HPA.replace("NAME", "web");
+        let paths = [
+            "a/web.yaml",
+            "a/b/hpa.yaml",
+            "a/b/c/web.yaml",
+            "a/b/web.yaml",
+        ];
+        let texts = [WEB.to_string(), hpa, WEB.to_string(), WEB.to_string()];
+        let files: Vec<(&'static str, String)> =
+            paths.iter().zip(texts).map(|(p, t)| (*p, t)).collect();
+        let loaded = run_of(&files);
+        let ix = Index::build(loaded.iter().flat_map(|l| l.objects.iter()), paths.to_vec());
+        let targets: Vec<&str> = ix
+            .workloads_at(&ix.autoscalers[0].targets)
+            .map(|w| ix.file_path(w.obj.file))
+            .collect();
+        assert_eq!(targets, ["a/b/web.yaml"]);
+        // Without it, the subfolder (closest common ancestor a/b) beats the parent.
+        let ix = Index::build(
+            loaded.iter().take(3).flat_map(|l| l.objects.iter()),
+            paths.to_vec(),
+        );
+        let targets: Vec<&str> = ix
+            .workloads_at(&ix.autoscalers[0].targets)
+            .map(|w| ix.file_path(w.obj.file))
+            .collect();
+        assert_eq!(targets, ["a/b/c/web.yaml"]);
+    }
+
+    #[test]
+    fn every_autoscaler_is_related_and_the_work_stays_bounded() {
         let text: Vec<String> = (0..300)
             .map(|i| HPA.replace("NAME", &format!("h{i}")))
             .collect();
         let loaded = load(0, &format!("{WEB}---\n{}", text.join("---\n")));
-        let ix = Index::build(loaded.objects.iter());
-        let key = &ix.workloads[0].key;
-        assert_eq!(ix.autoscaler_count(key), 300);
-        assert_eq!(ix.autoscalers_of_key(key).len(), MAX_RELATED);
+        let ix = Index::build(loaded.objects.iter(), vec!["t.yaml"]);
+        assert_eq!(ix.workloads[0].autoscalers.len(), 300);
+        assert!(ix.incomplete.is_empty());
+    }
+
+    #[test]
+    fn a_budget_that_cuts_pdb_matching_short_says_so() {
+        // 30 catch-all PDBs over 20 workloads: 600 evaluations, over a budget of 500.
+        let workloads: Vec<String> = (0..20)
+            .map(|i| WEB.replace("name: web", &format!("name: w{i}")))
+            .collect();
+        let pdbs: Vec<String> = (0..30)
+            .map(|i| {
+                format!("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: p{i}}}\nspec:\n  selector: {{}}\n")
+            })
+            .collect();
+        let loaded = load(
+            0,
+            &format!("{}---\n{}", workloads.join("---\n"), pdbs.join("---\n")),
+        );
+        let ix = Index::build_within(loaded.objects.iter(), vec!["t.yaml"], 500);
+        assert_eq!(ix.incomplete.len(), 5);
+        let first = &ix.incomplete[0];
+        assert!(
+            first
+                .message
+                .contains("was matched against only part of the 20 workloads"),
+            "{}",
+            first.message
+        );
+        assert_eq!(loaded.source.slice(first.span), "p25");
+        // With the default budget, nothing is cut.
+        assert!(
+            Index::build(loaded.objects.iter(), vec!["t.yaml"])
+                .incomplete
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn too_many_equally_near_copies_are_cut_and_said() {
+        let hpa = HPA.replace("NAME", "web");
+        let copies = vec![WEB; MAX_RELATED + 1].join("---\n");
+        let loaded = [load(0, &copies), load(1, &hpa)];
+        let ix = Index::build(
+            loaded.iter().flat_map(|l| l.objects.iter()),
+            vec!["a/web.yaml", "hpa.yaml"],
+        );
+        assert_eq!(ix.autoscalers[0].targets.len(), MAX_RELATED);
+        assert_eq!(ix.incomplete.len(), 1);
+        assert!(
+            ix.incomplete[0]
+                .message
+                .contains("only some of the 65 copies"),
+            "{}",
+            ix.incomplete[0].message
+        );
     }
 }

@@ -12,7 +12,7 @@ pub mod rule;
 pub mod suppress;
 
 use crate::model::{Finding, Format, Level, Object, SourceFile};
-use crate::rules::source::io_error;
+use crate::rules::source::{analysis_incomplete, io_error};
 use crate::sources::{self, LoadedFile, classify};
 use index::Index;
 use meta::RuleMeta;
@@ -758,9 +758,18 @@ pub fn lint_sources(sources: Vec<(String, String)>, rules: &RuleSet) -> Report {
 /// order kept). Files whose text was dropped are read again if a finding points into them,
 /// after the projections are dropped: the two never take memory at the same time.
 fn finish(files: Vec<Checked>, rules: &RuleSet, start: Instant) -> Report {
-    let mut index = Index::build(files.iter().flat_map(|f| f.objects.iter()));
-    index.files = files.iter().map(|f| f.source.path.as_str()).collect();
+    let index = Index::build(
+        files.iter().flat_map(|f| f.objects.iter()),
+        files.iter().map(|f| f.source.path.as_str()).collect(),
+    );
     let mut findings = rules.check_index(&index);
+    // Relations a limit cut short are said, at the object concerned.
+    findings.extend(
+        index
+            .incomplete
+            .iter()
+            .map(|i| analysis_incomplete::finding(i.file, i.span, i.message.clone())),
+    );
     drop(index);
     let context: Vec<bool> = files.iter().map(|f| f.context).collect();
     let is_context = |id: usize| context.get(id).copied().unwrap_or(false);

@@ -49,6 +49,8 @@ const CONTAINER: Keep = Keep::Fields(&[
 const WORKLOAD_SPEC: Keep = Keep::Fields(&[
     ("replicas", Keep::All),
     ("selector", Keep::All),
+    // `deployment-rolling-update`: maxUnavailable at the most replicas the index knows.
+    ("strategy", Keep::All),
     (
         "template",
         Keep::Fields(&[
@@ -242,7 +244,11 @@ mod tests {
                 .path(&["metadata", "annotations", "scalelint.io/ignore"])
                 .map(|n| n.span)
         );
-        assert!(p.root.path(&["spec", "strategy"]).is_none());
+        // deployment-rolling-update judges the strategy at the autoscalers' maximum.
+        assert_eq!(
+            p.root.path(&["spec", "strategy"]),
+            full.root.path(&["spec", "strategy"])
+        );
         let c = |o: &Object| {
             o.root
                 .path(&["spec", "template", "spec", "containers"])
@@ -311,8 +317,10 @@ mod tests {
                 .map(|(p, objects)| (p.clone(), objects.iter().cloned().map(project).collect()))
                 .collect();
             let run = |files: &[(String, Vec<Object>)]| {
-                let mut index = Index::build(files.iter().flat_map(|(_, o)| o.iter()));
-                index.files = files.iter().map(|(p, _)| p.as_str()).collect();
+                let index = Index::build(
+                    files.iter().flat_map(|(_, o)| o.iter()),
+                    files.iter().map(|(p, _)| p.as_str()).collect(),
+                );
                 let mut found = rules.check_index(&index);
                 locate::assign(
                     |id| files.get(id).map(|(p, o)| (p.as_str(), o.as_slice())),

@@ -26,24 +26,37 @@ impl Rule for AutoscalerConflict {
     fn check_index(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
         // One finding per autoscaler, at its own scaleTargetRef, so each file that holds one
-        // of them shows the conflict.
+        // of them shows the conflict. The others are those scaling the copies of the target
+        // it resolved to (its own variant's, never a sibling variant's), each counted once.
         for a in &index.autoscalers {
-            // Copies of one autoscaler count once, so this is how many others there are.
-            let count = index.autoscaler_count(&a.target).saturating_sub(1);
-            if count == 0 {
-                continue;
+            let mut others: Vec<&Autoscaler<'_>> = Vec::new();
+            let mut count = 0;
+            let mut workload = None;
+            for w in index.workloads_at(&a.targets) {
+                // The workload's list holds one copy of `a` itself: the rest are others.
+                count = count.max(w.autoscalers.len().saturating_sub(1));
+                add_others(&mut others, a, index.autoscalers_of(w));
+                if !others.is_empty() {
+                    workload.get_or_insert(w.obj);
+                }
             }
-            let others: Vec<&Autoscaler<'_>> = index
-                .autoscalers_near(&a.target, Some(a.obj.file))
-                .into_iter()
-                .filter(|o| !same_object(o.obj, a.obj))
-                .take(MAX_LABELS)
-                .collect();
+            if a.targets.is_empty() {
+                // A target that is not analysed is still one workload.
+                let near = a.obj.file;
+                count = index
+                    .autoscaler_count_of_missing(&a.target, near)
+                    .saturating_sub(1);
+                add_others(
+                    &mut others,
+                    a,
+                    index.autoscalers_of_missing(&a.target, near),
+                );
+            }
             let Some(first) = others.first() else {
                 continue;
             };
             let t = &a.target;
-            let workload = format!("{} `{}`", t.kind, t.name);
+            let name = format!("{} `{}`", t.kind, t.name);
             let also = if count == 1 {
                 first.describe()
             } else {
@@ -54,7 +67,7 @@ impl Rule for AutoscalerConflict {
                     a.obj.file,
                     a.target_span,
                     format!(
-                        "{} and {also} both scale {workload}; each sets the replica count from its own metrics and undoes the other's",
+                        "{} and {also} both scale {name}; each sets the replica count from its own metrics and undoes the other's",
                         a.describe()
                     ),
                 )
@@ -67,13 +80,29 @@ impl Rule for AutoscalerConflict {
                 f = f.with_secondary(
                     o.obj.file,
                     o.target_span,
-                    format!("{} also scales {workload}", o.describe()),
+                    format!("{} also scales {name}", o.describe()),
                 );
             }
-            if let Some(w) = index.workload_near(t, Some(a.obj.file)) {
-                f = f.with_secondary(w.file, w.anchor_span(), format!("the scaled {workload}"));
+            if let Some(w) = workload {
+                f = f.with_secondary(w.file, w.anchor_span(), format!("the scaled {name}"));
             }
             cx.emit(f);
+        }
+    }
+}
+
+/// Add to `others` the candidates that are not `a` (nor already there), up to the labels shown.
+fn add_others<'i, 'a>(
+    others: &mut Vec<&'i Autoscaler<'a>>,
+    a: &Autoscaler<'_>,
+    candidates: impl Iterator<Item = &'i Autoscaler<'a>>,
+) {
+    for o in candidates {
+        if others.len() >= MAX_LABELS {
+            break;
+        }
+        if !same_object(o.obj, a.obj) && !others.iter().any(|x| same_object(x.obj, o.obj)) {
+            others.push(o);
         }
     }
 }

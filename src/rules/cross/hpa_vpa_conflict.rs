@@ -3,17 +3,22 @@
 //! usage divided by the request, so every resize moves the number the HPA acts on: the two
 //! controllers chase each other.
 
-use crate::engine::index::{Autoscaler, Vpa, describe};
+use crate::engine::index::{Autoscaler, MAX_RELATED, Vpa, describe, same_object};
 use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
 use crate::model::{Node, Object, Span};
 use crate::rules::common::{Resource, containers, missing_span};
 use crate::rules::hpa::metrics::{UtilizationTarget, autoscaler_targets};
+use crate::rules::source::analysis_incomplete;
 use serde::Deserialize;
 
 pub const NAME: &str = "hpa-vpa-conflict";
 
 /// Autoscalers whose metrics are labelled, at most (the message gives the count).
 const MAX_LABELS: usize = 10;
+
+/// Autoscalers of one workload compared with a VPA, at most: thousands of HPAs on one
+/// workload times thousands of VPAs would be quadratic (real inputs have one or two).
+const MAX_AUTOSCALERS: usize = MAX_RELATED;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -102,6 +107,39 @@ fn update_mode(vpa: &Vpa<'_>) -> (String, Span, bool) {
     }
 }
 
+/// An autoscaler and the utilization targets it scales on that a VPA resizes.
+type Fight<'i, 'a> = (&'i Autoscaler<'a>, Vec<UtilizationTarget<'i>>);
+
+/// Record whether autoscaler `a` fights `vpa` over workload `w` (absent: not analysed),
+/// once per autoscaler, with the resources at stake and the first workload concerned.
+fn fight<'i, 'a>(
+    vpa: &Vpa<'_>,
+    a: &'i Autoscaler<'a>,
+    w: Option<&'i Object>,
+    fights: &mut Vec<Fight<'i, 'a>>,
+    resources: &mut Vec<Resource>,
+    workload: &mut Option<&'i Object>,
+) {
+    if fights.iter().any(|(f, _)| same_object(f.obj, a.obj)) {
+        return;
+    }
+    let conflicting: Vec<UtilizationTarget<'i>> = autoscaler_targets(a)
+        .into_iter()
+        .filter(|u| controls(vpa.obj, w, u.resource, u.container))
+        .collect();
+    for u in &conflicting {
+        if !resources.contains(&u.resource) {
+            resources.push(u.resource);
+        }
+    }
+    if !conflicting.is_empty() {
+        if let Some(w) = w {
+            workload.get_or_insert(w);
+        }
+        fights.push((a, conflicting));
+    }
+}
+
 /// `cpu`, `cpu and memory`.
 fn resources_text(rs: &[Resource]) -> String {
     let names: Vec<&str> = rs.iter().map(|r| r.key()).collect();
@@ -120,24 +158,44 @@ impl Rule for HpaVpaConflict {
             if mode == "Off" {
                 continue;
             }
-            let workload = index.workload_near(&vpa.target, Some(vpa.obj.file));
             let t = &vpa.target;
             let wl = format!("{} `{}`", t.kind, t.name);
-            // One finding per VPA, naming every autoscaler it fights (in a sane input, one).
+            // One finding per VPA, naming every autoscaler it fights (in a sane input, one)
+            // on the copies of the workload it resolved to.
             let mut fights: Vec<(&Autoscaler<'_>, Vec<UtilizationTarget<'_>>)> = Vec::new();
             let mut resources: Vec<Resource> = Vec::new();
-            for a in index.autoscalers_near(&vpa.target, Some(vpa.obj.file)) {
-                let conflicting: Vec<UtilizationTarget<'_>> = autoscaler_targets(a)
-                    .into_iter()
-                    .filter(|u| controls(vpa.obj, workload, u.resource, u.container))
-                    .collect();
-                for u in &conflicting {
-                    if !resources.contains(&u.resource) {
-                        resources.push(u.resource);
-                    }
+            let mut workload = None;
+            for w in index.workloads_at(&vpa.targets) {
+                if w.autoscalers.len() > MAX_AUTOSCALERS {
+                    cx.emit(analysis_incomplete::finding(
+                        vpa.obj.file,
+                        vpa.target_span,
+                        format!(
+                            "{} was compared with only {MAX_AUTOSCALERS} of the {} autoscalers of {wl} (a limit on the work of relating objects); conflicts with the others may be missing",
+                            describe(vpa.obj),
+                            w.autoscalers.len()
+                        ),
+                    ));
                 }
-                if !conflicting.is_empty() {
-                    fights.push((a, conflicting));
+                for a in index.autoscalers_of(w).take(MAX_AUTOSCALERS) {
+                    fight(
+                        vpa,
+                        a,
+                        Some(w.obj),
+                        &mut fights,
+                        &mut resources,
+                        &mut workload,
+                    );
+                }
+            }
+            if !index.has_workload(&vpa.target) {
+                // The workload is not analysed: the autoscalers beside the VPA that name it
+                // still fight it.
+                for a in index
+                    .autoscalers_of_missing(&vpa.target, vpa.obj.file)
+                    .take(MAX_AUTOSCALERS)
+                {
+                    fight(vpa, a, None, &mut fights, &mut resources, &mut workload);
                 }
             }
             let Some((first, _)) = fights.first() else {

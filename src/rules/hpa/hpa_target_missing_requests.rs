@@ -3,8 +3,9 @@
 //! resource, so the controller cannot compute utilization.
 
 use super::metrics::{DEFAULT_CPU_UTILIZATION, Defaulted, autoscaler_targets};
+use crate::engine::index::Autoscaler;
 use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
-use crate::model::Node;
+use crate::model::{Node, Object};
 use crate::rules::common::{Container, containers, has_effective_request};
 use serde::Deserialize;
 
@@ -32,54 +33,66 @@ impl Rule for HpaTargetMissingRequests {
     fn check_index(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
         for a in &index.autoscalers {
-            let Some(workload) = index.workload_near(&a.target, Some(a.obj.file)) else {
+            // Equally near copies of the target (an HPA above `staging/` and `prod/`) are
+            // judged each; the same finding twice is reported once.
+            let mut reported: Vec<(usize, String)> = Vec::new();
+            for target in index.workloads_at(&a.targets) {
+                check(cx, a, target.obj, &mut reported);
+            }
+        }
+    }
+}
+
+/// Report the containers of `workload` that lack a request `a` divides by.
+fn check(
+    cx: &mut IndexCtx<'_>,
+    a: &Autoscaler<'_>,
+    workload: &Object,
+    reported: &mut Vec<(usize, String)>,
+) {
+    let pod_containers: Vec<Container<'_>> =
+        containers(workload).into_iter().filter(counted).collect();
+    let autoscaler = a.describe();
+    // KEDA computes nothing itself: the HPA it creates divides usage by the request.
+    let divider = if a.is_hpa() {
+        "the HorizontalPodAutoscaler"
+    } else {
+        "the HorizontalPodAutoscaler that KEDA creates"
+    };
+    let wl = format!(
+        "{} `{}`",
+        workload.kind,
+        workload.name.as_deref().unwrap_or("<unnamed>")
+    );
+    for t in autoscaler_targets(a) {
+        let r = t.resource.key();
+        for c in &pod_containers {
+            if t.container.is_some_and(|only| only != c.name) {
                 continue;
-            };
-            let pod_containers: Vec<Container<'_>> =
-                containers(workload).into_iter().filter(counted).collect();
-            let autoscaler = a.describe();
-            // KEDA computes nothing itself: the HPA it creates divides usage by the request.
-            let divider = if a.is_hpa() {
-                "the HorizontalPodAutoscaler"
+            }
+            if has_effective_request(c.node, t.resource) {
+                continue;
+            }
+            let what = if c.list == "containers" {
+                "container"
             } else {
-                "the HorizontalPodAutoscaler that KEDA creates"
+                "sidecar container"
             };
-            let wl = format!(
-                "{} `{}`",
-                workload.kind,
-                workload.name.as_deref().unwrap_or("<unnamed>")
-            );
-            for t in autoscaler_targets(a) {
-                let r = t.resource.key();
-                for c in &pod_containers {
-                    if t.container.is_some_and(|only| only != c.name) {
-                        continue;
-                    }
-                    if has_effective_request(c.node, t.resource) {
-                        continue;
-                    }
-                    let what = if c.list == "containers" {
-                        "container"
-                    } else {
-                        "sidecar container"
-                    };
-                    let (scales_on, label) = match t.defaulted {
-                        None => (
-                            format!("{r} utilization"),
-                            format!("scales on {r} utilization"),
-                        ),
-                        Some(Defaulted::NoMetrics) => (
-                            format!("{r} utilization (Kubernetes' default when no metric is set)"),
-                            format!(
-                                "no metrics: scales on {DEFAULT_CPU_UTILIZATION}% {r} by default"
-                            ),
-                        ),
-                        Some(Defaulted::NoV1Target) => (
-                            format!("{r} utilization (autoscaling/v1 always does)"),
-                            format!("scales on {r} utilization"),
-                        ),
-                    };
-                    let f = cx
+            let (scales_on, label) = match t.defaulted {
+                None => (
+                    format!("{r} utilization"),
+                    format!("scales on {r} utilization"),
+                ),
+                Some(Defaulted::NoMetrics) => (
+                    format!("{r} utilization (Kubernetes' default when no metric is set)"),
+                    format!("no metrics: scales on {DEFAULT_CPU_UTILIZATION}% {r} by default"),
+                ),
+                Some(Defaulted::NoV1Target) => (
+                    format!("{r} utilization (autoscaling/v1 always does)"),
+                    format!("scales on {r} utilization"),
+                ),
+            };
+            let f = cx
                         .finding(
                             a.obj.file,
                             t.resource_span,
@@ -98,8 +111,10 @@ impl Rule for HpaTargetMissingRequests {
                             "add `resources.requests.{r}` to {what} `{}`: {divider} divides usage by the request",
                             c.name
                         ));
-                    cx.emit(f);
-                }
+            let seen = (f.span.start, f.message.clone());
+            if !reported.contains(&seen) {
+                reported.push(seen);
+                cx.emit(f);
             }
         }
     }

@@ -44,7 +44,7 @@ impl Rule for HpaTargetNotFound {
                 continue;
             }
             // With none of the namespace's workloads analysed, absence proves nothing.
-            if !index.workload_namespaces.contains(&t.namespace) || index.workload(t).is_some() {
+            if !index.workload_namespaces.contains(&t.namespace) || index.has_workload(t) {
                 continue;
             }
             // Present under an older API group (extensions/v1beta1), which the index skips.
@@ -56,12 +56,10 @@ impl Rule for HpaTargetNotFound {
                 .into_iter()
                 .filter(|k| *k != t.kind)
                 .find(|k| {
-                    index
-                        .workload(&Key {
-                            kind: (*k).to_string(),
-                            ..t.clone()
-                        })
-                        .is_some()
+                    index.has_workload(&Key {
+                        kind: (*k).to_string(),
+                        ..t.clone()
+                    })
                 });
             let candidates = index.workload_count_in(&t.namespace);
             let suggestion = if candidates <= suggest_budget {

@@ -24,10 +24,11 @@ impl Rule for WorkloadMinReplicas {
 
     fn check_index(&self, cx: &mut IndexCtx<'_>) {
         let min = self.min;
-        for &obj in &cx.index.objects {
-            if !obj.is_workload() || !cx.index.autoscalers_of(obj).is_empty() {
+        for w in &cx.index.workloads {
+            if !w.autoscalers.is_empty() {
                 continue;
             }
+            let obj = w.obj;
             let kind = &obj.kind;
             // A null `replicas` is dropped on apply and defaults like an absent one.
             match obj.root.path(&["spec", "replicas"]) {

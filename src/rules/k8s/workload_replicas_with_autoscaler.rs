@@ -21,10 +21,8 @@ impl Rule for WorkloadReplicasWithAutoscaler {
     }
 
     fn check_index(&self, cx: &mut IndexCtx<'_>) {
-        for &obj in &cx.index.objects {
-            if !obj.is_workload() {
-                continue;
-            }
+        for w in &cx.index.workloads {
+            let obj = w.obj;
             // A null `replicas` is dropped on apply, so it resets nothing.
             let Some(entry) = obj
                 .root
@@ -34,16 +32,12 @@ impl Rule for WorkloadReplicasWithAutoscaler {
             else {
                 continue;
             };
-            let autoscalers = cx.index.autoscalers_of(obj);
+            let autoscalers: Vec<_> = cx.index.autoscalers_of(w).take(10).collect();
             let Some(first) = autoscalers.first() else {
                 continue;
             };
             let value = entry.value.text().unwrap_or("");
-            let count = cx.index.autoscaler_count(&crate::engine::index::Key {
-                namespace: obj.namespace.clone(),
-                kind: obj.kind.clone(),
-                name: obj.name.clone().unwrap_or_default(),
-            });
+            let count = w.autoscalers.len();
             let by = if count <= 1 {
                 format!(
                     "{} `{}` scales",
@@ -62,7 +56,7 @@ impl Rule for WorkloadReplicasWithAutoscaler {
                 .with_label("remove this field")
                 .with_help("remove `spec.replicas` and let the autoscaler own the count");
             // At most ten labels: the message gives the count.
-            for a in autoscalers.iter().take(10) {
+            for a in &autoscalers {
                 f = f.with_secondary(
                     a.obj.file,
                     a.obj.anchor_span(),

@@ -28,9 +28,9 @@ pub struct MinPods {
 }
 
 /// `None` when the deciding value is not an integer.
-pub fn min_pods(index: &Index<'_>, w: &Workload<'_>) -> Option<MinPods> {
-    let autoscalers = index.autoscalers_near(&w.key, Some(w.obj.file));
-    if !autoscalers.is_empty() {
+pub fn min_pods<'a>(index: &Index<'a>, w: &Workload<'a>) -> Option<MinPods> {
+    if !w.autoscalers.is_empty() {
+        let autoscalers = index.autoscalers_of(w);
         let mut best: Option<MinPods> = None;
         for a in autoscalers {
             let m = a.min_replicas()?;

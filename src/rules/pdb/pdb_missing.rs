@@ -30,8 +30,7 @@ impl Rule for PdbMissing {
                 continue;
             }
             let obj = w.obj;
-            let autoscalers = index.autoscalers_near(&w.key, Some(obj.file));
-            let (why, label_at) = if let Some(a) = autoscalers.first() {
+            let (why, label_at) = if let Some(a) = index.autoscalers_of(w).next() {
                 (
                     format!("is scaled by {}", a.describe()),
                     (

@@ -36,6 +36,24 @@ const QUERIES: Target = Target::Format {
     kinds: &[],
 };
 
+/// The `analysis-incomplete` finding for an expression too large to parse safely: the
+/// PromQL rules cannot judge it, and saying nothing would pass it silently.
+fn too_large(
+    q: &crate::sources::prometheus::Query<'_>,
+    file: crate::model::FileId,
+) -> crate::model::Finding {
+    use crate::sources::promql::{MAX_DEPTH, MAX_LEN, MAX_OPS};
+    crate::rules::source::analysis_incomplete::finding(
+        file,
+        q.node.span,
+        format!(
+            "{} was not parsed: it is over {} KiB, nested deeper than {MAX_DEPTH} brackets or has more than {MAX_OPS} operators, so its syntax and metrics were not checked",
+            q.owner,
+            MAX_LEN / 1024
+        ),
+    )
+}
+
 /// Where a finding about an alerting rule points: its `alert:` key.
 fn alert_anchor(r: &RuleNode<'_>) -> Span {
     r.alert.map_or(r.node.span, |e| e.key.span)

@@ -42,8 +42,14 @@ impl Rule for PromqlDeprecatedMetric {
             let Some(text) = q.node.text() else {
                 continue;
             };
-            let Checked::Valid(refs) = check(text) else {
-                continue;
+            let refs = match check(text) {
+                Checked::Valid(refs) => refs,
+                Checked::TooLarge => {
+                    let f = super::too_large(&q, cx.obj.file);
+                    cx.emit(f);
+                    continue;
+                }
+                Checked::Invalid(_) => continue,
             };
             let map = ContentMap::of(&cx.file.text, q.node);
             for m in refs {

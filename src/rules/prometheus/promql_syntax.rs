@@ -27,8 +27,14 @@ impl Rule for PromqlSyntax {
             let Some(text) = q.node.text() else {
                 continue;
             };
-            let Checked::Invalid(e) = check(text) else {
-                continue;
+            let e = match check(text) {
+                Checked::Invalid(e) => e,
+                Checked::TooLarge => {
+                    let f = super::too_large(&q, cx.obj.file);
+                    cx.emit(f);
+                    continue;
+                }
+                Checked::Valid(_) => continue,
             };
             let span = span_in(&cx.file.text, q.node, e.start, e.end);
             let f = cx

@@ -2,6 +2,7 @@
 //! (except `schema-violation`, a per-object rule). Each rule file builds its finding so
 //! wording and positions live in one place.
 
+pub mod analysis_incomplete;
 pub mod duplicate_key;
 pub mod io_error;
 pub mod parse_error;
@@ -13,6 +14,7 @@ pub mod template_skipped;
 use crate::engine::rule::{Builder, Rule, Target};
 
 pub static RULES: &[(&str, Builder)] = &[
+    (analysis_incomplete::NAME, analysis_incomplete::build),
     (duplicate_key::NAME, duplicate_key::build),
     (io_error::NAME, io_error::build),
     (parse_error::NAME, parse_error::build),
