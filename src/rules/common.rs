@@ -128,4 +128,33 @@ impl IntOrPercent {
             IntOrPercent::Percent(p) => p == 0.0,
         }
     }
+
+    /// The number of pods this stands for out of `total`, as Kubernetes computes it
+    /// (`intstr.GetScaledValueFromIntOrPercent`): a count as is, a percentage of `total`
+    /// rounded up or down (the Deployment controller rounds `maxSurge` up and
+    /// `maxUnavailable` down, so 25% of 1–3 pods is 1 pod of surge and 0 unavailable).
+    pub fn scaled(self, total: i64, round_up: bool) -> i64 {
+        match self {
+            IntOrPercent::Int(i) => i,
+            IntOrPercent::Percent(p) => {
+                let exact = p * total as f64 / 100.0;
+                // A tiny tolerance keeps 10% of 30 at 3, not 3.0000000000000004 → 4.
+                let v = if round_up {
+                    (exact - 1e-9).ceil()
+                } else {
+                    (exact + 1e-9).floor()
+                };
+                v as i64
+            }
+        }
+    }
+
+    /// As written: `2`, `25%`.
+    pub fn written(self) -> String {
+        match self {
+            IntOrPercent::Int(i) => i.to_string(),
+            IntOrPercent::Percent(p) if p.fract() == 0.0 => format!("{}%", p as i64),
+            IntOrPercent::Percent(p) => format!("{p}%"),
+        }
+    }
 }

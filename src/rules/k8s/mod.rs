@@ -12,7 +12,7 @@ pub mod workload_replicas_with_autoscaler;
 use crate::engine::rule::Builder;
 use crate::model::{Node, Object};
 use crate::quantity::Quantity;
-use crate::rules::common::{Container, Resource, amount, containers};
+use crate::rules::common::{Container, IntOrPercent, Resource, amount, containers};
 
 pub static RULES: &[(&str, Builder)] = &[
     (
@@ -142,9 +142,86 @@ fn rolling_field<'a>(obj: &'a Object, field: &str) -> Option<&'a Node> {
     obj.root.path(&["spec", "strategy", "rollingUpdate", field])
 }
 
+/// `maxSurge` and `maxUnavailable` when absent: 25% each.
+const ROLLING_DEFAULT: IntOrPercent = IntOrPercent::Percent(25.0);
+
+/// One of a rolling update's two bounds, as Kubernetes reads it.
+#[derive(Clone, Copy)]
+struct Bound<'a> {
+    value: IntOrPercent,
+    /// The written value; `None` when the 25% default applies.
+    node: Option<&'a Node>,
+}
+
+impl<'a> Bound<'a> {
+    /// `spec.strategy.rollingUpdate.<field>`, defaulted; `None` when it is written but is
+    /// neither a count nor a percentage (schema validation reports that).
+    fn of(obj: &'a Object, field: &str) -> Option<Bound<'a>> {
+        match rolling_field(obj, field) {
+            Some(node) => Some(Bound {
+                value: IntOrPercent::parse(node)?,
+                node: Some(node),
+            }),
+            None => Some(Bound {
+                value: ROLLING_DEFAULT,
+                node: None,
+            }),
+        }
+    }
+}
+
+/// What a rollout of a Deployment at `replicas` pods does, as the Deployment controller
+/// computes it (`deploymentutil.ResolveFenceposts` and `MaxUnavailable`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fenceposts {
+    /// Pods that may be added above `replicas`: `maxSurge`, a percentage rounded up.
+    surge: i64,
+    /// Pods that may be out of service: `maxUnavailable`, a percentage rounded down, at
+    /// most `replicas`.
+    unavailable: i64,
+    /// Both rounded to 0, so the controller made `unavailable` 1 to let the rollout move.
+    forced: bool,
+}
+
+fn fenceposts(max_surge: IntOrPercent, max_unavailable: IntOrPercent, replicas: i64) -> Fenceposts {
+    let surge = max_surge.scaled(replicas, true);
+    let mut unavailable = max_unavailable.scaled(replicas, false);
+    let forced = surge == 0 && unavailable == 0;
+    if forced {
+        unavailable = 1;
+    }
+    Fenceposts {
+        surge,
+        unavailable: unavailable.min(replicas),
+        forced,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fenceposts_round_as_the_deployment_controller_does() {
+        let pct = IntOrPercent::Percent;
+        let int = IntOrPercent::Int;
+        let fp = |surge, unavailable, replicas| {
+            let f = fenceposts(surge, unavailable, replicas);
+            (f.surge, f.unavailable, f.forced)
+        };
+        // 25% of 1–3 pods: 1 surge, 0 unavailable; of 4: 1 and 1; of 10: 3 and 2.
+        for n in 1..=3 {
+            assert_eq!(fp(pct(25.0), pct(25.0), n), (1, 0, false), "{n}");
+        }
+        assert_eq!(fp(pct(25.0), pct(25.0), 4), (1, 1, false));
+        assert_eq!(fp(pct(25.0), pct(25.0), 10), (3, 2, false));
+        assert_eq!(fp(pct(10.0), pct(10.0), 30), (3, 3, false));
+        // Both rounded to 0: the controller lets one pod go.
+        assert_eq!(fp(int(0), pct(10.0), 3), (0, 1, true));
+        // A count above the replicas is all of them.
+        assert_eq!(fp(int(1), int(5), 3), (1, 3, false));
+        assert_eq!(fp(int(1), int(0), 3), (1, 0, false));
+    }
 
     #[test]
     fn joins_lists() {
