@@ -83,6 +83,13 @@ pub fn explain(m: &RuleMeta) -> String {
         m.since
     );
     let _ = writeln!(out, "{}\n", m.summary.trim());
+    if m.always_on {
+        let _ = writeln!(
+            out,
+            "Always reported: it says an input could not be checked, so `--select`, `--ignore`, \
+             `off` and rule groups do not turn it off; its level can be set.\n"
+        );
+    }
     let _ = writeln!(out, "### Why\n\n{}\n", m.why.trim());
     let _ = writeln!(out, "### Fix\n\n{}\n", m.fix.trim());
     if !m.params.is_empty() {

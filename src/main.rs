@@ -140,7 +140,10 @@ fn run(cli: Cli) -> Result<u8, String> {
                 Some(p) => config::load(p)?,
                 None => Config::default(),
             };
-            apply_selection(&mut cfg, &select, &ignore)?;
+            let selection_warnings = apply_selection(&mut cfg, &select, &ignore)?;
+            for w in cfg.warnings.iter().chain(&selection_warnings) {
+                warn(w);
+            }
             let rules = RuleSet::from_config(&cfg).map_err(|e| e.to_string())?;
             // Overlap the schema compilation with reading and parsing (see `schema::warm`),
             // unless one thread was asked for or nothing is validated.
@@ -254,29 +257,50 @@ fn run(cli: Cli) -> Result<u8, String> {
 }
 
 /// `--select` and `--ignore` over the configuration: selected rules are on (and nothing
-/// else), ignored ones off.
-fn apply_selection(cfg: &mut Config, select: &[String], ignore: &[String]) -> Result<(), String> {
+/// else), ignored ones off. Always-on rules (`RuleMeta::always_on`) stay on; ignoring one by
+/// name gives a warning, returned for the caller to print.
+fn apply_selection(
+    cfg: &mut Config,
+    select: &[String],
+    ignore: &[String],
+) -> Result<Vec<String>, String> {
     let metas = meta::all().map_err(|e| format!("rule metadata: {e}"))?;
-    let resolve = |flag: &str, patterns: &[String]| -> Result<Vec<String>, String> {
+    let always_on = |name: &str| metas.iter().any(|m| m.name == name && m.always_on);
+    let resolve = |flag: &str, patterns: &[String]| -> Result<Vec<(String, bool)>, String> {
         let mut out = Vec::new();
         for p in patterns.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
             let names = config::resolve(p, metas).map_err(|e| format!("--{flag}: {e}"))?;
-            out.extend(names.into_iter().map(str::to_string));
+            let group = p.contains('*');
+            out.extend(names.into_iter().map(|n| (n.to_string(), group)));
         }
         Ok(out)
     };
     let selected = resolve("select", select)?;
     let ignored = resolve("ignore", ignore)?;
+    let mut warnings = Vec::new();
     if !select.is_empty() {
-        for m in metas {
-            let on = selected.contains(&m.name);
+        for m in metas.iter().filter(|m| !m.always_on) {
+            let on = selected.iter().any(|(n, _)| *n == m.name);
             cfg.rules.entry(m.name.clone()).or_default().off = !on;
         }
     }
-    for name in ignored {
+    for (name, group) in ignored {
+        if always_on(&name) {
+            if !group {
+                warnings.push(format!("--ignore: {}", meta::cannot_turn_off(&name)));
+            }
+            continue;
+        }
         cfg.rules.entry(name).or_default().off = true;
     }
-    Ok(())
+    warnings.dedup();
+    Ok(warnings)
+}
+
+/// A warning on standard error: the run goes on. If standard error cannot be written there
+/// is nowhere left to say so.
+fn warn(msg: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "scalelint: warning: {msg}");
 }
 
 /// The configuration's `exclude` globs, relative to its folder.

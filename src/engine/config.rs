@@ -37,6 +37,9 @@ pub struct Config {
     pub custom_rules: Vec<String>,
     /// Per rule name, after resolving groups (`kafka-*`); only rules the file mentions.
     pub rules: BTreeMap<String, RuleConfig>,
+    /// Problems that do not stop the run (an always-on rule turned off by name), each with
+    /// its place in the file; the CLI prints them on standard error.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -328,8 +331,18 @@ fn rules(e: &Errors, node: &Node, metas: &[RuleMeta], config: &mut Config) -> Re
             let Some(m) = metas.iter().find(|m| m.name == name) else {
                 continue;
             };
+            let group = pattern.contains('*');
+            if m.always_on && is_off(&entry.value) {
+                // Groups skip always-on rules silently; naming one is worth a warning.
+                if !group {
+                    config
+                        .warnings
+                        .push(e.at(entry.key.span, meta::cannot_turn_off(name)));
+                }
+                continue;
+            }
             let rc = config.rules.entry(name.to_string()).or_default();
-            rule_settings(e, &entry.value, m, pattern.contains('*'), rc)?;
+            rule_settings(e, &entry.value, m, group, rc)?;
         }
     }
     Ok(())
@@ -472,6 +485,13 @@ pub fn template() -> Result<String, String> {
             level.push_str(&format!(" (also reports {})", others.join(", ")));
         }
         comment(&mut out, "    ", &level);
+        if m.always_on {
+            comment(
+                &mut out,
+                "    ",
+                "always reported: `off` does not turn it off, a level can be set",
+            );
+        }
         for (name, p) in &m.params {
             comment(&mut out, "    ", &p.description);
             let v = serde_json::to_string(&p.default).unwrap_or_default();

@@ -190,6 +190,7 @@ fn load_one(path: &Path) -> Result<Def, String> {
             summary: file.summary,
             fix,
             since: "custom".to_string(),
+            always_on: false,
             params: Default::default(),
         },
         path: path.to_path_buf(),

@@ -36,6 +36,11 @@ pub struct RuleMeta {
     pub why: String,
     pub fix: String,
     pub since: String,
+    /// Reported whatever the rule selection says (`--select`, `--ignore`, `off`, groups): the
+    /// rule says an input could not be checked, and hiding that would pass the input
+    /// unchecked. Only its level can be configured.
+    #[serde(default)]
+    pub always_on: bool,
     #[serde(default)]
     pub params: BTreeMap<String, ParamMeta>,
 }
@@ -105,6 +110,14 @@ pub fn examples(rule: &str) -> (Option<Example>, Option<Example>) {
             .map(|(_, name, text)| (*name, *text))
     };
     (pick("fail."), pick("pass."))
+}
+
+/// The warning for an always-on rule that was turned off by name (it stays on).
+pub fn cannot_turn_off(name: &str) -> String {
+    format!(
+        "`{name}` cannot be turned off: it reports an input that scalelint could not check, and \
+         hiding it would let that input pass unchecked; it is still reported (its level can be set)"
+    )
 }
 
 pub fn find(name: &str) -> Option<&'static RuleMeta> {

@@ -89,7 +89,7 @@ pub struct RuleSet {
     by_format: HashMap<Format, Vec<usize>>,
     index_rules: Vec<usize>,
     /// Rules turned off by configuration (the source rules, which the engine reports
-    /// itself, are filtered by this).
+    /// itself, are filtered by this). Never an always-on rule (`RuleMeta::always_on`).
     off: HashSet<String>,
     /// Level overrides: replace every level the rule reports at.
     levels: HashMap<String, Level>,
@@ -115,7 +115,9 @@ impl RuleSet {
                 .ok_or_else(|| Error(format!("rule {name} has no metadata")))?;
             let mut params = meta.default_params();
             if let Some(rc) = config.rules.get(*name) {
-                if rc.off {
+                // An always-on rule ignores `off` (the configuration and the CLI warn when
+                // it is named); its level still applies.
+                if rc.off && !meta.always_on {
                     off.insert(name.to_string());
                     continue;
                 }
@@ -134,7 +136,7 @@ impl RuleSet {
                 .find(|m| m.name == name)
                 .ok_or_else(|| Error(format!("custom rule {name} has no metadata")))?;
             if let Some(rc) = config.rules.get(name) {
-                if rc.off {
+                if rc.off && !meta.always_on {
                     off.insert(name.to_string());
                     continue;
                 }
