@@ -304,23 +304,15 @@ fn warn(msg: &str) {
 }
 
 /// The configuration's `exclude` globs, relative to its folder.
-fn exclude_set(cfg: &Config) -> Result<Option<(PathBuf, globset::GlobSet)>, String> {
-    if cfg.exclude.is_empty() {
+fn exclude_set(cfg: &Config) -> Result<Option<engine::Exclude>, String> {
+    let (Some(path), false) = (&cfg.path, cfg.exclude.is_empty()) else {
         return Ok(None);
-    }
-    let base = cfg
-        .path
-        .as_ref()
-        .and_then(|p| std::fs::canonicalize(p).ok())
-        .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
-        .or_else(|| std::env::current_dir().ok())
-        .unwrap_or_default();
-    let mut b = globset::GlobSetBuilder::new();
-    for g in &cfg.exclude {
-        b.add(globset::Glob::new(g).map_err(|e| e.to_string())?);
-    }
-    let set = b.build().map_err(|e| e.to_string())?;
-    Ok(Some((base, set)))
+    };
+    let base = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    engine::Exclude::new(&base, &cfg.exclude).map(Some)
 }
 
 /// The configuration file that applies (named, else discovered), after installing the custom

@@ -6,7 +6,8 @@ mod common;
 use common::{project, run};
 
 const BROKEN: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata: [name\n";
-const TEMPLATE: &str = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: {{ .Values.n }}\n";
+const TEMPLATE: &str =
+    "apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: {{ .Values.n }}\n";
 
 fn check(dir: &std::path::Path, extra: &[&str]) -> (String, String, i32) {
     let mut args = vec!["check", "--format", "compact"];
@@ -31,7 +32,13 @@ fn a_template_that_was_not_linted_is_reported_whatever_the_selection() {
     let p = project(&[("chart.yaml", TEMPLATE)]);
     let (out, err, code) = check(
         p.path(),
-        &["--select", "hpa-min-replicas", "--fail-on", "info", "chart.yaml"],
+        &[
+            "--select",
+            "hpa-min-replicas",
+            "--fail-on",
+            "info",
+            "chart.yaml",
+        ],
     );
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("info[template-skipped]"), "{out}");
@@ -63,11 +70,17 @@ fn groups_skip_always_on_rules_silently() {
     for group in ["*", "*-error", "parse-*"] {
         let (out, err, code) = check(p.path(), &["--ignore", group, "broken.yaml"]);
         assert_eq!(code, 1, "--ignore {group}: {out}{err}");
-        assert!(out.contains("error[parse-error]"), "--ignore {group}: {out}");
+        assert!(
+            out.contains("error[parse-error]"),
+            "--ignore {group}: {out}"
+        );
         assert!(err.is_empty(), "--ignore {group}: {err}");
     }
     let p = project(&[
-        (".scalelint.yaml", "rules:\n  \"*-error\": off\n  \"*\": off\n"),
+        (
+            ".scalelint.yaml",
+            "rules:\n  \"*-error\": off\n  \"*\": off\n",
+        ),
         ("broken.yaml", BROKEN),
     ]);
     let (out, err, code) = check(p.path(), &["broken.yaml", "missing.yaml"]);

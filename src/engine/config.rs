@@ -270,7 +270,7 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
                     let Some(glob) = item.as_scalar().map(|s| s.text.clone()) else {
                         return Err(e.at(item.span, "an `exclude` glob must be a string"));
                     };
-                    if let Err(err) = globset::Glob::new(&glob) {
+                    if let Err(err) = super::exclude_glob(&glob) {
                         return Err(e.at(item.span, format!("invalid glob: {}", err.kind())));
                     }
                     config.exclude.push(glob);
@@ -452,7 +452,8 @@ pub fn template() -> Result<String, String> {
          # Lowest level that fails the run: error, warning, info or never.\n\
          fail-on: warning\n\
          \n\
-         # Files to skip, as globs relative to this file (`legacy/**`, `*.generated.yaml`).\n\
+         # Files to skip when walking folders, as globs relative to this file's folder\n\
+         # (`legacy/**`; without `/`, a name at any depth: `*.generated.yaml`).\n\
          exclude: []\n\
          \n\
          # Default tier of workloads that declare none, for container-resources-tier\n\
