@@ -113,7 +113,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(msg) => {
-            eprintln!("scalelint: error: {msg}");
+            to_stderr(&format!("scalelint: error: {msg}"));
             ExitCode::from(2)
         }
     }
@@ -135,6 +135,9 @@ fn run(cli: Cli) -> Result<u8, String> {
             stdin_filename,
             jobs,
         } => {
+            // Paths, the configuration and the project root are all found from here.
+            std::env::current_dir()
+                .map_err(|e| format!("cannot read the current directory: {e}"))?;
             let cfg_path = install_custom_rules(config)?;
             let mut cfg = match &cfg_path {
                 Some(p) => config::load(p)?,
@@ -149,7 +152,9 @@ fn run(cli: Cli) -> Result<u8, String> {
             // unless one thread was asked for or nothing is validated.
             let spare_core = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
             if rules.runs("schema-violation") && spare_core && jobs.is_none_or(|j| j > 1) {
-                std::thread::spawn(scalelint::schema::warm);
+                // A thread that cannot start only loses the overlap: schemas still compile
+                // on first use.
+                let _ = std::thread::Builder::new().spawn(scalelint::schema::warm);
             }
             let opts = Options {
                 paths,
@@ -179,11 +184,11 @@ fn run(cli: Cli) -> Result<u8, String> {
             if let Some(path) = write_baseline {
                 std::fs::write(&path, engine::baseline::write(&report))
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                eprintln!(
+                to_stderr(&format!(
                     "wrote {} findings to {}",
                     report.findings.len(),
                     path.display()
-                );
+                ));
                 return Ok(0);
             }
             if let Some(b) = &baseline {
@@ -198,12 +203,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             match output {
                 Some(path) => std::fs::write(&path, text)
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-                None => {
-                    let mut out = std::io::stdout().lock();
-                    // A closed pipe (`| head`) is not an error worth a panic.
-                    let _ = out.write_all(text.as_bytes());
-                    let _ = out.flush();
-                }
+                None => print_stdout(&text)?,
             }
             let fail_on = match fail_on {
                 Some(FailOn::Error) => config::FailOn::Error,
@@ -218,10 +218,10 @@ fn run(cli: Cli) -> Result<u8, String> {
         }
         Command::Rules { format } => {
             install_custom_rules(None)?;
-            match format {
-                RulesFormat::Table => print!("{}", scalelint::docs::rules_table()),
-                RulesFormat::Markdown => print!("{}", scalelint::docs::rules_reference()),
-            }
+            print_stdout(&match format {
+                RulesFormat::Table => scalelint::docs::rules_table(),
+                RulesFormat::Markdown => scalelint::docs::rules_reference(),
+            })?;
             Ok(0)
         }
         Command::Init { path, force } => {
@@ -233,12 +233,12 @@ fn run(cli: Cli) -> Result<u8, String> {
             }
             std::fs::write(&path, config::template()?)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            eprintln!("wrote {}", path.display());
+            to_stderr(&format!("wrote {}", path.display()));
             Ok(0)
         }
         Command::Explain { rule } => match install_custom_rules(None).map(|_| meta::find(&rule))? {
             Some(m) => {
-                print!("{}", scalelint::docs::explain(m));
+                print_stdout(&scalelint::docs::explain(m))?;
                 Ok(0)
             }
             None => {
@@ -297,10 +297,28 @@ fn apply_selection(
     Ok(warnings)
 }
 
-/// A warning on standard error: the run goes on. If standard error cannot be written there
-/// is nowhere left to say so.
+/// Write `text` to standard output. A closed pipe (`scalelint rules | head`) ends the output
+/// quietly, as for any Unix filter; any other failure (a full disk, `/dev/full`) is an error,
+/// or a CI job would pass on a report nobody received.
+fn print_stdout(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A line on standard error. If standard error cannot be written there is nowhere left to
+/// say so (`eprintln!` would panic instead).
+fn to_stderr(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// A warning on standard error: the run goes on.
 fn warn(msg: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "scalelint: warning: {msg}");
+    to_stderr(&format!("scalelint: warning: {msg}"));
 }
 
 /// The configuration's `exclude` globs, relative to its folder.
@@ -318,6 +336,8 @@ fn exclude_set(cfg: &Config) -> Result<Option<engine::Exclude>, String> {
 /// The configuration file that applies (named, else discovered), after installing the custom
 /// rules of the project and of that file, so every later look at the rule metadata sees them.
 fn install_custom_rules(named: Option<PathBuf>) -> Result<Option<PathBuf>, String> {
+    // `check` has made sure there is a current directory; without one, `rules` and `explain`
+    // show the built-in rules alone.
     let cwd = std::env::current_dir().ok();
     let cfg_path = named.or_else(|| cwd.as_deref().and_then(config::discover));
     let root = cwd.as_deref().and_then(engine::project_root);
