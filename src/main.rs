@@ -135,6 +135,12 @@ fn run(cli: Cli) -> Result<u8, String> {
             stdin_filename,
             jobs,
         } => {
+            if stdin_filename.is_some() && !paths.iter().any(|p| p.as_os_str() == "-") {
+                return Err(
+                    "--stdin-filename names standard input, but `-` is not among the paths to check"
+                        .to_string(),
+                );
+            }
             // Paths, the configuration and the project root are all found from here.
             std::env::current_dir()
                 .map_err(|e| format!("cannot read the current directory: {e}"))?;
@@ -156,6 +162,15 @@ fn run(cli: Cli) -> Result<u8, String> {
                 // on first use.
                 let _ = std::thread::Builder::new().spawn(scalelint::schema::warm);
             }
+            let shown_paths = if paths.is_empty() {
+                "`.`".to_string()
+            } else {
+                paths
+                    .iter()
+                    .map(|p| format!("`{}`", p.display()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             let opts = Options {
                 paths,
                 stdin_filename,
@@ -181,6 +196,13 @@ fn run(cli: Cli) -> Result<u8, String> {
                     .install(|| engine::lint(&opts, &rules)),
                 None => engine::lint(&opts, &rules),
             };
+            if report.checked_files() == 0 {
+                warn(&format!(
+                    "no file to lint in {shown_paths} (scalelint reads the *.yaml, *.yml, *.json, \
+                     *.ini, *.conf and *.properties files it finds, and any file named; hidden, \
+                     .gitignored and excluded ones are skipped)"
+                ));
+            }
             if let Some(path) = write_baseline {
                 std::fs::write(&path, engine::baseline::write(&report))
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -275,8 +297,24 @@ fn apply_selection(
         }
         Ok(out)
     };
+    // `--select ""` (an unset variable in a CI script) would otherwise turn every rule off
+    // and pass.
+    if !select.is_empty() && select.iter().all(|p| p.trim().is_empty()) {
+        return Err(
+            "--select names no rule (give rule names or groups, comma-separated, or leave the \
+             flag out to run every rule)"
+                .to_string(),
+        );
+    }
     let selected = resolve("select", select)?;
     let ignored = resolve("ignore", ignore)?;
+    if !select.is_empty()
+        && selected
+            .iter()
+            .all(|(n, _)| !always_on(n) && ignored.iter().any(|(i, _)| i == n))
+    {
+        return Err("--select and --ignore leave no rule to run".to_string());
+    }
     let mut warnings = Vec::new();
     if !select.is_empty() {
         for m in metas.iter().filter(|m| !m.always_on) {
