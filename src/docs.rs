@@ -158,6 +158,26 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
+/// What a user most likely meant by `word` (a misspelt rule, level or key): the closest
+/// candidate, compared without regard to case, or else the only candidate that `word` begins
+/// (`warn` for `warning`).
+pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    if let Some(c) = closest(&word, candidates) {
+        return Some(c);
+    }
+    if word.chars().count() < 3 {
+        return None;
+    }
+    let mut starting = candidates
+        .iter()
+        .filter(|c| c.to_lowercase().starts_with(&word));
+    match (starting.next(), starting.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -168,5 +188,10 @@ mod tests {
             Some("hpa-min-replicas")
         );
         assert_eq!(super::closest("zzz", &["hpa-min-replicas"]), None);
+        let levels = ["error", "warning", "info"];
+        assert_eq!(super::suggest("warn", &levels), Some("warning"));
+        assert_eq!(super::suggest("ERROR", &levels), Some("error"));
+        assert_eq!(super::suggest("zz", &levels), None);
+        assert_eq!(super::suggest("never", &levels), None);
     }
 }

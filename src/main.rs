@@ -258,23 +258,25 @@ fn run(cli: Cli) -> Result<u8, String> {
             to_stderr(&format!("wrote {}", path.display()));
             Ok(0)
         }
-        Command::Explain { rule } => match install_custom_rules(None).map(|_| meta::find(&rule))? {
-            Some(m) => {
-                print_stdout(&scalelint::docs::explain(m))?;
-                Ok(0)
+        Command::Explain { rule } => {
+            install_custom_rules(None)?;
+            let metas = meta::all().map_err(|e| format!("rule metadata: {e}"))?;
+            match meta::find_any_case(&rule) {
+                Some(m) => {
+                    print_stdout(&scalelint::docs::explain(m))?;
+                    Ok(0)
+                }
+                None => {
+                    let names: Vec<&str> = metas.iter().map(|m| m.name.as_str()).collect();
+                    let hint = scalelint::docs::suggest(&rule, &names)
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    Err(format!(
+                        "unknown rule `{rule}`{hint} (see `scalelint rules`)"
+                    ))
+                }
             }
-            None => {
-                let names: Vec<&str> = meta::all()
-                    .map(|a| a.iter().map(|m| m.name.as_str()).collect())
-                    .unwrap_or_default();
-                let hint = scalelint::docs::closest(&rule, &names)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                Err(format!(
-                    "unknown rule `{rule}`{hint} (see `scalelint rules`)"
-                ))
-            }
-        },
+        }
     }
 }
 

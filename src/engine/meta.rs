@@ -62,7 +62,8 @@ fn load() -> Result<Vec<RuleMeta>, String> {
     for (path, text) in embedded::RULE_METADATA {
         let parsed = yaml::parse(text, yaml::Limits::default());
         if let Some(p) = parsed.problems.first() {
-            return Err(format!("{path}: {p:?}"));
+            let text = text.to_string();
+            return Err(super::config::Errors::new(path, text).problem(p));
         }
         let root = parsed
             .documents
@@ -122,4 +123,14 @@ pub fn cannot_turn_off(name: &str) -> String {
 
 pub fn find(name: &str) -> Option<&'static RuleMeta> {
     all().ok()?.iter().find(|m| m.name == name)
+}
+
+/// A rule by name, whatever its case (`explain HPA-MIN-REPLICAS`): names are lower-case.
+pub fn find_any_case(name: &str) -> Option<&'static RuleMeta> {
+    find(name).or_else(|| {
+        all()
+            .ok()?
+            .iter()
+            .find(|m| m.name.eq_ignore_ascii_case(name))
+    })
 }

@@ -291,6 +291,15 @@ fn display_path(p: &Path) -> String {
     }
 }
 
+/// A path as shown to users, in findings and in configuration errors alike: relative to the
+/// current directory (with `..` when outside it), `/`-separated, no `./` prefix.
+pub fn shown_path(p: &Path) -> String {
+    match std::env::current_dir() {
+        Ok(cwd) if p.is_absolute() => relative_path(p, &cwd),
+        _ => display_path(p),
+    }
+}
+
 /// The configuration's `exclude` globs, ready to match. Globs are relative to the config
 /// file's folder; one without `/` (`legacy`, `*.generated.yaml`) matches any path component
 /// below that folder, one with `/` (`legacy/**`, `/build`, `deploy/*.yaml`) the path from
