@@ -115,12 +115,13 @@ pub fn explain(m: &RuleMeta) -> String {
         out.push('\n');
     }
     let (fail, pass) = meta::examples(&m.name);
-    for (title, example) in [("Fails", fail), ("Passes", pass)] {
+    // The examples are embedded: an installed binary has no `fixtures/` to point at, so
+    // only the file's name is shown.
+    for (title, what, example) in [("Fails", "Failing", fail), ("Passes", "Passing", pass)] {
         if let Some((file, text)) = example {
             let _ = writeln!(
                 out,
-                "### {title}\n\n`fixtures/{}/{file}`:\n\n```{}\n{}\n```\n",
-                m.name,
+                "### {title}\n\n{what} example (`{file}`):\n\n```{}\n{}\n```\n",
                 fence(file),
                 text.trim_end()
             );
