@@ -83,6 +83,13 @@ pub fn explain(m: &RuleMeta) -> String {
         m.since
     );
     let _ = writeln!(out, "{}\n", m.summary.trim());
+    if m.always_on {
+        let _ = writeln!(
+            out,
+            "Always reported: it says an input could not be checked, so `--select`, `--ignore`, \
+             `off` and rule groups do not turn it off; its level can be set.\n"
+        );
+    }
     let _ = writeln!(out, "### Why\n\n{}\n", m.why.trim());
     let _ = writeln!(out, "### Fix\n\n{}\n", m.fix.trim());
     if !m.params.is_empty() {
@@ -108,12 +115,13 @@ pub fn explain(m: &RuleMeta) -> String {
         out.push('\n');
     }
     let (fail, pass) = meta::examples(&m.name);
-    for (title, example) in [("Fails", fail), ("Passes", pass)] {
+    // The examples are embedded: an installed binary has no `fixtures/` to point at, so
+    // only the file's name is shown.
+    for (title, what, example) in [("Fails", "Failing", fail), ("Passes", "Passing", pass)] {
         if let Some((file, text)) = example {
             let _ = writeln!(
                 out,
-                "### {title}\n\n`fixtures/{}/{file}`:\n\n```{}\n{}\n```\n",
-                m.name,
+                "### {title}\n\n{what} example (`{file}`):\n\n```{}\n{}\n```\n",
                 fence(file),
                 text.trim_end()
             );
@@ -151,6 +159,26 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
+/// What a user most likely meant by `word` (a misspelt rule, level or key): the closest
+/// candidate, compared without regard to case, or else the only candidate that `word` begins
+/// (`warn` for `warning`).
+pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    if let Some(c) = closest(&word, candidates) {
+        return Some(c);
+    }
+    if word.chars().count() < 3 {
+        return None;
+    }
+    let mut starting = candidates
+        .iter()
+        .filter(|c| c.to_lowercase().starts_with(&word));
+    match (starting.next(), starting.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -161,5 +189,10 @@ mod tests {
             Some("hpa-min-replicas")
         );
         assert_eq!(super::closest("zzz", &["hpa-min-replicas"]), None);
+        let levels = ["error", "warning", "info"];
+        assert_eq!(super::suggest("warn", &levels), Some("warning"));
+        assert_eq!(super::suggest("ERROR", &levels), Some("error"));
+        assert_eq!(super::suggest("zz", &levels), None);
+        assert_eq!(super::suggest("never", &levels), None);
     }
 }

@@ -113,7 +113,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(msg) => {
-            eprintln!("scalelint: error: {msg}");
+            to_stderr(&format!("scalelint: error: {msg}"));
             ExitCode::from(2)
         }
     }
@@ -135,19 +135,42 @@ fn run(cli: Cli) -> Result<u8, String> {
             stdin_filename,
             jobs,
         } => {
+            if stdin_filename.is_some() && !paths.iter().any(|p| p.as_os_str() == "-") {
+                return Err(
+                    "--stdin-filename names standard input, but `-` is not among the paths to check"
+                        .to_string(),
+                );
+            }
+            // Paths, the configuration and the project root are all found from here.
+            std::env::current_dir()
+                .map_err(|e| format!("cannot read the current directory: {e}"))?;
             let cfg_path = install_custom_rules(config)?;
             let mut cfg = match &cfg_path {
                 Some(p) => config::load(p)?,
                 None => Config::default(),
             };
-            apply_selection(&mut cfg, &select, &ignore)?;
+            let selection_warnings = apply_selection(&mut cfg, &select, &ignore)?;
+            for w in cfg.warnings.iter().chain(&selection_warnings) {
+                warn(w);
+            }
             let rules = RuleSet::from_config(&cfg).map_err(|e| e.to_string())?;
             // Overlap the schema compilation with reading and parsing (see `schema::warm`),
             // unless one thread was asked for or nothing is validated.
             let spare_core = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
             if rules.runs("schema-violation") && spare_core && jobs.is_none_or(|j| j > 1) {
-                std::thread::spawn(scalelint::schema::warm);
+                // A thread that cannot start only loses the overlap: schemas still compile
+                // on first use.
+                let _ = std::thread::Builder::new().spawn(scalelint::schema::warm);
             }
+            let shown_paths = if paths.is_empty() {
+                "`.`".to_string()
+            } else {
+                paths
+                    .iter()
+                    .map(|p| format!("`{}`", p.display()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             let opts = Options {
                 paths,
                 stdin_filename,
@@ -173,14 +196,21 @@ fn run(cli: Cli) -> Result<u8, String> {
                     .install(|| engine::lint(&opts, &rules)),
                 None => engine::lint(&opts, &rules),
             };
+            if report.checked_files() == 0 {
+                warn(&format!(
+                    "no file to lint in {shown_paths} (scalelint reads the *.yaml, *.yml, *.json, \
+                     *.ini, *.conf and *.properties files it finds, and any file named; hidden, \
+                     .gitignored and excluded ones are skipped)"
+                ));
+            }
             if let Some(path) = write_baseline {
                 std::fs::write(&path, engine::baseline::write(&report))
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                eprintln!(
+                to_stderr(&format!(
                     "wrote {} findings to {}",
                     report.findings.len(),
                     path.display()
-                );
+                ));
                 return Ok(0);
             }
             if let Some(b) = &baseline {
@@ -195,12 +225,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             match output {
                 Some(path) => std::fs::write(&path, text)
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-                None => {
-                    let mut out = std::io::stdout().lock();
-                    // A closed pipe (`| head`) is not an error worth a panic.
-                    let _ = out.write_all(text.as_bytes());
-                    let _ = out.flush();
-                }
+                None => print_stdout(&text)?,
             }
             let fail_on = match fail_on {
                 Some(FailOn::Error) => config::FailOn::Error,
@@ -215,10 +240,10 @@ fn run(cli: Cli) -> Result<u8, String> {
         }
         Command::Rules { format } => {
             install_custom_rules(None)?;
-            match format {
-                RulesFormat::Table => print!("{}", scalelint::docs::rules_table()),
-                RulesFormat::Markdown => print!("{}", scalelint::docs::rules_reference()),
-            }
+            print_stdout(&match format {
+                RulesFormat::Table => scalelint::docs::rules_table(),
+                RulesFormat::Markdown => scalelint::docs::rules_reference(),
+            })?;
             Ok(0)
         }
         Command::Init { path, force } => {
@@ -230,78 +255,129 @@ fn run(cli: Cli) -> Result<u8, String> {
             }
             std::fs::write(&path, config::template()?)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            eprintln!("wrote {}", path.display());
+            to_stderr(&format!("wrote {}", path.display()));
             Ok(0)
         }
-        Command::Explain { rule } => match install_custom_rules(None).map(|_| meta::find(&rule))? {
-            Some(m) => {
-                print!("{}", scalelint::docs::explain(m));
-                Ok(0)
+        Command::Explain { rule } => {
+            install_custom_rules(None)?;
+            let metas = meta::all().map_err(|e| format!("rule metadata: {e}"))?;
+            match meta::find_any_case(&rule) {
+                Some(m) => {
+                    print_stdout(&scalelint::docs::explain(m))?;
+                    Ok(0)
+                }
+                None => {
+                    let names: Vec<&str> = metas.iter().map(|m| m.name.as_str()).collect();
+                    let hint = scalelint::docs::suggest(&rule, &names)
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    Err(format!(
+                        "unknown rule `{rule}`{hint} (see `scalelint rules`)"
+                    ))
+                }
             }
-            None => {
-                let names: Vec<&str> = meta::all()
-                    .map(|a| a.iter().map(|m| m.name.as_str()).collect())
-                    .unwrap_or_default();
-                let hint = scalelint::docs::closest(&rule, &names)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                Err(format!(
-                    "unknown rule `{rule}`{hint} (see `scalelint rules`)"
-                ))
-            }
-        },
+        }
     }
 }
 
 /// `--select` and `--ignore` over the configuration: selected rules are on (and nothing
-/// else), ignored ones off.
-fn apply_selection(cfg: &mut Config, select: &[String], ignore: &[String]) -> Result<(), String> {
+/// else), ignored ones off. Always-on rules (`RuleMeta::always_on`) stay on; ignoring one by
+/// name gives a warning, returned for the caller to print.
+fn apply_selection(
+    cfg: &mut Config,
+    select: &[String],
+    ignore: &[String],
+) -> Result<Vec<String>, String> {
     let metas = meta::all().map_err(|e| format!("rule metadata: {e}"))?;
-    let resolve = |flag: &str, patterns: &[String]| -> Result<Vec<String>, String> {
+    let always_on = |name: &str| metas.iter().any(|m| m.name == name && m.always_on);
+    let resolve = |flag: &str, patterns: &[String]| -> Result<Vec<(String, bool)>, String> {
         let mut out = Vec::new();
         for p in patterns.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
             let names = config::resolve(p, metas).map_err(|e| format!("--{flag}: {e}"))?;
-            out.extend(names.into_iter().map(str::to_string));
+            let group = p.contains('*');
+            out.extend(names.into_iter().map(|n| (n.to_string(), group)));
         }
         Ok(out)
     };
+    // `--select ""` (an unset variable in a CI script) would otherwise turn every rule off
+    // and pass.
+    if !select.is_empty() && select.iter().all(|p| p.trim().is_empty()) {
+        return Err(
+            "--select names no rule (give rule names or groups, comma-separated, or leave the \
+             flag out to run every rule)"
+                .to_string(),
+        );
+    }
     let selected = resolve("select", select)?;
     let ignored = resolve("ignore", ignore)?;
+    if !select.is_empty()
+        && selected
+            .iter()
+            .all(|(n, _)| !always_on(n) && ignored.iter().any(|(i, _)| i == n))
+    {
+        return Err("--select and --ignore leave no rule to run".to_string());
+    }
+    let mut warnings = Vec::new();
     if !select.is_empty() {
-        for m in metas {
-            let on = selected.contains(&m.name);
+        for m in metas.iter().filter(|m| !m.always_on) {
+            let on = selected.iter().any(|(n, _)| *n == m.name);
             cfg.rules.entry(m.name.clone()).or_default().off = !on;
         }
     }
-    for name in ignored {
+    for (name, group) in ignored {
+        if always_on(&name) {
+            if !group {
+                warnings.push(format!("--ignore: {}", meta::cannot_turn_off(&name)));
+            }
+            continue;
+        }
         cfg.rules.entry(name).or_default().off = true;
     }
-    Ok(())
+    warnings.dedup();
+    Ok(warnings)
+}
+
+/// Write `text` to standard output. A closed pipe (`scalelint rules | head`) ends the output
+/// quietly, as for any Unix filter; any other failure (a full disk, `/dev/full`) is an error,
+/// or a CI job would pass on a report nobody received.
+fn print_stdout(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A line on standard error. If standard error cannot be written there is nowhere left to
+/// say so (`eprintln!` would panic instead).
+fn to_stderr(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// A warning on standard error: the run goes on.
+fn warn(msg: &str) {
+    to_stderr(&format!("scalelint: warning: {msg}"));
 }
 
 /// The configuration's `exclude` globs, relative to its folder.
-fn exclude_set(cfg: &Config) -> Result<Option<(PathBuf, globset::GlobSet)>, String> {
-    if cfg.exclude.is_empty() {
+fn exclude_set(cfg: &Config) -> Result<Option<engine::Exclude>, String> {
+    let (Some(path), false) = (&cfg.path, cfg.exclude.is_empty()) else {
         return Ok(None);
-    }
-    let base = cfg
-        .path
-        .as_ref()
-        .and_then(|p| std::fs::canonicalize(p).ok())
-        .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
-        .or_else(|| std::env::current_dir().ok())
-        .unwrap_or_default();
-    let mut b = globset::GlobSetBuilder::new();
-    for g in &cfg.exclude {
-        b.add(globset::Glob::new(g).map_err(|e| e.to_string())?);
-    }
-    let set = b.build().map_err(|e| e.to_string())?;
-    Ok(Some((base, set)))
+    };
+    let base = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    engine::Exclude::new(&base, &cfg.exclude).map(Some)
 }
 
 /// The configuration file that applies (named, else discovered), after installing the custom
 /// rules of the project and of that file, so every later look at the rule metadata sees them.
 fn install_custom_rules(named: Option<PathBuf>) -> Result<Option<PathBuf>, String> {
+    // `check` has made sure there is a current directory; without one, `rules` and `explain`
+    // show the built-in rules alone.
     let cwd = std::env::current_dir().ok();
     let cfg_path = named.or_else(|| cwd.as_deref().and_then(config::discover));
     let root = cwd.as_deref().and_then(engine::project_root);

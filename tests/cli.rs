@@ -22,7 +22,7 @@ fn compliant_sample_is_clean_and_exits_zero() {
     let (out, code) = stdout_of(&["check", "examples/compliant"]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("checked 4 files, 6 objects: 0 errors, 0 warnings, 0 infos"),
+        out.contains("checked 4 files, 6 objects: 0 errors, 0 warnings, 0 notes"),
         "{out}"
     );
 }

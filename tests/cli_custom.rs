@@ -109,7 +109,7 @@ fn broken_custom_rules_are_errors() {
         ),
         (
             "name: x\nlevel: fatal\nsummary: s\nmessage: m\nmatch: {kinds: [A]}\nschema: {}\n",
-            "invalid custom rule",
+            "x.yaml:2:8: `level` must be error, warning or info, not `fatal`",
         ),
         (
             "name: x\nlevel: error\nsummary: s\nmessage: m\nmatch: {kinds: [A]}\nschema: {type: 12}\n",

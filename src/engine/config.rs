@@ -3,10 +3,10 @@
 //! in the config file, with a "did you mean" where a name is misspelt.
 
 use super::meta::{self, RuleMeta};
-use crate::docs::closest;
+use crate::docs::suggest;
 use crate::model::{Level, Node, SourceFile, Span};
-use crate::sources::yaml;
-use std::collections::BTreeMap;
+use crate::sources::{Problem, yaml};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The config file's name, looked for from the working directory upwards.
@@ -37,6 +37,9 @@ pub struct Config {
     pub custom_rules: Vec<String>,
     /// Per rule name, after resolving groups (`kafka-*`); only rules the file mentions.
     pub rules: BTreeMap<String, RuleConfig>,
+    /// Problems that do not stop the run (an always-on rule turned off by name), each with
+    /// its place in the file; the CLI prints them on standard error.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,26 +89,56 @@ pub fn discover(cwd: &Path) -> Option<PathBuf> {
 
 /// Read and check a config file.
 pub fn load(path: &Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
-    let mut config = parse(&path.display().to_string(), &text)?;
+    let shown = super::shown_path(path);
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read config {shown}: {e}"))?;
+    let mut config = parse(&shown, &text)?;
     config.path = Some(path.to_path_buf());
     Ok(config)
 }
 
-struct Errors {
+/// Errors at places in a file (the config, a custom rule): `path:line:col: message`.
+pub(crate) struct Errors {
     file: SourceFile,
 }
 
 impl Errors {
-    fn at(&self, span: Span, msg: impl std::fmt::Display) -> String {
+    /// `shown` is the file's path as shown to users ([`super::shown_path`]).
+    pub(crate) fn new(shown: &str, text: String) -> Errors {
+        Errors {
+            file: SourceFile::new(shown, text),
+        }
+    }
+
+    /// `path:line:col` of a place.
+    pub(crate) fn place(&self, span: Span) -> String {
         let lc = self.file.line_col(span.start);
-        format!("{}:{}:{}: {msg}", self.file.path, lc.line, lc.column)
+        format!("{}:{}:{}", self.file.path, lc.line, lc.column)
+    }
+
+    pub(crate) fn at(&self, span: Span, msg: impl std::fmt::Display) -> String {
+        format!("{}: {msg}", self.place(span))
+    }
+
+    /// A YAML problem of the file, in words, at its place.
+    pub(crate) fn problem(&self, p: &Problem) -> String {
+        match p {
+            Problem::Syntax { span, message } => self.at(*span, format!("invalid YAML: {message}")),
+            Problem::Limit { span, message } => self.at(*span, message),
+            Problem::DuplicateKey { key, first, second } => {
+                let line = self.file.line_col(first.start).line;
+                self.at(
+                    *second,
+                    format!("key `{key}` is set twice (first on line {line})"),
+                )
+            }
+        }
     }
 }
 
-fn hint(word: &str, candidates: &[&str]) -> String {
-    closest(word, candidates)
+/// `; did you mean `x`?` when a candidate is close to `word`, else nothing.
+pub(crate) fn hint(word: &str, candidates: &[&str]) -> String {
+    suggest(word, candidates)
         .map(|s| format!("; did you mean `{s}`?"))
         .unwrap_or_default()
 }
@@ -147,18 +180,38 @@ pub fn resolve<'m>(pattern: &str, metas: &'m [RuleMeta]) -> Result<Vec<&'m str>,
         .collect();
     if hits.is_empty() {
         let names: Vec<&str> = metas.iter().map(|m| m.name.as_str()).collect();
-        let what = if pattern.contains('*') {
-            "rule group matches no rule"
-        } else {
-            "unknown rule"
-        };
-        return Err(format!(
-            "{what} `{pattern}`{}",
-            hint(pattern.trim_end_matches('*'), &names)
-        ));
+        if pattern.contains('*') {
+            // A misspelt group is compared with the groups that exist (`kafak-*` with
+            // `kafka-*`), not with rule names.
+            let groups = groups(&names);
+            let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+            return Err(format!(
+                "rule group matches no rule `{pattern}`{}",
+                hint(pattern, &groups)
+            ));
+        }
+        return Err(format!("unknown rule `{pattern}`{}", hint(pattern, &names)));
     }
     Ok(hits)
 }
+
+/// Every group that selects rules by a prefix or suffix of words: `kafka-*`, `hpa-scale-*`,
+/// `*-error`, …
+fn groups(names: &[&str]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for name in names {
+        for (i, _) in name.match_indices('-') {
+            if let (Some(head), Some(tail)) = (name.get(..=i), name.get(i..)) {
+                out.insert(format!("{head}*"));
+                out.insert(format!("*{tail}"));
+            }
+        }
+    }
+    out
+}
+
+/// The levels a setting may name, for messages and suggestions.
+const LEVELS: &[&str] = &["error", "warning", "info"];
 
 fn level_of(node: &Node) -> Option<Level> {
     match node.text()? {
@@ -184,18 +237,31 @@ fn strings(node: &Node) -> Option<Vec<String>> {
         .collect()
 }
 
-/// Where custom rules are read from, each with whether it must exist: `.scalelint/rules/` in
-/// the project root (the config file's folder, else `root`; optional), and the config's
-/// `custom-rules` paths (required: a typo must not silently disable rules). Read leniently:
-/// the config's own errors are reported when it is parsed in full.
-pub fn custom_rule_paths(config: Option<&Path>, root: Option<&Path>) -> Vec<(PathBuf, bool)> {
+/// A file or folder custom rules are read from.
+#[derive(Clone, Debug)]
+pub struct RulePath {
+    pub path: PathBuf,
+    /// Must exist (listed in the config: a typo must not silently disable rules).
+    pub required: bool,
+    /// As listed, and where (`path:line:col`), for errors about it.
+    pub listed: Option<(String, String)>,
+}
+
+/// Where custom rules are read from: `.scalelint/rules/` in the project root (the config
+/// file's folder, else `root`; optional), and the config's `custom-rules` paths (required).
+/// Read leniently: the config's own errors are reported when it is parsed in full.
+pub fn custom_rule_paths(config: Option<&Path>, root: Option<&Path>) -> Vec<RulePath> {
     let dir = config
         .and_then(Path::parent)
         .map(Path::to_path_buf)
         .or_else(|| root.map(Path::to_path_buf));
-    let mut out: Vec<(PathBuf, bool)> = dir
+    let mut out: Vec<RulePath> = dir
         .iter()
-        .map(|d| (d.join(".scalelint").join("rules"), false))
+        .map(|d| RulePath {
+            path: d.join(".scalelint").join("rules"),
+            required: false,
+            listed: None,
+        })
         .collect();
     let Some(path) = config else {
         return out;
@@ -204,32 +270,32 @@ pub fn custom_rule_paths(config: Option<&Path>, root: Option<&Path>) -> Vec<(Pat
         return out;
     };
     let parsed = yaml::parse(&text, yaml::Limits::default());
+    let e = Errors::new(&super::shown_path(path), text);
+    let base = dir.unwrap_or_default();
     let listed = parsed
         .documents
         .first()
         .and_then(|d| d.root.get("custom-rules"))
-        .and_then(strings)
+        .and_then(Node::as_seq)
         .unwrap_or_default();
-    let base = dir.unwrap_or_default();
-    out.extend(listed.into_iter().map(|p| (base.join(p), true)));
+    for item in listed {
+        if let Some(p) = item.as_scalar().map(|s| s.text.clone()) {
+            out.push(RulePath {
+                path: base.join(&p),
+                required: true,
+                listed: Some((p, e.place(item.span))),
+            });
+        }
+    }
     out
 }
 
 /// Parse config text (`shown` names the file in errors).
 pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
-    let e = Errors {
-        file: SourceFile::new(shown, text.to_string()),
-    };
+    let e = Errors::new(shown, text.to_string());
     let parsed = yaml::parse(text, yaml::Limits::default());
     if let Some(p) = parsed.problems.first() {
-        let (span, msg) = match p {
-            crate::sources::Problem::Syntax { span, message }
-            | crate::sources::Problem::Limit { span, message } => (*span, message.clone()),
-            crate::sources::Problem::DuplicateKey { key, second, .. } => {
-                (*second, format!("duplicate key `{key}`"))
-            }
-        };
-        return Err(e.at(span, msg));
+        return Err(e.problem(p));
     }
     let mut config = Config::default();
     let Some(doc) = parsed.documents.into_iter().next() else {
@@ -243,7 +309,9 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
         return Err(e.at(root.span, "the config must be a mapping of keys"));
     };
     let metas = meta::all().map_err(|m| format!("rule metadata: {m}"))?;
-    let mut tier: Option<serde_json::Value> = None;
+    let mut tier: Option<(String, Span)> = None;
+    // Where each rule parameter was set, for errors found once all are known.
+    let mut places = Places::new();
     for entry in entries {
         let key = entry.key.text().unwrap_or("");
         match key {
@@ -267,7 +335,7 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
                     let Some(glob) = item.as_scalar().map(|s| s.text.clone()) else {
                         return Err(e.at(item.span, "an `exclude` glob must be a string"));
                     };
-                    if let Err(err) = globset::Glob::new(&glob) {
+                    if let Err(err) = super::exclude_glob(&glob) {
                         return Err(e.at(item.span, format!("invalid glob: {}", err.kind())));
                     }
                     config.exclude.push(glob);
@@ -277,9 +345,9 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
                 let Some(s) = entry.value.as_scalar() else {
                     return Err(e.at(entry.value.span, "`tier` must be a tier name"));
                 };
-                tier = Some(serde_json::Value::String(s.text.clone()));
+                tier = Some((s.text.clone(), entry.value.span));
             }
-            "rules" => rules(&e, &entry.value, metas, &mut config)?,
+            "rules" => rules(&e, &entry.value, metas, &mut config, &mut places)?,
             "custom-rules" => {
                 config.custom_rules = strings(&entry.value).ok_or_else(|| {
                     e.at(
@@ -296,21 +364,136 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
             }
         }
     }
-    if let Some(t) = tier {
+    if let Some((t, span)) = tier {
         // `tier` is the default tier of `container-resources-tier`; a tier set on the rule
         // itself wins (its `null` default, as `scalelint init` writes it, does not).
-        let rc = config
-            .rules
-            .entry("container-resources-tier".to_string())
-            .or_default();
+        let rc = config.rules.entry(TIER_RULE.to_string()).or_default();
         if rc.params.get("tier").is_none_or(serde_json::Value::is_null) {
-            rc.params.insert("tier".to_string(), t);
+            rc.params
+                .insert("tier".to_string(), serde_json::Value::String(t));
+            places.insert((TIER_RULE.to_string(), "tier".to_string()), span);
         }
     }
+    check_params(&e, metas, &config, &places)?;
     Ok(config)
 }
 
-fn rules(e: &Errors, node: &Node, metas: &[RuleMeta], config: &mut Config) -> Result<(), String> {
+/// The rule the top-level `tier` configures.
+const TIER_RULE: &str = "container-resources-tier";
+
+/// Where each (rule, parameter) was set in the file.
+type Places = BTreeMap<(String, String), Span>;
+
+/// Build every configured rule with its parameters, now that all are known (a tier may be
+/// added under `tiers` and chosen by `tier`, in any order or through the top-level `tier`),
+/// and report a failure at the parameter at fault.
+fn check_params(
+    e: &Errors,
+    metas: &[RuleMeta],
+    config: &Config,
+    places: &Places,
+) -> Result<(), String> {
+    for (name, rc) in &config.rules {
+        let Some(m) = metas.iter().find(|m| m.name == *name) else {
+            continue;
+        };
+        let Some(build) = crate::rules::registry()
+            .find(|(n, _)| *n == m.name)
+            .map(|(_, b)| *b)
+        else {
+            continue;
+        };
+        let place = |key: &str| places.get(&(name.clone(), key.to_string())).copied();
+        let mut params = m.default_params();
+        merge(&mut params, &serde_json::Value::Object(rc.params.clone()));
+        if name == TIER_RULE
+            && let Some(serde_json::Value::String(t)) = params.get("tier")
+        {
+            let tiers: Vec<&str> = params
+                .get("tiers")
+                .and_then(serde_json::Value::as_object)
+                .map(|o| o.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            if !tiers.contains(&t.as_str())
+                && let Some(span) = place("tier")
+            {
+                return Err(e.at(
+                    span,
+                    format!(
+                        "unknown tier `{t}` ({}){}",
+                        tiers.join(", "),
+                        hint(t, &tiers)
+                    ),
+                ));
+            }
+        }
+        let Err(err) = build(&params) else {
+            continue;
+        };
+        // The parameter at fault: the first that fails on its own over the defaults, else
+        // (a combination fails) the first one set.
+        let alone = |key: &str, value: &serde_json::Value| {
+            let mut p = m.default_params();
+            merge(&mut p, &serde_json::json!({ key: value }));
+            build(&p).err()
+        };
+        let mut set: Vec<(Span, &String, &serde_json::Value)> = rc
+            .params
+            .iter()
+            .filter_map(|(k, v)| Some((place(k)?, k, v)))
+            .collect();
+        set.sort_by_key(|(span, ..)| span.start);
+        let (span, key, err) = set
+            .iter()
+            .find_map(|(span, k, v)| Some((*span, *k, alone(k, v)?)))
+            .or_else(|| set.first().map(|(span, k, _)| (*span, *k, err.clone())))
+            .ok_or_else(|| format!("rule {name}: {err}"))?;
+        let err = err
+            .strip_prefix(&format!("rule {name}: "))
+            .unwrap_or(&err)
+            .to_string();
+        return Err(e.at(
+            span,
+            format!("invalid parameter `{key}` of rule `{name}`: {err}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a parameter's value has the type its metadata declares (`null` where the
+/// default is `null`).
+fn fits(kind: &str, default: &serde_json::Value, v: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    if v.is_null() && default.is_null() {
+        return true;
+    }
+    match kind {
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "string" => v.is_string(),
+        "list" => v.is_array(),
+        "table" => v.is_object(),
+        _ => !matches!(v, J::Null),
+    }
+}
+
+/// What a value is, for "must be integer, not …".
+fn found(node: &Node) -> String {
+    match &node.value {
+        crate::model::Value::Scalar(s) => format!("`{}`", s.text),
+        crate::model::Value::Seq(_) => "a list".to_string(),
+        crate::model::Value::Map(_) => "a mapping".to_string(),
+    }
+}
+
+fn rules(
+    e: &Errors,
+    node: &Node,
+    metas: &[RuleMeta],
+    config: &mut Config,
+    places: &mut Places,
+) -> Result<(), String> {
     if node.is_null() {
         return Ok(());
     }
@@ -328,8 +511,18 @@ fn rules(e: &Errors, node: &Node, metas: &[RuleMeta], config: &mut Config) -> Re
             let Some(m) = metas.iter().find(|m| m.name == name) else {
                 continue;
             };
+            let group = pattern.contains('*');
+            if m.always_on && is_off(&entry.value) {
+                // Groups skip always-on rules silently; naming one is worth a warning.
+                if !group {
+                    config
+                        .warnings
+                        .push(e.at(entry.key.span, meta::cannot_turn_off(name)));
+                }
+                continue;
+            }
             let rc = config.rules.entry(name.to_string()).or_default();
-            rule_settings(e, &entry.value, m, pattern.contains('*'), rc)?;
+            rule_settings(e, &entry.value, m, group, rc, places)?;
         }
     }
     Ok(())
@@ -341,6 +534,7 @@ fn rule_settings(
     m: &RuleMeta,
     group: bool,
     rc: &mut RuleConfig,
+    places: &mut Places,
 ) -> Result<(), String> {
     if is_off(v) {
         rc.off = true;
@@ -372,9 +566,13 @@ fn rule_settings(
         let key = entry.key.text().unwrap_or("");
         if key == "level" {
             rc.level = Some(level_of(&entry.value).ok_or_else(|| {
+                let t = entry.value.text().unwrap_or("");
                 e.at(
                     entry.value.span,
-                    "`level` must be error, warning or info".to_string(),
+                    format!(
+                        "`level` must be error, warning or info, not `{t}`{}",
+                        hint(t, LEVELS)
+                    ),
                 )
             })?);
             continue;
@@ -385,7 +583,7 @@ fn rule_settings(
                 "a rule group takes `off` or a `level`, not parameters",
             ));
         }
-        if !m.params.contains_key(key) {
+        let Some(p) = m.params.get(key) else {
             let mut names: Vec<&str> = m.params.keys().map(String::as_str).collect();
             names.push("level");
             let known = if m.params.is_empty() {
@@ -397,31 +595,22 @@ fn rule_settings(
                 entry.key.span,
                 format!("unknown parameter `{key}` of rule `{}`{known}", m.name),
             ));
-        }
+        };
         let value = entry.value.to_json();
-        // The rule's own builder checks the type, one parameter at a time, so the error
-        // points at the value at fault.
-        let mut p = m.default_params();
-        merge(&mut p, &serde_json::json!({ key: value.clone() }));
-        let build = crate::rules::registry()
-            .find(|(n, _)| *n == m.name)
-            .map(|(_, b)| *b);
-        if let Some(build) = build
-            && let Err(err) = build(&p)
-        {
-            let err = err
-                .strip_prefix(&format!("rule {}: ", m.name))
-                .unwrap_or(&err)
-                .to_string();
+        if !fits(&p.kind, &p.default, &value) {
             return Err(e.at(
                 entry.value.span,
                 format!(
-                    "parameter `{key}` of rule `{}` must be {}: {err}",
+                    "parameter `{key}` of rule `{}` must be {}, not {}",
                     m.name,
-                    m.params.get(key).map_or("", |p| p.kind.as_str())
+                    p.kind,
+                    found(&entry.value)
                 ),
             ));
         }
+        // Values are checked by the rule itself once every parameter is known
+        // (`check_params`).
+        places.insert((m.name.clone(), key.to_string()), entry.value.span);
         rc.params.insert(key.to_string(), value);
     }
     Ok(())
@@ -439,7 +628,8 @@ pub fn template() -> Result<String, String> {
          # Lowest level that fails the run: error, warning, info or never.\n\
          fail-on: warning\n\
          \n\
-         # Files to skip, as globs relative to this file (`legacy/**`, `*.generated.yaml`).\n\
+         # Files to skip when walking folders, as globs relative to this file's folder\n\
+         # (`legacy/**`; without `/`, a name at any depth: `*.generated.yaml`).\n\
          exclude: []\n\
          \n\
          # Default tier of workloads that declare none, for container-resources-tier\n\
@@ -472,6 +662,13 @@ pub fn template() -> Result<String, String> {
             level.push_str(&format!(" (also reports {})", others.join(", ")));
         }
         comment(&mut out, "    ", &level);
+        if m.always_on {
+            comment(
+                &mut out,
+                "    ",
+                "always reported: `off` does not turn it off, a level can be set",
+            );
+        }
         for (name, p) in &m.params {
             comment(&mut out, "    ", &p.description);
             let v = serde_json::to_string(&p.default).unwrap_or_default();

@@ -15,45 +15,22 @@
 //!     spec: {required: [minReplicas], properties: {minReplicas: {minimum: 2}}}
 //! ```
 
+use super::config::{Errors, RulePath, hint};
 use super::meta::RuleMeta;
 use super::rule::{Ctx, Rule, Target};
+use super::shown_path;
 use crate::model::{Format, Level, Node, Span, Value};
 use crate::sources::yaml;
-use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    name: String,
-    level: Level,
-    summary: String,
-    #[serde(default)]
-    why: Option<String>,
-    message: String,
-    #[serde(default)]
-    help: Option<String>,
-    #[serde(rename = "match")]
-    matcher: Match,
-    schema: serde_json::Value,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Match {
-    /// `kubernetes` (default), `pgbouncer`, `redis`, `kafka`, `prometheus`.
-    #[serde(default)]
-    format: Option<String>,
-    /// Kinds the rule applies to (Kubernetes kinds; for flat formats the object kinds such as
-    /// `RedisConfig`); empty: every kind of a flat format.
-    #[serde(default)]
-    kinds: Vec<String>,
-    /// The Kubernetes API group (`apps`, `autoscaling`; `""` for the core group); absent:
-    /// any group.
-    #[serde(default)]
-    group: Option<String>,
-}
+/// A custom rule file's keys, and those of its `match`.
+const KEYS: &[&str] = &[
+    "name", "level", "summary", "why", "message", "help", "match", "schema",
+];
+const REQUIRED: &[&str] = &["name", "level", "summary", "message", "match", "schema"];
+const MATCH_KEYS: &[&str] = &["format", "kinds", "group"];
+const FORMATS: &[&str] = &["kubernetes", "pgbouncer", "redis", "kafka", "prometheus"];
 
 /// A loaded custom rule definition.
 #[derive(Debug, Clone)]
@@ -66,6 +43,8 @@ pub struct Def {
     kinds: Vec<String>,
     group: Option<String>,
     schema: serde_json::Value,
+    /// `path:line:col` of the rule's name, for errors about the name.
+    name_at: String,
 }
 
 static DEFS: OnceLock<Vec<Def>> = OnceLock::new();
@@ -84,12 +63,13 @@ pub fn install(defs: Vec<Def>) -> Result<(), String> {
 
 /// The rule files at these paths: files, or folders whose `*.yaml`/`*.yml` are read (sorted).
 /// A missing optional path is fine (`.scalelint/rules/`); a missing required one is not.
-pub fn load(paths: &[(PathBuf, bool)]) -> Result<Vec<Def>, String> {
+pub fn load(paths: &[RulePath]) -> Result<Vec<Def>, String> {
     let mut files = Vec::new();
-    for (p, required) in paths {
+    for rp in paths {
+        let p = &rp.path;
         if p.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?
+                .map_err(|e| format!("cannot read {}: {e}", shown_path(p)))?
                 .flatten()
                 .map(|e| e.path())
                 .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "yaml" || x == "yml"))
@@ -98,11 +78,13 @@ pub fn load(paths: &[(PathBuf, bool)]) -> Result<Vec<Def>, String> {
             files.extend(found);
         } else if p.exists() {
             files.push(p.clone());
-        } else if *required {
-            return Err(format!(
-                "custom rules {}: no such file or folder",
-                p.display()
-            ));
+        } else if rp.required {
+            return Err(match &rp.listed {
+                Some((listed, at)) => {
+                    format!("{at}: custom rules `{listed}`: no such file or folder")
+                }
+                None => format!("custom rules {}: no such file or folder", shown_path(p)),
+            });
         }
     }
     let builtin: Vec<&str> = crate::rules::registry().map(|(n, _)| *n).collect();
@@ -112,16 +94,15 @@ pub fn load(paths: &[(PathBuf, bool)]) -> Result<Vec<Def>, String> {
         if builtin.contains(&def.meta.name.as_str()) || def.meta.name == "all" {
             return Err(format!(
                 "{}: custom rule `{}` has the name of a built-in rule",
-                f.display(),
-                def.meta.name
+                def.name_at, def.meta.name
             ));
         }
         if let Some(other) = out.iter().find(|d| d.meta.name == def.meta.name) {
             return Err(format!(
                 "{}: custom rule `{}` is also defined in {}",
-                f.display(),
+                def.name_at,
                 def.meta.name,
-                other.path.display()
+                shown_path(&other.path)
             ));
         }
         out.push(def);
@@ -129,77 +110,201 @@ pub fn load(paths: &[(PathBuf, bool)]) -> Result<Vec<Def>, String> {
     Ok(out)
 }
 
+/// One custom rule file, checked field by field so that every error points at its place.
 fn load_one(path: &Path) -> Result<Def, String> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let shown = shown_path(path);
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read custom rule {shown}: {e}"))?;
     let parsed = yaml::parse(&text, yaml::Limits::default());
-    let src = crate::model::SourceFile::new(shown.clone(), text.clone());
-    let at = |span: Span, msg: String| {
-        let lc = src.line_col(span.start);
-        format!("{shown}:{}:{}: {msg}", lc.line, lc.column)
-    };
+    let e = Errors::new(&shown, text);
     if let Some(p) = parsed.problems.first() {
-        let span = match p {
-            crate::sources::Problem::Syntax { span, .. }
-            | crate::sources::Problem::Limit { span, .. } => *span,
-            crate::sources::Problem::DuplicateKey { second, .. } => *second,
-        };
-        return Err(at(span, format!("{p:?}")));
+        return Err(e.problem(p));
     }
     let Some(doc) = parsed.documents.into_iter().next() else {
         return Err(format!("{shown}: empty custom rule file"));
     };
-    let file: File = serde_json::from_value(doc.root.to_json())
-        .map_err(|e| at(doc.root.span, format!("invalid custom rule: {e}")))?;
-    let name_ok = !file.name.is_empty()
-        && file
-            .name
+    let root = doc.root;
+    let Some(entries) = root.as_map() else {
+        return Err(e.at(
+            root.span,
+            format!("a custom rule is a mapping of {}", KEYS.join(", ")),
+        ));
+    };
+    for entry in entries {
+        let key = entry.key.text().unwrap_or("");
+        if !KEYS.contains(&key) {
+            return Err(e.at(
+                entry.key.span,
+                format!("unknown key `{key}` in a custom rule{}", hint(key, KEYS)),
+            ));
+        }
+    }
+    if let Some(missing) = REQUIRED.iter().find(|k| root.get(k).is_none()) {
+        return Err(e.at(
+            root.span,
+            format!(
+                "the custom rule has no `{missing}` (required: {})",
+                REQUIRED.join(", ")
+            ),
+        ));
+    }
+    let entry = |key: &str| entries.iter().find(|en| en.key.text() == Some(key));
+    // A text field: a scalar, as written.
+    let text_of = |key: &str| -> Result<Option<(String, Span)>, String> {
+        let Some(en) = entry(key) else {
+            return Ok(None);
+        };
+        match en.value.as_scalar() {
+            Some(s) if !en.value.is_null() => Ok(Some((s.text.clone(), en.value.span))),
+            _ => Err(e.at(en.value.span, format!("`{key}` must be text"))),
+        }
+    };
+    let required = |key: &str| -> Result<(String, Span), String> {
+        text_of(key)?.ok_or_else(|| e.at(root.span, format!("the custom rule has no `{key}`")))
+    };
+    let (name, name_span) = required("name")?;
+    let name_ok = !name.is_empty()
+        && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !name_ok {
-        return Err(format!(
-            "{shown}: custom rule name `{}` must be lower-case letters, digits and `-`",
-            file.name
+        return Err(e.at(
+            name_span,
+            format!("custom rule name `{name}` must be lower-case letters, digits and `-`"),
         ));
     }
-    let format = match file.matcher.format.as_deref().unwrap_or("kubernetes") {
-        "kubernetes" => Format::Kubernetes,
-        "pgbouncer" => Format::PgBouncer,
-        "redis" => Format::Redis,
-        "kafka" => Format::Kafka,
-        "prometheus" => Format::Prometheus,
+    let (level_text, level_span) = required("level")?;
+    let level = match level_text.as_str() {
+        "error" => Level::Error,
+        "warning" => Level::Warning,
+        "info" => Level::Info,
         other => {
-            return Err(format!(
-                "{shown}: unknown format `{other}` (kubernetes, pgbouncer, redis, kafka, prometheus)"
+            return Err(e.at(
+                level_span,
+                format!(
+                    "`level` must be error, warning or info, not `{other}`{}",
+                    hint(other, &["error", "warning", "info"])
+                ),
             ));
         }
     };
-    if format == Format::Kubernetes && file.matcher.kinds.is_empty() {
-        return Err(format!("{shown}: `match.kinds` must name Kubernetes kinds"));
+    let (summary, _) = required("summary")?;
+    let (message, _) = required("message")?;
+    let why = text_of("why")?.map(|(t, _)| t);
+    let help = text_of("help")?.map(|(t, _)| t);
+    let (format, kinds, group) = matcher(&e, entry("match"))?;
+    let schema_entry = entry("schema");
+    let schema = schema_entry
+        .map(|en| en.value.to_json())
+        .unwrap_or_default();
+    if let Err(err) = jsonschema::validator_for(&schema) {
+        // The error's instance is the schema itself: its path leads to the place at fault.
+        let span = schema_entry
+            .map(|en| span_at(&en.value, err.instance_path().as_str()).unwrap_or(en.key.span));
+        return Err(e.at(
+            span.unwrap_or(root.span),
+            format!("invalid JSON Schema: {}", short(&err.to_string())),
+        ));
     }
-    jsonschema::validator_for(&file.schema)
-        .map_err(|e| format!("{shown}: invalid JSON Schema: {e}"))?;
-    let fix = file.help.clone().unwrap_or_else(|| file.summary.clone());
+    let fix = help.clone().unwrap_or_else(|| summary.clone());
     Ok(Def {
         meta: RuleMeta {
-            name: file.name,
+            name,
             domain: "custom".to_string(),
-            level: file.level,
+            level,
             other_levels: Vec::new(),
-            why: file.why.unwrap_or_else(|| file.summary.clone()),
-            summary: file.summary,
+            why: why.unwrap_or_else(|| summary.clone()),
+            summary,
             fix,
             since: "custom".to_string(),
+            always_on: false,
             params: Default::default(),
         },
         path: path.to_path_buf(),
-        message: file.message,
-        help: file.help,
+        message,
+        help,
         format,
-        kinds: file.matcher.kinds,
-        group: file.matcher.group,
-        schema: file.schema,
+        kinds,
+        group,
+        schema,
+        name_at: e.place(name_span),
     })
+}
+
+/// A custom rule's `match`: its format, kinds and API group.
+fn matcher(
+    e: &Errors,
+    entry: Option<&crate::model::Entry>,
+) -> Result<(Format, Vec<String>, Option<String>), String> {
+    let Some(entry) = entry else {
+        return Err("the custom rule has no `match`".to_string());
+    };
+    let m = &entry.value;
+    let Some(entries) = m.as_map() else {
+        return Err(e.at(
+            m.span,
+            "`match` must be a mapping of format, kinds and group",
+        ));
+    };
+    let mut format = Format::Kubernetes;
+    let mut kinds = Vec::new();
+    let mut group = None;
+    for en in entries {
+        let key = en.key.text().unwrap_or("");
+        let v = &en.value;
+        match key {
+            "format" => {
+                let t = v.text().unwrap_or("");
+                format = match t {
+                    "kubernetes" => Format::Kubernetes,
+                    "pgbouncer" => Format::PgBouncer,
+                    "redis" => Format::Redis,
+                    "kafka" => Format::Kafka,
+                    "prometheus" => Format::Prometheus,
+                    _ => {
+                        return Err(e.at(
+                            v.span,
+                            format!(
+                                "unknown format `{t}` ({}){}",
+                                FORMATS.join(", "),
+                                hint(t, FORMATS)
+                            ),
+                        ));
+                    }
+                };
+            }
+            "kinds" => {
+                kinds = v
+                    .as_seq()
+                    .and_then(|items| {
+                        items
+                            .iter()
+                            .map(|i| i.as_scalar().map(|s| s.text.clone()))
+                            .collect::<Option<Vec<String>>>()
+                    })
+                    .ok_or_else(|| e.at(v.span, "`match.kinds` must be a list of kinds"))?;
+            }
+            "group" => {
+                // `""` is the core group; `group:` with nothing is no group at all.
+                if !v.is_null() {
+                    let s = v
+                        .as_scalar()
+                        .ok_or_else(|| e.at(v.span, "`match.group` must be an API group"))?;
+                    group = Some(s.text.clone());
+                }
+            }
+            _ => {
+                return Err(e.at(
+                    en.key.span,
+                    format!("unknown key `{key}` in `match`{}", hint(key, MATCH_KEYS)),
+                ));
+            }
+        }
+    }
+    if format == Format::Kubernetes && kinds.is_empty() {
+        return Err(e.at(entry.key.span, "`match.kinds` must name Kubernetes kinds"));
+    }
+    Ok((format, kinds, group))
 }
 
 /// A custom rule, ready to run.

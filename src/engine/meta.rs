@@ -36,6 +36,11 @@ pub struct RuleMeta {
     pub why: String,
     pub fix: String,
     pub since: String,
+    /// Reported whatever the rule selection says (`--select`, `--ignore`, `off`, groups): the
+    /// rule says an input could not be checked, and hiding that would pass the input
+    /// unchecked. Only its level can be configured.
+    #[serde(default)]
+    pub always_on: bool,
     #[serde(default)]
     pub params: BTreeMap<String, ParamMeta>,
 }
@@ -57,7 +62,8 @@ fn load() -> Result<Vec<RuleMeta>, String> {
     for (path, text) in embedded::RULE_METADATA {
         let parsed = yaml::parse(text, yaml::Limits::default());
         if let Some(p) = parsed.problems.first() {
-            return Err(format!("{path}: {p:?}"));
+            let text = text.to_string();
+            return Err(super::config::Errors::new(path, text).problem(p));
         }
         let root = parsed
             .documents
@@ -107,6 +113,24 @@ pub fn examples(rule: &str) -> (Option<Example>, Option<Example>) {
     (pick("fail."), pick("pass."))
 }
 
+/// The warning for an always-on rule that was turned off by name (it stays on).
+pub fn cannot_turn_off(name: &str) -> String {
+    format!(
+        "`{name}` cannot be turned off: it reports an input that scalelint could not check, and \
+         hiding it would let that input pass unchecked; it is still reported (its level can be set)"
+    )
+}
+
 pub fn find(name: &str) -> Option<&'static RuleMeta> {
     all().ok()?.iter().find(|m| m.name == name)
+}
+
+/// A rule by name, whatever its case (`explain HPA-MIN-REPLICAS`): names are lower-case.
+pub fn find_any_case(name: &str) -> Option<&'static RuleMeta> {
+    find(name).or_else(|| {
+        all()
+            .ok()?
+            .iter()
+            .find(|m| m.name.eq_ignore_ascii_case(name))
+    })
 }

@@ -39,9 +39,9 @@ pub struct Options {
     /// only findings in the named files are reported. Off for standard input (rendered
     /// manifests stand alone) and when a directory is named (it sets the scope).
     pub project_index: bool,
-    /// Files found in named directories (and project files indexed) whose path relative to
-    /// `.0` matches a glob of `.1` are skipped (`exclude` in the configuration).
-    pub exclude: Option<(PathBuf, globset::GlobSet)>,
+    /// Files found in named directories (and project files indexed) that these globs match
+    /// are skipped (`exclude` in the configuration); named files never are.
+    pub exclude: Option<Exclude>,
 }
 
 /// The result of a run.
@@ -89,7 +89,7 @@ pub struct RuleSet {
     by_format: HashMap<Format, Vec<usize>>,
     index_rules: Vec<usize>,
     /// Rules turned off by configuration (the source rules, which the engine reports
-    /// itself, are filtered by this).
+    /// itself, are filtered by this). Never an always-on rule (`RuleMeta::always_on`).
     off: HashSet<String>,
     /// Level overrides: replace every level the rule reports at.
     levels: HashMap<String, Level>,
@@ -115,7 +115,9 @@ impl RuleSet {
                 .ok_or_else(|| Error(format!("rule {name} has no metadata")))?;
             let mut params = meta.default_params();
             if let Some(rc) = config.rules.get(*name) {
-                if rc.off {
+                // An always-on rule ignores `off` (the configuration and the CLI warn when
+                // it is named); its level still applies.
+                if rc.off && !meta.always_on {
                     off.insert(name.to_string());
                     continue;
                 }
@@ -134,7 +136,7 @@ impl RuleSet {
                 .find(|m| m.name == name)
                 .ok_or_else(|| Error(format!("custom rule {name} has no metadata")))?;
             if let Some(rc) = config.rules.get(name) {
-                if rc.off {
+                if rc.off && !meta.always_on {
                     off.insert(name.to_string());
                     continue;
                 }
@@ -289,24 +291,131 @@ fn display_path(p: &Path) -> String {
     }
 }
 
-/// Whether `exclude` skips `path` (relative to the config's folder; a glob without `/` may
-/// also match any single path component, as in `.gitignore`).
-fn excluded(opts: &Options, path: &Path) -> bool {
-    let Some((base, set)) = &opts.exclude else {
-        return false;
-    };
+/// A path as shown to users, in findings and in configuration errors alike: relative to the
+/// current directory (with `..` when outside it), `/`-separated, no `./` prefix.
+pub fn shown_path(p: &Path) -> String {
+    match std::env::current_dir() {
+        Ok(cwd) if p.is_absolute() => relative_path(p, &cwd),
+        _ => display_path(p),
+    }
+}
+
+/// The configuration's `exclude` globs, ready to match. Globs are relative to the config
+/// file's folder; one without `/` (`legacy`, `*.generated.yaml`) matches any path component
+/// below that folder, one with `/` (`legacy/**`, `/build`, `deploy/*.yaml`) the path from
+/// that folder, where `*` does not cross `/`. A folder that matches excludes everything in it,
+/// as in `.gitignore`. Paths are compared canonically: the config's folder and the root of
+/// each walk are resolved (`..`, `.`, symlinks), and the walked part below it is taken as is
+/// (the walk follows no symlinked folder), so `check ..`, `./`, absolute paths and paths
+/// through a symlink all match the same files, and the folders above the config's never do.
+#[derive(Clone, Debug)]
+pub struct Exclude {
+    base: PathBuf,
+    /// Globs with a `/`: the path below `base`, and each of its folders.
+    paths: globset::GlobSet,
+    /// Globs without `/`: each component below `base`.
+    names: globset::GlobSet,
+}
+
+/// One `exclude` glob: the compiled glob and whether it is bare (matched per component). A
+/// leading `./` is dropped, a leading `/` anchors the glob to the config's folder (as all globs
+/// with a `/` are), a trailing `/` is dropped (folders and files are matched alike).
+pub fn exclude_glob(glob: &str) -> Result<(globset::Glob, bool), globset::Error> {
+    let mut g = glob.trim();
+    while let Some(rest) = g.strip_prefix("./") {
+        g = rest;
+    }
+    let anchored = g.starts_with('/');
+    let g = g.trim_start_matches('/').trim_end_matches('/');
+    let bare = !anchored && !g.contains('/');
+    let compiled = globset::GlobBuilder::new(g)
+        .literal_separator(true)
+        .build()?;
+    Ok((compiled, bare))
+}
+
+impl Exclude {
+    /// `globs` relative to the folder `base` (the config file's).
+    pub fn new(base: &Path, globs: &[String]) -> Result<Exclude, String> {
+        let base = canonical(base);
+        let mut paths = globset::GlobSetBuilder::new();
+        let mut names = globset::GlobSetBuilder::new();
+        for g in globs {
+            let (glob, bare) = exclude_glob(g).map_err(|e| format!("exclude `{g}`: {e}"))?;
+            if bare {
+                names.add(glob);
+            } else {
+                paths.add(glob);
+            }
+        }
+        Ok(Exclude {
+            base,
+            paths: paths.build().map_err(|e| e.to_string())?,
+            names: names.build().map_err(|e| e.to_string())?,
+        })
+    }
+
+    /// Whether the file or folder `path` (canonical, see [`Exclude`]) is excluded. A path
+    /// outside the config's folder never is.
+    pub fn matches(&self, path: &Path) -> bool {
+        let Ok(rel) = path.strip_prefix(&self.base) else {
+            return false;
+        };
+        let mut prefix = PathBuf::new();
+        for c in rel.components() {
+            let std::path::Component::Normal(name) = c else {
+                continue;
+            };
+            prefix.push(name);
+            if self.names.is_match(Path::new(name)) || self.paths.is_match(&prefix) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether `entry`, found by walking from `root` (as given) whose canonical path is
+    /// `canonical_root`, is excluded.
+    fn skips(&self, root: &Path, canonical_root: &Path, entry: &Path) -> bool {
+        let below = entry.strip_prefix(root).unwrap_or(entry);
+        self.matches(&canonical_root.join(below))
+    }
+}
+
+/// `p` made absolute and resolved (symlinks, `..`); when it cannot be resolved (it does not
+/// exist), absolute and lexically normalised.
+fn canonical(p: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
     let abs = std::env::current_dir()
-        .map(|cwd| cwd.join(path))
-        .unwrap_or_else(|_| path.to_path_buf());
-    let abs: PathBuf = abs
-        .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .collect();
-    let rel = abs.strip_prefix(base).unwrap_or(&abs);
-    set.is_match(rel)
-        || rel
-            .components()
-            .any(|c| set.is_match(Path::new(c.as_os_str())))
+        .map(|cwd| cwd.join(p))
+        .unwrap_or_else(|_| p.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A walker over `root` that skips what `exclude` excludes without descending into excluded
+/// folders. `.gitignore` is honoured even outside a git checkout (a CI artifact, a tarball).
+fn walker(root: &Path, exclude: Option<&Exclude>) -> ignore::Walk {
+    let mut b = ignore::WalkBuilder::new(root);
+    b.require_git(false);
+    if let Some(x) = exclude {
+        let x = x.clone();
+        let root = root.to_path_buf();
+        let canonical_root = canonical(&root);
+        b.filter_entry(move |e| e.depth() == 0 || !x.skips(&root, &canonical_root, e.path()));
+    }
+    b.build()
 }
 
 fn discover(opts: &Options) -> Vec<Input> {
@@ -335,16 +444,14 @@ fn discover(opts: &Options) -> Vec<Input> {
         }
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => {
-                // .gitignore is honoured even outside a git checkout (a CI artifact, a tarball).
-                let walker = ignore::WalkBuilder::new(p).require_git(false).build();
-                for entry in walker.flatten() {
+                for entry in walker(p, opts.exclude.as_ref()).flatten() {
                     // Symlinks to files are followed; symlinked directories are not (no loops).
                     let is_file = match entry.file_type() {
                         Some(t) if t.is_symlink() => entry.path().is_file(),
                         Some(t) => t.is_file(),
                         None => false,
                     };
-                    if !is_file || excluded(opts, entry.path()) {
+                    if !is_file {
                         continue;
                     }
                     if let Some(kind) = classify::by_name(entry.path()) {
@@ -370,11 +477,7 @@ fn discover(opts: &Options) -> Vec<Input> {
         }
     }
     if opts.project_index && !stdin_read {
-        inputs.extend(
-            project_inputs(paths)
-                .into_iter()
-                .filter(|i| !matches!(i, Input::File { path, .. } if excluded(opts, path))),
-        );
+        inputs.extend(project_inputs(paths, opts.exclude.as_ref()));
     }
     // A file both named and found in the project is named: `false` sorts first and stays.
     inputs.sort_by(|a, b| (a.shown(), a.is_context()).cmp(&(b.shown(), b.is_context())));
@@ -394,7 +497,7 @@ pub fn project_root(cwd: &Path) -> Option<PathBuf> {
 /// named (the pre-commit case): naming a directory chooses the scope of the analysis, so a
 /// directory named, no project root, or no named file inside it (`check /elsewhere`) mean
 /// nothing more is read.
-fn project_inputs(paths: &[PathBuf]) -> Vec<Input> {
+fn project_inputs(paths: &[PathBuf], exclude: Option<&Exclude>) -> Vec<Input> {
     let Some(cwd) = std::env::current_dir().ok() else {
         return Vec::new();
     };
@@ -416,9 +519,8 @@ fn project_inputs(paths: &[PathBuf]) -> Vec<Input> {
     }
     let named_files: std::collections::HashSet<PathBuf> =
         named.into_iter().map(|(p, _)| p).collect();
-    let walker = ignore::WalkBuilder::new(&root).require_git(false).build();
     let mut out = Vec::new();
-    for entry in walker.flatten() {
+    for entry in walker(&root, exclude).flatten() {
         let is_file = match entry.file_type() {
             Some(t) if t.is_symlink() => entry.path().is_file(),
             Some(t) => t.is_file(),

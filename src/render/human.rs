@@ -151,7 +151,8 @@ pub fn summary(report: &Report) -> String {
         plural(report.objects, "object", "objects"),
         plural(c.error, "error", "errors"),
         plural(c.warning, "warning", "warnings"),
-        plural(c.info, "info", "infos"),
+        // Info findings are shown as `note` (rustc's word); the summary says the same.
+        plural(c.info, "note", "notes"),
         report.elapsed
     )
 }
