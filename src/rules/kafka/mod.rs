@@ -7,9 +7,10 @@ pub mod kafka_partitions;
 pub mod kafka_replication_factor;
 pub mod kafka_unclean_leader_election;
 
-use crate::engine::rule::Builder;
+use crate::engine::rule::{Builder, Ctx};
 use crate::model::{Node, Object, Span};
 use crate::sources::properties::is_broker_config;
+use crate::sources::strimzi::topic_field;
 
 pub static RULES: &[(&str, Builder)] = &[
     (
@@ -62,22 +63,31 @@ pub fn bool_of(node: &Node) -> Option<bool> {
     }
 }
 
+/// How messages name `key` of this object: as the file writes it. That is the Kafka key in a
+/// `.properties` file and under a Strimzi `config`, the field (`spec.replicas`,
+/// `spec.partitions`) a `KafkaTopic` gives it.
+pub fn written_name(cx: &Ctx<'_>, key: &str) -> String {
+    topic_field(cx.obj, cx.file, key).map_or_else(|| key.to_string(), str::to_string)
+}
+
 /// An integer setting in force: written in the file, or Kafka's broker default.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct IntSetting<'a> {
     pub key: &'static str,
+    /// The setting as the file names it (see [`written_name`]).
+    pub name: String,
     pub value: i64,
     /// The value's node; `None` when the key is absent and the default applies.
     pub node: Option<&'a Node>,
 }
 
 impl IntSetting<'_> {
-    /// The setting as the start of a message: `num.partitions is 1`, or
-    /// `num.partitions is not set and defaults to 1`.
+    /// The setting as the start of a message: `num.partitions is 1`,
+    /// `num.partitions is not set and defaults to 1`, or `spec.partitions is 1`.
     pub fn describe(&self) -> String {
         match self.node {
-            Some(_) => format!("{} is {}", self.key, self.value),
-            None => format!("{} is not set and defaults to {}", self.key, self.value),
+            Some(_) => format!("{} is {}", self.name, self.value),
+            None => format!("{} is not set and defaults to {}", self.name, self.value),
         }
     }
 
@@ -89,25 +99,29 @@ impl IntSetting<'_> {
 
     /// What the caret says when the key is absent.
     pub fn absent_label(&self) -> String {
-        format!("{} is not set here", self.key)
+        format!("{} is not set here", self.name)
     }
 }
 
-/// The integer `key` in force in `obj`: its value when set (and readable), else
-/// `broker_default` in a broker config, else nothing to judge.
+/// The integer `key` in force in the checked object: its value when set (and readable),
+/// else `broker_default` in a broker config, else nothing to judge.
 pub fn int_setting<'a>(
-    obj: &'a Object,
+    cx: &Ctx<'a>,
     key: &'static str,
     broker_default: Option<i64>,
 ) -> Option<IntSetting<'a>> {
+    let obj = cx.obj;
+    let name = written_name(cx, key);
     match obj.root.get(key) {
         Some(node) => int_of(node).map(|value| IntSetting {
             key,
+            name,
             value,
             node: Some(node),
         }),
         None if is_broker(obj) => broker_default.map(|value| IntSetting {
             key,
+            name,
             value,
             node: None,
         }),
