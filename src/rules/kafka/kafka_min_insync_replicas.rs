@@ -69,17 +69,20 @@ impl Rule for KafkaMinInsyncReplicas {
 
 /// The replication factor the minimum is compared with: the first of `pair.factors` that is
 /// set (a `replication.factor` of -1 means the broker default, so the next one), else the
-/// broker default in a broker config.
+/// broker default in a broker config. None when a factor that is set cannot be read: the
+/// factor in force is then unknown (Kafka refuses the value: `invalid-value`).
 fn factor_in_force<'a>(cx: &Ctx<'a>, pair: &Pair) -> Option<IntSetting<'a>> {
-    let set = pair
-        .factors
-        .iter()
-        .filter_map(|k| int_setting_set(cx, k))
-        .find(|s| s.value > 0);
-    set.or_else(|| {
-        let last = pair.factors.last()?;
-        int_setting(cx, last, Some(pair.factor_default)).filter(|s| s.node.is_none())
-    })
+    for &key in pair.factors {
+        if cx.obj.root.get(key).is_none() {
+            continue;
+        }
+        let s = int_setting_set(cx, key)?;
+        if s.value > 0 {
+            return Some(s);
+        }
+    }
+    let last = pair.factors.last()?;
+    int_setting(cx, last, Some(pair.factor_default)).filter(|s| s.node.is_none())
 }
 
 fn int_setting_set<'a>(cx: &Ctx<'a>, key: &'static str) -> Option<IntSetting<'a>> {
