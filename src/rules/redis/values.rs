@@ -157,13 +157,10 @@ const ONE_ARG: &str = "Redis splits a line into arguments at spaces (quotes grou
 
 /// The setting `directive` (one of [`SETTINGS`]) as Redis reads it: its value node (the
 /// arguments, or an empty point after the name when there is none) and the reading.
-/// `None` when the file does not set it.
+/// `None` when the file does not set it (or `directive` is not one of [`SETTINGS`]).
 pub fn setting<'a>(root: &'a Node, directive: &str) -> Option<(&'a Node, Read<Value<'a>>)> {
+    let &(_, kind) = SETTINGS.iter().find(|(d, _)| *d == directive)?;
     let node = root.get(directive)?;
-    let kind = SETTINGS
-        .iter()
-        .find(|(d, _)| *d == directive)
-        .map_or(Kind::Memory, |&(_, k)| k);
     let read = match node.text() {
         Some(text) => read_arg(kind, text),
         None => Read::rejected("one argument"),
