@@ -158,6 +158,11 @@ impl RuleSet {
                     }
                 }
                 Target::Format { format, .. } => by_format.entry(format).or_default().push(i),
+                Target::Formats(formats) => {
+                    for &format in formats {
+                        by_format.entry(format).or_default().push(i);
+                    }
+                }
                 Target::Index => index_rules.push(i),
                 Target::Source => {}
             }

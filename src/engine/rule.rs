@@ -19,6 +19,9 @@ pub enum Target {
         format: Format,
         kinds: &'static [&'static str],
     },
+    /// Objects of any of these flat config formats, every kind (a rule about values in
+    /// general, such as `invalid-value`).
+    Formats(&'static [Format]),
     /// The index over every analysed object (cross-resource rules).
     Index,
     /// Problems found while reading and parsing sources; reported by the engine itself.
@@ -36,6 +39,9 @@ impl Target {
             }
             Target::Format { format, kinds } => {
                 obj.format == *format && (kinds.is_empty() || kinds.contains(&obj.kind.as_str()))
+            }
+            Target::Formats(formats) => {
+                obj.format != Format::Kubernetes && formats.contains(&obj.format)
             }
             Target::Index | Target::Source => false,
         }

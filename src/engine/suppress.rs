@@ -3,6 +3,16 @@
 //! `scalelint.io/ignore` annotation on Kubernetes objects. Suppressed findings are kept apart
 //! (SARIF shows them as dismissed); names that are not rules and suppressions that silenced
 //! nothing are reported.
+//!
+//! Which comments exist is each format's business, and scalelint reads them as the program
+//! does. YAML: `#` after a space, anywhere outside a scalar. pgbouncer.ini (libusual's
+//! `parse_ini_file`): a line starting with `;` or `#`, or after a `[section]` header; after
+//! `key = value` the rest of the line is the value. redis.conf (`loadServerConfigFromString`):
+//! a line starting with `#`; after a directive a `#` is one more argument. `.properties`
+//! (`Properties.load`): a line starting with `#` or `!`; after a key the rest of the line is
+//! the value. A `scalelint-disable-…` written after a value in a flat format is therefore part
+//! of that value: it cannot suppress anything and is reported as `suppression-unused`, with
+//! the form that works.
 
 use crate::docs::closest;
 use crate::model::{Finding, Format, Node, Object, SourceFile, Span, Suppression};
@@ -221,30 +231,131 @@ impl Lookup {
     }
 }
 
+/// A suppression directive that a flat format reads as part of a value.
+struct Swallowed {
+    /// From the comment marker to the end of the value.
+    span: Span,
+    /// The text there (the file's text may be gone when findings are made).
+    written: String,
+    format: Format,
+}
+
 /// The suppression directives of one file: its `scalelint-disable-*` comments and the
-/// `scalelint.io/ignore` annotations of its objects. Gathered while the file's tree and text
-/// are at hand (the engine drops both once the file is checked).
+/// `scalelint.io/ignore` annotations of its objects, and the directives its values
+/// swallowed. Gathered while the file's tree and text are at hand (the engine drops both
+/// once the file is checked).
 #[derive(Default)]
-pub struct Directives(Vec<Directive>);
+pub struct Directives {
+    directives: Vec<Directive>,
+    swallowed: Vec<Swallowed>,
+}
 
 impl Directives {
     pub fn append(&mut self, mut other: Directives) {
-        self.0.append(&mut other.0);
+        self.directives.append(&mut other.directives);
+        self.swallowed.append(&mut other.swallowed);
     }
 
     /// The `scalelint-disable-*` comments among `comments`.
     pub fn add_comments(&mut self, src: &SourceFile, comments: &[Comment]) {
-        self.0.extend(comment_directives(src, comments));
+        self.directives.extend(comment_directives(src, comments));
     }
 
-    /// The `scalelint.io/ignore` annotations of `objects` (full trees or projections).
+    /// What `objects` (full trees) carry: the `scalelint.io/ignore` annotations of Kubernetes
+    /// objects, and the `scalelint-disable-…` text that the values of a flat config file
+    /// hold, where it is not a comment and cannot work.
     pub fn add_annotations(&mut self, src: &SourceFile, objects: &[Object]) {
-        self.0.extend(annotation_directives(src, objects));
+        self.directives.extend(annotation_directives(src, objects));
+        for obj in objects {
+            if let Some(markers) = value_comment_markers(obj) {
+                let mut spans = Vec::new();
+                swallowed_in(src, obj, markers, &mut spans);
+                self.swallowed
+                    .extend(spans.into_iter().map(|span| Swallowed {
+                        span,
+                        written: src.slice(span).to_string(),
+                        format: obj.format,
+                    }));
+            }
+        }
     }
 
+    /// Whether the file has directives that can match findings (by line: the engine keeps
+    /// the text of such a file).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.directives.is_empty()
     }
+}
+
+/// The comment markers a user may have meant after a value of a flat config file (its own
+/// markers, and `#` everywhere); `None` for an object whose format has comments after values
+/// (YAML, what Strimzi resources and PrometheusRules derive from it).
+fn value_comment_markers(obj: &Object) -> Option<&'static [char]> {
+    match obj.format {
+        Format::PgBouncer => Some(&['#', ';']),
+        Format::Redis => Some(&['#']),
+        Format::Kafka if obj.kind == "KafkaConfig" => Some(&['#', '!']),
+        Format::Kafka | Format::Kubernetes | Format::Prometheus => None,
+    }
+}
+
+/// The spans of the directives that the values of a flat config file hold. Each value is
+/// one line's: a `.properties` value, a redis.conf directive's arguments (one line per
+/// occurrence of a directive that repeats), a pgbouncer.ini value or connection string.
+fn swallowed_in(src: &SourceFile, obj: &Object, markers: &[char], out: &mut Vec<Span>) {
+    let values: Vec<&Node> = if obj.format == Format::PgBouncer {
+        values_of(&obj.root).flat_map(values_of).collect()
+    } else {
+        values_of(&obj.root).collect()
+    };
+    for v in values {
+        let lines: Vec<&Node> = match v.as_seq() {
+            Some(occurrences) if occurrences.iter().any(|o| o.as_seq().is_some()) => {
+                occurrences.iter().collect()
+            }
+            _ => vec![v],
+        };
+        for line in lines {
+            if let Some(at) = swallowed_at(src.slice(line.span), markers) {
+                out.push(Span::new(line.span.start + at, line.span.end));
+            }
+        }
+    }
+}
+
+/// The values of a mapping (nothing for another node).
+fn values_of(node: &Node) -> impl Iterator<Item = &Node> {
+    node.as_map().unwrap_or_default().iter().map(|e| &e.value)
+}
+
+/// Where in `raw` (one value as written) a `scalelint-disable-…` directive follows a
+/// comment marker that starts the value or follows a blank: the marker's offset.
+fn swallowed_at(raw: &str, markers: &[char]) -> Option<usize> {
+    const SCOPES: [&str; 3] = [
+        "scalelint-disable-next-line",
+        "scalelint-disable-line",
+        "scalelint-disable-file",
+    ];
+    let mut from = 0;
+    while let Some(i) = raw.get(from..).and_then(|r| r.find("scalelint-disable-")) {
+        let at = from + i;
+        from = at + 1;
+        let rest = raw.get(at..).unwrap_or("");
+        let is_directive = SCOPES.iter().any(|w| {
+            rest.strip_prefix(w)
+                .is_some_and(|after| after.is_empty() || after.starts_with(char::is_whitespace))
+        });
+        let before = raw.get(..at).unwrap_or("").trim_end_matches([' ', '\t']);
+        let Some(marker) = before.chars().last().filter(|c| markers.contains(c)) else {
+            continue;
+        };
+        let m = before.len() - marker.len_utf8();
+        let pre = raw.get(..m).unwrap_or("");
+        if is_directive && (pre.is_empty() || pre.ends_with([' ', '\t'])) {
+            return Some(m);
+        }
+    }
+    None
 }
 
 /// Split `findings` into kept and suppressed, adding `suppression-unknown-rule` and
@@ -259,7 +370,15 @@ pub fn apply(
     known: &[&str],
     enabled: &dyn Fn(&str) -> bool,
 ) -> (Vec<Finding>, Vec<Finding>) {
-    let mut per_file: Vec<Vec<Directive>> = per_file.into_iter().map(|d| d.0).collect();
+    let mut swallowed = Vec::new();
+    let mut per_file: Vec<Vec<Directive>> = per_file
+        .into_iter()
+        .enumerate()
+        .map(|(id, d)| {
+            swallowed.extend(d.swallowed.into_iter().map(|s| (id, s)));
+            d.directives
+        })
+        .collect();
     // Directives by where they apply, so matching stays linear in findings and directives
     // (a file of many suppressions and many findings must not go quadratic).
     let scopes: Vec<Lookup> = per_file.iter().map(|d| Lookup::new(d)).collect();
@@ -304,6 +423,11 @@ pub fn apply(
             None => kept.push(f),
         }
     }
+    for (id, s) in swallowed {
+        kept.push(suppression_unused::swallowed(
+            id, s.span, s.format, &s.written,
+        ));
+    }
     for (id, dirs) in per_file.iter().enumerate() {
         for d in dirs {
             if d.names.is_empty() {
@@ -331,6 +455,42 @@ pub fn apply(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn directives_swallowed_by_a_value() {
+        let at = |raw: &str, markers: &[char]| super::swallowed_at(raw, markers);
+        assert_eq!(
+            at("3 # scalelint-disable-line kafka-partitions", &['#']),
+            Some(2)
+        );
+        assert_eq!(at("3\t#scalelint-disable-file", &['#']), Some(2));
+        assert_eq!(
+            at("# scalelint-disable-next-line all -- x", &['#']),
+            Some(0)
+        );
+        assert_eq!(at("100 ; scalelint-disable-line a", &['#', ';']), Some(4));
+        assert_eq!(at("168 ! scalelint-disable-line all", &['#', '!']), Some(4));
+        // Not after a marker that starts a word, not a directive, or another marker.
+        for raw in [
+            "http://x#scalelint-disable-line a",
+            "3 # see scalelint-disable-line docs",
+            "3 # scalelint-disable-lines",
+            "3 # scalelint-disable-everything",
+            "100 ; scalelint-disable-line a",
+            "scalelint-disable-line a",
+            "",
+        ] {
+            assert_eq!(at(raw, &['#']), None, "{raw:?}");
+        }
+        // The first of several.
+        assert_eq!(
+            at(
+                "a#b # x scalelint-disable-line # scalelint-disable-line r",
+                &['#']
+            ),
+            Some(31)
+        );
+    }
+
     #[test]
     fn names_and_reasons() {
         let (names, reason) = super::names_and_reason(" a, b  c -- because  ", 10);

@@ -1,10 +1,10 @@
 //! Which parser a file goes to: by name first, then by content.
 //!
 //! Walking a directory picks files by extension (`*.yaml|yml|json`, `*.ini`, `*.conf`,
-//! `*.properties`); the content then decides whether an `.ini` is PgBouncer, a `.conf` is
-//! Redis, a `.properties` is Kafka. Anything else (a Minecraft `server.properties`, an
-//! nginx `.conf`) is not linted and produces no finding. Explicitly named files are
-//! classified the same way; one with an unknown extension is sniffed.
+//! `*.properties`); the name and content then decide whether an `.ini` is PgBouncer, a
+//! `.conf` is PgBouncer or Redis, a `.properties` is Kafka. Anything else (a Minecraft
+//! `server.properties`, an nginx `.conf`) is not linted and produces no finding. Explicitly
+//! named files are classified the same way; one with an unknown extension is sniffed.
 
 use super::{pgbouncer, properties, redis};
 use std::path::Path;
@@ -66,13 +66,15 @@ pub fn decide(kind: Kind, path: &Path, text: &str) -> Decided {
         Kind::Ini if name.starts_with("pgbouncer") || pgbouncer::looks_like(text) => {
             Decided::PgBouncer
         }
-        Kind::Conf
-            if name.starts_with("redis")
-                || name.starts_with("sentinel")
-                || redis::looks_like(text) =>
-        {
-            Decided::Redis
+        // PgBouncer documents `pgbouncer.ini`, but packages and images also ship
+        // `pgbouncer.conf`. A `pgbouncer*.conf` that is not INI at all (an nginx `stream`
+        // block, a logrotate stanza) is not one.
+        Kind::Conf if name.starts_with("pgbouncer") && pgbouncer::reads_as_ini(text) => {
+            Decided::PgBouncer
         }
+        Kind::Conf if name.starts_with("redis") || name.starts_with("sentinel") => Decided::Redis,
+        Kind::Conf if pgbouncer::looks_like(text) => Decided::PgBouncer,
+        Kind::Conf if redis::looks_like(text) => Decided::Redis,
         Kind::Properties if properties::looks_like_kafka(text) => Decided::Kafka,
         Kind::Ini | Kind::Conf | Kind::Properties => Decided::Skip,
         Kind::Unknown => {
@@ -86,5 +88,64 @@ pub fn decide(kind: Kind, path: &Path, text: &str) -> Decided {
                 Decided::YamlIfValid
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decide_named(name: &str, text: &str) -> Decided {
+        let path = Path::new(name);
+        decide(named(path), path, text)
+    }
+
+    const PGBOUNCER: &str = "[databases]\ndb = host=a\n\n[pgbouncer]\npool_mode = session\n";
+
+    #[test]
+    fn pgbouncer_conf_is_pgbouncer_by_name_or_content() {
+        for name in [
+            "pgbouncer.conf",
+            "pgbouncer-prod.conf",
+            "etc/PgBouncer.CONF",
+        ] {
+            assert_eq!(decide_named(name, PGBOUNCER), Decided::PgBouncer, "{name}");
+        }
+        // Any `.conf` (or `.ini`) with a `[pgbouncer]` or `[databases]` section.
+        for name in ["pool.conf", "pool.ini", "bouncer"] {
+            assert_eq!(decide_named(name, PGBOUNCER), Decided::PgBouncer, "{name}");
+            assert_eq!(
+                decide_named(name, "[databases]\n* = host=db\n"),
+                Decided::PgBouncer,
+                "{name}"
+            );
+        }
+        // A file named pgbouncer*.conf that is not INI, or an INI of something else.
+        assert_eq!(
+            decide_named("pgbouncer.conf", "stream {\n  server { listen 6432; }\n}\n"),
+            Decided::Skip
+        );
+        assert_eq!(
+            decide_named("app.conf", "[server]\nport = 1\n"),
+            Decided::Skip
+        );
+    }
+
+    #[test]
+    fn redis_conf_stays_redis() {
+        let redis = "maxmemory 2gb\nmaxmemory-policy allkeys-lru\n";
+        for name in ["redis.conf", "sentinel.conf", "cache.conf"] {
+            assert_eq!(decide_named(name, redis), Decided::Redis, "{name}");
+        }
+        // The name wins: a redis.conf is Redis whatever it holds.
+        assert_eq!(decide_named("redis.conf", PGBOUNCER), Decided::Redis);
+        assert_eq!(decide_named("nginx.conf", "events {}\n"), Decided::Skip);
+    }
+
+    #[test]
+    fn walking_picks_conf_files() {
+        assert_eq!(by_name(Path::new("a/pgbouncer.conf")), Some(Kind::Conf));
+        assert_eq!(by_name(Path::new("a/pgbouncer.ini")), Some(Kind::Ini));
+        assert_eq!(by_name(Path::new("a/userlist.txt")), None);
     }
 }

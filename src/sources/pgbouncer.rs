@@ -32,29 +32,27 @@ fn is_key_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'*')
 }
 
-/// Whether `text` is a PgBouncer config: it has a `[pgbouncer]` section header (any case,
-/// blanks allowed around the name and the brackets, a comment may follow) and its first
-/// significant line reads as INI. The second condition keeps out YAML that embeds a
-/// pgbouncer.ini in a block scalar (a ConfigMap piped on standard input).
+/// Whether `text` is a PgBouncer config: it has a `[pgbouncer]` or `[databases]` section
+/// header (any case, blanks allowed around the name and the brackets, a comment may follow;
+/// `[databases]` alone is a file `%include`d by the main one) and its first significant
+/// line reads as INI. The second condition keeps out YAML that embeds a pgbouncer.ini in a
+/// block scalar (a ConfigMap piped on standard input).
 pub fn looks_like(text: &str) -> bool {
+    reads_as_ini(text) && significant_lines(text).any(is_pgbouncer_header)
+}
+
+/// Whether the first significant line of `text` (not blank, not a comment) is one the INI
+/// grammar accepts. A file with no such line does not read as INI.
+pub fn reads_as_ini(text: &str) -> bool {
+    significant_lines(text).next().is_some_and(is_ini_line)
+}
+
+/// The lines of `text` that are neither blank nor comments, trimmed.
+fn significant_lines(text: &str) -> impl Iterator<Item = &str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut first = true;
-    for line in text.lines() {
-        let l = line.trim_matches(|c: char| c.is_ascii() && is_space(c as u8));
-        if l.is_empty() || l.starts_with(['#', ';']) {
-            continue;
-        }
-        if first {
-            first = false;
-            if !is_ini_line(l) {
-                return false;
-            }
-        }
-        if is_pgbouncer_header(l) {
-            return true;
-        }
-    }
-    false
+    text.lines()
+        .map(|line| line.trim_matches(|c: char| c.is_ascii() && is_space(c as u8)))
+        .filter(|l| !l.is_empty() && !l.starts_with(['#', ';']))
 }
 
 /// A trimmed line that the INI grammar accepts as a header, an include or `key = value`.
@@ -71,6 +69,7 @@ fn is_ini_line(l: &str) -> bool {
     key_len > 0 && rest.iter().find(|&&c| !is_blank(c)) == Some(&b'=')
 }
 
+/// `[pgbouncer]` or `[databases]`, the sections only a PgBouncer config has.
 fn is_pgbouncer_header(l: &str) -> bool {
     let Some(inner) = l.strip_prefix('[') else {
         return false;
@@ -79,7 +78,8 @@ fn is_pgbouncer_header(l: &str) -> bool {
         return false;
     };
     let after = after.trim();
-    name.trim().eq_ignore_ascii_case("pgbouncer")
+    let name = name.trim();
+    (name.eq_ignore_ascii_case("pgbouncer") || name.eq_ignore_ascii_case("databases"))
         && (after.is_empty() || after.starts_with(['#', ';']))
 }
 
@@ -617,6 +617,9 @@ mod tests {
             "\u{feff}[pgbouncer]\n",
             "listen_port = 1\n[pgbouncer]\n",
             "%include common.ini\n[pgbouncer]\n",
+            // A `%include`d list of databases.
+            "[databases]\nx = host=a\n",
+            " [ Databases ] # all of them\n* = host=b\n",
         ] {
             assert!(looks_like(yes), "{yes:?}");
         }
@@ -631,10 +634,16 @@ mod tests {
             "[section]\nkey = value\n",
             "[pgbouncer-extra]\n",
             "[pgbouncer] junk\n",
+            "[databases-old]\n",
+            "data:\n  x: |\n    [databases]\n",
             "",
         ] {
             assert!(!looks_like(no), "{no:?}");
         }
+        assert!(reads_as_ini("; c\n[program:pgbouncer]\ncommand=x\n"));
+        assert!(reads_as_ini("listen_port = 1\n"));
+        assert!(!reads_as_ini("stream {\n  server { listen 6432; }\n}\n"));
+        assert!(!reads_as_ini("# only comments\n\n"));
     }
 
     #[test]

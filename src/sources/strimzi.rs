@@ -3,9 +3,29 @@
 //! `spec.replicas` and `spec.partitions`) a topic's. Each becomes a Kafka-format object whose
 //! nodes keep their places in the YAML, so the Kafka rules report inside the resource.
 
-use crate::model::{Entry, Format, Node, Object, Span, Value};
+use crate::model::{Entry, Format, Node, Object, SourceFile, Span, Value};
 
 const GROUP: &str = "kafka.strimzi.io";
+
+/// The `KafkaTopic` fields that stand for Kafka keys in its derived topic config: the
+/// field, the key it is linted as, and how messages name the field.
+const TOPIC_FIELDS: &[(&str, &str, &str)] = &[
+    ("replicas", "replication.factor", "spec.replicas"),
+    ("partitions", "num.partitions", "spec.partitions"),
+];
+
+/// The `KafkaTopic` field (`spec.replicas`, `spec.partitions`) that `key` of a derived topic
+/// config was read from, if it was: findings name what the user wrote, not the Kafka key.
+/// The derived entry keeps the key's place in the YAML, so `file` tells which it was (a
+/// `replication.factor` under `spec.config` is written as such).
+pub fn topic_field(obj: &Object, file: &SourceFile, key: &str) -> Option<&'static str> {
+    if obj.kind != "KafkaTopicConfig" {
+        return None;
+    }
+    let &(field, _, shown) = TOPIC_FIELDS.iter().find(|(_, k, _)| *k == key)?;
+    let written = file.slice(obj.root.entry(key)?.key.span);
+    (written.trim_matches(['"', '\'']) == field).then_some(shown)
+}
 
 /// The Kafka-format object derived from a Strimzi `Kafka` or `KafkaTopic`, if any.
 pub fn kafka_config(obj: &Object) -> Option<Object> {
@@ -74,10 +94,7 @@ fn topic_config(obj: &Object) -> Object {
     const PATH: &[&str] = &["spec", "config"];
     let spec = obj.root.get("spec");
     let mut entries = entries_of(obj.root.path(PATH));
-    for (field, key) in [
-        ("replicas", "replication.factor"),
-        ("partitions", "num.partitions"),
-    ] {
+    for &(field, key, _) in TOPIC_FIELDS {
         let Some(e) = spec.and_then(|s| s.entry(field)) else {
             continue;
         };
@@ -166,6 +183,34 @@ mod tests {
         let e = o.root.entry("num.partitions").unwrap();
         assert_eq!(at(&text, e.key.span), "partitions");
         assert_eq!(o.root.as_map().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn topic_fields_are_named_as_written() {
+        let text = "apiVersion: kafka.strimzi.io/v1\nkind: KafkaTopic\nmetadata:\n  name: t\nspec:\n  \"partitions\": 1\n  config:\n    replication.factor: 9\n    min.insync.replicas: 2\n";
+        let loaded = load(0, "t.yaml".into(), text.into(), Kind::Yaml);
+        let o = loaded
+            .objects
+            .iter()
+            .find(|o| o.kind == "KafkaTopicConfig")
+            .unwrap();
+        let f = &loaded.source;
+        assert_eq!(topic_field(o, f, "num.partitions"), Some("spec.partitions"));
+        // Written under `config`: named as the Kafka key it is.
+        assert_eq!(topic_field(o, f, "replication.factor"), None);
+        assert_eq!(topic_field(o, f, "min.insync.replicas"), None);
+        let broker = load(
+            0,
+            "k.yaml".into(),
+            "apiVersion: kafka.strimzi.io/v1\nkind: Kafka\nmetadata:\n  name: k\nspec:\n  kafka:\n    config:\n      num.partitions: 1\n".into(),
+            Kind::Yaml,
+        );
+        let b = broker
+            .objects
+            .iter()
+            .find(|o| o.format == Format::Kafka)
+            .unwrap();
+        assert_eq!(topic_field(b, &broker.source, "num.partitions"), None);
     }
 
     #[test]

@@ -53,14 +53,14 @@ impl Rule for KafkaMinInsyncReplicas {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for pair in PAIRS {
-            let Some(isr) = int_setting(cx.obj, pair.key, Some(pair.default)) else {
+            let Some(isr) = int_setting(cx, pair.key, Some(pair.default)) else {
                 continue;
             };
             let factor = factor_in_force(cx, pair);
             let low = isr.value < self.min;
-            let high = factor.is_some_and(|rf| isr.value >= rf.value);
+            let high = factor.as_ref().is_some_and(|rf| isr.value >= rf.value);
             if low || high {
-                let f = finding(cx, &isr, factor.filter(|_| high), low, self.min);
+                let f = finding(cx, &isr, factor.filter(|_| high).as_ref(), low, self.min);
                 cx.emit(f);
             }
         }
@@ -69,63 +69,67 @@ impl Rule for KafkaMinInsyncReplicas {
 
 /// The replication factor the minimum is compared with: the first of `pair.factors` that is
 /// set (a `replication.factor` of -1 means the broker default, so the next one), else the
-/// broker default in a broker config.
+/// broker default in a broker config. None when a factor that is set cannot be read: the
+/// factor in force is then unknown (Kafka refuses the value: `invalid-value`).
 fn factor_in_force<'a>(cx: &Ctx<'a>, pair: &Pair) -> Option<IntSetting<'a>> {
-    let set = pair
-        .factors
-        .iter()
-        .filter_map(|k| int_setting_set(cx, k))
-        .find(|s| s.value > 0);
-    set.or_else(|| {
-        let last = pair.factors.last()?;
-        int_setting(cx.obj, last, Some(pair.factor_default)).filter(|s| s.node.is_none())
-    })
+    for &key in pair.factors {
+        if cx.obj.root.get(key).is_none() {
+            continue;
+        }
+        let s = int_setting_set(cx, key)?;
+        if s.value > 0 {
+            return Some(s);
+        }
+    }
+    let last = pair.factors.last()?;
+    int_setting(cx, last, Some(pair.factor_default)).filter(|s| s.node.is_none())
 }
 
 fn int_setting_set<'a>(cx: &Ctx<'a>, key: &'static str) -> Option<IntSetting<'a>> {
-    int_setting(cx.obj, key, None).filter(|s| s.node.is_some())
+    int_setting(cx, key, None).filter(|s| s.node.is_some())
 }
 
 fn finding(
     cx: &Ctx<'_>,
     isr: &IntSetting<'_>,
-    factor: Option<IntSetting<'_>>,
+    factor: Option<&IntSetting<'_>>,
     low: bool,
     min: i64,
 ) -> Finding {
     let key = isr.key;
+    let verb = if isr.node.is_some() { "set" } else { "add" };
+    // The replication factor as the file names it (`spec.replicas` in a KafkaTopic).
     let factor_text = factor.map(|rf| match rf.node {
-        Some(_) => format!("the replication factor {} ({})", rf.value, rf.key),
+        Some(_) => format!("the replication factor {} ({})", rf.value, rf.name),
         None => format!(
             "the replication factor {} ({} is not set)",
-            rf.value, rf.key
+            rf.value, rf.name
         ),
     });
     let (message, label, help) = match (low, factor, factor_text) {
-        (true, Some(_), Some(rf)) => (
+        (true, Some(rf), Some(rf_text)) => (
             format!(
-                "{}, below {min} and not below {rf}; an acknowledged write may live on one broker only, and losing one broker stops writes",
+                "{}, below {min} and not below {rf_text}; an acknowledged write may live on one broker only, and losing one broker stops writes",
                 isr.describe()
             ),
             format!("below {min} and not below the replication factor"),
             format!(
-                "{} {} with a replication factor of at least {}",
-                if isr.node.is_some() { "set" } else { "add" },
+                "{verb} {} with {} or more",
                 assignment(cx.obj, key, &min.to_string()),
-                min + 1
+                assignment(cx.obj, rf.key, &(min + 1).to_string())
             ),
         ),
-        (false, Some(f), Some(rf)) => {
-            let consequence = if isr.value == f.value {
+        (false, Some(rf), Some(rf_text)) => {
+            let consequence = if isr.value == rf.value {
                 "losing one broker stops every write that asks for all in-sync replicas"
             } else {
                 "writes that ask for all in-sync replicas can never succeed"
             };
             (
                 format!(
-                    "{}, {} {rf}; {consequence}",
+                    "{}, {} {rf_text}; {consequence}",
                     isr.describe(),
-                    if isr.value == f.value {
+                    if isr.value == rf.value {
                         "equal to"
                     } else {
                         "above"
@@ -133,9 +137,11 @@ fn finding(
                 ),
                 "not below the replication factor".to_string(),
                 format!(
-                    "keep {key} below the replication factor: {} with a replication factor of {}, or raise the replication factor",
-                    assignment(cx.obj, key, &(f.value - 1).max(min).to_string()),
-                    f.value.max(min + 1)
+                    "keep {} below the replication factor: {} with {}, or raise {}",
+                    isr.name,
+                    assignment(cx.obj, key, &(rf.value - 1).max(min).to_string()),
+                    assignment(cx.obj, rf.key, &rf.value.max(min + 1).to_string()),
+                    rf.name
                 ),
             )
         }
@@ -146,8 +152,7 @@ fn finding(
             ),
             format!("below {min}"),
             format!(
-                "{} {} (with a replication factor of at least {})",
-                if isr.node.is_some() { "set" } else { "add" },
+                "{verb} {} (with a replication factor of at least {})",
                 assignment(cx.obj, key, &min.to_string()),
                 min + 1
             ),
@@ -231,6 +236,48 @@ mod tests {
             hits[0]
                 .message
                 .contains("above the replication factor 1 (default.replication.factor is not set)")
+        );
+    }
+
+    #[test]
+    fn a_kafka_topic_compares_with_spec_replicas() {
+        let topic = |replicas: &str, isr: &str| {
+            format!(
+                "apiVersion: kafka.strimzi.io/v1\nkind: KafkaTopic\nmetadata:\n  name: t\nspec:\n  replicas: {replicas}\n  config:\n    min.insync.replicas: {isr}\n"
+            )
+        };
+        let hits = run_rule(NAME, json!({}), "t.yaml", &topic("2", "2"));
+        assert_eq!(hits.len(), 1, "{hits:#?}");
+        assert_eq!(
+            hits[0].message,
+            "min.insync.replicas is 2, equal to the replication factor 2 (spec.replicas); losing one broker stops every write that asks for all in-sync replicas"
+        );
+        assert_eq!(
+            hits[0].help,
+            "keep min.insync.replicas below the replication factor: `min.insync.replicas: 2` under `spec.config` with `spec.replicas: 3`, or raise spec.replicas"
+        );
+        assert_eq!(hits[0].secondary, vec!["2"]);
+        let hits = run_rule(NAME, json!({}), "t.yaml", &topic("1", "1"));
+        assert!(
+            hits[0]
+                .message
+                .contains("not below the replication factor 1 (spec.replicas)"),
+            "{hits:#?}"
+        );
+        assert_eq!(
+            hits[0].help,
+            "set `min.insync.replicas: 2` under `spec.config` with `spec.replicas: 3` or more"
+        );
+        // A .properties topic config names its keys.
+        let hits = run_rule(
+            NAME,
+            json!({}),
+            "t.properties",
+            "replication.factor=1\nmin.insync.replicas=1\n",
+        );
+        assert_eq!(
+            hits[0].help,
+            "set `min.insync.replicas=2` with `replication.factor=3` or more"
         );
     }
 

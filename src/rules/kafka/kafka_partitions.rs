@@ -28,7 +28,7 @@ impl Rule for KafkaPartitions {
     fn check(&self, cx: &mut Ctx<'_>) {
         let min = self.min;
         // Kafka's broker default for `num.partitions` is 1.
-        let Some(s) = int_setting(cx.obj, "num.partitions", Some(1)) else {
+        let Some(s) = int_setting(cx, "num.partitions", Some(1)) else {
             return;
         };
         if s.value >= min {
@@ -83,5 +83,22 @@ mod tests {
                 .starts_with("num.partitions is not set and defaults to 1;")
         );
         assert!(run_rule(NAME, json!({}), "t.properties", "replication.factor=3\n").is_empty());
+    }
+
+    #[test]
+    fn a_kafka_topic_is_told_about_spec_partitions() {
+        let text = "apiVersion: kafka.strimzi.io/v1\nkind: KafkaTopic\nmetadata:\n  name: t\nspec:\n  partitions: 3\n";
+        let hits = run_rule(NAME, json!({}), "t.yaml", text);
+        assert_eq!(hits[0].at, "3");
+        assert!(
+            hits[0].message.starts_with("spec.partitions is 3;"),
+            "{}",
+            hits[0].message
+        );
+        assert!(
+            hits[0].help.starts_with("set `spec.partitions: 12`"),
+            "{}",
+            hits[0].help
+        );
     }
 }

@@ -37,7 +37,7 @@ impl Rule for KafkaReplicationFactor {
     fn check(&self, cx: &mut Ctx<'_>) {
         let min = self.min;
         for &(key, default) in KEYS {
-            let Some(s) = int_setting(cx.obj, key, default) else {
+            let Some(s) = int_setting(cx, key, default) else {
                 continue;
             };
             // `replication.factor=-1` (Connect, Streams, MirrorMaker) asks for the broker's
@@ -126,10 +126,30 @@ mod tests {
         let text = "apiVersion: kafka.strimzi.io/v1\nkind: KafkaTopic\nmetadata:\n  name: t\nspec:\n  replicas: 1\n";
         let hits = run_rule(NAME, json!({}), "t.yaml", text);
         assert_eq!((hits[0].at.as_str(), hits[0].line), ("1", 6));
+        // Named as the user wrote it, not as the Kafka key it stands for.
         assert!(
-            hits[0].help.contains("`spec.replicas: 3`"),
+            hits[0].message.starts_with("spec.replicas is 1;"),
             "{}",
-            hits[0].help
+            hits[0].message
+        );
+        assert_eq!(
+            hits[0].help,
+            "set `spec.replicas: 3`, or higher, and run at least 3 brokers"
+        );
+        // A Kafka's broker config names broker keys.
+        let text = "apiVersion: kafka.strimzi.io/v1\nkind: Kafka\nmetadata:\n  name: k\nspec:\n  kafka:\n    config:\n      default.replication.factor: 2\n";
+        let hits = run_rule(NAME, json!({}), "k.yaml", text);
+        assert!(
+            hits[0]
+                .message
+                .starts_with("default.replication.factor is 2;"),
+            "{hits:#?}"
+        );
+        assert!(
+            hits[0]
+                .help
+                .starts_with("set `default.replication.factor: 3` under `spec.kafka.config`"),
+            "{hits:#?}"
         );
     }
 }

@@ -1,6 +1,7 @@
 //! `kafka-unclean-leader-election`: an out-of-sync replica may become leader.
 
-use super::{assignment, bool_of};
+use super::assignment;
+use super::values::read_bool;
 use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::model::Format;
 use serde::Deserialize;
@@ -25,11 +26,12 @@ impl Rule for KafkaUncleanLeaderElection {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        // The default is false: only an explicit `true` (any case, as Kafka reads it) fires.
+        // The default is false: only an explicit `true` (any case, as Kafka reads it) fires;
+        // a value Kafka refuses is `invalid-value`'s.
         let Some(node) = cx.obj.root.get(KEY) else {
             return;
         };
-        if bool_of(node) != Some(true) {
+        if read_bool(cx, KEY, node).value() != Some(true) {
             return;
         }
         let f = cx

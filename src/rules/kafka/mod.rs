@@ -6,10 +6,14 @@ pub mod kafka_min_insync_replicas;
 pub mod kafka_partitions;
 pub mod kafka_replication_factor;
 pub mod kafka_unclean_leader_election;
+pub mod values;
 
-use crate::engine::rule::Builder;
+pub use values::rejected_values;
+
+use crate::engine::rule::{Builder, Ctx};
 use crate::model::{Node, Object, Span};
 use crate::sources::properties::is_broker_config;
+use crate::sources::strimzi::topic_field;
 
 pub static RULES: &[(&str, Builder)] = &[
     (
@@ -38,46 +42,31 @@ pub fn is_broker(obj: &Object) -> bool {
     }
 }
 
-/// Java's `String.trim`, which `ConfigDef` applies to every value: it strips every
-/// character up to U+0020, control characters included.
-fn java_trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c <= ' ')
-}
-
-/// An `INT` setting as `ConfigDef` parses it (`Integer.parseInt` of the trimmed text).
-/// `None` for anything Kafka would refuse to start with; that is not these rules' business.
-pub fn int_of(node: &Node) -> Option<i64> {
-    java_trim(node.text()?).parse::<i32>().ok().map(i64::from)
-}
-
-/// A `BOOLEAN` setting as `ConfigDef` parses it: `true` or `false`, trimmed, any case.
-pub fn bool_of(node: &Node) -> Option<bool> {
-    let t = java_trim(node.text()?);
-    if t.eq_ignore_ascii_case("true") {
-        Some(true)
-    } else if t.eq_ignore_ascii_case("false") {
-        Some(false)
-    } else {
-        None
-    }
+/// How messages name `key` of this object: as the file writes it. That is the Kafka key in a
+/// `.properties` file and under a Strimzi `config`, the field (`spec.replicas`,
+/// `spec.partitions`) a `KafkaTopic` gives it.
+pub fn written_name(cx: &Ctx<'_>, key: &str) -> String {
+    topic_field(cx.obj, cx.file, key).map_or_else(|| key.to_string(), str::to_string)
 }
 
 /// An integer setting in force: written in the file, or Kafka's broker default.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct IntSetting<'a> {
     pub key: &'static str,
+    /// The setting as the file names it (see [`written_name`]).
+    pub name: String,
     pub value: i64,
     /// The value's node; `None` when the key is absent and the default applies.
     pub node: Option<&'a Node>,
 }
 
 impl IntSetting<'_> {
-    /// The setting as the start of a message: `num.partitions is 1`, or
-    /// `num.partitions is not set and defaults to 1`.
+    /// The setting as the start of a message: `num.partitions is 1`,
+    /// `num.partitions is not set and defaults to 1`, or `spec.partitions is 1`.
     pub fn describe(&self) -> String {
         match self.node {
-            Some(_) => format!("{} is {}", self.key, self.value),
-            None => format!("{} is not set and defaults to {}", self.key, self.value),
+            Some(_) => format!("{} is {}", self.name, self.value),
+            None => format!("{} is not set and defaults to {}", self.name, self.value),
         }
     }
 
@@ -89,25 +78,32 @@ impl IntSetting<'_> {
 
     /// What the caret says when the key is absent.
     pub fn absent_label(&self) -> String {
-        format!("{} is not set here", self.key)
+        format!("{} is not set here", self.name)
     }
 }
 
-/// The integer `key` in force in `obj`: its value when set (and readable), else
+/// The integer `key` in force in the checked object: its value when set and read (a value
+/// Kafka refuses is `invalid-value`'s, one scalelint cannot read nobody's), else
 /// `broker_default` in a broker config, else nothing to judge.
 pub fn int_setting<'a>(
-    obj: &'a Object,
+    cx: &Ctx<'a>,
     key: &'static str,
     broker_default: Option<i64>,
 ) -> Option<IntSetting<'a>> {
+    let obj = cx.obj;
+    let name = written_name(cx, key);
     match obj.root.get(key) {
-        Some(node) => int_of(node).map(|value| IntSetting {
-            key,
-            value,
-            node: Some(node),
-        }),
+        Some(node) => values::read_int(cx, key, node)
+            .value()
+            .map(|value| IntSetting {
+                key,
+                name,
+                value,
+                node: Some(node),
+            }),
         None if is_broker(obj) => broker_default.map(|value| IntSetting {
             key,
+            name,
             value,
             node: None,
         }),
@@ -164,23 +160,4 @@ pub(crate) fn run_rule(
                 .collect(),
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_are_read_as_kafka_reads_them() {
-        let n = |t: &str| Node::string(Span::point(0), t);
-        assert_eq!(int_of(&n(" 3\t")), Some(3));
-        assert_eq!(int_of(&n("+3")), Some(3));
-        assert_eq!(int_of(&n("-1")), Some(-1));
-        assert_eq!(int_of(&n("3.0")), None);
-        assert_eq!(int_of(&n("2147483648")), None);
-        assert_eq!(int_of(&n("")), None);
-        assert_eq!(bool_of(&n(" TRUE ")), Some(true));
-        assert_eq!(bool_of(&n("False")), Some(false));
-        assert_eq!(bool_of(&n("yes")), None);
-    }
 }

@@ -8,6 +8,9 @@ pub mod pgbouncer_max_client_conn;
 pub mod pgbouncer_pool_mode;
 pub mod pgbouncer_pool_size;
 pub mod pgbouncer_reserve_pool;
+pub mod values;
+
+pub use values::rejected_values;
 
 use crate::engine::rule::Builder;
 use crate::model::{Node, Object};
@@ -36,8 +39,9 @@ pub fn main_section(obj: &Object) -> Option<&Node> {
 }
 
 /// An integer setting of `[pgbouncer]` as PgBouncer reads it: the value node when set, and
-/// the value in force (the default when absent). `None` when the value is not an integer
-/// (PgBouncer refuses to load such a file; these rules then say nothing about it).
+/// the value in force (the default when absent). `None` when PgBouncer refuses the value
+/// (it does not load such a file: `invalid-value`'s) or when it is outside `int` (PgBouncer
+/// truncates it to a number these rules do not guess).
 pub fn int_setting<'a>(
     section: &'a Node,
     key: &str,
@@ -49,28 +53,9 @@ pub fn int_setting<'a>(
     }
 }
 
-/// `strtol(value, &end, 0)` that must consume the whole value, as libusual's `cf_set_int`
-/// does: optional sign, `0x` hexadecimal, a leading `0` octal, else decimal. Out of range
-/// is `None`.
+/// An integer as PgBouncer reads it, within `int`: see [`values::read_int`].
 pub fn parse_int(text: &str) -> Option<i64> {
-    let t = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let (negative, t) = match t.as_bytes().first() {
-        Some(b'-') => (true, t.get(1..)?),
-        Some(b'+') => (false, t.get(1..)?),
-        _ => (false, t),
-    };
-    let (radix, digits) = if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        (16, hex)
-    } else if t.len() > 1 && t.starts_with('0') {
-        (8, t.get(1..)?)
-    } else {
-        (10, t)
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    let n = i64::from_str_radix(digits, radix).ok()?;
-    Some(if negative { -n } else { n })
+    values::read_int(text).value()
 }
 
 /// A finding as unit tests look at it: the text under the primary span, message, labels.

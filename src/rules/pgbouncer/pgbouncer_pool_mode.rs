@@ -1,9 +1,11 @@
 //! `pgbouncer-pool-mode`: PgBouncer pools per session (its default) or per statement
 //! rather than per transaction, globally or for one database or user.
 
+use super::values::read_pool_mode;
 use super::{DEFAULT_POOL_MODE, main_section};
 use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::model::{Format, Node};
+use crate::rules::source::invalid_value::Read;
 use crate::sources::pgbouncer::shorten;
 use serde::Deserialize;
 
@@ -17,22 +19,22 @@ pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
     build_rule::<PgbouncerPoolMode>(NAME, v)
 }
 
-/// What is wrong with a pool mode other than `transaction`. PgBouncer matches the names
-/// case-insensitively.
-fn consequence(mode: &str) -> String {
-    if mode.eq_ignore_ascii_case("session") {
-        "every client holds a server connection for its whole session, so nothing is pooled under high concurrency".into()
-    } else if mode.eq_ignore_ascii_case("statement") {
-        "transactions spanning several statements are refused in this mode".into()
+/// What is wrong with a pool mode other than `transaction`.
+fn consequence(mode: &str) -> &'static str {
+    if mode == "statement" {
+        "transactions spanning several statements are refused in this mode"
     } else {
-        "PgBouncer accepts only `session`, `transaction` or `statement` and refuses to load this"
-            .into()
+        "every client holds a server connection for its whole session, so nothing is pooled under high concurrency"
     }
 }
 
-fn is_transaction(node: &Node) -> bool {
-    node.text()
-        .is_some_and(|t| t.eq_ignore_ascii_case("transaction"))
+/// The mode PgBouncer reads in `node`, when it is not `transaction`. A mode PgBouncer
+/// refuses (it does not load the file) is `invalid-value`'s.
+fn not_transaction(node: &Node) -> Option<&'static str> {
+    match read_pool_mode(node.text()?) {
+        Read::Value("transaction") | Read::Rejected { .. } | Read::Unknown => None,
+        Read::Value(mode) => Some(mode),
+    }
 }
 
 impl Rule for PgbouncerPoolMode {
@@ -46,18 +48,19 @@ impl Rule for PgbouncerPoolMode {
     fn check(&self, cx: &mut Ctx<'_>) {
         if let Some(main) = main_section(cx.obj) {
             match main.get("pool_mode") {
-                Some(node) if !is_transaction(node) => {
-                    let mode = shorten(node.text().unwrap_or_default());
-                    let f = cx
-                        .finding(
-                            node.span,
-                            format!("pool_mode is `{mode}`, not `transaction`: {}", consequence(&mode)),
-                        )
-                        .with_label("not transaction")
-                        .with_help("set `pool_mode = transaction`; clients must then not rely on session state (SET, LISTEN, advisory locks) across transactions");
-                    cx.emit(f);
+                Some(node) => {
+                    if let Some(mode) = not_transaction(node) {
+                        let written = shorten(node.text().unwrap_or_default());
+                        let f = cx
+                            .finding(
+                                node.span,
+                                format!("pool_mode is `{written}`, not `transaction`: {}", consequence(mode)),
+                            )
+                            .with_label("not transaction")
+                            .with_help("set `pool_mode = transaction`; clients must then not rely on session state (SET, LISTEN, advisory locks) across transactions");
+                        cx.emit(f);
+                    }
                 }
-                Some(_) => {}
                 None => {
                     let f = cx
                         .finding(
@@ -73,37 +76,41 @@ impl Rule for PgbouncerPoolMode {
                 }
             }
         }
-        // Per-database and per-user overrides in their connection strings.
-        for (section, what) in [("databases", "database"), ("users", "user")] {
-            let entries = cx
-                .obj
-                .root
-                .get(section)
-                .and_then(Node::as_map)
-                .unwrap_or_default();
-            for e in entries {
-                let Some(node) = e.value.get("pool_mode") else {
-                    continue;
-                };
-                if is_transaction(node) {
-                    continue;
-                }
-                let mode = shorten(node.text().unwrap_or_default());
-                let name = shorten(e.key.text().unwrap_or_default());
-                let f = cx
+        check_overrides(cx);
+    }
+}
+
+/// Per-database and per-user overrides in their connection strings.
+fn check_overrides(cx: &mut Ctx<'_>) {
+    for (section, what) in [("databases", "database"), ("users", "user")] {
+        let entries = cx
+            .obj
+            .root
+            .get(section)
+            .and_then(Node::as_map)
+            .unwrap_or_default();
+        for e in entries {
+            let Some(node) = e.value.get("pool_mode") else {
+                continue;
+            };
+            let Some(mode) = not_transaction(node) else {
+                continue;
+            };
+            let written = shorten(node.text().unwrap_or_default());
+            let name = shorten(e.key.text().unwrap_or_default());
+            let f = cx
                     .finding(
                         node.span,
                         format!(
-                            "{what} `{name}` sets pool_mode `{mode}`, not `transaction`: {}",
-                            consequence(&mode)
+                            "{what} `{name}` sets pool_mode `{written}`, not `transaction`: {}",
+                            consequence(mode)
                         ),
                     )
                     .with_label(format!("{what} override, not transaction"))
                     .with_help(format!(
                         "set `pool_mode=transaction` here, or remove it so the {what} uses the [pgbouncer] pool_mode"
                     ));
-                cx.emit(f);
-            }
+            cx.emit(f);
         }
     }
 }
@@ -128,9 +135,9 @@ mod tests {
         let h = hits("[pgbouncer]\npool_mode = statement\n");
         assert_eq!(h[0].0, "statement");
         assert!(h[0].1.contains("spanning several statements"), "{h:?}");
-        let h = hits("[pgbouncer]\npool_mode = transaction ; comment\n");
-        assert_eq!(h[0].0, "transaction ; comment");
-        assert!(h[0].1.contains("accepts only"), "{h:?}");
+        // PgBouncer refuses this value (the `;` is not a comment): `invalid-value` reports it.
+        assert!(hits("[pgbouncer]\npool_mode = transaction ; comment\n").is_empty());
+        assert!(hits("[databases]\na = host=x pool_mode=pooled\n").is_empty());
         let h = hits("[pgbouncer]\nlisten_port = 6432\n");
         assert_eq!(h[0].0, "");
         assert!(h[0].1.starts_with("pool_mode is not set"), "{h:?}");

@@ -7,10 +7,14 @@ pub mod redis_eviction_policy;
 pub mod redis_high_availability;
 pub mod redis_maxmemory;
 pub mod redis_sentinel_quorum;
+pub mod values;
+
+pub use values::rejected_values;
 
 use crate::engine::rule::Builder;
 use crate::model::Node;
-use crate::sources::redis::yes_no;
+use crate::rules::source::invalid_value::Read;
+use values::{Value, setting};
 
 pub static RULES: &[(&str, Builder)] = &[
     (redis_maxmemory::NAME, redis_maxmemory::build),
@@ -29,15 +33,21 @@ pub static RULES: &[(&str, Builder)] = &[
 /// The kind of a server config.
 pub const SERVER: &[&str] = &["RedisConfig"];
 
-/// The value of a single-argument directive. A directive written with no argument or
-/// several is not a value Redis would accept there (it refuses to start): `None`, and the
-/// rules leave it alone.
-fn single<'a>(root: &'a Node, directive: &str) -> Option<&'a Node> {
-    root.get(directive).filter(|n| n.as_scalar().is_some())
+/// The value of a single-argument setting and what Redis reads in it, when it reads one. A
+/// value Redis refuses (a wrong argument count, `1.5gb`) stops it at startup: that is
+/// `invalid-value`'s, and the rules leave it alone.
+fn read<'a>(root: &'a Node, directive: &str) -> Option<(&'a Node, Value<'a>)> {
+    match setting(root, directive)? {
+        (node, Read::Value(v)) => Some((node, v)),
+        (_, Read::Rejected { .. } | Read::Unknown) => None,
+    }
 }
 
 /// Whether a server config runs in cluster mode: `cluster-enabled yes` (any case). Returns
 /// the value node, for labels.
 fn cluster_enabled(root: &Node) -> Option<&Node> {
-    single(root, "cluster-enabled").filter(|n| n.text().and_then(yes_no) == Some(true))
+    match read(root, "cluster-enabled")? {
+        (node, Value::Bool(true)) => Some(node),
+        _ => None,
+    }
 }

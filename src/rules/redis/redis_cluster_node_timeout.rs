@@ -1,7 +1,8 @@
 //! `redis-cluster-node-timeout`: in cluster mode, a node is declared failed (and its
 //! replica promoted) only after `cluster-node-timeout`; the default 15 s is a long outage.
 
-use super::{SERVER, cluster_enabled, single};
+use super::values::Value;
+use super::{SERVER, cluster_enabled, read};
 use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::model::Format;
 use serde::Deserialize;
@@ -51,11 +52,9 @@ impl Rule for RedisClusterNodeTimeout {
             }
             None => {}
             Some(_) => {
-                let Some(node) = single(&cx.obj.root, "cluster-node-timeout") else {
-                    return;
-                };
-                // Not a number: Redis refuses to start, which is not this rule's case.
-                let Some(ms) = node.text().and_then(|t| t.parse::<i64>().ok()) else {
+                // Not an integer Redis reads (`fast`, `+5000`): `invalid-value`'s.
+                let Some((node, Value::Int(ms))) = read(&cx.obj.root, "cluster-node-timeout")
+                else {
                     return;
                 };
                 if ms > max {

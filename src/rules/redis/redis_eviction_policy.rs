@@ -2,7 +2,8 @@
 //! allowed eviction policies (by default: evict any key, least recently or least
 //! frequently used).
 
-use super::{SERVER, single};
+use super::values::Value;
+use super::{SERVER, read};
 use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::model::Format;
 use serde::Deserialize;
@@ -27,7 +28,7 @@ fn consequence(policy: &str) -> &'static str {
             "only keys with a TTL are evicted, and writes fail once none is left"
         }
         "allkeys-random" => "keys are evicted at random, hot ones included",
-        _ => "Redis refuses to start with an unknown policy",
+        _ => "this configuration does not allow it",
     }
 }
 
@@ -76,10 +77,11 @@ impl Rule for RedisEvictionPolicy {
                 cx.emit(f);
             }
             Some(_) => {
-                let Some(node) = single(&cx.obj.root, "maxmemory-policy") else {
+                // A name Redis does not know stops it at startup: `invalid-value`'s.
+                let Some((node, Value::Name(policy))) = read(&cx.obj.root, "maxmemory-policy")
+                else {
                     return;
                 };
-                let policy = node.text().unwrap_or_default();
                 if self.allowed(policy) {
                     return;
                 }

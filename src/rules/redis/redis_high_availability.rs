@@ -1,9 +1,10 @@
 //! `redis-high-availability`: a Redis server that is neither a cluster node nor a replica,
 //! with no Sentinel configuration beside it, is a single point of failure.
 
-use super::cluster_enabled;
+use super::values::{Value, replica_of, setting};
 use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
 use crate::model::{Format, Node, Object};
+use crate::rules::source::invalid_value::Read;
 use serde::Deserialize;
 
 pub const NAME: &str = "redis-high-availability";
@@ -21,20 +22,22 @@ fn directory(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-/// Whether the server replicates from a primary: `replicaof` (or the old `slaveof`) naming
-/// a host. `replicaof no one` is a primary.
-fn is_replica(root: &Node) -> bool {
-    ["replicaof", "slaveof"].iter().any(|d| match root.get(d) {
-        Some(v) => match v.as_seq() {
-            Some([host, port]) => {
-                !(host.text().is_some_and(|h| h.eq_ignore_ascii_case("no"))
-                    && port.text().is_some_and(|p| p.eq_ignore_ascii_case("one")))
-            }
-            Some(_) => false,
-            None => true,
-        },
+/// Whether a server config is a standalone server: neither a cluster node
+/// (`cluster-enabled yes`) nor a replica (`replicaof HOST PORT`; `replicaof no one` is a
+/// primary). A value Redis refuses leaves the role unknown (it does not start:
+/// `invalid-value`), and the file is not judged.
+fn standalone(root: &Node) -> bool {
+    let cluster = match setting(root, "cluster-enabled") {
         None => false,
-    })
+        Some((_, Read::Value(Value::Bool(on)))) => on,
+        Some(_) => return false,
+    };
+    let replica = match replica_of(root) {
+        None => false,
+        Some((_, Read::Value(replica))) => replica,
+        Some(_) => return false,
+    };
+    !cluster && !replica
 }
 
 fn is_redis(obj: &Object, kind: &str) -> bool {
@@ -55,7 +58,7 @@ impl Rule for RedisHighAvailability {
             .map(|o| directory(index.file_path(o.file)))
             .collect();
         for obj in index.objects.iter().filter(|o| is_redis(o, "RedisConfig")) {
-            if cluster_enabled(&obj.root).is_some() || is_replica(&obj.root) {
+            if !standalone(&obj.root) {
                 continue;
             }
             let dir = directory(index.file_path(obj.file));

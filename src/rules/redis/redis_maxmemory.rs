@@ -1,10 +1,10 @@
 //! `redis-maxmemory`: a Redis server without a memory limit grows until the container is
 //! OOM-killed, instead of evicting keys.
 
-use super::{SERVER, single};
+use super::values::Value;
+use super::{SERVER, read};
 use crate::engine::rule::{Ctx, Rule, Target, build_rule};
 use crate::model::Format;
-use crate::sources::redis::memory_bytes;
 use serde::Deserialize;
 
 pub const NAME: &str = "redis-maxmemory";
@@ -40,21 +40,19 @@ impl Rule for RedisMaxmemory {
                 cx.emit(f);
             }
             Some(_) => {
-                // A value Redis cannot read (`1.5gb`) stops it at startup: not this rule's case.
-                let Some(node) = single(&cx.obj.root, "maxmemory") else {
+                // A value Redis refuses (`1.5gb`) is `invalid-value`'s.
+                let Some((node, Value::Bytes(0))) = read(&cx.obj.root, "maxmemory") else {
                     return;
                 };
                 let text = node.text().unwrap_or_default();
-                if memory_bytes(text) == Some(0) {
-                    let f = cx
-                        .finding(
-                            node.span,
-                            format!("maxmemory is `{text}`, which means no limit: Redis grows until the container is OOM-killed instead of evicting keys"),
-                        )
-                        .with_label("0 means unlimited")
-                        .with_help(HELP);
-                    cx.emit(f);
-                }
+                let f = cx
+                    .finding(
+                        node.span,
+                        format!("maxmemory is `{text}`, which means no limit: Redis grows until the container is OOM-killed instead of evicting keys"),
+                    )
+                    .with_label("0 means unlimited")
+                    .with_help(HELP);
+                cx.emit(f);
             }
         }
     }

@@ -1,9 +1,10 @@
 //! Source problems: reported by the engine while reading and parsing, not by walking objects
-//! (except `schema-violation`, a per-object rule). Each rule file builds its finding so
+//! (except `schema-violation` and `invalid-value`, per-object rules). Each rule file builds its finding so
 //! wording and positions live in one place.
 
 pub mod analysis_incomplete;
 pub mod duplicate_key;
+pub mod invalid_value;
 pub mod io_error;
 pub mod parse_error;
 pub mod schema_violation;
@@ -16,6 +17,7 @@ use crate::engine::rule::{Builder, Rule, Target};
 pub static RULES: &[(&str, Builder)] = &[
     (analysis_incomplete::NAME, analysis_incomplete::build),
     (duplicate_key::NAME, duplicate_key::build),
+    (invalid_value::NAME, invalid_value::build),
     (io_error::NAME, io_error::build),
     (parse_error::NAME, parse_error::build),
     (schema_violation::NAME, schema_violation::build),
