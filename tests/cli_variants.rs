@@ -169,7 +169,14 @@ fn one_named_file_resolved_against_the_project() {
 fn fixture_folders_are_never_related_to_each_other() {
     let (out, err, _) = common::run(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
-        &["check", "fixtures", "--format", "json", "--fail-on", "never"],
+        &[
+            "check",
+            "fixtures",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
     );
     let json: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
     let mut crossing = Vec::new();
