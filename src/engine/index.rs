@@ -360,9 +360,10 @@ fn identity(o: &Object) -> Identity<'_> {
 /// Where each file is, to tell which copy of an object is nearest a referring file.
 #[derive(Debug, Default)]
 struct Folders<'a> {
-    /// Per file: the components of its folder (the shown path without its file name).
-    of_file: Vec<Vec<&'a str>>,
-    /// Per file: its folder as a number, the same for files side by side.
+    /// Per folder: its components (the shown path without the file name).
+    components: Vec<Vec<&'a str>>,
+    /// Per file: its folder as a number (an index into `components`), the same for files
+    /// side by side.
     id_of_file: Vec<usize>,
     /// Variant roots: for each object with copies in several folders, the folders just
     /// below the copies' closest common ancestor that lead to them (`deploy/staging` and
@@ -376,35 +377,45 @@ type Distance = (usize, usize, bool);
 
 impl<'a> Folders<'a> {
     fn new(files: &[&'a str]) -> Folders<'a> {
-        let of_file: Vec<Vec<&str>> = files
+        // Folders are interned by their text: most hold several files, and a run holds
+        // tens of thousands.
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        let mut components = Vec::new();
+        let id_of_file = files
             .iter()
             .map(|path| {
-                let mut parts: Vec<&str> = path.split('/').filter(|p| *p != ".").collect();
-                parts.pop();
-                parts
-            })
-            .collect();
-        let mut ids: HashMap<&[&str], usize> = HashMap::new();
-        let id_of_file = of_file
-            .iter()
-            .map(|parts| {
-                let next = ids.len();
-                *ids.entry(parts.as_slice()).or_insert(next)
+                let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
+                *ids.entry(folder).or_insert_with(|| {
+                    // An absolute path keeps a root component, so it never shares a
+                    // prefix with a relative one.
+                    let root = folder.starts_with('/').then_some("/");
+                    components.push(
+                        root.into_iter()
+                            .chain(folder.split('/').filter(|p| !p.is_empty() && *p != "."))
+                            .collect(),
+                    );
+                    components.len() - 1
+                })
             })
             .collect();
         Folders {
-            of_file,
+            components,
             id_of_file,
             variant_roots: HashSet::new(),
         }
     }
 
+    /// The components of file `id`'s folder (none for an unknown file).
+    fn of_file(&self, file: FileId) -> &[&'a str] {
+        self.id_of_file
+            .get(file)
+            .and_then(|&id| self.components.get(id))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Record the variant roots of objects whose copies are in `files` (one object's).
     fn mark_variants(&mut self, files: &[FileId]) {
-        let folders: Vec<Vec<&'a str>> = files
-            .iter()
-            .filter_map(|&f| self.of_file.get(f).cloned())
-            .collect();
+        let folders: Vec<Vec<&'a str>> = files.iter().map(|&f| self.of_file(f).to_vec()).collect();
         let Some((first, rest)) = folders.split_first() else {
             return;
         };
@@ -435,9 +446,7 @@ impl<'a> Folders<'a> {
         if self.variant_roots.is_empty() {
             return false;
         }
-        let none: &[&str] = &[];
-        let a = self.of_file.get(from).map_or(none, Vec::as_slice);
-        let b = self.of_file.get(to).map_or(none, Vec::as_slice);
+        let (a, b) = (self.of_file(from), self.of_file(to));
         let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
         match (a.get(..=common), b.get(..=common)) {
             (Some(ra), Some(rb)) => {
@@ -457,9 +466,7 @@ impl<'a> Folders<'a> {
         if from == to {
             return (0, 0, false);
         }
-        let none: &[&str] = &[];
-        let a = self.of_file.get(from).map_or(none, Vec::as_slice);
-        let b = self.of_file.get(to).map_or(none, Vec::as_slice);
+        let (a, b) = (self.of_file(from), self.of_file(to));
         let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
         (a.len() - common, b.len() - common, true)
     }
@@ -654,17 +661,30 @@ impl<'a> Index<'a> {
     /// copies in several folders (any kind: two ConfigMaps `web` tell `staging/` and
     /// `prod/` apart as well as two Deployments).
     fn mark_variants(&self, folders: &mut Folders<'_>) {
-        let mut copies: HashMap<Identity<'a>, Vec<FileId>> = HashMap::new();
+        if folders.components.len() < 2 {
+            // One folder: copies side by side are never variants of folders.
+            return;
+        }
+        // The first file of each object, and every file of those with copies in several
+        // folders (rare: most objects have one copy, so no list is allocated for them).
+        let mut first: HashMap<Identity<'a>, (FileId, Vec<FileId>)> =
+            HashMap::with_capacity(self.objects.len());
         for o in &self.objects {
-            if o.format == crate::model::Format::Kubernetes && o.name.is_some() {
-                copies.entry(identity(o)).or_default().push(o.file);
+            if o.format != crate::model::Format::Kubernetes || o.name.is_none() {
+                continue;
+            }
+            let (file, more) = first.entry(identity(o)).or_insert((o.file, Vec::new()));
+            if folders.id(*file) != folders.id(o.file) {
+                more.push(o.file);
             }
         }
-        for files in copies.values_mut() {
-            files.sort_unstable();
-            files.dedup();
-            if files.len() > 1 {
-                folders.mark_variants(files);
+        for (file, more) in first.into_values() {
+            if !more.is_empty() {
+                let mut files = more;
+                files.push(file);
+                files.sort_unstable();
+                files.dedup();
+                folders.mark_variants(&files);
             }
         }
     }
@@ -815,6 +835,16 @@ impl<'a> Index<'a> {
                 }
             }
             let mut cut = evaluated < candidates;
+            if found.len() <= 1 {
+                // One workload: no copies to choose between, but it may be a sibling
+                // variant's.
+                let r = resolver.nearest(pdb.obj.file, &found, file_of);
+                if cut {
+                    self.incomplete.push(cut_pdb(pdb.obj, candidates));
+                }
+                matches.push(r.copies);
+                continue;
+            }
             // Of the copies of each selected workload, the nearest to the budget.
             let mut by_key: HashMap<&Key, Vec<usize>> = HashMap::new();
             for &i in &found {
@@ -830,14 +860,7 @@ impl<'a> Index<'a> {
             }
             kept.sort_unstable();
             if cut {
-                self.incomplete.push(Incomplete {
-                    file: pdb.obj.file,
-                    span: pdb.obj.anchor_span(),
-                    message: format!(
-                        "{} was matched against only part of the {candidates} workloads its selector may select (a limit on the work of relating objects); findings about it may be missing",
-                        describe(pdb.obj)
-                    ),
-                });
+                self.incomplete.push(cut_pdb(pdb.obj, candidates));
             }
             matches.push(kept);
         }
@@ -1007,6 +1030,18 @@ fn once_each<'o>(
     let mut out: Vec<usize> = best.into_values().map(|(_, i)| i).collect();
     out.sort_unstable();
     out
+}
+
+/// The note for a PDB whose selector was matched against only part of its candidates.
+fn cut_pdb(pdb: &Object, candidates: usize) -> Incomplete {
+    Incomplete {
+        file: pdb.file,
+        span: pdb.anchor_span(),
+        message: format!(
+            "{} was matched against only part of the {candidates} workloads its selector may select (a limit on the work of relating objects); findings about it may be missing",
+            describe(pdb)
+        ),
+    }
 }
 
 /// The note for a reference whose equally near copies were too many to relate.

@@ -266,6 +266,13 @@ impl Directives {
     /// hold, where it is not a comment and cannot work.
     pub fn add_annotations(&mut self, src: &SourceFile, objects: &[Object]) {
         self.directives.extend(annotation_directives(src, objects));
+        // Only flat formats swallow comments into values; one scan of the text then spares
+        // walking every value of the (many) files without any directive.
+        if objects.iter().all(|o| value_comment_markers(o).is_none())
+            || memchr::memmem::find(src.text.as_bytes(), b"scalelint-disable-").is_none()
+        {
+            return;
+        }
         for obj in objects {
             if let Some(markers) = value_comment_markers(obj) {
                 let mut spans = Vec::new();
