@@ -48,14 +48,17 @@ impl Rule for PdbBlocksEviction {
 
     fn check_index(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
+        // Each workload's minimum, computed once: catch-all budgets select the same
+        // workloads, and a workload's autoscalers are many in hostile input.
+        let mut mins: Vec<Option<Option<MinPods>>> = vec![None; index.workloads.len()];
         for pdb in &index.pdbs {
             // The workloads it selects, copies of one workload counted once.
             let mut seen = HashSet::new();
-            let selected: Vec<&Workload<'_>> = pdb
+            let selected: Vec<(usize, &Workload<'_>)> = pdb
                 .workloads
                 .iter()
-                .filter_map(|&i| index.workloads.get(i))
-                .filter(|w| seen.insert(&w.key))
+                .filter_map(|&i| index.workloads.get(i).map(|w| (i, w)))
+                .filter(|(_, w)| seen.insert(&w.key))
                 .collect();
             let spec = pdb.obj.root.get("spec");
             let field = |k: &str| spec.and_then(|s| s.get(k));
@@ -96,7 +99,7 @@ impl Rule for PdbBlocksEviction {
                 cx.emit(f);
                 continue;
             }
-            if let Some(f) = against_workloads(cx, pdb, node, min_available, &selected) {
+            if let Some(f) = against_workloads(cx, pdb, node, min_available, &selected, &mut mins) {
                 cx.emit(f);
             }
         }
@@ -104,9 +107,9 @@ impl Rule for PdbBlocksEviction {
 }
 
 /// Labels the workloads a budget that blocks everything selects.
-fn never(mut f: Finding, selected: &[&Workload<'_>]) -> Finding {
+fn never(mut f: Finding, selected: &[(usize, &Workload<'_>)]) -> Finding {
     f = f.with_label("no pod may ever be evicted");
-    for w in selected.iter().take(MAX_LABELS) {
+    for (_, w) in selected.iter().take(MAX_LABELS) {
         f = f.with_secondary(
             w.obj.file,
             w.obj.anchor_span(),
@@ -124,15 +127,20 @@ fn against_workloads(
     pdb: &Pdb<'_>,
     node: &Node,
     min_available: IntOrPercent,
-    selected: &[&Workload<'_>],
+    selected: &[(usize, &Workload<'_>)],
+    cache: &mut [Option<Option<MinPods>>],
 ) -> Option<Finding> {
     if selected.is_empty() {
         return None;
     }
-    let mins: Vec<MinPods> = selected
-        .iter()
-        .map(|w| min_pods(cx.index, w))
-        .collect::<Option<_>>()?;
+    let mut mins: Vec<MinPods> = Vec::with_capacity(selected.len());
+    for &(i, w) in selected {
+        let m = match cache.get_mut(i) {
+            Some(slot) => slot.get_or_insert_with(|| min_pods(cx.index, w)).clone(),
+            None => min_pods(cx.index, w),
+        };
+        mins.push(m?);
+    }
     let total: i64 = mins
         .iter()
         .fold(0i64, |sum, m| sum.saturating_add(m.value.max(0)));
@@ -159,7 +167,7 @@ fn against_workloads(
         format!("as few as {}", pods(fewest))
     };
     let (whom, also) = match selected {
-        [w] => (format!("{} may run {few}", describe(w.obj)), "workload's"),
+        [(_, w)] => (format!("{} may run {few}", describe(w.obj)), "workload's"),
         _ => (
             format!(
                 "the {} workloads it selects may run {few} together",
