@@ -739,18 +739,24 @@ impl<'a> Index<'a> {
     fn resolve_targets(&mut self, resolver: &mut Resolver<'_, '_>) {
         let workloads = &self.workloads;
         let file_of = |i: usize| workloads.get(i).map_or(usize::MAX, |w| w.obj.file);
-        let none: &[usize] = &[];
-        for a in &mut self.autoscalers {
+        // One reference: `obj`'s to `target`, written at `span`.
+        let mut resolve = |obj: &Object, target: &Key, span: Span| {
             let copies = self
                 .workload_copies
-                .get(&a.target)
-                .map_or(none, Vec::as_slice);
-            let r = resolver.nearest(a.obj.file, copies, file_of);
+                .get(target)
+                .map_or(&[][..], Vec::as_slice);
+            let r = resolver.nearest(obj.file, copies, file_of);
             if r.cut {
                 self.incomplete
-                    .push(cut_copies(a.obj, a.target_span, &a.target, copies.len()));
+                    .push(cut_copies(obj, span, target, copies.len()));
             }
-            a.targets = r.copies;
+            r.copies
+        };
+        for a in &mut self.autoscalers {
+            a.targets = resolve(a.obj, &a.target, a.target_span);
+        }
+        for v in &mut self.vpas {
+            v.targets = resolve(v.obj, &v.target, v.target_span);
         }
         let mut unresolved: HashMap<(Key, usize), Vec<usize>> = HashMap::new();
         let mut seen: HashSet<(&Key, usize, Identity<'a>)> = HashSet::new();
@@ -767,18 +773,6 @@ impl<'a> Index<'a> {
         }
         self.unresolved = unresolved;
         self.folder_ids = resolver.folders.id_of_file.clone();
-        for v in &mut self.vpas {
-            let copies = self
-                .workload_copies
-                .get(&v.target)
-                .map_or(none, Vec::as_slice);
-            let r = resolver.nearest(v.obj.file, copies, file_of);
-            if r.cut {
-                self.incomplete
-                    .push(cut_copies(v.obj, v.target_span, &v.target, copies.len()));
-            }
-            v.targets = r.copies;
-        }
     }
 
     /// Match every PDB against the workloads of its namespace, keeping of each selected

@@ -56,6 +56,24 @@ pub fn containers(obj: &Object) -> Vec<Container<'_>> {
     out
 }
 
+/// `1 pod`, `2 pods`: a count of pods for messages.
+pub fn pods(n: i64) -> String {
+    counted(n, "pod", "pods")
+}
+
+/// `1 replica`, `10 replicas`.
+pub fn replicas(n: i64) -> String {
+    counted(n, "replica", "replicas")
+}
+
+fn counted(n: i64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// cpu or memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Resource {

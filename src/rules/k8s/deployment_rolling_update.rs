@@ -8,7 +8,7 @@ use super::{Bound, Strategy, fenceposts, strategy};
 use crate::engine::index::{Index, Workload};
 use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
 use crate::model::{FileId, Span};
-use crate::rules::common::{IntOrPercent, int_value, missing_span};
+use crate::rules::common::{IntOrPercent, int_value, missing_span, pods, replicas};
 use serde::Deserialize;
 
 pub const NAME: &str = "deployment-rolling-update";
@@ -81,22 +81,6 @@ fn reach<'a>(index: &Index<'a>, w: &Workload<'a>) -> Option<Reach> {
             autoscaled: false,
             place: None,
         }),
-    }
-}
-
-fn pods(n: i64) -> String {
-    if n == 1 {
-        "1 pod".to_string()
-    } else {
-        format!("{n} pods")
-    }
-}
-
-fn replicas(n: i64) -> String {
-    if n == 1 {
-        "1 replica".to_string()
-    } else {
-        format!("{n} replicas")
     }
 }
 

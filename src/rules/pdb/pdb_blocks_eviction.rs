@@ -7,7 +7,7 @@ use super::{MinPods, min_pods};
 use crate::engine::index::{Pdb, Workload, describe};
 use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
 use crate::model::{Finding, Node};
-use crate::rules::common::IntOrPercent;
+use crate::rules::common::{IntOrPercent, pods};
 use crate::rules::hpa::behavior::format_number;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -23,14 +23,6 @@ pub struct PdbBlocksEviction {}
 
 pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
     build_rule::<PdbBlocksEviction>(NAME, v)
-}
-
-fn pods(n: i64) -> String {
-    if n == 1 {
-        "1 pod".to_string()
-    } else {
-        format!("{n} pods")
-    }
 }
 
 /// `2`, `50%`, as written.

@@ -38,6 +38,24 @@ pub fn main_section(obj: &Object) -> Option<&Node> {
     obj.root.get("pgbouncer")
 }
 
+/// The `pool_mode` overrides in `[databases]` and `[users]` connection strings: what the
+/// section names (`database`, `user`), the entry's name as written, and the value.
+pub fn pool_mode_overrides(obj: &Object) -> impl Iterator<Item = (&'static str, &str, &Node)> {
+    [("databases", "database"), ("users", "user")]
+        .into_iter()
+        .flat_map(move |(section, what)| {
+            obj.root
+                .get(section)
+                .and_then(Node::as_map)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(move |e| {
+                    let node = e.value.get("pool_mode")?;
+                    Some((what, e.key.text().unwrap_or_default(), node))
+                })
+        })
+}
+
 /// An integer setting of `[pgbouncer]` as PgBouncer reads it: the value node when set, and
 /// the value in force (the default when absent). `None` when PgBouncer refuses the value
 /// (it does not load such a file: `invalid-value`'s) or when it is outside `int` (PgBouncer

@@ -82,23 +82,13 @@ impl Rule for PgbouncerPoolMode {
 
 /// Per-database and per-user overrides in their connection strings.
 fn check_overrides(cx: &mut Ctx<'_>) {
-    for (section, what) in [("databases", "database"), ("users", "user")] {
-        let entries = cx
-            .obj
-            .root
-            .get(section)
-            .and_then(Node::as_map)
-            .unwrap_or_default();
-        for e in entries {
-            let Some(node) = e.value.get("pool_mode") else {
-                continue;
-            };
-            let Some(mode) = not_transaction(node) else {
-                continue;
-            };
-            let written = shorten(node.text().unwrap_or_default());
-            let name = shorten(e.key.text().unwrap_or_default());
-            let f = cx
+    for (what, name, node) in super::pool_mode_overrides(cx.obj) {
+        let Some(mode) = not_transaction(node) else {
+            continue;
+        };
+        let written = shorten(node.text().unwrap_or_default());
+        let name = shorten(name);
+        let f = cx
                     .finding(
                         node.span,
                         format!(
@@ -110,8 +100,7 @@ fn check_overrides(cx: &mut Ctx<'_>) {
                     .with_help(format!(
                         "set `pool_mode=transaction` here, or remove it so the {what} uses the [pgbouncer] pool_mode"
                     ));
-            cx.emit(f);
-        }
+        cx.emit(f);
     }
 }
 

@@ -140,28 +140,17 @@ pub fn rejected_values(cx: &Ctx<'_>) -> Vec<Rejected> {
             }
         }
     }
-    for (section, what) in [("databases", "database"), ("users", "user")] {
-        let entries = cx
-            .obj
-            .root
-            .get(section)
-            .and_then(Node::as_map)
-            .unwrap_or_default();
-        for e in entries {
-            let Some(node) = e.value.get("pool_mode") else {
-                continue;
-            };
-            let Some(text) = node.text() else { continue };
-            if let Some((expected, how)) = read_pool_mode(text).map_rejected(HOW_MODE) {
-                let name = shorten(e.key.text().unwrap_or_default());
-                out.push(rejected(
-                    cx,
-                    node,
-                    format!("pool_mode of {what} `{name}`"),
-                    expected,
-                    how,
-                ));
-            }
+    for (what, name, node) in super::pool_mode_overrides(cx.obj) {
+        let Some(text) = node.text() else { continue };
+        if let Some((expected, how)) = read_pool_mode(text).map_rejected(HOW_MODE) {
+            let name = shorten(name);
+            out.push(rejected(
+                cx,
+                node,
+                format!("pool_mode of {what} `{name}`"),
+                expected,
+                how,
+            ));
         }
     }
     out
