@@ -210,16 +210,8 @@ fn groups(names: &[&str]) -> BTreeSet<String> {
     out
 }
 
-/// The levels a setting may name, for messages and suggestions.
-const LEVELS: &[&str] = &["error", "warning", "info"];
-
 fn level_of(node: &Node) -> Option<Level> {
-    match node.text()? {
-        "error" => Some(Level::Error),
-        "warning" => Some(Level::Warning),
-        "info" => Some(Level::Info),
-        _ => None,
-    }
+    Level::parse(node.text()?)
 }
 
 fn is_off(node: &Node) -> bool {
@@ -230,7 +222,8 @@ fn is_off(node: &Node) -> bool {
         )
 }
 
-fn strings(node: &Node) -> Option<Vec<String>> {
+/// A list of scalars, as written (`None` when it is not one).
+pub(crate) fn strings(node: &Node) -> Option<Vec<String>> {
     node.as_seq()?
         .iter()
         .map(|n| n.as_scalar().map(|s| s.text.clone()))
@@ -571,7 +564,7 @@ fn rule_settings(
                     entry.value.span,
                     format!(
                         "`level` must be error, warning or info, not `{t}`{}",
-                        hint(t, LEVELS)
+                        hint(t, &Level::NAMES)
                     ),
                 )
             })?);

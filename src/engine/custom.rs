@@ -15,7 +15,7 @@
 //!     spec: {required: [minReplicas], properties: {minReplicas: {minimum: 2}}}
 //! ```
 
-use super::config::{Errors, RulePath, hint};
+use super::config::{Errors, RulePath, hint, strings};
 use super::meta::RuleMeta;
 use super::rule::{Ctx, Rule, Target};
 use super::shown_path;
@@ -174,20 +174,15 @@ fn load_one(path: &Path) -> Result<Def, String> {
         ));
     }
     let (level_text, level_span) = required("level")?;
-    let level = match level_text.as_str() {
-        "error" => Level::Error,
-        "warning" => Level::Warning,
-        "info" => Level::Info,
-        other => {
-            return Err(e.at(
-                level_span,
-                format!(
-                    "`level` must be error, warning or info, not `{other}`{}",
-                    hint(other, &["error", "warning", "info"])
-                ),
-            ));
-        }
-    };
+    let level = Level::parse(&level_text).ok_or_else(|| {
+        e.at(
+            level_span,
+            format!(
+                "`level` must be error, warning or info, not `{level_text}`{}",
+                hint(&level_text, &Level::NAMES)
+            ),
+        )
+    })?;
     let (summary, _) = required("summary")?;
     let (message, _) = required("message")?;
     let why = text_of("why")?.map(|(t, _)| t);
@@ -274,14 +269,7 @@ fn matcher(
                 };
             }
             "kinds" => {
-                kinds = v
-                    .as_seq()
-                    .and_then(|items| {
-                        items
-                            .iter()
-                            .map(|i| i.as_scalar().map(|s| s.text.clone()))
-                            .collect::<Option<Vec<String>>>()
-                    })
+                kinds = strings(v)
                     .ok_or_else(|| e.at(v.span, "`match.kinds` must be a list of kinds"))?;
             }
             "group" => {

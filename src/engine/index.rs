@@ -829,30 +829,27 @@ impl<'a> Index<'a> {
                 }
             }
             let mut cut = evaluated < candidates;
-            if found.len() <= 1 {
-                // One workload: no copies to choose between, but it may be a sibling
-                // variant's.
-                let r = resolver.nearest(pdb.obj.file, &found, file_of);
-                if cut {
-                    self.incomplete.push(cut_pdb(pdb.obj, candidates));
+            let kept = if found.len() <= 1 {
+                // One workload, no copies to choose between (it may still be a sibling
+                // variant's): no grouping needed.
+                resolver.nearest(pdb.obj.file, &found, file_of).copies
+            } else {
+                // Of the copies of each selected workload, the nearest to the budget.
+                let mut by_key: HashMap<&Key, Vec<usize>> = HashMap::new();
+                for &i in &found {
+                    if let Some(w) = workloads.get(i) {
+                        by_key.entry(&w.key).or_default().push(i);
+                    }
                 }
-                matches.push(r.copies);
-                continue;
-            }
-            // Of the copies of each selected workload, the nearest to the budget.
-            let mut by_key: HashMap<&Key, Vec<usize>> = HashMap::new();
-            for &i in &found {
-                if let Some(w) = workloads.get(i) {
-                    by_key.entry(&w.key).or_default().push(i);
+                let mut kept = Vec::with_capacity(found.len());
+                for copies in by_key.values() {
+                    let r = resolver.nearest(pdb.obj.file, copies, file_of);
+                    cut |= r.cut;
+                    kept.extend(r.copies);
                 }
-            }
-            let mut kept = Vec::with_capacity(found.len());
-            for copies in by_key.values() {
-                let r = resolver.nearest(pdb.obj.file, copies, file_of);
-                cut |= r.cut;
-                kept.extend(r.copies);
-            }
-            kept.sort_unstable();
+                kept.sort_unstable();
+                kept
+            };
             if cut {
                 self.incomplete.push(cut_pdb(pdb.obj, candidates));
             }
@@ -868,58 +865,30 @@ impl<'a> Index<'a> {
     /// Each workload's autoscalers, VPAs and PDBs: those that resolved to it, one copy per
     /// object (the nearest to the workload, the first of equals).
     fn link_workloads(&mut self, folders: &Folders<'_>) {
-        let mut autoscalers: Vec<Vec<usize>> = vec![Vec::new(); self.workloads.len()];
-        for (i, a) in self.autoscalers.iter().enumerate() {
-            for &w in &a.targets {
-                if let Some(list) = autoscalers.get_mut(w) {
-                    list.push(i);
-                }
-            }
-        }
-        let mut vpas: Vec<Vec<usize>> = vec![Vec::new(); self.workloads.len()];
-        for (i, v) in self.vpas.iter().enumerate() {
-            for &w in &v.targets {
-                if let Some(list) = vpas.get_mut(w) {
-                    list.push(i);
-                }
-            }
-        }
-        let mut pdbs: Vec<Vec<usize>> = vec![Vec::new(); self.workloads.len()];
-        for (i, p) in self.pdbs.iter().enumerate() {
-            for &w in &p.workloads {
-                if let Some(list) = pdbs.get_mut(w) {
-                    list.push(i);
-                }
-            }
-        }
-        let object_of = |list: &str, i: usize| -> Option<&'a Object> {
-            match list {
-                "autoscalers" => self.autoscalers.get(i).map(|a| a.obj),
-                "vpas" => self.vpas.get(i).map(|v| v.obj),
-                _ => self.pdbs.get(i).map(|p| p.obj),
-            }
-        };
-        let mut linked = Vec::with_capacity(self.workloads.len());
+        let linked = |refs: Vec<(&'a Object, &[usize])>| reverse(&self.workloads, folders, &refs);
+        let autoscalers = linked(
+            self.autoscalers
+                .iter()
+                .map(|a| (a.obj, a.targets.as_slice()))
+                .collect(),
+        );
+        let vpas = linked(
+            self.vpas
+                .iter()
+                .map(|v| (v.obj, v.targets.as_slice()))
+                .collect(),
+        );
+        let pdbs = linked(
+            self.pdbs
+                .iter()
+                .map(|p| (p.obj, p.workloads.as_slice()))
+                .collect(),
+        );
         for (w, ((a, v), p)) in self
             .workloads
-            .iter()
+            .iter_mut()
             .zip(autoscalers.into_iter().zip(vpas).zip(pdbs))
         {
-            let file = w.obj.file;
-            let one_each = |list: &str, ids: Vec<usize>| {
-                once_each(
-                    ids,
-                    |i| object_of(list, i),
-                    |o| folders.distance(file, o.file),
-                )
-            };
-            linked.push((
-                one_each("autoscalers", a),
-                one_each("vpas", v),
-                one_each("pdbs", p),
-            ));
-        }
-        for (w, (a, v, p)) in self.workloads.iter_mut().zip(linked) {
             w.autoscalers = a;
             w.vpas = v;
             w.pdbs = p;
@@ -996,6 +965,34 @@ impl<'a> Index<'a> {
     pub fn workloads_at(&self, targets: &[usize]) -> impl Iterator<Item = &Workload<'a>> {
         targets.iter().filter_map(|&i| self.workloads.get(i))
     }
+}
+
+/// For each workload, the objects (indices into `refs`) whose references resolved to it:
+/// `refs` gives each object and the workloads it resolved to.
+fn reverse(
+    workloads: &[Workload<'_>],
+    folders: &Folders<'_>,
+    refs: &[(&Object, &[usize])],
+) -> Vec<Vec<usize>> {
+    let mut lists: Vec<Vec<usize>> = vec![Vec::new(); workloads.len()];
+    for (i, (_, targets)) in refs.iter().enumerate() {
+        for &w in *targets {
+            if let Some(list) = lists.get_mut(w) {
+                list.push(i);
+            }
+        }
+    }
+    workloads
+        .iter()
+        .zip(lists)
+        .map(|(w, ids)| {
+            once_each(
+                ids,
+                |i| refs.get(i).map(|(o, _)| *o),
+                |o| folders.distance(w.obj.file, o.file),
+            )
+        })
+        .collect()
 }
 
 /// Of `ids` (objects that resolved to one workload), one per object identity: the nearest

@@ -127,10 +127,8 @@ pub fn find(name: &str) -> Option<&'static RuleMeta> {
 
 /// A rule by name, whatever its case (`explain HPA-MIN-REPLICAS`): names are lower-case.
 pub fn find_any_case(name: &str) -> Option<&'static RuleMeta> {
-    find(name).or_else(|| {
-        all()
-            .ok()?
-            .iter()
-            .find(|m| m.name.eq_ignore_ascii_case(name))
-    })
+    all()
+        .ok()?
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case(name))
 }

@@ -78,30 +78,44 @@ fn names_and_reason(text: &str, base: usize) -> (Vec<(String, Span)>, Option<Str
     (names, reason)
 }
 
+/// What every directive starts with.
+const PREFIX: &str = "scalelint-disable-";
+
+/// The directive words.
+const SCOPES: [&str; 3] = [
+    "scalelint-disable-next-line",
+    "scalelint-disable-line",
+    "scalelint-disable-file",
+];
+
+/// The directive word `body` starts with, when its first word is one.
+fn scope_word(body: &str) -> Option<&'static str> {
+    let word = body.split(char::is_whitespace).next().unwrap_or("");
+    SCOPES.into_iter().find(|s| *s == word)
+}
+
 fn comment_directives(src: &SourceFile, comments: &[Comment]) -> Vec<Directive> {
     let mut out = Vec::new();
-    if !comments
-        .iter()
-        .any(|c| c.text.starts_with("scalelint-disable-"))
-    {
+    if !comments.iter().any(|c| c.text.starts_with(PREFIX)) {
         return out;
     }
     let comment_lines = comment_only_lines(src, comments);
     for c in comments {
         let raw = src.slice(c.span);
         // The body inside the raw comment: after the marker and spaces.
-        let Some(at) = raw.find("scalelint-disable-") else {
+        let Some(at) = raw.find(PREFIX) else {
             continue;
         };
         let body = raw.get(at..).unwrap_or("");
-        let (scope_word, rest) =
-            body.split_at(body.find(char::is_whitespace).unwrap_or(body.len()));
+        let Some(scope_word) = scope_word(body) else {
+            continue;
+        };
+        let rest = body.get(scope_word.len()..).unwrap_or("");
         let line = src.line_col(c.span.start).line;
         let scope = match scope_word {
             "scalelint-disable-line" => Scope::Line(line),
             "scalelint-disable-next-line" => Scope::Line(next_code_line(src, &comment_lines, line)),
-            "scalelint-disable-file" => Scope::File,
-            _ => continue,
+            _ => Scope::File,
         };
         // Only a directive that opens the comment counts (prose may mention one).
         if !c.text.starts_with(scope_word) {
@@ -269,7 +283,7 @@ impl Directives {
         // Only flat formats swallow comments into values; one scan of the text then spares
         // walking every value of the (many) files without any directive.
         if objects.iter().all(|o| value_comment_markers(o).is_none())
-            || memchr::memmem::find(src.text.as_bytes(), b"scalelint-disable-").is_none()
+            || memchr::memmem::find(src.text.as_bytes(), PREFIX.as_bytes()).is_none()
         {
             return;
         }
@@ -338,20 +352,11 @@ fn values_of(node: &Node) -> impl Iterator<Item = &Node> {
 /// Where in `raw` (one value as written) a `scalelint-disable-…` directive follows a
 /// comment marker that starts the value or follows a blank: the marker's offset.
 fn swallowed_at(raw: &str, markers: &[char]) -> Option<usize> {
-    const SCOPES: [&str; 3] = [
-        "scalelint-disable-next-line",
-        "scalelint-disable-line",
-        "scalelint-disable-file",
-    ];
     let mut from = 0;
-    while let Some(i) = raw.get(from..).and_then(|r| r.find("scalelint-disable-")) {
+    while let Some(i) = raw.get(from..).and_then(|r| r.find(PREFIX)) {
         let at = from + i;
         from = at + 1;
-        let rest = raw.get(at..).unwrap_or("");
-        let is_directive = SCOPES.iter().any(|w| {
-            rest.strip_prefix(w)
-                .is_some_and(|after| after.is_empty() || after.starts_with(char::is_whitespace))
-        });
+        let is_directive = scope_word(raw.get(at..).unwrap_or("")).is_some();
         let before = raw.get(..at).unwrap_or("").trim_end_matches([' ', '\t']);
         let Some(marker) = before.chars().last().filter(|c| markers.contains(c)) else {
             continue;

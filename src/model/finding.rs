@@ -13,6 +13,19 @@ pub enum Level {
 }
 
 impl Level {
+    /// Every level's name, as configuration and custom rules write it.
+    pub const NAMES: [&'static str; 3] = ["error", "warning", "info"];
+
+    /// The level a name stands for (`error`, `warning`, `info`).
+    pub fn parse(name: &str) -> Option<Level> {
+        match name {
+            "error" => Some(Level::Error),
+            "warning" => Some(Level::Warning),
+            "info" => Some(Level::Info),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Info => "info",

@@ -56,6 +56,12 @@ pub fn containers(obj: &Object) -> Vec<Container<'_>> {
     out
 }
 
+/// `s` without the leading white space C's `isspace` skips (`strtol`, `atoi`), as the
+/// programs whose numbers the flat-format rules read do.
+pub fn trim_c_space(s: &str) -> &str {
+    s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c'])
+}
+
 /// `1 pod`, `2 pods`: a count of pods for messages.
 pub fn pods(n: i64) -> String {
     counted(n, "pod", "pods")

@@ -414,6 +414,22 @@ pub fn is_sentinel(path: &str, root: &Node) -> bool {
 /// As in Redis, a bare unit with no digits reads as 0 (`""` is 0). `None` when Redis would
 /// reject the value, or when it overflows 64 bits (where Redis silently wraps).
 pub fn memory_bytes(text: &str) -> Option<u64> {
+    match memory(text)? {
+        Memory::Bytes(b) => Some(b),
+        Memory::Wrapped => None,
+    }
+}
+
+/// A memory size Redis accepts (see [`memory_bytes`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Memory {
+    Bytes(u64),
+    /// Accepted, but past 64 bits: Redis wraps it to a number not worth guessing.
+    Wrapped,
+}
+
+/// How Redis reads a memory size: `None` when it refuses the text.
+pub fn memory(text: &str) -> Option<Memory> {
     let digits_end = text
         .bytes()
         .position(|b| !b.is_ascii_digit())
@@ -433,12 +449,17 @@ pub fn memory_bytes(text: &str) -> Option<u64> {
     if digits.len() >= 128 {
         return None;
     }
-    let value: u64 = if digits.is_empty() {
-        0
+    // The digits are ASCII digits: a failed parse is an overflow.
+    let value = if digits.is_empty() {
+        Some(0)
     } else {
-        digits.parse().ok()?
+        digits.parse::<u64>().ok()
     };
-    value.checked_mul(mul)
+    Some(
+        value
+            .and_then(|v| v.checked_mul(mul))
+            .map_or(Memory::Wrapped, Memory::Bytes),
+    )
 }
 
 /// Whether a Redis boolean is `yes` (`yes`/`no`, any case; anything else is neither).

@@ -20,6 +20,7 @@
 use super::main_section;
 use crate::engine::rule::Ctx;
 use crate::model::Node;
+use crate::rules::common::trim_c_space;
 use crate::rules::source::invalid_value::{Read, Rejected};
 use crate::sources::pgbouncer::shorten;
 
@@ -73,7 +74,7 @@ const HOW_MODE: &str = "PgBouncer matches the mode in any case; the rest of the 
 /// `cf_set_int`'s reading: the integer, `Unknown` past `int` (accepted but truncated).
 pub fn read_int(text: &str) -> Read<i64> {
     // `strtol` skips leading whitespace (the parser already dropped blanks).
-    let t = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let t = trim_c_space(text);
     let (negative, t) = match t.as_bytes().first() {
         Some(b'-') => (true, t.get(1..).unwrap_or("")),
         Some(b'+') => (false, t.get(1..).unwrap_or("")),

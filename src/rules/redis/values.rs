@@ -25,8 +25,9 @@
 
 use crate::engine::rule::Ctx;
 use crate::model::{Node, Span};
+use crate::rules::common::trim_c_space;
 use crate::rules::source::invalid_value::{Read, Rejected};
-use crate::sources::redis::{memory_bytes, yes_no};
+use crate::sources::redis::{Memory, memory, yes_no};
 
 /// What `maxmemory-policy` accepts (`maxmemory_policy_enum`).
 pub const POLICIES: &[&str] = &[
@@ -89,7 +90,7 @@ pub fn string2ll(text: &str) -> Option<i64> {
 
 /// C's `atoi`: leading whitespace, an optional sign, digits as far as they go (0 if none).
 pub fn atoi(text: &str) -> i64 {
-    let t = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let t = trim_c_space(text);
     let (neg, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, t.get(1..).unwrap_or("")),
         Some(b'+') => (false, t.get(1..).unwrap_or("")),
@@ -104,23 +105,14 @@ pub fn atoi(text: &str) -> i64 {
     if neg { -n } else { n }
 }
 
-/// `memtoull`'s verdict: `None` when Redis refuses the text.
-fn memory_accepted(text: &str) -> bool {
-    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-    let unit = text.get(digits..).unwrap_or("").to_ascii_lowercase();
-    !text.starts_with('-')
-        && matches!(
-            unit.as_str(),
-            "" | "b" | "k" | "kb" | "m" | "mb" | "g" | "gb"
-        )
-        && digits < 128
-}
-
 fn read_arg<'a>(kind: Kind, text: &'a str) -> Read<Value<'a>> {
     match kind {
-        Kind::Memory if !memory_accepted(text) => Read::rejected("a memory size such as `2gb`"),
-        // Accepted, but past 64 bits Redis wraps it to a number scalelint does not guess.
-        Kind::Memory => memory_bytes(text).map_or(Read::Unknown, |b| Read::Value(Value::Bytes(b))),
+        Kind::Memory => match memory(text) {
+            None => Read::rejected("a memory size such as `2gb`"),
+            Some(Memory::Bytes(b)) => Read::Value(Value::Bytes(b)),
+            // Accepted, but past 64 bits Redis wraps it to a number scalelint does not guess.
+            Some(Memory::Wrapped) => Read::Unknown,
+        },
         Kind::Bool => yes_no(text).map_or_else(
             || Read::rejected("`yes` or `no`"),
             |b| Read::Value(Value::Bool(b)),
@@ -197,7 +189,7 @@ fn port_accepted(port: &str) -> bool {
     if port.is_empty() {
         return true;
     }
-    let t = port.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let t = trim_c_space(port);
     let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
     !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit())
@@ -335,6 +327,11 @@ pub fn rejected_values(cx: &Ctx<'_>) -> Vec<Rejected> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `memtoull`'s verdict: whether Redis accepts the text.
+    fn memory_accepted(text: &str) -> bool {
+        memory(text).is_some()
+    }
 
     #[test]
     fn string2ll_is_strict() {
