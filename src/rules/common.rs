@@ -62,6 +62,15 @@ pub fn trim_c_space(s: &str) -> &str {
     s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c'])
 }
 
+/// A number for messages: `400`, `33.3`.
+pub fn format_number(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round())
+    } else {
+        format!("{x:.1}")
+    }
+}
+
 /// `1 pod`, `2 pods`: a count of pods for messages.
 pub fn pods(n: i64) -> String {
     counted(n, "pod", "pods")
@@ -177,8 +186,7 @@ impl IntOrPercent {
     pub fn written(self) -> String {
         match self {
             IntOrPercent::Int(i) => i.to_string(),
-            IntOrPercent::Percent(p) if p.fract() == 0.0 => format!("{}%", p as i64),
-            IntOrPercent::Percent(p) => format!("{p}%"),
+            IntOrPercent::Percent(p) => format!("{}%", format_number(p)),
         }
     }
 }

@@ -213,18 +213,10 @@ pub fn scale_down_window(behavior: Option<&Node>, anchor: Span) -> Option<ScaleD
     }
 }
 
-/// A number for messages: `400`, `33.3`.
-pub fn format_number(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
-        format!("{}", x.round())
-    } else {
-        format!("{x:.1}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::common::format_number;
     use crate::sources::yaml;
 
     /// The `behavior` mapping of a YAML snippet, and the text it was parsed from.

@@ -1,8 +1,9 @@
 //! `hpa-scale-down-rate`: scale-down policies that let too many replicas go at once.
 
-use super::behavior::{RateOrigin, Select, format_number, scale_down_rate};
+use super::behavior::{RateOrigin, Select, scale_down_rate};
 use super::needs_v2;
 use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::rules::common::format_number;
 use crate::rules::common::{int_value, missing_span};
 use serde::Deserialize;
 

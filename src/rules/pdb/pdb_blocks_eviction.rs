@@ -8,7 +8,6 @@ use crate::engine::index::{Pdb, Workload, describe};
 use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
 use crate::model::{Finding, Node};
 use crate::rules::common::{IntOrPercent, pods};
-use crate::rules::hpa::behavior::format_number;
 use serde::Deserialize;
 use std::collections::HashSet;
 
@@ -23,14 +22,6 @@ pub struct PdbBlocksEviction {}
 
 pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
     build_rule::<PdbBlocksEviction>(NAME, v)
-}
-
-/// `2`, `50%`, as written.
-fn written(v: IntOrPercent) -> String {
-    match v {
-        IntOrPercent::Int(i) => i.to_string(),
-        IntOrPercent::Percent(p) => format!("{}%", format_number(p)),
-    }
 }
 
 impl Rule for PdbBlocksEviction {
@@ -83,7 +74,7 @@ impl Rule for PdbBlocksEviction {
                     node.span,
                     format!(
                         "minAvailable is {}: {} never allows an eviction, so every node drain and cluster upgrade hangs on its pods",
-                        written(min_available),
+                        min_available.written(),
                         describe(pdb.obj)
                     ),
                 ), &selected)
@@ -148,7 +139,7 @@ fn against_workloads(
         IntOrPercent::Int(i) => i.to_string(),
         IntOrPercent::Percent(_) => format!(
             "{} ({} of {})",
-            written(min_available),
+            min_available.written(),
             required,
             pods(fewest)
         ),
