@@ -2,20 +2,7 @@
 //! moving lines around does not invalidate the baseline.
 
 mod common;
-use common::run;
-
-const HPA: &str = "apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: web
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: web
-  minReplicas: 1
-  maxReplicas: 10
-";
+use common::{HPA, run};
 
 #[test]
 fn baseline_reports_only_new_findings_and_survives_line_moves() {

@@ -3,23 +3,8 @@
 //! (`..`, `./`, absolute paths, a symlink). Named files are always linted.
 
 mod common;
-use common::{project, run};
+use common::{HPA, project, run};
 use std::path::Path;
-
-/// An HPA with one finding (`hpa-min-replicas`) and nothing else worth reporting once
-/// `--select` narrows the run to that rule.
-const HPA: &str = "apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: web
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: web
-  minReplicas: 1
-  maxReplicas: 10
-";
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1
 kind: Deployment

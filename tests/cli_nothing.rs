@@ -2,20 +2,7 @@
 //! nothing.
 
 mod common;
-use common::{project, run};
-
-const HPA: &str = "apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: web
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: web
-  minReplicas: 1
-  maxReplicas: 10
-";
+use common::{HPA, project, run};
 
 #[test]
 fn an_empty_selection_is_a_usage_error() {

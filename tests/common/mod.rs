@@ -5,6 +5,21 @@
 use assert_cmd::Command;
 use std::path::Path;
 
+/// An HPA `web` on Deployment `web` with one finding worth asserting (`hpa-min-replicas`:
+/// `minReplicas: 1`), and nothing else once `--select` narrows the run to that rule.
+pub const HPA: &str = "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web
+  minReplicas: 1
+  maxReplicas: 10
+";
+
 /// A scratch git project with these files.
 pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
