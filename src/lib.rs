@@ -5,9 +5,12 @@
 
 pub mod docs;
 pub mod engine;
+pub mod kube;
 pub mod model;
-pub mod quantity;
 pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod sources;
+
+// Until the rule files import it from `kube`.
+pub(crate) use kube::quantity;

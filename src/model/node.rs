@@ -132,6 +132,23 @@ impl Node {
         found
     }
 
+    /// Where a finding about a missing field at `path` below this node points: the key of
+    /// the deepest ancestor that exists, else `fallback` (when not even the first key of
+    /// `path` is there). A trailing `"-"` stands for a list's items, so a missing or empty
+    /// list points at its own key.
+    pub fn missing_span(&self, path: &[&str], fallback: Span) -> Span {
+        self.nearest_written(path).unwrap_or(fallback)
+    }
+
+    /// The key of the deepest existing ancestor of `path`, if any (see [`Self::missing_span`]).
+    pub fn nearest_written(&self, path: &[&str]) -> Option<Span> {
+        let (_, parent) = path.split_last()?;
+        if parent.is_empty() {
+            return None;
+        }
+        self.deepest_entry(parent).map(|e| e.key.span)
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(&self.value, Value::Scalar(s) if s.resolved == Resolved::Null)
     }

@@ -56,6 +56,14 @@ impl Object {
         self.root.get("kind").map_or(self.root.span, |k| k.span)
     }
 
+    /// Where a finding about a missing field at `path` points: the key of the deepest
+    /// ancestor that exists (missing `spec.minReplicas` → `spec`), else [`Self::anchor_span`].
+    pub fn missing_span(&self, path: &[&str]) -> Span {
+        self.root
+            .nearest_written(path)
+            .unwrap_or_else(|| self.anchor_span())
+    }
+
     /// `Kind/name` for messages.
     pub fn display_name(&self) -> String {
         format!(
