@@ -19,59 +19,18 @@
 //! Every lookup is hashed and the work that hostile input could make quadratic is budgeted;
 //! when a budget cuts the work short, [`Index::incomplete`] says where.
 
-use crate::model::{FileId, Node, Object, Span};
-use crate::rules::common::int_value;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::kube::{self, Labels, Selector};
+// Until the rule files import them from `kube`.
+pub use crate::kube::{Key, same_object};
+use crate::model::{FileId, Object, Span};
+use std::collections::{HashMap, HashSet};
+use std::ops::Deref;
 
-/// A workload's identity (or any object's: kind is not limited to workloads).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Key {
-    pub namespace: String,
-    pub kind: String,
-    pub name: String,
-}
-
-impl Key {
-    fn of(obj: &Object) -> Option<Key> {
-        Some(Key {
-            namespace: obj.namespace.clone(),
-            kind: obj.kind.clone(),
-            name: obj.name.clone()?,
-        })
-    }
-}
-
-/// Whether `obj` is a KEDA ScaledObject.
-pub fn is_scaled_object(obj: &Object) -> bool {
-    obj.group() == "keda.sh" && obj.kind == "ScaledObject"
-}
-
-/// Whether `obj` is a VerticalPodAutoscaler.
-pub fn is_vpa(obj: &Object) -> bool {
-    obj.group() == "autoscaling.k8s.io" && obj.kind == "VerticalPodAutoscaler"
-}
-
-/// Whether `obj` is a PodDisruptionBudget. Besides `policy`, the core group is accepted:
-/// `apiVersion: v1` is a common slip (Polaris' own fixtures make it) and the intent is plain.
-pub fn is_pdb(obj: &Object) -> bool {
-    matches!(obj.group(), "policy" | "") && obj.kind == "PodDisruptionBudget"
-}
-
-/// What kind of autoscaler.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AutoscalerKind {
-    Hpa,
-    ScaledObject,
-}
-
-/// KEDA's `maxReplicaCount` when none is written.
-pub const KEDA_DEFAULT_MAX_REPLICA_COUNT: i64 = 100;
-
-/// An autoscaler and what it scales.
+/// An autoscaler (the view of its object) and what it scales. It derefs to the view, so
+/// `a.min_replicas()` is Kubernetes' reading of the object.
 #[derive(Debug)]
 pub struct Autoscaler<'a> {
-    pub obj: &'a Object,
-    pub kind: AutoscalerKind,
+    pub view: kube::Autoscaler<'a>,
     /// The workload named by `scaleTargetRef` (a ScaledObject's kind defaults to Deployment).
     pub target: Key,
     /// The `scaleTargetRef.name` value, for labels.
@@ -81,83 +40,19 @@ pub struct Autoscaler<'a> {
     pub targets: Vec<usize>,
 }
 
-/// A replica bound of an autoscaler (`minReplicas`, `maxReplicaCount`…).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Replicas {
-    pub value: i64,
-    /// The written value, or `None` when defaulted.
-    pub span: Option<Span>,
+impl<'a> Deref for Autoscaler<'a> {
+    type Target = kube::Autoscaler<'a>;
+
+    fn deref(&self) -> &kube::Autoscaler<'a> {
+        &self.view
+    }
 }
 
-/// The fewest replicas an autoscaler keeps.
-pub type MinReplicas = Replicas;
-
-impl<'a> Autoscaler<'a> {
-    pub fn is_hpa(&self) -> bool {
-        self.kind == AutoscalerKind::Hpa
-    }
-
+impl Autoscaler<'_> {
     /// `HorizontalPodAutoscaler `web`` for messages.
     pub fn describe(&self) -> String {
         describe(self.obj)
     }
-
-    /// The field that holds the minimum: `minReplicas`, `minReplicaCount`.
-    pub fn min_field(&self) -> &'static str {
-        match self.kind {
-            AutoscalerKind::Hpa => "minReplicas",
-            AutoscalerKind::ScaledObject => "minReplicaCount",
-        }
-    }
-
-    /// The field that holds the maximum: `maxReplicas`, `maxReplicaCount`.
-    pub fn max_field(&self) -> &'static str {
-        match self.kind {
-            AutoscalerKind::Hpa => "maxReplicas",
-            AutoscalerKind::ScaledObject => "maxReplicaCount",
-        }
-    }
-
-    /// The effective minimum: `minReplicas` (absent ⇒ 1) of an HPA, `minReplicaCount`
-    /// (absent ⇒ 0) of a ScaledObject. `None` when the written value is not an integer.
-    pub fn min_replicas(&self) -> Option<MinReplicas> {
-        let default = match self.kind {
-            AutoscalerKind::Hpa => 1,
-            AutoscalerKind::ScaledObject => 0,
-        };
-        self.replicas(self.min_field(), Some(default))
-    }
-
-    /// The effective maximum: `maxReplicas` of an HPA (required: `None` when absent),
-    /// `maxReplicaCount` (absent ⇒ 100) of a ScaledObject. `None` when not an integer.
-    pub fn max_replicas(&self) -> Option<Replicas> {
-        let default = match self.kind {
-            AutoscalerKind::Hpa => None,
-            AutoscalerKind::ScaledObject => Some(KEDA_DEFAULT_MAX_REPLICA_COUNT),
-        };
-        self.replicas(self.max_field(), default)
-    }
-
-    fn replicas(&self, field: &str, default: Option<i64>) -> Option<Replicas> {
-        match self.obj.root.path(&["spec", field]) {
-            Some(node) => Some(Replicas {
-                value: int_value(node)?,
-                span: Some(node.span),
-            }),
-            None => default.map(|value| Replicas { value, span: None }),
-        }
-    }
-}
-
-/// The name of the HPA KEDA makes for ScaledObject `so`.
-fn keda_hpa_name(so: &Object) -> String {
-    so.root
-        .path(&["spec", "advanced", "horizontalPodAutoscalerConfig", "name"])
-        .and_then(Node::as_str)
-        .map_or_else(
-            || format!("keda-hpa-{}", so.name.as_deref().unwrap_or_default()),
-            str::to_string,
-        )
 }
 
 /// `Kind `name`` for messages.
@@ -169,10 +64,10 @@ pub fn describe(obj: &Object) -> String {
     )
 }
 
-/// A VerticalPodAutoscaler and the workload its `targetRef` names.
+/// A VerticalPodAutoscaler (the view of its object) and the workload its `targetRef` names.
 #[derive(Debug)]
 pub struct Vpa<'a> {
-    pub obj: &'a Object,
+    pub view: kube::Vpa<'a>,
     pub target: Key,
     pub target_span: Span,
     /// Indices into [`Index::workloads`] of the copies of `target` it resizes (as for
@@ -180,148 +75,40 @@ pub struct Vpa<'a> {
     pub targets: Vec<usize>,
 }
 
-/// One requirement of a label selector.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Requirement {
-    /// `matchLabels` entries are `In` with one value.
-    In(String, Vec<String>),
-    NotIn(String, Vec<String>),
-    Exists(String),
-    DoesNotExist(String),
-}
+impl<'a> Deref for Vpa<'a> {
+    type Target = kube::Vpa<'a>;
 
-impl Requirement {
-    fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        match self {
-            Requirement::In(k, vs) => labels.get(k).is_some_and(|v| vs.contains(v)),
-            Requirement::NotIn(k, vs) => labels.get(k).is_none_or(|v| !vs.contains(v)),
-            Requirement::Exists(k) => labels.contains_key(k),
-            Requirement::DoesNotExist(k) => !labels.contains_key(k),
-        }
+    fn deref(&self) -> &kube::Vpa<'a> {
+        &self.view
     }
 }
 
-/// A label selector, as Kubernetes evaluates it: every requirement must hold.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Selector {
-    /// A null or absent selector, an invalid one (the API rejects it), or an empty one in
-    /// policy/v1beta1: no pod.
-    Nothing,
-    /// An empty selector (`{}`) in policy/v1: every pod of the namespace.
-    Everything,
-    All(Vec<Requirement>),
-}
-
-impl Selector {
-    /// Parse `selector` (`matchLabels` and `matchExpressions`). `empty_matches_all` is the
-    /// meaning of `{}`, which differs between PDB versions.
-    pub fn parse(node: Option<&Node>, empty_matches_all: bool) -> Selector {
-        let Some(node) = node.filter(|n| !n.is_null()) else {
-            return Selector::Nothing;
-        };
-        if node.as_map().is_none() {
-            return Selector::Nothing;
-        }
-        let mut reqs = Vec::new();
-        if let Some(labels) = node.get("matchLabels") {
-            let Some(entries) = labels.as_map() else {
-                return Selector::Nothing;
-            };
-            for e in entries {
-                let (Some(k), Some(v)) = (e.key.text(), label_value(&e.value)) else {
-                    return Selector::Nothing;
-                };
-                reqs.push(Requirement::In(k.to_string(), vec![v]));
-            }
-        }
-        if let Some(exprs) = node.get("matchExpressions") {
-            let Some(items) = exprs.as_seq() else {
-                return Selector::Nothing;
-            };
-            for item in items {
-                match expression(item) {
-                    Some(r) => reqs.push(r),
-                    None => return Selector::Nothing,
-                }
-            }
-        }
-        if reqs.is_empty() {
-            if empty_matches_all {
-                Selector::Everything
-            } else {
-                Selector::Nothing
-            }
-        } else {
-            Selector::All(reqs)
-        }
-    }
-
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        match self {
-            Selector::Nothing => false,
-            Selector::Everything => true,
-            Selector::All(reqs) => reqs.iter().all(|r| r.matches(labels)),
-        }
-    }
-
-    /// Label pairs one of which a matching pod must carry (from the first `In`), to find
-    /// candidates by hash instead of testing every workload; `None` when there are none.
-    fn anchor(&self) -> Option<(&str, &[String])> {
-        match self {
-            Selector::All(reqs) => reqs.iter().find_map(|r| match r {
-                Requirement::In(k, vs) => Some((k.as_str(), vs.as_slice())),
-                _ => None,
-            }),
-            _ => None,
-        }
-    }
-}
-
-fn label_value(node: &Node) -> Option<String> {
-    if node.is_null() {
-        return Some(String::new());
-    }
-    node.text().map(str::to_string)
-}
-
-/// One `matchExpressions` item; `None` when the API would reject it.
-fn expression(item: &Node) -> Option<Requirement> {
-    let key = item.get("key")?.text()?.to_string();
-    let values: Vec<String> = match item.get("values") {
-        Some(v) => v
-            .as_seq()?
-            .iter()
-            .map(label_value)
-            .collect::<Option<Vec<_>>>()?,
-        None => Vec::new(),
-    };
-    match item.get("operator")?.as_str()? {
-        "In" if !values.is_empty() => Some(Requirement::In(key, values)),
-        "NotIn" if !values.is_empty() => Some(Requirement::NotIn(key, values)),
-        "Exists" if values.is_empty() => Some(Requirement::Exists(key)),
-        "DoesNotExist" if values.is_empty() => Some(Requirement::DoesNotExist(key)),
-        _ => None,
-    }
-}
-
-/// A PodDisruptionBudget and the workloads whose pods it selects.
+/// A PodDisruptionBudget (the view of its object) and the workloads whose pods it selects.
 #[derive(Debug)]
 pub struct Pdb<'a> {
-    pub obj: &'a Object,
+    pub view: kube::Pdb<'a>,
     pub selector: Selector,
     /// Indices into [`Index::workloads`], in input order: of each selected workload, the
     /// copies nearest the budget.
     pub workloads: Vec<usize>,
 }
 
-/// A workload with the labels its pods carry and the objects that act on it.
+impl<'a> Deref for Pdb<'a> {
+    type Target = kube::Pdb<'a>;
+
+    fn deref(&self) -> &kube::Pdb<'a> {
+        &self.view
+    }
+}
+
+/// A workload (the view of its object) with the labels its pods carry and the objects that
+/// act on it.
 #[derive(Debug)]
 pub struct Workload<'a> {
-    pub obj: &'a Object,
+    pub view: kube::Workload<'a>,
     pub key: Key,
-    /// The pod template's labels, plus the selector's `matchLabels`, which the API server
-    /// requires the template to carry (so they hold for a template written without labels).
-    pub labels: BTreeMap<String, String>,
+    /// [`kube::Workload::pod_labels`], computed once.
+    pub labels: Labels,
     /// Indices into [`Index::pdbs`] of the PDBs that select these pods, in input order: one
     /// copy per PDB (the nearest to this workload).
     pub pdbs: Vec<usize>,
@@ -330,6 +117,14 @@ pub struct Workload<'a> {
     pub autoscalers: Vec<usize>,
     /// Indices into [`Index::vpas`] of the VPAs that resize this copy, likewise.
     pub vpas: Vec<usize>,
+}
+
+impl<'a> Deref for Workload<'a> {
+    type Target = kube::Workload<'a>;
+
+    fn deref(&self) -> &kube::Workload<'a> {
+        &self.view
+    }
 }
 
 /// Work cut short by a limit that keeps hostile input from going quadratic: where, and
@@ -597,7 +392,7 @@ impl<'a> Index<'a> {
             if let Some(key) = Key::of(obj) {
                 ix.object_keys.insert(key);
             }
-            if obj.is_workload() {
+            if let Some(view) = kube::Workload::of(obj) {
                 if let Some(key) = Key::of(obj) {
                     let i = ix.workloads.len();
                     ix.workload_namespaces.insert(obj.namespace.clone());
@@ -607,39 +402,36 @@ impl<'a> Index<'a> {
                         .push(i);
                     ix.workload_copies.entry(key.clone()).or_default().push(i);
                     ix.workloads.push(Workload {
-                        obj,
+                        view,
                         key,
-                        labels: pod_labels(obj),
+                        labels: view.pod_labels(),
                         pdbs: Vec::new(),
                         autoscalers: Vec::new(),
                         vpas: Vec::new(),
                     });
                 }
-            } else if obj.is_hpa() {
-                if let Some(a) = target(obj, AutoscalerKind::Hpa) {
-                    ix.autoscalers.push(a);
-                }
-            } else if is_scaled_object(obj) {
-                if let Some(a) = target(obj, AutoscalerKind::ScaledObject) {
-                    ix.autoscalers.push(a);
-                }
-            } else if is_vpa(obj) {
-                if let Some((key, span)) = target_ref(obj, &["spec", "targetRef"], None) {
-                    ix.vpas.push(Vpa {
-                        obj,
-                        target: key,
-                        target_span: span,
+            } else if let Some(view) = kube::Autoscaler::of(obj) {
+                if let Some(t) = view.scale_target_ref() {
+                    ix.autoscalers.push(Autoscaler {
+                        view,
+                        target: t.key,
+                        target_span: t.name_span,
                         targets: Vec::new(),
                     });
                 }
-            } else if is_pdb(obj) {
-                let empty_matches_all = obj.api_version != "policy/v1beta1";
+            } else if let Some(view) = kube::Vpa::of(obj) {
+                if let Some(t) = view.target_ref() {
+                    ix.vpas.push(Vpa {
+                        view,
+                        target: t.key,
+                        target_span: t.name_span,
+                        targets: Vec::new(),
+                    });
+                }
+            } else if let Some(view) = kube::Pdb::of(obj) {
                 ix.pdbs.push(Pdb {
-                    obj,
-                    selector: Selector::parse(
-                        obj.root.path(&["spec", "selector"]),
-                        empty_matches_all,
-                    ),
+                    view,
+                    selector: view.selector(),
                     workloads: Vec::new(),
                 });
             }
@@ -694,13 +486,13 @@ impl<'a> Index<'a> {
     fn drop_keda_hpas(&mut self) {
         let mut scaled: HashSet<(&str, &str, &Key)> = HashSet::new();
         let mut keda_hpas: HashSet<(&str, String, &Key)> = HashSet::new();
-        for so in &self.autoscalers {
-            if so.kind != AutoscalerKind::ScaledObject {
+        for a in &self.autoscalers {
+            let Some(so) = a.scaled_object() else {
                 continue;
-            }
+            };
             let name = so.obj.name.as_deref().unwrap_or_default();
-            scaled.insert((&so.obj.namespace, name, &so.target));
-            keda_hpas.insert((&so.obj.namespace, keda_hpa_name(so.obj), &so.target));
+            scaled.insert((&so.obj.namespace, name, &a.target));
+            keda_hpas.insert((&so.obj.namespace, so.hpa_name(), &a.target));
         }
         if scaled.is_empty() {
             return;
@@ -709,24 +501,17 @@ impl<'a> Index<'a> {
             .autoscalers
             .iter()
             .map(|a| {
-                if !a.is_hpa() {
+                let Some(hpa) = a.hpa() else {
                     return true;
-                }
+                };
                 let ns = a.obj.namespace.as_str();
                 let named = a
                     .obj
                     .name
                     .as_deref()
                     .is_some_and(|n| keda_hpas.contains(&(ns, n.to_string(), &a.target)));
-                let owned = a
-                    .obj
-                    .root
-                    .path(&["metadata", "ownerReferences"])
-                    .and_then(Node::as_seq)
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter(|r| r.get("kind").and_then(Node::as_str) == Some("ScaledObject"))
-                    .filter_map(|r| r.get("name").and_then(Node::text))
+                let owned = hpa
+                    .scaled_object_owners()
                     .any(|so| scaled.contains(&(ns, so, &a.target)));
                 !(named || owned)
             })
@@ -795,7 +580,7 @@ impl<'a> Index<'a> {
             let ns = pdb.obj.namespace.as_str();
             // Candidate lists, borrowed: a pod has one value per label key, so the lists of
             // an anchor's distinct values are disjoint.
-            let lists: Vec<&[usize]> = match pdb.selector.anchor() {
+            let lists: Vec<&[usize]> = match pdb.selector.required_values() {
                 Some((k, values)) => {
                     let mut values: Vec<&str> = values.iter().map(String::as_str).collect();
                     values.sort_unstable();
@@ -1049,68 +834,6 @@ fn cut_copies(obj: &Object, span: Span, target: &Key, copies: usize) -> Incomple
     }
 }
 
-/// Whether two objects are the same object of the cluster: kind, namespace and name.
-pub fn same_object(a: &Object, b: &Object) -> bool {
-    a.kind == b.kind && a.namespace == b.namespace && a.name == b.name
-}
-
-/// The autoscaler `obj` is, with its target; `None` without a target name.
-fn target(obj: &Object, kind: AutoscalerKind) -> Option<Autoscaler<'_>> {
-    let default_kind = match kind {
-        AutoscalerKind::Hpa => None,
-        // KEDA: `kind` is optional and defaults to Deployment.
-        AutoscalerKind::ScaledObject => Some("Deployment"),
-    };
-    let (target, target_span) = target_ref(obj, &["spec", "scaleTargetRef"], default_kind)?;
-    Some(Autoscaler {
-        obj,
-        kind,
-        target,
-        target_span,
-        targets: Vec::new(),
-    })
-}
-
-/// The object a `scaleTargetRef`/`targetRef` at `path` names, in `obj`'s namespace.
-fn target_ref(obj: &Object, path: &[&str], default_kind: Option<&str>) -> Option<(Key, Span)> {
-    let r: &Node = obj.root.path(path)?;
-    let kind = match r.get("kind") {
-        Some(k) => k.as_str()?,
-        None => default_kind?,
-    };
-    let name_node = r.get("name")?;
-    let name = name_node.as_str()?;
-    Some((
-        Key {
-            namespace: obj.namespace.clone(),
-            kind: kind.to_string(),
-            name: name.to_string(),
-        },
-        name_node.span,
-    ))
-}
-
-/// The labels every pod of a workload carries.
-fn pod_labels(obj: &Object) -> BTreeMap<String, String> {
-    let mut labels = BTreeMap::new();
-    let template = obj
-        .root
-        .path(&["spec", "template", "metadata", "labels"])
-        .and_then(Node::as_map)
-        .unwrap_or(&[]);
-    let selector = obj
-        .root
-        .path(&["spec", "selector", "matchLabels"])
-        .and_then(Node::as_map)
-        .unwrap_or(&[]);
-    for e in template.iter().chain(selector) {
-        if let (Some(k), Some(v)) = (e.key.text(), label_value(&e.value)) {
-            labels.entry(k.to_string()).or_insert(v);
-        }
-    }
-    labels
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1124,61 +847,11 @@ mod tests {
         )
     }
 
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn labels(pairs: &[(&str, &str)]) -> Labels {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
-    }
-
-    fn selector(yaml: &str, empty_matches_all: bool) -> Selector {
-        let parsed = crate::sources::yaml::parse(yaml, crate::sources::yaml::Limits::default());
-        let root = parsed.documents.into_iter().next().unwrap().root;
-        Selector::parse(root.get("selector"), empty_matches_all)
-    }
-
-    #[test]
-    fn label_selector_semantics() {
-        let pod = labels(&[("app", "web"), ("tier", "front")]);
-        let s = selector(
-            "selector:\n  matchLabels: {app: web}\n  matchExpressions:\n  - {key: tier, operator: In, values: [front, back]}\n  - {key: canary, operator: DoesNotExist}\n  - {key: app, operator: Exists}\n  - {key: tier, operator: NotIn, values: [db]}\n",
-            true,
-        );
-        assert!(s.matches(&pod));
-        assert!(!s.matches(&labels(&[("app", "web"), ("tier", "db")])));
-        assert!(!s.matches(&labels(&[
-            ("app", "web"),
-            ("tier", "front"),
-            ("canary", "1")
-        ])));
-        // NotIn holds when the key is absent.
-        let s = selector(
-            "selector:\n  matchExpressions: [{key: env, operator: NotIn, values: [prod]}]\n",
-            true,
-        );
-        assert!(s.matches(&pod));
-        assert!(!s.matches(&labels(&[("env", "prod")])));
-    }
-
-    #[test]
-    fn empty_null_and_invalid_selectors() {
-        let pod = labels(&[("app", "web")]);
-        assert_eq!(selector("selector: {}\n", true), Selector::Everything);
-        assert_eq!(selector("selector: {}\n", false), Selector::Nothing);
-        assert_eq!(selector("selector:\n", true), Selector::Nothing);
-        assert_eq!(selector("other: 1\n", true), Selector::Nothing);
-        assert!(selector("selector: {}\n", true).matches(&pod));
-        // The API rejects these; they select nothing.
-        for bad in [
-            "selector:\n  matchExpressions: [{key: app, operator: In, values: []}]\n",
-            "selector:\n  matchExpressions: [{key: app, operator: Exists, values: [web]}]\n",
-            "selector:\n  matchExpressions: [{key: app, operator: Equals, values: [web]}]\n",
-            "selector:\n  matchExpressions: [{operator: Exists}]\n",
-            "selector:\n  matchLabels: [app]\n",
-            "selector: web\n",
-        ] {
-            assert_eq!(selector(bad, true), Selector::Nothing, "{bad}");
-        }
     }
 
     const SET: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {tier: front}}\n---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: web, namespace: shop}\nspec:\n  scaleTargetRef: {name: web}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: keda-hpa-web\n  namespace: shop\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n---\napiVersion: autoscaling.k8s.io/v1\nkind: VerticalPodAutoscaler\nmetadata: {name: web, namespace: shop}\nspec:\n  targetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web, tier: front}}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: all}\nspec:\n  selector: {}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: all, namespace: shop}\nspec:\n  selector: {}\n";
@@ -1193,20 +866,14 @@ mod tests {
         // The ScaledObject's kind defaulted to Deployment; KEDA's own HPA is not a second one.
         let autoscalers: Vec<&Autoscaler<'_>> = ix.autoscalers_of(w).collect();
         assert_eq!(autoscalers.len(), 1);
-        assert_eq!(autoscalers[0].kind, AutoscalerKind::ScaledObject);
+        assert_eq!(autoscalers[0].kind, kube::AutoscalerKind::ScaledObject);
         assert_eq!(
             autoscalers[0].min_replicas(),
-            Some(MinReplicas {
-                value: 0,
-                span: None
-            })
+            Some(kube::Effective::defaulted(0))
         );
         assert_eq!(
             autoscalers[0].max_replicas(),
-            Some(Replicas {
-                value: 100,
-                span: None
-            })
+            Some(kube::Effective::defaulted(100))
         );
         assert_eq!(ix.vpas_of(w).count(), 1);
         // The namespaced PDB and the catch-all of the same namespace, not the other one.

@@ -686,14 +686,7 @@ fn read_input(id: usize, input: Input) -> Read {
 }
 
 /// Kinds the index relates: a file naming none of them holds nothing to index.
-const INDEXED_KINDS: [&str; 6] = [
-    "Deployment",
-    "StatefulSet",
-    "HorizontalPodAutoscaler",
-    "ScaledObject",
-    "VerticalPodAutoscaler",
-    "PodDisruptionBudget",
-];
+const INDEXED_KINDS: [crate::kube::Kind; 6] = crate::kube::Kind::INDEXED;
 
 /// A file that was not named, read for the index only: its objects, no findings. A cheap
 /// substring test skips the many YAML files of a project that hold none of the indexed kinds
@@ -704,7 +697,7 @@ fn read_context(id: usize, path: &Path, shown: String, kind: classify::Kind) -> 
         Ok((bytes, origin)) => (
             sources::decode(id, bytes)
                 .ok()
-                .filter(|text| INDEXED_KINDS.iter().any(|k| text.contains(k))),
+                .filter(|text| INDEXED_KINDS.iter().any(|k| text.contains(k.name()))),
             Some(origin),
         ),
         Err(_) => (None, None),

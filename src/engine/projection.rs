@@ -1,90 +1,27 @@
 //! What the index keeps of an object once its per-object rules have run: only the fields the
-//! cross-resource rules read. A file's full tree is dropped as soon as it is checked, so memory
+//! cross-resource rules read, which for Kubernetes objects are the fields the `kube` view of
+//! the object's kind declares it reads (`Workload::FIELDS`…). A file's full tree is dropped as soon as it is checked, so memory
 //! holds one projection per object rather than every tree of the run (1.4 GB → ~100 MB on the
 //! 30,000-file benchmark corpus; BENCHMARKS.md).
 //!
 //! A projection is the same `Object` with a smaller `root`: the kept nodes keep their spans,
 //! so the index, the cross-resource rules, `anchor_span`, `missing_span` and the field-path
 //! locators work unchanged on it. `tests::projections_do_not_change_findings` lints every
-//! fixture and corpus file both ways and compares the findings; a cross-resource rule that
-//! starts reading a new field must add it here or that test fails.
+//! fixture and corpus file both ways and compares the findings: a cross-resource rule that
+//! reads a field no view declares fails it.
 
+use crate::kube::{Keep, Kind};
 use crate::model::{Entry, Format, Node, Object, Span, Value};
 
-/// The part of a node to keep.
-#[derive(Clone, Copy, Debug)]
-enum Keep {
-    /// The whole subtree.
-    All,
-    /// The listed keys of a mapping, each with its own projection (other shapes are kept
-    /// whole: a rule may report that `spec.metrics` is not a list).
-    Fields(&'static [(&'static str, Keep)]),
-    /// Every item of a sequence, projected.
-    Items(&'static Keep),
-}
-
-/// Identity and suppression annotation, which every Kubernetes object keeps: `anchor_span`
-/// points at `metadata.name` (else `metadata`, else `kind`), and the annotation's locator
-/// names its field.
+/// What every Kubernetes object keeps of its `metadata`, besides what its view reads:
+/// `anchor_span` points at `metadata.name` (else `metadata`, else `kind`), the namespace is
+/// part of its identity, and the suppression annotation's locator names its field.
 const METADATA: Keep = Keep::Fields(&[
     ("name", Keep::All),
     ("namespace", Keep::All),
-    ("ownerReferences", Keep::All),
     (
         "annotations",
         Keep::Fields(&[(crate::engine::suppress::ANNOTATION, Keep::All)]),
-    ),
-]);
-
-/// `containers()`, `has_effective_request` (requests default to limits) and the sidecar test.
-const CONTAINER: Keep = Keep::Fields(&[
-    ("name", Keep::All),
-    ("resources", Keep::All),
-    ("restartPolicy", Keep::All),
-]);
-
-// The `spec` each kind keeps; every Kubernetes object also keeps `apiVersion`, `kind` and
-// `METADATA` (see `prune_object`).
-
-const WORKLOAD_SPEC: Keep = Keep::Fields(&[
-    ("replicas", Keep::All),
-    ("selector", Keep::All),
-    // `deployment-rolling-update`: maxUnavailable at the most replicas the index knows.
-    ("strategy", Keep::All),
-    (
-        "template",
-        Keep::Fields(&[
-            ("metadata", Keep::Fields(&[("labels", Keep::All)])),
-            (
-                "spec",
-                Keep::Fields(&[
-                    ("containers", Keep::Items(&CONTAINER)),
-                    ("initContainers", Keep::Items(&CONTAINER)),
-                ]),
-            ),
-        ]),
-    ),
-]);
-
-const HPA_SPEC: Keep = Keep::Fields(&[
-    ("scaleTargetRef", Keep::All),
-    ("minReplicas", Keep::All),
-    ("maxReplicas", Keep::All),
-    ("metrics", Keep::All),
-    ("targetCPUUtilizationPercentage", Keep::All),
-]);
-
-const SCALED_OBJECT_SPEC: Keep = Keep::Fields(&[
-    ("scaleTargetRef", Keep::All),
-    ("minReplicaCount", Keep::All),
-    ("maxReplicaCount", Keep::All),
-    ("triggers", Keep::All),
-    (
-        "advanced",
-        Keep::Fields(&[(
-            "horizontalPodAutoscalerConfig",
-            Keep::Fields(&[("name", Keep::All)]),
-        )]),
     ),
 ]);
 
@@ -95,55 +32,65 @@ const REDIS: Keep = Keep::Fields(&[
     ("slaveof", Keep::All),
 ]);
 
-const NOTHING: Keep = Keep::Fields(&[]);
-
-/// What an object keeps: a Kubernetes object its identity and the given part of its
-/// `spec`; another format's object the given part of its root.
-enum Projection {
-    /// `None`: no part of the spec.
-    Kubernetes {
-        spec: Option<Keep>,
-    },
-    Root(Keep),
-}
-
-fn projection_for(obj: &Object) -> Projection {
-    let spec = match obj.format {
-        Format::Kubernetes if obj.is_workload() => Some(WORKLOAD_SPEC),
-        Format::Kubernetes if obj.is_hpa() => Some(HPA_SPEC),
-        Format::Kubernetes if super::index::is_scaled_object(obj) => Some(SCALED_OBJECT_SPEC),
-        // VerticalPodAutoscalers and PodDisruptionBudgets are small; their whole spec is read.
-        Format::Kubernetes if super::index::is_vpa(obj) || super::index::is_pdb(obj) => {
-            Some(Keep::All)
-        }
-        Format::Kubernetes => None,
-        Format::Redis if obj.kind == "RedisConfig" => return Projection::Root(REDIS),
-        _ => return Projection::Root(NOTHING),
-    };
-    Projection::Kubernetes { spec }
-}
-
-/// `obj` reduced to what the index and the cross-resource rules read.
+/// `obj` reduced to what the index and the cross-resource rules read: a Kubernetes object
+/// keeps `apiVersion`, `kind`, [`METADATA`] and what the view of its kind reads
+/// ([`Kind::fields`]); another format's object what the cross-resource rules read of it.
 pub fn project(mut obj: Object) -> Object {
-    obj.root = match projection_for(&obj) {
-        Projection::Kubernetes { spec } => match obj.root.value {
-            Value::Map(entries) => prune_map(obj.root.span, entries, |key| match key {
-                "apiVersion" | "kind" => Some(Keep::All),
-                "metadata" => Some(METADATA),
-                "spec" => spec,
-                _ => None,
-            }),
-            value => prune(
-                Node {
-                    span: obj.root.span,
-                    value,
-                },
-                Keep::All,
-            ),
-        },
-        Projection::Root(keep) => prune(obj.root, keep),
+    obj.root = match obj.format {
+        Format::Kubernetes => {
+            let view = Kind::of(&obj).map_or(Keep::NOTHING, Kind::fields);
+            prune_object(obj.root, view)
+        }
+        Format::Redis if obj.kind == "RedisConfig" => prune(obj.root, REDIS),
+        _ => prune(obj.root, Keep::NOTHING),
     };
     obj
+}
+
+/// A Kubernetes object's root: its identity and what `view` reads.
+fn prune_object(root: Node, view: Keep) -> Node {
+    let Value::Map(entries) = root.value else {
+        return prune(
+            Node {
+                span: root.span,
+                value: root.value,
+            },
+            Keep::All,
+        );
+    };
+    let view_metadata = view.field("metadata");
+    let mut kept: Vec<Entry> = entries
+        .into_iter()
+        .filter_map(|e| {
+            let value = match e.key.text()? {
+                "apiVersion" | "kind" => prune(e.value, Keep::All),
+                "metadata" => match e.value.value {
+                    Value::Map(fields) => prune_map(e.value.span, fields, |key| {
+                        METADATA
+                            .field(key)
+                            .or_else(|| view_metadata.and_then(|m| m.field(key)))
+                    }),
+                    // Not a mapping: kept whole, as any shape a projection did not expect.
+                    value => prune(
+                        Node {
+                            span: e.value.span,
+                            value,
+                        },
+                        Keep::All,
+                    ),
+                },
+                key => prune(e.value, view.field(key)?),
+            };
+            let mut key = e.key;
+            shrink(&mut key);
+            Some(Entry { key, value })
+        })
+        .collect();
+    kept.shrink_to_fit();
+    Node {
+        span: root.span,
+        value: Value::Map(kept),
+    }
 }
 
 fn prune(node: Node, keep: Keep) -> Node {

@@ -73,16 +73,8 @@ impl Object {
         )
     }
 
+    /// The API group of `apiVersion` (`apps/v1` → `apps`; `v1` → the core group, `""`).
     pub fn group(&self) -> &str {
         self.api_version.rsplit_once('/').map_or("", |(g, _)| g)
-    }
-
-    /// Whether this is a workload the workload rules judge (Deployment, StatefulSet in `apps`).
-    pub fn is_workload(&self) -> bool {
-        self.group() == "apps" && matches!(self.kind.as_str(), "Deployment" | "StatefulSet")
-    }
-
-    pub fn is_hpa(&self) -> bool {
-        self.group() == "autoscaling" && self.kind == "HorizontalPodAutoscaler"
     }
 }

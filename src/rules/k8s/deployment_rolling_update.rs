@@ -43,7 +43,7 @@ fn reach<'a>(index: &Index<'a>, w: &Workload<'a>) -> Option<Reach> {
         if best.as_ref().is_some_and(|b| b.value >= max.value) {
             continue;
         }
-        let (span, text) = match max.span {
+        let (span, text) = match max.span() {
             Some(span) => (
                 span,
                 format!("{} scales it up to {}", a.describe(), replicas(max.value)),

@@ -7,7 +7,6 @@ pub mod pdb_missing;
 use crate::engine::index::{Index, Workload, describe};
 use crate::engine::rule::Builder;
 use crate::model::Span;
-use crate::rules::common::int_value;
 
 pub static RULES: &[(&str, Builder)] = &[
     (pdb_missing::NAME, pdb_missing::build),
@@ -34,12 +33,8 @@ pub fn min_pods<'a>(index: &Index<'a>, w: &Workload<'a>) -> Option<MinPods> {
         let mut best: Option<MinPods> = None;
         for a in autoscalers {
             let m = a.min_replicas()?;
-            let field = if a.is_hpa() {
-                "minReplicas"
-            } else {
-                "minReplicaCount"
-            };
-            let (span, source) = match m.span {
+            let field = a.min_field();
+            let (span, source) = match m.span() {
                 Some(span) => (span, format!("{} has {field} {}", a.describe(), m.value)),
                 None => (
                     a.obj.anchor_span(),
@@ -59,20 +54,22 @@ pub fn min_pods<'a>(index: &Index<'a>, w: &Workload<'a>) -> Option<MinPods> {
         return best;
     }
     let obj = w.obj;
-    match obj.root.path(&["spec", "replicas"]) {
-        Some(n) => Some(MinPods {
-            value: int_value(n)?,
-            file: obj.file,
-            span: n.span,
-            source: format!("{} has replicas {}", describe(w.obj), int_value(n)?),
-            autoscaled: false,
-        }),
-        None => Some(MinPods {
-            value: 1,
-            file: obj.file,
-            span: obj.anchor_span(),
-            source: format!("{} has no replicas, so 1", describe(w.obj)),
-            autoscaled: false,
-        }),
-    }
+    let replicas = w.replicas()?;
+    let (span, source) = match replicas.span() {
+        Some(span) => (
+            span,
+            format!("{} has replicas {}", describe(obj), replicas.value),
+        ),
+        None => (
+            obj.anchor_span(),
+            format!("{} has no replicas, so {}", describe(obj), replicas.value),
+        ),
+    };
+    Some(MinPods {
+        value: replicas.value,
+        file: obj.file,
+        span,
+        source,
+        autoscaled: false,
+    })
 }
