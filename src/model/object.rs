@@ -25,8 +25,6 @@ pub enum Format {
 #[derive(Clone, Debug)]
 pub struct Object {
     pub file: FileId,
-    /// 0-based index of the YAML document in its file (of the `List` item, for List items).
-    pub doc: usize,
     pub format: Format,
     pub api_version: String,
     pub kind: String,
@@ -62,15 +60,6 @@ impl Object {
         self.root
             .nearest_written(path)
             .unwrap_or_else(|| self.anchor_span())
-    }
-
-    /// `Kind/name` for messages.
-    pub fn display_name(&self) -> String {
-        format!(
-            "{} {}",
-            self.kind,
-            self.name.as_deref().unwrap_or("<unnamed>")
-        )
     }
 
     /// The API group of `apiVersion` (`apps/v1` → `apps`; `v1` → the core group, `""`).

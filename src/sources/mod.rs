@@ -201,9 +201,9 @@ pub fn load_each(
 /// The objects of one document: Kubernetes objects (and list items), a Prometheus rule file,
 /// and what Strimzi resources, PrometheusRules and KEDA triggers carry (Kafka configuration,
 /// rule groups, PromQL queries), which is linted as Kafka and Prometheus too.
-fn document_objects(file: FileId, doc: usize, root: Node) -> Vec<Object> {
+fn document_objects(file: FileId, root: Node) -> Vec<Object> {
     let mut objects = Vec::new();
-    collect_objects(file, doc, root, &mut objects);
+    collect_objects(file, root, &mut objects);
     let derived: Vec<Object> = objects
         .iter()
         .filter_map(|o| strimzi::kafka_config(o).or_else(|| prometheus::derived(o)))
@@ -255,8 +255,7 @@ fn load_yaml(file: FileId, report_errors: bool, out: &mut LoadedFile, sink: &mut
         let objects: Vec<Object> = parsed
             .documents
             .into_iter()
-            .enumerate()
-            .flat_map(|(doc, d)| document_objects(file, doc, d.root))
+            .flat_map(|d| document_objects(file, d.root))
             .collect();
         out.comments = comments;
         deliver(out, objects, findings, sink);
@@ -268,12 +267,10 @@ fn load_yaml(file: FileId, report_errors: bool, out: &mut LoadedFile, sink: &mut
     let mut objects_kept = Vec::new();
     let mut findings_kept = Vec::new();
     let mut reported = 0;
-    let mut doc = 0;
     let parsed = yaml::parse_each(text, limits, &mut |d, problems| {
         let mut findings = yaml_findings(file, problems.get(reported..).unwrap_or_default());
         reported = problems.len();
-        let objects = document_objects(file, doc, d.root);
-        doc += 1;
+        let objects = document_objects(file, d.root);
         objects_kept.extend(sink(source, objects, &mut findings));
         findings_kept.append(&mut findings);
     });
@@ -312,7 +309,6 @@ fn load_flat(
         .to_string();
     let object = Object {
         file,
-        doc: 0,
         format,
         api_version: String::new(),
         kind: kind.to_string(),
@@ -329,7 +325,7 @@ fn load_flat(
 /// A document with `apiVersion` and `kind` is a Kubernetes object; the items of a `List` are
 /// objects too. A document with neither whose root has a `groups` list is a Prometheus rule
 /// file. Other documents are skipped.
-fn collect_objects(file: FileId, doc: usize, root: Node, out: &mut Vec<Object>) {
+fn collect_objects(file: FileId, root: Node, out: &mut Vec<Object>) {
     let (Some(api_version), Some(kind)) = (
         root.get("apiVersion")
             .and_then(Node::as_str)
@@ -337,7 +333,7 @@ fn collect_objects(file: FileId, doc: usize, root: Node, out: &mut Vec<Object>) 
         root.get("kind").and_then(Node::as_str).map(str::to_owned),
     ) else {
         if root.get("apiVersion").is_none() && root.get("kind").is_none() {
-            out.extend(prometheus::rule_file(file, doc, root));
+            out.extend(prometheus::rule_file(file, root));
         }
         return;
     };
@@ -350,7 +346,7 @@ fn collect_objects(file: FileId, doc: usize, root: Node, out: &mut Vec<Object>) 
                     && let Value::Seq(items) = e.value.value
                 {
                     for item in items {
-                        collect_objects(file, doc, item, out);
+                        collect_objects(file, item, out);
                     }
                 }
             }
@@ -370,7 +366,6 @@ fn collect_objects(file: FileId, doc: usize, root: Node, out: &mut Vec<Object>) 
         .to_owned();
     out.push(Object {
         file,
-        doc,
         format: Format::Kubernetes,
         api_version,
         kind,

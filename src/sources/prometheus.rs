@@ -5,6 +5,7 @@
 //! - a KEDA `ScaledObject` or `ScaledJob` (`keda.sh`): its `spec.triggers`, whose
 //!   `prometheus` triggers carry a PromQL `query`.
 
+use crate::kube::Kind;
 use crate::model::{Entry, FileId, Format, Node, Object, Value};
 
 /// A plain rule file: `groups:` at the root.
@@ -14,17 +15,13 @@ pub const PROMETHEUS_RULE: &str = "PrometheusRule";
 /// The triggers of a KEDA ScaledObject or ScaledJob.
 pub const KEDA_TRIGGERS: &str = "KedaTriggers";
 
-const OPERATOR_GROUP: &str = "monitoring.coreos.com";
-const KEDA_GROUP: &str = "keda.sh";
-
 /// A document that is not a Kubernetes object but a Prometheus rule file.
-pub fn rule_file(file: FileId, doc: usize, root: Node) -> Option<Object> {
+pub fn rule_file(file: FileId, root: Node) -> Option<Object> {
     let groups = root.entry("groups")?;
     groups.value.as_seq()?;
     let anchor = groups.key.span;
     Some(Object {
         file,
-        doc,
         format: Format::Prometheus,
         api_version: String::new(),
         kind: RULE_FILE.to_string(),
@@ -37,12 +34,9 @@ pub fn rule_file(file: FileId, doc: usize, root: Node) -> Option<Object> {
 
 /// The Prometheus-format object a Kubernetes object carries, if any.
 pub fn derived(obj: &Object) -> Option<Object> {
-    if obj.format != Format::Kubernetes {
-        return None;
-    }
-    let (kind, key) = match (obj.group(), obj.kind.as_str()) {
-        (OPERATOR_GROUP, "PrometheusRule") => (PROMETHEUS_RULE, "groups"),
-        (KEDA_GROUP, "ScaledObject" | "ScaledJob") => (KEDA_TRIGGERS, "triggers"),
+    let (kind, key) = match Kind::of(obj)? {
+        Kind::PrometheusRule => (PROMETHEUS_RULE, "groups"),
+        Kind::ScaledObject | Kind::ScaledJob => (KEDA_TRIGGERS, "triggers"),
         _ => return None,
     };
     let spec = obj.root.get("spec")?;
@@ -58,7 +52,6 @@ pub fn derived(obj: &Object) -> Option<Object> {
     };
     Some(Object {
         file: obj.file,
-        doc: obj.doc,
         format: Format::Prometheus,
         api_version: obj.api_version.clone(),
         kind: kind.to_string(),

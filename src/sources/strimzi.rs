@@ -3,9 +3,8 @@
 //! `spec.replicas` and `spec.partitions`) a topic's. Each becomes a Kafka-format object whose
 //! nodes keep their places in the YAML, so the Kafka rules report inside the resource.
 
+use crate::kube::Kind;
 use crate::model::{Entry, Format, Node, Object, SourceFile, Span, Value};
-
-const GROUP: &str = "kafka.strimzi.io";
 
 /// The `KafkaTopic` fields that stand for Kafka keys in its derived topic config: the
 /// field, the key it is linted as, and how messages name the field.
@@ -29,12 +28,9 @@ pub fn topic_field(obj: &Object, file: &SourceFile, key: &str) -> Option<&'stati
 
 /// The Kafka-format object derived from a Strimzi `Kafka` or `KafkaTopic`, if any.
 pub fn kafka_config(obj: &Object) -> Option<Object> {
-    if obj.format != Format::Kubernetes || obj.group() != GROUP {
-        return None;
-    }
-    match obj.kind.as_str() {
-        "Kafka" => Some(broker_config(obj)),
-        "KafkaTopic" => Some(topic_config(obj)),
+    match Kind::of(obj)? {
+        Kind::Kafka => Some(broker_config(obj)),
+        Kind::KafkaTopic => Some(topic_config(obj)),
         _ => None,
     }
 }
@@ -58,7 +54,6 @@ fn entries_of(node: Option<&Node>) -> Vec<Entry> {
 fn derived(obj: &Object, kind: &str, root: Node, anchor: Span) -> Object {
     Object {
         file: obj.file,
-        doc: obj.doc,
         format: Format::Kafka,
         api_version: obj.api_version.clone(),
         kind: kind.to_string(),

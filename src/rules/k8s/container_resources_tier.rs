@@ -312,7 +312,6 @@ mod tests {
             let root = node(text);
             Object {
                 file: 0,
-                doc: 0,
                 format: crate::model::Format::Kubernetes,
                 api_version: "apps/v1".into(),
                 kind: "Deployment".into(),
