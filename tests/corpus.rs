@@ -1,7 +1,7 @@
 //! Real-world inputs from `../shared/corpus`: no panic, no parse-error on well-formed files,
 //! and the findings the Scaling Guide's own project is known to deserve.
 
-use scalelint::engine::{Report, lint_paths};
+use scalelint::{Report, lint_paths};
 use std::path::PathBuf;
 
 const CORPUS: &str = "../shared/corpus";

@@ -3,7 +3,7 @@
 //! PodDisruptionBudget fixtures, and KEDA's documentation examples. Fixtures of unrelated
 //! projects share names, so each is linted on its own.
 
-use scalelint::engine::{Report, lint_paths};
+use scalelint::{Report, lint_paths};
 use std::path::PathBuf;
 
 const CORPUS: &str = "../shared/corpus";
@@ -303,7 +303,7 @@ fn keda_cpu_and_memory_examples_need_requests() {
     // show. Beside a Deployment without requests, their Utilization triggers are judged like
     // HPA metrics: the one with `containerName: foo` only for that container.
     let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-deployment\n  namespace: default\nspec:\n  selector:\n    matchLabels: {app: my}\n  template:\n    metadata:\n      labels: {app: my}\n    spec:\n      containers:\n      - name: foo\n        image: example/foo\n      - name: bar\n        image: example/bar\n";
-    let rules = scalelint::engine::RuleSet::builtin().unwrap();
+    let rules = scalelint::builtin_rules().unwrap();
     for (example, containers) in [
         ("cpu__block3", vec!["bar", "foo"]),
         ("memory__block3", vec!["bar", "foo"]),

@@ -2,12 +2,12 @@
 //! (its rendered diagnostics are snapshotted, pinning line and column), each `pass*` file
 //! must not.
 
-use scalelint::engine::{Options, Report, RuleSet, lint};
 use scalelint::render::human;
+use scalelint::{Options, Report, lint};
 use std::path::{Path, PathBuf};
 
 fn lint_one(path: &Path) -> Report {
-    let rules = RuleSet::builtin().expect("rules load");
+    let rules = scalelint::builtin_rules().expect("rules load");
     lint(
         &Options {
             paths: vec![path.to_path_buf()],
@@ -94,11 +94,11 @@ fn pass_fixtures_are_silent() {
 
 #[test]
 fn every_fixture_folder_names_a_rule() {
-    let metas = scalelint::engine::meta::all().expect("metadata");
+    let catalog = scalelint::builtin_catalog().expect("metadata");
     for dir in fixture_dirs() {
         let name = dir.file_name().unwrap().to_str().unwrap();
         assert!(
-            metas.iter().any(|m| m.name == name),
+            catalog.find(name).is_some(),
             "fixtures/{name} does not name a rule"
         );
     }

@@ -2,8 +2,8 @@
 //! configs, client and Connect configs, Strimzi resources, and a Minecraft
 //! `server.properties` that must not be mistaken for Kafka.
 
-use scalelint::engine::{Report, lint_paths};
 use scalelint::sources::properties;
+use scalelint::{Report, lint_paths};
 use std::path::PathBuf;
 
 const CORPUS: &str = "../shared/corpus/kafka";

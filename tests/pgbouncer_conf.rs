@@ -7,7 +7,7 @@
 
 mod common;
 
-use scalelint::engine::{Report, lint_paths};
+use scalelint::{Report, lint_paths};
 use std::path::{Path, PathBuf};
 
 const VENDORED: &str = "tests/vendored/pgbouncer";

@@ -1,7 +1,7 @@
 //! Real pgbouncer.ini files from `../shared/corpus/pgbouncer`: they parse cleanly, the rules
 //! land on the right lines, and the `userlist.txt` beside them is never linted.
 
-use scalelint::engine::{Report, lint_paths};
+use scalelint::{Report, lint_paths};
 use std::path::PathBuf;
 
 const CORPUS: &str = "../shared/corpus/pgbouncer";

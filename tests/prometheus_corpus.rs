@@ -2,12 +2,12 @@
 //! kube-prometheus' PrometheusRule objects, the python-api-base project's alerts and the KEDA
 //! docs' prometheus triggers. All are valid PromQL; samber's `for: 0m` alerts lack a `for`.
 
-use scalelint::engine::{Report, lint_paths};
 use scalelint::model::Format;
 use scalelint::sources::classify::Kind;
 use scalelint::sources::prometheus::{PROMETHEUS_RULE, RULE_FILE, queries};
 use scalelint::sources::promql::{Checked, check};
 use scalelint::sources::{load, prometheus};
+use scalelint::{Report, lint_paths};
 use std::path::{Path, PathBuf};
 
 const CORPUS: &str = "../shared/corpus";

@@ -2,14 +2,14 @@
 //! sentinel.conf, and configs from the wild), plus the cases a single-file fixture cannot
 //! show: files side by side, duplicates and syntax errors in redis.conf, sniffing.
 
-use scalelint::engine::{Options, Report, RuleSet, lint, lint_sources};
 use scalelint::sources::redis;
+use scalelint::{Options, Report, lint, lint_sources};
 use std::path::{Path, PathBuf};
 
 const CORPUS: &str = "../shared/corpus";
 
 fn run(paths: &[PathBuf]) -> Report {
-    let rules = RuleSet::builtin().expect("rules");
+    let rules = scalelint::builtin_rules().expect("rules");
     lint(
         &Options {
             paths: paths.to_vec(),
@@ -24,7 +24,7 @@ fn corpus(p: &str) -> PathBuf {
 }
 
 fn in_memory(files: &[(&str, &str)]) -> Report {
-    let rules = RuleSet::builtin().expect("rules");
+    let rules = scalelint::builtin_rules().expect("rules");
     lint_sources(
         files
             .iter()

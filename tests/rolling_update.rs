@@ -3,7 +3,7 @@
 //! so 25% of 3 replicas is no pod, while the same Deployment scaled by an HPA up to 10
 //! replicas loses 2 pods during a rollout.
 
-use scalelint::engine::{RuleSet, lint_sources};
+use scalelint::lint_sources;
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1
 kind: Deployment
@@ -34,7 +34,7 @@ spec:
 
 /// The deployment-rolling-update messages of a run over these files.
 fn rolling(files: &[(&str, &str)]) -> Vec<String> {
-    let rules = RuleSet::builtin().unwrap();
+    let rules = scalelint::builtin_rules().unwrap();
     let sources = files
         .iter()
         .map(|(p, t)| (p.to_string(), t.to_string()))

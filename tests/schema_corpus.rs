@@ -2,10 +2,10 @@
 //! kube-linter test data of the validated kinds, the agreement of validating our tree directly
 //! with validating its `to_json` copy, and a benchmark of the two.
 
-use scalelint::engine::{Options, Report, RuleSet, lint, lint_sources};
 use scalelint::model::Object;
 use scalelint::schema::{self, Lookup, SCHEMAS};
 use scalelint::sources::{self, classify};
+use scalelint::{Options, Report, lint, lint_sources};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 const K8S: &str = "../shared/corpus/k8s";
 
 fn run(paths: &[&str]) -> Report {
-    let rules = RuleSet::builtin().expect("rules");
+    let rules = scalelint::builtin_rules().expect("rules");
     lint(
         &Options {
             paths: paths.iter().map(|p| PathBuf::from(K8S).join(p)).collect(),
@@ -756,7 +756,7 @@ fn semantic_rules_still_run_on_objects_with_schema_problems() {
     let text = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  minReplicas: 1\n  maxReplicas: \"10\"\n  behaviour: {}\n";
     let report = lint_sources(
         vec![("hpa.yaml".to_string(), text.to_string())],
-        &RuleSet::builtin().unwrap(),
+        &scalelint::builtin_rules().unwrap(),
     );
     let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
     assert_eq!(
@@ -786,7 +786,7 @@ fn hostile_objects_are_validated_in_linear_time() {
     let start = Instant::now();
     let report = lint_sources(
         vec![("big.yaml".to_string(), text)],
-        &RuleSet::builtin().unwrap(),
+        &scalelint::builtin_rules().unwrap(),
     );
     let n = report
         .findings

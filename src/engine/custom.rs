@@ -17,12 +17,12 @@
 
 use super::config::{Errors, RulePath, hint, strings};
 use super::meta::RuleMeta;
-use super::rule::{Ctx, Rule, Target};
+use super::rule::{Ctx, Kinds, ObjectRule, Target};
 use super::shown_path;
 use crate::model::{Format, Level, Node, Span, Value};
 use crate::sources::yaml;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::Arc;
 
 /// A custom rule file's keys, and those of its `match`.
 const KEYS: &[&str] = &[
@@ -47,18 +47,11 @@ pub struct Def {
     name_at: String,
 }
 
-static DEFS: OnceLock<Vec<Def>> = OnceLock::new();
-
-/// The custom rules of this run (none until [`install`]).
-pub fn defs() -> &'static [Def] {
-    DEFS.get().map_or(&[], Vec::as_slice)
-}
-
-/// Make custom rules known for the rest of the process: rule metadata, configuration,
-/// suppressions and SARIF see them. Call before anything reads the metadata.
-pub fn install(defs: Vec<Def>) -> Result<(), String> {
-    DEFS.set(defs)
-        .map_err(|_| "custom rules are already installed".to_string())
+impl Def {
+    /// `path:line:col` of the rule's name.
+    pub fn name_at(&self) -> &str {
+        &self.name_at
+    }
 }
 
 /// The rule files at these paths: files, or folders whose `*.yaml`/`*.yml` are read (sorted).
@@ -87,27 +80,9 @@ pub fn load(paths: &[RulePath]) -> Result<Vec<Def>, String> {
             });
         }
     }
-    let builtin: Vec<&str> = crate::rules::registry().map(|(n, _)| *n).collect();
-    let mut out: Vec<Def> = Vec::new();
-    for f in files {
-        let def = load_one(&f)?;
-        if builtin.contains(&def.meta.name.as_str()) || def.meta.name == "all" {
-            return Err(format!(
-                "{}: custom rule `{}` has the name of a built-in rule",
-                def.name_at, def.meta.name
-            ));
-        }
-        if let Some(other) = out.iter().find(|d| d.meta.name == def.meta.name) {
-            return Err(format!(
-                "{}: custom rule `{}` is also defined in {}",
-                def.name_at,
-                def.meta.name,
-                shown_path(&other.path)
-            ));
-        }
-        out.push(def);
-    }
-    Ok(out)
+    // Names are checked against the built-in rules and each other when the catalog takes
+    // them (`Catalog::with_custom`).
+    files.iter().map(|f| load_one(f)).collect()
 }
 
 /// One custom rule file, checked field by field so that every error points at its place.
@@ -297,49 +272,33 @@ fn matcher(
 
 /// A custom rule, ready to run.
 pub struct CustomRule {
-    def: &'static Def,
+    def: Arc<Def>,
     validator: jsonschema::Validator,
-    kinds: &'static [&'static str],
-    group: &'static str,
 }
 
 impl CustomRule {
-    pub fn new(def: &'static Def) -> Result<CustomRule, String> {
+    pub fn new(def: Arc<Def>) -> Result<CustomRule, String> {
         let validator = jsonschema::validator_for(&def.schema)
             .map_err(|e| format!("custom rule {}: {e}", def.meta.name))?;
-        // Targets name kinds with `'static` strings; custom rules are loaded once per
-        // process, so their few names are leaked rather than threading lifetimes through.
-        let kinds: Vec<&'static str> = def
-            .kinds
-            .iter()
-            .map(|k| &*Box::leak(k.clone().into_boxed_str()))
-            .collect();
-        Ok(CustomRule {
-            def,
-            validator,
-            kinds: Box::leak(kinds.into_boxed_slice()),
-            group: def
-                .group
-                .as_deref()
-                .map_or(ANY_GROUP, |g| Box::leak(g.to_string().into_boxed_str())),
-        })
+        Ok(CustomRule { def, validator })
     }
 }
 
 /// The group of a custom rule that names none: any.
 pub const ANY_GROUP: &str = "*";
 
-impl Rule for CustomRule {
-    fn target(&self) -> Target {
+impl ObjectRule for CustomRule {
+    fn target(&self) -> Target<'_> {
+        let kinds = Kinds::Owned(&self.def.kinds);
         if self.def.format == Format::Kubernetes {
             Target::Objects {
-                group: self.group,
-                kinds: self.kinds,
+                group: self.def.group.as_deref().unwrap_or(ANY_GROUP),
+                kinds,
             }
         } else {
             Target::Format {
                 format: self.def.format,
-                kinds: self.kinds,
+                kinds,
             }
         }
     }

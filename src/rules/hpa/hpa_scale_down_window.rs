@@ -2,11 +2,11 @@
 
 use super::behavior::scale_down_window;
 use super::needs_v2;
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::rules::common::missing_span;
 use serde::Deserialize;
 
-pub const NAME: &str = "hpa-scale-down-window";
+crate::declare_rule!(object HpaScaleDownWindow: "hpa" / "hpa-scale-down-window");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -14,16 +14,9 @@ pub struct HpaScaleDownWindow {
     min_seconds: i64,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<HpaScaleDownWindow>(NAME, v)
-}
-
-impl Rule for HpaScaleDownWindow {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "autoscaling",
-            kinds: &["HorizontalPodAutoscaler"],
-        }
+impl ObjectRule for HpaScaleDownWindow {
+    fn target(&self) -> Target<'_> {
+        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -1,12 +1,12 @@
 //! `hpa-utilization-target`: a cpu/memory utilization target outside the guide's band.
 
 use super::metrics::{Defaulted, UtilizationTarget, utilization_targets};
-use crate::engine::rule::{Ctx, Rule, Target, params};
+use crate::engine::rule::{Ctx, ObjectRule, Target, params};
 use crate::model::Level;
 use crate::rules::common::Resource;
 use serde::Deserialize;
 
-pub const NAME: &str = "hpa-utilization-target";
+crate::declare_rule!(object HpaUtilizationTarget: "hpa" / "hpa-utilization-target", build = build);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,10 +21,10 @@ pub struct HpaUtilizationTarget {
     p: Params,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    Ok(Box::new(HpaUtilizationTarget {
+fn build(v: &serde_json::Value) -> Result<HpaUtilizationTarget, String> {
+    Ok(HpaUtilizationTarget {
         p: params(NAME, v)?,
-    }))
+    })
 }
 
 impl HpaUtilizationTarget {
@@ -45,12 +45,9 @@ fn subject(t: &UtilizationTarget<'_>) -> String {
     }
 }
 
-impl Rule for HpaUtilizationTarget {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "autoscaling",
-            kinds: &["HorizontalPodAutoscaler"],
-        }
+impl ObjectRule for HpaUtilizationTarget {
+    fn target(&self) -> Target<'_> {
+        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
@@ -128,7 +125,7 @@ mod tests {
 
     #[test]
     fn unknown_parameters_are_rejected() {
-        let meta = crate::engine::meta::find(super::NAME).unwrap();
+        let meta = crate::engine::meta::builtin("hpa", super::NAME).unwrap();
         let mut p = meta.default_params();
         p["cpu_maximum"] = json!(1);
         assert!(super::build(&p).is_err());

@@ -3,11 +3,11 @@
 //! against the request, sees numbers that say little about real load.
 
 use super::{WORKLOAD_KINDS, describe, explicit_bounds};
-use crate::engine::rule::{Ctx, Rule, Target, params};
+use crate::engine::rule::{Ctx, ObjectRule, Target, params};
 use crate::quantity::Quantity;
 use serde::Deserialize;
 
-pub const NAME: &str = "container-limit-ratio";
+crate::declare_rule!(object ContainerLimitRatio: "k8s" / "container-limit-ratio", build = build);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,7 +22,7 @@ pub struct ContainerLimitRatio {
     zero: Quantity,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+fn build(v: &serde_json::Value) -> Result<ContainerLimitRatio, String> {
     let p: Params = params(NAME, v)?;
     // Below 1 every valid container (request ≤ limit) would be reported.
     if !p.max_ratio.is_finite() || p.max_ratio < 1.0 {
@@ -35,11 +35,11 @@ pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
     let max_ratio_q = Quantity::parse(&p.max_ratio.to_string())
         .map_err(|e| format!("rule {NAME}: max_ratio: {e}"))?;
     let zero = Quantity::parse("0").map_err(|e| format!("rule {NAME}: {e}"))?;
-    Ok(Box::new(ContainerLimitRatio {
+    Ok(ContainerLimitRatio {
         max_ratio: p.max_ratio,
         max_ratio_q,
         zero,
-    }))
+    })
 }
 
 /// A ratio for messages: two decimals at most (`8`, `4.5`, `2.67`), more when needed to show
@@ -55,12 +55,9 @@ fn show_ratio(ratio: f64, max: f64) -> String {
     format!("just over {max}")
 }
 
-impl Rule for ContainerLimitRatio {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "apps",
-            kinds: WORKLOAD_KINDS,
-        }
+impl ObjectRule for ContainerLimitRatio {
+    fn target(&self) -> Target<'_> {
+        Target::objects("apps", WORKLOAD_KINDS)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

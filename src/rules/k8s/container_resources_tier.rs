@@ -3,14 +3,14 @@
 //! requests and limits.
 
 use super::{WORKLOAD_KINDS, describe, field_path, singular};
-use crate::engine::rule::{Ctx, Rule, Target, params};
+use crate::engine::rule::{Ctx, ObjectRule, Target, params};
 use crate::model::{Node, Object};
 use crate::quantity::Quantity;
 use crate::rules::common::{Resource, amount, containers, missing_span_in};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-pub const NAME: &str = "container-resources-tier";
+crate::declare_rule!(object ContainerResourcesTier: "k8s" / "container-resources-tier", build = build);
 
 /// The label or annotation that declares a workload's tier.
 pub const TIER_KEY: &str = "scalelint.io/tier";
@@ -64,7 +64,7 @@ pub struct ContainerResourcesTier {
     default_tier: Option<String>,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+fn build(v: &serde_json::Value) -> Result<ContainerResourcesTier, String> {
     let p: Params = params(NAME, v)?;
     let mut tiers = BTreeMap::new();
     for (name, t) in p.tiers {
@@ -100,10 +100,10 @@ pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
             tier_names(&tiers)
         ));
     }
-    Ok(Box::new(ContainerResourcesTier {
+    Ok(ContainerResourcesTier {
         tiers,
         default_tier: p.tier,
-    }))
+    })
 }
 
 fn tier_names(tiers: &BTreeMap<String, Vec<Expected>>) -> String {
@@ -165,12 +165,9 @@ impl ContainerResourcesTier {
     }
 }
 
-impl Rule for ContainerResourcesTier {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "apps",
-            kinds: WORKLOAD_KINDS,
-        }
+impl ObjectRule for ContainerResourcesTier {
+    fn target(&self) -> Target<'_> {
+        Target::objects("apps", WORKLOAD_KINDS)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -8,16 +8,12 @@
 //! sources that was taken from, is written beside each reader: `rules::kafka`,
 //! `rules::redis`, `rules::pgbouncer`.
 
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::{Format, Span};
 use crate::rules::{kafka, pgbouncer, redis};
 use crate::sources::pgbouncer::shorten;
 
-pub const NAME: &str = "invalid-value";
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<InvalidValue>(NAME, v)
-}
+crate::declare_rule!(object InvalidValue: "source" / "invalid-value");
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,8 +78,8 @@ impl Rejected {
     }
 }
 
-impl Rule for InvalidValue {
-    fn target(&self) -> Target {
+impl ObjectRule for InvalidValue {
+    fn target(&self) -> Target<'_> {
         Target::Formats(&[Format::Kafka, Format::Redis, Format::PgBouncer])
     }
 
