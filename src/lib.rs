@@ -17,6 +17,3 @@ pub mod suggest;
 
 pub use engine::{Catalog, Options, Report, RuleSet, lint, lint_sources};
 pub use project::{Project, builtin_catalog, builtin_rules, lint_paths};
-
-// Until the rule files import it from `kube`.
-pub(crate) use kube::quantity;

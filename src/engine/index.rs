@@ -19,9 +19,7 @@
 //! Every lookup is hashed and the work that hostile input could make quadratic is budgeted;
 //! when a budget cuts the work short, [`Index::incomplete`] says where.
 
-use crate::kube::{self, Labels, Selector};
-// Until the rule files import them from `kube`.
-pub use crate::kube::{Key, same_object};
+use crate::kube::{self, Key, Labels, Selector};
 use crate::model::{FileId, Object, Span};
 use std::collections::{HashMap, HashSet};
 use std::ops::Deref;

@@ -35,6 +35,9 @@ impl Kind {
         Kind::PrometheusRule,
     ];
 
+    /// The workloads the workload rules judge.
+    pub const WORKLOADS: [Kind; 2] = [Kind::Deployment, Kind::StatefulSet];
+
     /// The kinds the cross-resource index relates.
     pub const INDEXED: [Kind; 6] = [
         Kind::Deployment,
@@ -98,7 +101,7 @@ impl Kind {
 
     /// A workload the workload rules judge (Deployment, StatefulSet).
     pub fn is_workload(self) -> bool {
-        matches!(self, Kind::Deployment | Kind::StatefulSet)
+        Kind::WORKLOADS.contains(&self)
     }
 
     /// What the view of this kind reads of an object, for the index's projections; nothing

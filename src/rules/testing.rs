@@ -43,3 +43,26 @@ pub(crate) fn run(
     }
     (loaded.source, out)
 }
+
+/// A finding as unit tests look at it: level, the text under the primary span, message, help.
+#[derive(Debug)]
+pub(crate) struct Hit {
+    pub level: crate::model::Level,
+    pub at: String,
+    pub message: String,
+    pub help: String,
+}
+
+/// Runs one per-object rule (of any domain) over a YAML text with some parameters overridden.
+pub(crate) fn run_rule(name: &str, overrides: serde_json::Value, text: &str) -> Vec<Hit> {
+    let (source, found) = run(name, overrides, "test.yaml", text);
+    found
+        .into_iter()
+        .map(|f| Hit {
+            level: f.level,
+            at: source.slice(f.span).to_string(),
+            message: f.message,
+            help: f.help.unwrap_or_default(),
+        })
+        .collect()
+}

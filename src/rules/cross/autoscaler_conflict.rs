@@ -1,8 +1,9 @@
 //! `autoscaler-conflict`: two autoscalers (HPAs, KEDA ScaledObjects: KEDA makes its own HPA)
 //! scale one workload. Each sets the replica count from its own metrics and undoes the other.
 
-use crate::engine::index::{Autoscaler, same_object};
+use crate::engine::index::Autoscaler;
 use crate::engine::rule::{IndexCtx, IndexRule};
+use crate::kube::same_object;
 use serde::Deserialize;
 
 crate::declare_rule!(index AutoscalerConflict: "cross" / "autoscaler-conflict");

@@ -3,12 +3,11 @@
 //! usage divided by the request, so every resize moves the number the HPA acts on: the two
 //! controllers chase each other.
 
-use crate::engine::index::{Autoscaler, MAX_RELATED, Vpa, describe, same_object};
-use crate::engine::rule::{IndexCtx, IndexRule};
-use crate::model::{Node, Object, Span};
-use crate::rules::common::{Resource, containers, missing_span};
-use crate::rules::hpa::metrics::{UtilizationTarget, autoscaler_targets};
 use crate::engine::diagnostics::analysis_incomplete;
+use crate::engine::index::{Autoscaler, MAX_RELATED, Vpa, describe};
+use crate::engine::rule::{IndexCtx, IndexRule};
+use crate::kube::{Resource, UtilizationTarget, Workload, same_object};
+use crate::model::Object;
 use serde::Deserialize;
 
 crate::declare_rule!(index HpaVpaConflict: "cross" / "hpa-vpa-conflict");
@@ -24,85 +23,6 @@ const MAX_AUTOSCALERS: usize = MAX_RELATED;
 #[serde(deny_unknown_fields)]
 pub struct HpaVpaConflict {}
 
-/// `spec.resourcePolicy.containerPolicies`.
-fn policies(vpa: &Object) -> &[Node] {
-    vpa.root
-        .path(&["spec", "resourcePolicy", "containerPolicies"])
-        .and_then(Node::as_seq)
-        .unwrap_or(&[])
-}
-
-/// The policy that applies to container `name`: its own, else the `*` one.
-fn policy_for<'n>(policies: &'n [Node], name: &str) -> Option<&'n Node> {
-    let named = |n: &str| {
-        policies
-            .iter()
-            .find(|p| p.get("containerName").and_then(Node::text) == Some(n))
-    };
-    named(name).or_else(|| named("*"))
-}
-
-/// Whether a container policy (`None`: the VPA's defaults) lets the VPA change `r`:
-/// `mode` is not `Off` and `controlledResources` (default cpu and memory) holds it.
-fn policy_controls(policy: Option<&Node>, r: Resource) -> bool {
-    let Some(p) = policy else {
-        return true;
-    };
-    if p.get("mode").and_then(Node::text) == Some("Off") {
-        return false;
-    }
-    match p.get("controlledResources") {
-        None => true,
-        Some(list) => list
-            .as_seq()
-            .unwrap_or(&[])
-            .iter()
-            .any(|n| n.as_str() == Some(r.key())),
-    }
-}
-
-/// Whether `vpa` changes the `r` request of a container the target counts: `only` (a
-/// ContainerResource metric's container), else any regular container of `workload`. Without
-/// the workload, any policy that controls `r` (or the defaults, when no `*` policy covers
-/// containers without one of their own) counts.
-fn controls(vpa: &Object, workload: Option<&Object>, r: Resource, only: Option<&str>) -> bool {
-    let policies = policies(vpa);
-    let names: Option<Vec<&str>> = match (only, workload) {
-        (Some(c), _) => Some(vec![c]),
-        (None, Some(w)) => Some(
-            containers(w)
-                .into_iter()
-                .filter(|c| c.list == "containers")
-                .map(|c| c.name)
-                .collect(),
-        ),
-        (None, None) => None,
-    };
-    match names {
-        Some(names) if !names.is_empty() => names
-            .iter()
-            .any(|n| policy_controls(policy_for(policies, n), r)),
-        _ => {
-            let star = policy_for(policies, "*");
-            let defaults = star.is_none() && policy_controls(None, r);
-            defaults || policies.iter().any(|p| policy_controls(Some(p), r))
-        }
-    }
-}
-
-/// The VPA's update mode and where it is written. Absent, VPA's default applies: `Recreate`
-/// (`Auto` before it was deprecated), which resizes pods either way.
-fn update_mode(vpa: &Vpa<'_>) -> (String, Span, bool) {
-    match vpa.obj.root.path(&["spec", "updatePolicy", "updateMode"]) {
-        Some(n) => (n.text().unwrap_or_default().to_string(), n.span, true),
-        None => (
-            "Recreate".to_string(),
-            missing_span(vpa.obj, &["spec", "updatePolicy", "updateMode"]),
-            false,
-        ),
-    }
-}
-
 /// An autoscaler and the utilization targets it scales on that a VPA resizes.
 type Fight<'i, 'a> = (&'i Autoscaler<'a>, Vec<UtilizationTarget<'i>>);
 
@@ -111,7 +31,7 @@ type Fight<'i, 'a> = (&'i Autoscaler<'a>, Vec<UtilizationTarget<'i>>);
 fn fight<'i, 'a>(
     vpa: &Vpa<'_>,
     a: &'i Autoscaler<'a>,
-    w: Option<&'i Object>,
+    w: Option<Workload<'i>>,
     fights: &mut Vec<Fight<'i, 'a>>,
     resources: &mut Vec<Resource>,
     workload: &mut Option<&'i Object>,
@@ -119,9 +39,10 @@ fn fight<'i, 'a>(
     if fights.iter().any(|(f, _)| same_object(f.obj, a.obj)) {
         return;
     }
-    let conflicting: Vec<UtilizationTarget<'i>> = autoscaler_targets(a)
+    let conflicting: Vec<UtilizationTarget<'i>> = a
+        .utilization_targets()
         .into_iter()
-        .filter(|u| controls(vpa.obj, w, u.resource, u.container))
+        .filter(|u| vpa.controls(w, u.resource, u.container))
         .collect();
     for u in &conflicting {
         if !resources.contains(&u.resource) {
@@ -130,7 +51,7 @@ fn fight<'i, 'a>(
     }
     if !conflicting.is_empty() {
         if let Some(w) = w {
-            workload.get_or_insert(w);
+            workload.get_or_insert(w.obj);
         }
         fights.push((a, conflicting));
     }
@@ -146,7 +67,14 @@ impl IndexRule for HpaVpaConflict {
     fn check(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
         for vpa in &index.vpas {
-            let (mode, mode_span, written) = update_mode(vpa);
+            let mode = vpa.update_mode();
+            let (mode, written) = (mode.value, mode.node);
+            // Absent, VPA's default applies, which resizes pods either way.
+            let mode_span = written.map_or_else(
+                || vpa.obj.missing_span(&["spec", "updatePolicy", "updateMode"]),
+                |n| n.span,
+            );
+            let written = written.is_some();
             if mode == "Off" {
                 continue;
             }
@@ -173,7 +101,7 @@ impl IndexRule for HpaVpaConflict {
                     fight(
                         vpa,
                         a,
-                        Some(w.obj),
+                        Some(w.view),
                         &mut fights,
                         &mut resources,
                         &mut workload,
@@ -239,49 +167,5 @@ impl IndexRule for HpaVpaConflict {
             }
             cx.emit(f);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn vpa(policy: &str) -> Object {
-        let text = format!(
-            "apiVersion: autoscaling.k8s.io/v1\nkind: VerticalPodAutoscaler\nmetadata: {{name: v}}\nspec:\n  targetRef: {{kind: Deployment, name: web}}\n{policy}"
-        );
-        crate::sources::load(
-            0,
-            "v.yaml".into(),
-            text,
-            crate::sources::classify::Kind::Yaml,
-        )
-        .objects
-        .into_iter()
-        .next()
-        .unwrap()
-    }
-
-    #[test]
-    fn controlled_resources_and_container_policies() {
-        let none = vpa("");
-        assert!(controls(&none, None, Resource::Cpu, None));
-        let cpu_only = vpa(
-            "  resourcePolicy:\n    containerPolicies:\n    - {containerName: '*', controlledResources: [cpu]}\n",
-        );
-        assert!(controls(&cpu_only, None, Resource::Cpu, None));
-        assert!(!controls(&cpu_only, None, Resource::Memory, None));
-        let app_off = vpa(
-            "  resourcePolicy:\n    containerPolicies:\n    - {containerName: app, mode: 'Off'}\n    - {containerName: '*', controlledResources: [memory]}\n",
-        );
-        assert!(!controls(&app_off, None, Resource::Cpu, Some("app")));
-        assert!(!controls(&app_off, None, Resource::Cpu, Some("sidecar")));
-        assert!(controls(&app_off, None, Resource::Memory, Some("sidecar")));
-        // Containers without a policy of their own get the defaults when there is no `*`.
-        let app_only = vpa(
-            "  resourcePolicy:\n    containerPolicies:\n    - {containerName: app, controlledResources: [memory]}\n",
-        );
-        assert!(controls(&app_only, None, Resource::Cpu, None));
-        assert!(!controls(&app_only, None, Resource::Cpu, Some("app")));
     }
 }

@@ -2,8 +2,8 @@
 //! goes past the configured ceiling.
 
 use crate::engine::rule::{Ctx, ObjectRule, Target};
+use crate::kube::Hpa;
 use crate::model::Level;
-use crate::rules::common::int_value;
 use serde::Deserialize;
 
 crate::declare_rule!(object HpaMaxReplicas: "hpa" / "hpa-max-replicas");
@@ -20,23 +20,20 @@ impl ObjectRule for HpaMaxReplicas {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let Some(spec) = cx.obj.root.get("spec") else {
-            return;
-        };
+        let Some(hpa) = Hpa::of(cx.obj) else { return };
         // maxReplicas is required: its absence is the schema check's to report.
-        let Some(max_node) = spec.get("maxReplicas") else {
+        let Some(max) = hpa.max_replicas() else {
             return;
         };
-        let Some(max_replicas) = int_value(max_node) else {
+        let (max_replicas, Some(max_node)) = (max.value, max.node) else {
             return;
         };
-        let min_node = spec.get("minReplicas");
-        // Absent ⇒ 1; a minReplicas that is not a number cannot be compared.
-        let min_replicas = min_node.map_or(Some(1), int_value);
-        if let Some(min_replicas) = min_replicas {
+        // A minReplicas that is not a number cannot be compared.
+        if let Some(min) = hpa.effective_min_replicas() {
+            let (min_replicas, min_node) = (min.value, min.node);
             let min_text = match min_node {
                 Some(_) => format!("minReplicas {min_replicas}"),
-                None => "minReplicas (not set, so 1)".to_string(),
+                None => format!("minReplicas (not set, so {min_replicas})"),
             };
             let finding = if max_replicas < min_replicas {
                 Some(

@@ -1,9 +1,9 @@
 //! `hpa-scale-down-window`: a scale-down stabilization window too short to ride out a dip.
 
-use super::behavior::scale_down_window;
 use super::needs_v2;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
-use crate::rules::common::missing_span;
+use crate::kube::Hpa;
+use crate::rules::common::{Judged, judge_scale_down_window};
 use serde::Deserialize;
 
 crate::declare_rule!(object HpaScaleDownWindow: "hpa" / "hpa-scale-down-window");
@@ -20,55 +20,18 @@ impl ObjectRule for HpaScaleDownWindow {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let help_prefix = needs_v2(cx.obj);
-        judge(
+        let Some(hpa) = Hpa::of(cx.obj) else { return };
+        judge_scale_down_window(
             cx,
-            &["spec", "behavior"],
-            "behavior",
-            help_prefix,
+            &hpa.effective_scale_down_behavior(),
+            &Judged {
+                written_as: "behavior",
+                max_field: "maxReplicas",
+                help_prefix: needs_v2(hpa),
+            },
             self.min_seconds,
         );
     }
-}
-
-/// Judge the scale-down window of the `behavior` at `behavior_path` (shared with
-/// `keda-scale-down-window`). `written_as` is how the help names the `behavior` field;
-/// `help_prefix` comes before the help when the object must change first.
-pub(crate) fn judge(
-    cx: &mut Ctx<'_>,
-    behavior_path: &[&str],
-    written_as: &str,
-    help_prefix: &str,
-    min: i64,
-) {
-    let behavior = cx.obj.root.path(behavior_path);
-    let scale_down: Vec<&str> = behavior_path.iter().copied().chain(["scaleDown"]).collect();
-    let anchor = missing_span(cx.obj, &scale_down);
-    let Some(window) = scale_down_window(behavior, anchor) else {
-        return;
-    };
-    if window.seconds >= min {
-        return;
-    }
-    let seconds = window.seconds;
-    let f = if window.explicit {
-        cx.finding(
-            window.span,
-            format!("scale-down stabilizationWindowSeconds is {seconds}; at least {min} are advised so a brief dip in load does not remove pods"),
-        )
-        .with_label(format!("below {min}"))
-        .with_help(format!("set `stabilizationWindowSeconds: {min}` or more"))
-    } else {
-        cx.finding(
-            window.span,
-            format!("scale-down stabilizationWindowSeconds is not set and defaults to {seconds}; at least {min} are advised so a brief dip in load does not remove pods"),
-        )
-        .with_label("no scale-down stabilizationWindowSeconds here")
-        .with_help(format!(
-            "{help_prefix}set `{written_as}.scaleDown.stabilizationWindowSeconds: {min}` or more"
-        ))
-    };
-    cx.emit(f);
 }
 
 #[cfg(test)]

@@ -2,11 +2,10 @@
 //! on cpu/memory utilization, but a container of its target has no request for that
 //! resource, so the controller cannot compute utilization.
 
-use super::metrics::{DEFAULT_CPU_UTILIZATION, Defaulted, autoscaler_targets};
 use crate::engine::index::Autoscaler;
 use crate::engine::rule::{IndexCtx, IndexRule};
-use crate::model::{Node, Object};
-use crate::rules::common::{Container, containers, has_effective_request};
+use crate::kube::hpa::DEFAULT_CPU_UTILIZATION;
+use crate::kube::{Container, Defaulted, Workload};
 use serde::Deserialize;
 
 crate::declare_rule!(index HpaTargetMissingRequests: "hpa" / "hpa-target-missing-requests");
@@ -14,12 +13,6 @@ crate::declare_rule!(index HpaTargetMissingRequests: "hpa" / "hpa-target-missing
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HpaTargetMissingRequests {}
-
-/// Whether the HPA controller sums this container's requests: every regular container, and
-/// init containers that run beside them (`restartPolicy: Always`, i.e. sidecars).
-fn counted(c: &Container<'_>) -> bool {
-    c.list == "containers" || c.node.get("restartPolicy").and_then(Node::as_str) == Some("Always")
-}
 
 impl IndexRule for HpaTargetMissingRequests {
     fn check(&self, cx: &mut IndexCtx<'_>) {
@@ -29,7 +22,7 @@ impl IndexRule for HpaTargetMissingRequests {
             // judged each; the same finding twice is reported once.
             let mut reported: Vec<(usize, String)> = Vec::new();
             for target in index.workloads_at(&a.targets) {
-                check(cx, a, target.obj, &mut reported);
+                check(cx, a, target.view, &mut reported);
             }
         }
     }
@@ -39,11 +32,15 @@ impl IndexRule for HpaTargetMissingRequests {
 fn check(
     cx: &mut IndexCtx<'_>,
     a: &Autoscaler<'_>,
-    workload: &Object,
+    workload: Workload<'_>,
     reported: &mut Vec<(usize, String)>,
 ) {
-    let pod_containers: Vec<Container<'_>> =
-        containers(workload).into_iter().filter(counted).collect();
+    // The containers whose requests the HPA controller sums.
+    let pod_containers: Vec<Container<'_>> = workload
+        .containers()
+        .filter(Container::runs_with_the_pod)
+        .collect();
+    let workload = workload.obj;
     let autoscaler = a.describe();
     // KEDA computes nothing itself: the HPA it creates divides usage by the request.
     let divider = if a.is_hpa() {
@@ -56,16 +53,16 @@ fn check(
         workload.kind,
         workload.name.as_deref().unwrap_or("<unnamed>")
     );
-    for t in autoscaler_targets(a) {
+    for t in a.utilization_targets() {
         let r = t.resource.key();
         for c in &pod_containers {
             if t.container.is_some_and(|only| only != c.name) {
                 continue;
             }
-            if has_effective_request(c.node, t.resource) {
+            if c.has_effective_request(t.resource) {
                 continue;
             }
-            let what = if c.list == "containers" {
+            let what = if !c.is_init() {
                 "container"
             } else {
                 "sidecar container"

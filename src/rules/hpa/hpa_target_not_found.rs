@@ -3,9 +3,8 @@
 //! workloads are (a typo, a rename, a wrong kind).
 
 use crate::suggest;
-use crate::engine::index::Key;
 use crate::engine::rule::{IndexCtx, IndexRule};
-use crate::model::Node;
+use crate::kube::{Key, Kind};
 use serde::Deserialize;
 
 crate::declare_rule!(index HpaTargetNotFound: "hpa" / "hpa-target-not-found");
@@ -22,17 +21,14 @@ impl IndexRule for HpaTargetNotFound {
         let mut suggest_budget: usize = 1_000_000;
         for a in &index.autoscalers {
             let t = &a.target;
-            if !matches!(t.kind.as_str(), "Deployment" | "StatefulSet") {
+            if !Kind::WORKLOADS.iter().any(|k| k.name() == t.kind) {
                 continue;
             }
             // A Deployment of another API group (a CRD reusing the kind) is not ours to find.
-            let group = a
-                .obj
-                .root
-                .path(&["spec", "scaleTargetRef", "apiVersion"])
-                .and_then(Node::as_str)
-                .map(|v| v.rsplit_once('/').map_or("", |(g, _)| g));
-            if group.is_some_and(|g| g != "apps" && g != "extensions") {
+            if a
+                .target_group()
+                .is_some_and(|g| g != "apps" && g != "extensions")
+            {
                 continue;
             }
             // With none of the namespace's workloads analysed, absence proves nothing.
@@ -44,8 +40,9 @@ impl IndexRule for HpaTargetNotFound {
                 continue;
             }
             // The same name under the other workload kind: a wrong `kind`.
-            let other_kind = ["Deployment", "StatefulSet"]
+            let other_kind = Kind::WORKLOADS
                 .into_iter()
+                .map(Kind::name)
                 .filter(|k| *k != t.kind)
                 .find(|k| {
                     index.has_workload(&Key {

@@ -1,9 +1,8 @@
 //! `hpa-utilization-target`: a cpu/memory utilization target outside the guide's band.
 
-use super::metrics::{Defaulted, UtilizationTarget, utilization_targets};
 use crate::engine::rule::{Ctx, ObjectRule, Target, params};
+use crate::kube::{Defaulted, Hpa, Resource, UtilizationTarget};
 use crate::model::Level;
-use crate::rules::common::Resource;
 use serde::Deserialize;
 
 crate::declare_rule!(object HpaUtilizationTarget: "hpa" / "hpa-utilization-target", build = build);
@@ -51,7 +50,8 @@ impl ObjectRule for HpaUtilizationTarget {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for t in utilization_targets(cx.obj) {
+        let Some(hpa) = Hpa::of(cx.obj) else { return };
+        for t in hpa.utilization_targets() {
             let Some(percent) = t.percent else { continue };
             let (low, high) = self.band(t.resource);
             let r = t.resource.key();

@@ -2,9 +2,9 @@
 //! and then burst far above them (noisy neighbours), and the HPA, which measures utilisation
 //! against the request, sees numbers that say little about real load.
 
-use super::{WORKLOAD_KINDS, describe, explicit_bounds};
+use super::{WORKLOAD_KINDS, describe};
 use crate::engine::rule::{Ctx, ObjectRule, Target, params};
-use crate::quantity::Quantity;
+use crate::kube::{Quantity, Workload};
 use serde::Deserialize;
 
 crate::declare_rule!(object ContainerLimitRatio: "k8s" / "container-limit-ratio", build = build);
@@ -62,7 +62,10 @@ impl ObjectRule for ContainerLimitRatio {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         // Both explicit: a defaulted request equals its limit, a ratio of 1.
-        for b in explicit_bounds(cx.obj) {
+        let Some(w) = Workload::of(cx.obj) else {
+            return;
+        };
+        for b in w.explicit_bounds() {
             let (rq, lq) = (&b.request_q, &b.limit_q);
             // A zero or negative request has no meaningful ratio.
             if *rq <= self.zero || *lq <= rq.mul(&self.max_ratio_q) {

@@ -1,8 +1,9 @@
 //! `container-requests-exceed-limits`: a request above its limit. The API server rejects the
 //! pod template, so the workload never gets pods.
 
-use super::{WORKLOAD_KINDS, describe, explicit_bounds};
+use super::{WORKLOAD_KINDS, describe};
 use crate::engine::rule::{Ctx, ObjectRule, Target};
+use crate::kube::Workload;
 use serde::Deserialize;
 
 crate::declare_rule!(object ContainerRequestsExceedLimits: "k8s" / "container-requests-exceed-limits");
@@ -17,7 +18,10 @@ impl ObjectRule for ContainerRequestsExceedLimits {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for b in explicit_bounds(cx.obj) {
+        let Some(w) = Workload::of(cx.obj) else {
+            return;
+        };
+        for b in w.explicit_bounds() {
             if b.request_q <= b.limit_q {
                 continue;
             }

@@ -3,8 +3,9 @@
 
 use super::{WORKLOAD_KINDS, describe, field_path, join_and, singular};
 use crate::engine::rule::{Ctx, ObjectRule, Target};
+use crate::kube::workload::amount;
+use crate::kube::{Container, Resource, Workload};
 use crate::model::{Node, Span};
-use crate::rules::common::{Container, Resource, amount, containers};
 use serde::Deserialize;
 
 crate::declare_rule!(object ContainerResourcesMissing: "k8s" / "container-resources-missing");
@@ -88,7 +89,10 @@ impl ObjectRule for ContainerResourcesMissing {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for c in containers(cx.obj) {
+        let Some(w) = Workload::of(cx.obj) else {
+            return;
+        };
+        for c in w.containers() {
             let missing = missing(c.node, self.require_explicit_requests);
             if missing.is_empty() {
                 continue;

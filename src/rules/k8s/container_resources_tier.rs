@@ -4,9 +4,9 @@
 
 use super::{WORKLOAD_KINDS, describe, field_path, singular};
 use crate::engine::rule::{Ctx, ObjectRule, Target, params};
+use crate::kube::workload::amount;
+use crate::kube::{Quantity, Resource, Workload};
 use crate::model::{Node, Object};
-use crate::quantity::Quantity;
-use crate::rules::common::{Resource, amount, containers, missing_span_in};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -191,7 +191,10 @@ impl ObjectRule for ContainerResourcesTier {
                 None => return,
             },
         };
-        for c in containers(cx.obj) {
+        let Some(w) = Workload::of(cx.obj) else {
+            return;
+        };
+        for c in w.containers() {
             for e in expected {
                 let field = format!("{} {}", e.resource.key(), singular(e.section));
                 let want = &e.text;
@@ -207,7 +210,7 @@ impl ObjectRule for ContainerResourcesTier {
                     ),
                     Verdict::Missing(limit) => {
                         let path = ["resources", e.section, e.resource.key()];
-                        let span = missing_span_in(c.node, &path, c.anchor);
+                        let span = c.node.missing_span(&path, c.anchor);
                         let message = match limit.and_then(Node::text) {
                             Some(l) => format!(
                                 "{} has no {field}, so it defaults to the limit {l}; the {tier} tier sets {want}",

@@ -4,11 +4,12 @@
 //! at the most replicas the Deployment can run (its autoscalers' maximum, else `replicas`).
 //! A percentage is rounded down, so 25% of 1–3 pods is no pod and no finding.
 
-use super::{Bound, Strategy, fenceposts, strategy};
 use crate::engine::index::{Index, Workload};
 use crate::engine::rule::{IndexCtx, IndexRule};
+use crate::kube::workload::fenceposts;
+use crate::kube::{IntOrPercent, Strategy};
 use crate::model::{FileId, Span};
-use crate::rules::common::{IntOrPercent, int_value, missing_span, pods, replicas};
+use crate::rules::common::{int_or_percent, pods, replicas};
 use serde::Deserialize;
 
 crate::declare_rule!(index DeploymentRollingUpdate: "k8s" / "deployment-rolling-update");
@@ -63,21 +64,12 @@ fn reach<'a>(index: &Index<'a>, w: &Workload<'a>) -> Option<Reach> {
     if best.is_some() {
         return best;
     }
-    match w.obj.root.path(&["spec", "replicas"]) {
-        Some(node) => {
-            let value = int_value(node)?;
-            Some(Reach {
-                value,
-                autoscaled: false,
-                place: Some((w.obj.file, node.span, replicas(value))),
-            })
-        }
-        None => Some(Reach {
-            value: 1,
-            autoscaled: false,
-            place: None,
-        }),
-    }
+    let r = w.replicas()?;
+    Some(Reach {
+        value: r.value,
+        autoscaled: false,
+        place: r.span().map(|span| (w.obj.file, span, replicas(r.value))),
+    })
 }
 
 impl IndexRule for DeploymentRollingUpdate {
@@ -86,10 +78,10 @@ impl IndexRule for DeploymentRollingUpdate {
         for w in index
             .workloads
             .iter()
-            .filter(|w| w.obj.kind == "Deployment")
+            .filter(|w| w.is_deployment())
         {
             let obj = w.obj;
-            match strategy(obj) {
+            match w.strategy() {
                 Strategy::Recreate(node) => {
                     let f = cx
                         .finding(
@@ -112,9 +104,7 @@ impl IndexRule for DeploymentRollingUpdate {
 fn rolling(cx: &mut IndexCtx<'_>, w: &Workload<'_>) {
     let obj = w.obj;
     // Unparseable values are invalid; schema validation reports them.
-    let (Some(unavailable), Some(surge)) =
-        (Bound::of(obj, "maxUnavailable"), Bound::of(obj, "maxSurge"))
-    else {
+    let (Some(unavailable), Some(surge)) = (w.max_unavailable(), w.max_surge()) else {
         return;
     };
     // Both written as 0 is rejected by the API server: `deployment-rolling-update-surge`.
@@ -141,7 +131,7 @@ fn rolling(cx: &mut IndexCtx<'_>, w: &Workload<'_>) {
     } else {
         format!("of {}", replicas(n))
     };
-    let written = unavailable.value.written();
+    let written = int_or_percent(unavailable.value);
     let stated = match unavailable.node {
         Some(_) => format!("maxUnavailable is {written}"),
         None => format!("maxUnavailable is not set and defaults to {written}"),
@@ -151,7 +141,7 @@ fn rolling(cx: &mut IndexCtx<'_>, w: &Workload<'_>) {
         (
             format!(
                 "{stated}, which rounds down to 0 {of}, and maxSurge is {}; Kubernetes then takes {} out of service at a time during a rollout",
-                surge.value.written(),
+                int_or_percent(surge.value),
                 pods(u)
             ),
             format!("rounds down to 0, so Kubernetes uses {}", pods(u)),
@@ -207,7 +197,7 @@ fn rolling(cx: &mut IndexCtx<'_>, w: &Workload<'_>) {
                 Some(_) => "no maxUnavailable here",
             };
             (
-                missing_span(obj, &path),
+                obj.missing_span(&path),
                 format!("{here}: {label}"),
                 "set `spec.strategy.rollingUpdate.maxUnavailable: 0` (and keep `maxSurge` above 0)"
                     .to_string(),

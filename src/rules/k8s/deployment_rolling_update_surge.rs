@@ -1,9 +1,8 @@
 //! `deployment-rolling-update-surge`: `maxSurge` and `maxUnavailable` both 0. The rollout can
 //! neither add a pod nor remove one, so the API server rejects the Deployment.
 
-use super::{Strategy, rolling_field, strategy};
 use crate::engine::rule::{Ctx, ObjectRule, Target};
-use crate::rules::common::IntOrPercent;
+use crate::kube::{Strategy, Workload};
 use serde::Deserialize;
 
 crate::declare_rule!(object DeploymentRollingUpdateSurge: "k8s" / "deployment-rolling-update-surge");
@@ -18,20 +17,24 @@ impl ObjectRule for DeploymentRollingUpdateSurge {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        if !matches!(strategy(cx.obj), Strategy::RollingUpdate) {
-            return;
-        }
-        // Either field unset defaults to 25%, which is never 0: both must be written as 0.
-        let (Some(unavailable), Some(surge)) = (
-            rolling_field(cx.obj, "maxUnavailable"),
-            rolling_field(cx.obj, "maxSurge"),
-        ) else {
+        let Some(w) = Workload::of(cx.obj) else {
             return;
         };
-        let zero = |n| IntOrPercent::parse(n).is_some_and(IntOrPercent::is_zero);
-        if !zero(unavailable) || !zero(surge) {
+        if !matches!(w.strategy(), Strategy::RollingUpdate) {
             return;
         }
+        // Unparseable values are invalid; schema validation reports them.
+        let (Some(unavailable), Some(surge)) = (w.max_unavailable(), w.max_surge()) else {
+            return;
+        };
+        // Either field unset defaults to 25%, which is never 0: both must be written as 0.
+        let (Some(unavailable_node), Some(surge_node)) = (unavailable.node, surge.node) else {
+            return;
+        };
+        if !unavailable.value.is_zero() || !surge.value.is_zero() {
+            return;
+        }
+        let (unavailable, surge) = (unavailable_node, surge_node);
         let (u, s) = (unavailable.text().unwrap_or(""), surge.text().unwrap_or(""));
         let f = cx
             .finding(

@@ -1,7 +1,6 @@
 //! Workload rules: Deployment and StatefulSet.
 
-use crate::kube::{Container, IntOrPercent, Resource};
-use crate::model::{Node, Object};
+use crate::kube::{Container, Resource};
 
 domain! {
     container_limit_ratio,
@@ -19,7 +18,7 @@ const WORKLOAD_KINDS: &[&str] = &["Deployment", "StatefulSet"];
 
 /// How messages name a container: init containers are told apart, since they are easy to miss.
 fn describe(c: &Container<'_>) -> String {
-    if c.list == "initContainers" {
+    if c.is_init() {
         format!("init container `{}`", c.name)
     } else {
         format!("container `{}`", c.name)
@@ -47,34 +46,6 @@ fn singular(section: &str) -> &'static str {
 /// The resource-field path below a container, for help texts.
 fn field_path(section: &str, r: Resource) -> String {
     format!("resources.{section}.{}", r.key())
-}
-
-// Until the rule files read the views themselves: the helpers they used, now in `kube`.
-pub(crate) use crate::kube::{Bounds, Strategy, workload::fenceposts};
-use crate::kube::{Effective, Workload};
-
-fn explicit_bounds(obj: &Object) -> Vec<Bounds<'_>> {
-    Workload { obj }.explicit_bounds()
-}
-
-fn strategy(obj: &Object) -> Strategy<'_> {
-    Workload { obj }.strategy()
-}
-
-fn rolling_field<'a>(obj: &'a Object, field: &str) -> Option<&'a Node> {
-    obj.root.path(&["spec", "strategy", "rollingUpdate", field])
-}
-
-struct Bound;
-
-impl Bound {
-    fn of<'a>(obj: &'a Object, field: &str) -> Option<Effective<'a, IntOrPercent>> {
-        let w = Workload { obj };
-        match field {
-            "maxSurge" => w.max_surge(),
-            _ => w.max_unavailable(),
-        }
-    }
 }
 
 #[cfg(test)]

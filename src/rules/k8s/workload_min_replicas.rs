@@ -2,7 +2,6 @@
 //! losing one. (Autoscaled workloads are judged by their autoscaler's minimum instead.)
 
 use crate::engine::rule::{IndexCtx, IndexRule};
-use crate::rules::common::{int_value, missing_span};
 use serde::Deserialize;
 
 crate::declare_rule!(index WorkloadMinReplicas: "k8s" / "workload-min-replicas");
@@ -22,16 +21,16 @@ impl IndexRule for WorkloadMinReplicas {
             }
             let obj = w.obj;
             let kind = &obj.kind;
-            // A null `replicas` is dropped on apply and defaults like an absent one.
-            match obj.root.path(&["spec", "replicas"]) {
+            // Non-integers are invalid; schema validation reports them.
+            let Some(replicas) = w.replicas() else {
+                continue;
+            };
+            let value = replicas.value;
+            if value >= min {
+                continue;
+            }
+            match replicas.node {
                 Some(node) => {
-                    // Non-integers are invalid; schema validation reports them.
-                    let Some(value) = int_value(node) else {
-                        continue;
-                    };
-                    if value >= min {
-                        continue;
-                    }
                     let f = cx
                         .finding(
                             obj.file,
@@ -42,18 +41,17 @@ impl IndexRule for WorkloadMinReplicas {
                         .with_help(format!("set `replicas: {min}` or more, or scale the {kind} with a HorizontalPodAutoscaler whose minReplicas is at least {min}"));
                     cx.emit(f);
                 }
-                None if min > 1 => {
+                None => {
                     let f = cx
                         .finding(
                             obj.file,
-                            missing_span(obj, &["spec", "replicas"]),
-                            format!("replicas is not set and defaults to 1, and no autoscaler scales this {kind}; at least {min} are needed to survive losing a pod"),
+                            obj.missing_span(&["spec", "replicas"]),
+                            format!("replicas is not set and defaults to {value}, and no autoscaler scales this {kind}; at least {min} are needed to survive losing a pod"),
                         )
                         .with_label("no replicas here")
                         .with_help(format!("add `replicas: {min}` or more, or scale the {kind} with a HorizontalPodAutoscaler whose minReplicas is at least {min}"));
                     cx.emit(f);
                 }
-                None => {}
             }
         }
     }

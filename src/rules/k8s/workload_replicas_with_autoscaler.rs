@@ -16,12 +16,7 @@ impl IndexRule for WorkloadReplicasWithAutoscaler {
         for w in &cx.index.workloads {
             let obj = w.obj;
             // A null `replicas` is dropped on apply, so it resets nothing.
-            let Some(entry) = obj
-                .root
-                .get("spec")
-                .and_then(|s| s.entry("replicas"))
-                .filter(|e| !e.value.is_null())
-            else {
+            let Some(entry) = w.replicas_entry() else {
                 continue;
             };
             let autoscalers: Vec<_> = cx.index.autoscalers_of(w).take(10).collect();

@@ -1,8 +1,8 @@
 //! `keda-deprecated-field`: a trigger sets `metricName`, which KEDA deprecated in 2.10 and
 //! ignores since 2.12: it names each metric itself.
 
-use super::triggers::triggers;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
+use crate::kube::ScaledObject;
 use serde::Deserialize;
 
 crate::declare_rule!(object KedaDeprecatedField: "keda" / "keda-deprecated-field");
@@ -17,7 +17,10 @@ impl ObjectRule for KedaDeprecatedField {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for trigger in triggers(cx.obj) {
+        let Some(so) = ScaledObject::of(cx.obj) else {
+            return;
+        };
+        for trigger in so.triggers() {
             let Some(entry) = trigger.get("metadata").and_then(|m| m.entry("metricName")) else {
                 continue;
             };

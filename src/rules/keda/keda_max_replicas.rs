@@ -1,15 +1,11 @@
 //! `keda-max-replicas`: a ScaledObject without `maxReplicaCount` (KEDA's default of 100 is
 //! far above what the guide sizes for), or one whose maximum leaves no room to scale.
 
-use super::keda_min_replicas::DEFAULT_MIN_REPLICA_COUNT;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
-use crate::rules::common::{int_value, missing_span};
+use crate::kube::ScaledObject;
 use serde::Deserialize;
 
 crate::declare_rule!(object KedaMaxReplicas: "keda" / "keda-max-replicas");
-
-/// KEDA's `maxReplicaCount` when none is written.
-pub const DEFAULT_MAX_REPLICA_COUNT: i64 = 100;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,28 +17,32 @@ impl ObjectRule for KedaMaxReplicas {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let spec = cx.obj.root.get("spec");
-        let Some(max_node) = spec.and_then(|s| s.get("maxReplicaCount")) else {
+        let Some(so) = ScaledObject::of(cx.obj) else {
+            return;
+        };
+        // Not an integer: invalid, schema validation reports it.
+        let Some(max) = so.max_replica_count() else {
+            return;
+        };
+        let Some(max_node) = max.node else {
             let f = cx
                 .finding(
-                    missing_span(cx.obj, &["spec", "maxReplicaCount"]),
-                    format!("maxReplicaCount is not set and defaults to {DEFAULT_MAX_REPLICA_COUNT}, far above the guide's 10 to 20 replicas; a runaway trigger can exhaust the cluster and what the workload depends on"),
+                    cx.obj.missing_span(&["spec", "maxReplicaCount"]),
+                    format!("maxReplicaCount is not set and defaults to {}, far above the guide's 10 to 20 replicas; a runaway trigger can exhaust the cluster and what the workload depends on", max.value),
                 )
                 .with_label("no maxReplicaCount here")
                 .with_help("add `maxReplicaCount:` sized to what the cluster and the workload's dependencies (database connections, quotas) can carry");
             cx.emit(f);
             return;
         };
-        let Some(max) = int_value(max_node) else {
+        let max = max.value;
+        let Some(min) = so.min_replica_count() else {
             return;
         };
-        let min_node = spec.and_then(|s| s.get("minReplicaCount"));
-        let Some(min) = min_node.map_or(Some(DEFAULT_MIN_REPLICA_COUNT), int_value) else {
-            return;
-        };
+        let (min, min_node) = (min.value, min.node);
         let min_text = match min_node {
             Some(_) => format!("minReplicaCount {min}"),
-            None => format!("minReplicaCount (not set, so {DEFAULT_MIN_REPLICA_COUNT})"),
+            None => format!("minReplicaCount (not set, so {min})"),
         };
         let mut f = if max < min {
             cx.finding(

@@ -2,13 +2,10 @@
 //! survive losing a pod; absent `minReplicaCount` means 0, scale to zero.
 
 use crate::engine::rule::{Ctx, ObjectRule, Target};
-use crate::rules::common::{int_value, missing_span};
+use crate::kube::ScaledObject;
 use serde::Deserialize;
 
 crate::declare_rule!(object KedaMinReplicas: "keda" / "keda-min-replicas");
-
-/// KEDA's `minReplicaCount` when none is written.
-pub const DEFAULT_MIN_REPLICA_COUNT: i64 = 0;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,16 +20,16 @@ impl ObjectRule for KedaMinReplicas {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let min = self.min;
-        let spec = cx.obj.root.get("spec");
-        // `idleReplicaCount` (only 0 is allowed) lets KEDA go below minReplicaCount when idle.
-        let idle = spec
-            .and_then(|s| s.get("idleReplicaCount"))
-            .and_then(|n| int_value(n).map(|v| (v, n.span)));
-        let min_node = spec.and_then(|s| s.get("minReplicaCount"));
-        let f = match min_node {
+        let Some(so) = ScaledObject::of(cx.obj) else {
+            return;
+        };
+        // Non-integers are invalid; schema validation reports them.
+        let Some(replicas) = so.min_replica_count() else {
+            return;
+        };
+        let value = replicas.value;
+        let f = match replicas.node {
             Some(node) => {
-                // Non-integers are invalid; schema validation reports them.
-                let Some(value) = int_value(node) else { return };
                 if value < min {
                     let why = if value == 0 {
                         "KEDA scales the workload to zero when idle, so the next request waits for a cold start"
@@ -45,9 +42,10 @@ impl ObjectRule for KedaMinReplicas {
                     )
                     .with_label(format!("below {min}"))
                     .with_help(format!("set `minReplicaCount: {min}` or more"))
-                } else if let Some((idle_value, idle_span)) = idle.filter(|(v, _)| *v < min) {
+                } else if let Some(idle) = so.idle_replica_count().filter(|i| i.value < min) {
+                    let idle_value = idle.value;
                     cx.finding(
-                        idle_span,
+                        idle.node.span,
                         format!("idleReplicaCount is {idle_value}: KEDA scales the workload below minReplicaCount {value} when no trigger is active; at least {min} are needed to survive losing a pod"),
                     )
                     .with_label(format!("below {min}"))
@@ -57,10 +55,10 @@ impl ObjectRule for KedaMinReplicas {
                     return;
                 }
             }
-            None if DEFAULT_MIN_REPLICA_COUNT < min => cx
+            None if value < min => cx
                 .finding(
-                    missing_span(cx.obj, &["spec", "minReplicaCount"]),
-                    format!("minReplicaCount is not set and defaults to {DEFAULT_MIN_REPLICA_COUNT}: KEDA scales the workload to zero when idle, so the next request waits for a cold start; at least {min} are needed to survive losing a pod"),
+                    cx.obj.missing_span(&["spec", "minReplicaCount"]),
+                    format!("minReplicaCount is not set and defaults to {value}: KEDA scales the workload to zero when idle, so the next request waits for a cold start; at least {min} are needed to survive losing a pod"),
                 )
                 .with_label("no minReplicaCount here")
                 .with_help(format!("add `minReplicaCount: {min}` or more")),

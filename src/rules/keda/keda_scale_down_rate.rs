@@ -2,11 +2,9 @@
 //! many replicas go per minute. The same judgement and code as `hpa-scale-down-rate`, with
 //! Pods policies judged against `maxReplicaCount`.
 
-use super::BEHAVIOR_PATH;
-use super::keda_max_replicas::DEFAULT_MAX_REPLICA_COUNT;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
-use crate::rules::common::int_value;
-use crate::rules::hpa::hpa_scale_down_rate::{Judged, judge};
+use crate::kube::ScaledObject;
+use crate::rules::common::{Judged, judge_scale_down_rate};
 use serde::Deserialize;
 
 crate::declare_rule!(object KedaScaleDownRate: "keda" / "keda-scale-down-rate");
@@ -23,16 +21,14 @@ impl ObjectRule for KedaScaleDownRate {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let max_replicas = match cx.obj.root.path(&["spec", "maxReplicaCount"]) {
-            Some(n) => int_value(n),
-            None => Some(DEFAULT_MAX_REPLICA_COUNT),
+        let Some(so) = ScaledObject::of(cx.obj) else {
+            return;
         };
-        judge(
+        judge_scale_down_rate(
             cx,
+            &so.effective_scale_down_behavior(),
             &Judged {
-                behavior_path: &BEHAVIOR_PATH,
                 written_as: "advanced.horizontalPodAutoscalerConfig.behavior",
-                max_replicas,
                 max_field: "maxReplicaCount",
                 help_prefix: "",
             },

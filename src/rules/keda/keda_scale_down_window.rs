@@ -2,9 +2,9 @@
 //! makes (`advanced.horizontalPodAutoscalerConfig.behavior`) is too short. The same judgement
 //! and code as `hpa-scale-down-window`.
 
-use super::BEHAVIOR_PATH;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
-use crate::rules::hpa::hpa_scale_down_window::judge;
+use crate::kube::ScaledObject;
+use crate::rules::common::{Judged, judge_scale_down_window};
 use serde::Deserialize;
 
 crate::declare_rule!(object KedaScaleDownWindow: "keda" / "keda-scale-down-window");
@@ -21,11 +21,17 @@ impl ObjectRule for KedaScaleDownWindow {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        judge(
+        let Some(so) = ScaledObject::of(cx.obj) else {
+            return;
+        };
+        judge_scale_down_window(
             cx,
-            &BEHAVIOR_PATH,
-            "advanced.horizontalPodAutoscalerConfig.behavior",
-            "",
+            &so.effective_scale_down_behavior(),
+            &Judged {
+                written_as: "advanced.horizontalPodAutoscalerConfig.behavior",
+                max_field: "maxReplicaCount",
+                help_prefix: "",
+            },
             self.min_seconds,
         );
     }

@@ -1,8 +1,9 @@
 //! `keda-trigger-incomplete`: a `prometheus` trigger that KEDA cannot use: `serverAddress`,
 //! `query` or `threshold` missing, or a `threshold` that is not a number.
 
-use super::triggers::{trigger_type, triggers};
 use crate::engine::rule::{Ctx, ObjectRule, Target};
+use crate::kube::ScaledObject;
+use crate::kube::keda::trigger_type;
 use crate::model::Node;
 use serde::Deserialize;
 
@@ -28,7 +29,10 @@ impl ObjectRule for KedaTriggerIncomplete {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for trigger in triggers(cx.obj) {
+        let Some(so) = ScaledObject::of(cx.obj) else {
+            return;
+        };
+        for trigger in so.triggers() {
             if trigger_type(trigger) != Some("prometheus") {
                 continue;
             }
@@ -99,11 +103,11 @@ fn join<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
 mod tests {
     use serde_json::json;
 
-    fn run(trigger: &str) -> Vec<crate::rules::hpa::Hit> {
+    fn run(trigger: &str) -> Vec<super::super::Hit> {
         let text = format!(
             "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    name: web\n  triggers:\n{trigger}"
         );
-        crate::rules::hpa::run_rule(super::NAME, json!({}), &text)
+        super::super::run_rule(super::NAME, json!({}), &text)
     }
 
     #[test]

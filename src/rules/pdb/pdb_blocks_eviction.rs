@@ -6,8 +6,9 @@
 use super::{MinPods, min_pods};
 use crate::engine::index::{Pdb, Workload, describe};
 use crate::engine::rule::{IndexCtx, IndexRule};
+use crate::kube::IntOrPercent;
 use crate::model::{Finding, Node};
-use crate::rules::common::{IntOrPercent, pods};
+use crate::rules::common::{int_or_percent, pods};
 use serde::Deserialize;
 use std::collections::HashSet;
 
@@ -35,11 +36,10 @@ impl IndexRule for PdbBlocksEviction {
                 .filter_map(|&i| index.workloads.get(i).map(|w| (i, w)))
                 .filter(|(_, w)| seen.insert(&w.key))
                 .collect();
-            let spec = pdb.obj.root.get("spec");
-            let field = |k: &str| spec.and_then(|s| s.get(k));
-            if let Some(node) = field("maxUnavailable")
-                && IntOrPercent::parse(node).is_some_and(IntOrPercent::is_zero)
+            if let Some(max_unavailable) = pdb.max_unavailable()
+                && max_unavailable.value.is_zero()
             {
+                let node = max_unavailable.node;
                 let f = never(cx.finding(
                     pdb.obj.file,
                     node.span,
@@ -52,12 +52,11 @@ impl IndexRule for PdbBlocksEviction {
                 .with_help("set `maxUnavailable: 1` so a drain can move one pod at a time");
                 cx.emit(f);
             }
-            let Some(node) = field("minAvailable") else {
+            // Neither a count nor a percentage: invalid, schema validation reports it.
+            let Some(min_available) = pdb.min_available() else {
                 continue;
             };
-            let Some(min_available) = IntOrPercent::parse(node) else {
-                continue;
-            };
+            let (node, min_available) = (min_available.node, min_available.value);
             if let IntOrPercent::Percent(p) = min_available
                 && p >= 100.0
             {
@@ -66,7 +65,7 @@ impl IndexRule for PdbBlocksEviction {
                     node.span,
                     format!(
                         "minAvailable is {}: {} never allows an eviction, so every node drain and cluster upgrade hangs on its pods",
-                        min_available.written(),
+                        int_or_percent(min_available),
                         describe(pdb.obj)
                     ),
                 ), &selected)
@@ -120,10 +119,7 @@ fn against_workloads(
         .iter()
         .fold(0i64, |sum, m| sum.saturating_add(m.value.max(0)));
     let fewest = total.max(1);
-    let required = match min_available {
-        IntOrPercent::Int(i) => i,
-        IntOrPercent::Percent(p) => (p * fewest as f64 / 100.0).ceil() as i64,
-    };
+    let required = min_available.scaled(fewest, true);
     if required < fewest {
         return None;
     }
@@ -131,7 +127,7 @@ fn against_workloads(
         IntOrPercent::Int(i) => i.to_string(),
         IntOrPercent::Percent(_) => format!(
             "{} ({} of {})",
-            min_available.written(),
+            int_or_percent(min_available),
             required,
             pods(fewest)
         ),

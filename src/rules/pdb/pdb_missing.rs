@@ -5,7 +5,6 @@
 use super::min_pods;
 use crate::engine::index::describe;
 use crate::engine::rule::{IndexCtx, IndexRule};
-use crate::model::Node;
 use serde::Deserialize;
 
 crate::declare_rule!(index PdbMissing: "pdb" / "pdb-missing");
@@ -41,11 +40,8 @@ impl IndexRule for PdbMissing {
                 )
             };
             // The selector's labels are the ones to copy into the budget.
-            let selector: Vec<String> = obj
-                .root
-                .path(&["spec", "selector", "matchLabels"])
-                .and_then(Node::as_map)
-                .unwrap_or(&[])
+            let selector: Vec<String> = w
+                .match_labels()
                 .iter()
                 .filter_map(|e| Some(format!("{}: {}", e.key.text()?, e.value.text()?)))
                 .collect();
