@@ -31,20 +31,20 @@ pub struct ScaledObject<'a> {
 }
 
 impl<'a> ScaledObject<'a> {
-    /// What the methods below read.
+    /// What the methods below read, but for `idleReplicaCount` and the HPA's `behavior`
+    /// (per-object rules only).
     pub const FIELDS: Keep = Keep::Fields(&[(
         "spec",
         Keep::Fields(&[
             ("scaleTargetRef", Keep::All),
             ("minReplicaCount", Keep::All),
             ("maxReplicaCount", Keep::All),
-            ("idleReplicaCount", Keep::All),
             ("triggers", Keep::All),
             (
                 "advanced",
                 Keep::Fields(&[(
                     "horizontalPodAutoscalerConfig",
-                    Keep::Fields(&[("name", Keep::All), ("behavior", Keep::All)]),
+                    Keep::Fields(&[("name", Keep::All)]),
                 )]),
             ),
         ]),
@@ -73,6 +73,7 @@ impl<'a> ScaledObject<'a> {
 
     /// `spec.idleReplicaCount` (only 0 is allowed), which lets KEDA go below
     /// `minReplicaCount` when no trigger is active; `None` when absent or not an integer.
+    /// Per-object rules only.
     pub fn idle_replica_count(&self) -> Option<Written<'a, i64>> {
         let node = self.obj.root.path(&["spec", "idleReplicaCount"])?;
         Some(Written {
@@ -104,7 +105,8 @@ impl<'a> ScaledObject<'a> {
     }
 
     /// The scale-down side of the HPA's `behavior`, with Kubernetes' defaults when it is
-    /// absent; Pods policies are judged against `maxReplicaCount` in force.
+    /// absent; Pods policies are judged against `maxReplicaCount` in force. Per-object rules
+    /// only.
     pub fn effective_scale_down_behavior(&self) -> ScaleDown<'a> {
         const SCALE_DOWN: [&str; 5] = [
             "spec",

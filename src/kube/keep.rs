@@ -1,7 +1,9 @@
 //! Which fields of an object a view reads. Each view declares them beside the methods that
 //! read them (`Workload::FIELDS`…), and the index keeps only those of each object once its
 //! per-object rules have run (`engine::projection`), so a view that starts reading a field
-//! keeps it.
+//! keeps it. Fields that only methods marked "per-object rules only" read are left out: the
+//! index's projections are most of a large run's memory, and no cross-resource rule needs
+//! them (`projections_do_not_change_findings` fails if one starts to).
 
 /// The part of a node a view reads.
 #[derive(Clone, Copy, Debug)]
