@@ -1,6 +1,10 @@
 //! The index over every analysed object, for rules that relate objects to each other.
 //! Keys follow Kubernetes: namespace (absent ⇒ `default`) + kind + name.
 //!
+//! What an object means (its kind, replicas, target reference, selector, pod labels) is read
+//! through its `kube` view; each entry holds that view and derefs to it, and adds the
+//! relations the index resolves.
+//!
 //! It holds workloads (Deployment, StatefulSet) with the labels their pods carry, autoscalers
 //! (HorizontalPodAutoscaler, KEDA ScaledObject), VerticalPodAutoscalers and
 //! PodDisruptionBudgets, and resolves every reference between them once, when it is built:
