@@ -3,11 +3,11 @@
 //! in the config file, with a "did you mean" where a name is misspelt.
 
 use super::catalog::{Catalog, RuleImpl};
-use super::custom;
+use super::custom::{self, RulePath};
 use super::meta::{self, RuleMeta};
-use crate::model::{Level, Node, SourceFile, Span};
-use crate::sources::{Problem, yaml};
-use crate::suggest::suggest;
+use super::placed::{Errors, hint, strings};
+use crate::model::{Level, Node, Span};
+use crate::sources::yaml;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -142,52 +142,6 @@ fn document(e: &Errors) -> Result<Option<Node>, String> {
         .filter(|root| !root.is_null()))
 }
 
-/// Errors at places in a file (the config, a custom rule): `path:line:col: message`.
-pub(crate) struct Errors {
-    file: SourceFile,
-}
-
-impl Errors {
-    /// `shown` is the file's path as shown to users ([`super::shown_path`]).
-    pub(crate) fn new(shown: &str, text: String) -> Errors {
-        Errors {
-            file: SourceFile::new(shown, text),
-        }
-    }
-
-    /// `path:line:col` of a place.
-    pub(crate) fn place(&self, span: Span) -> String {
-        let lc = self.file.line_col(span.start);
-        format!("{}:{}:{}", self.file.path, lc.line, lc.column)
-    }
-
-    pub(crate) fn at(&self, span: Span, msg: impl std::fmt::Display) -> String {
-        format!("{}: {msg}", self.place(span))
-    }
-
-    /// A YAML problem of the file, in words, at its place.
-    pub(crate) fn problem(&self, p: &Problem) -> String {
-        match p {
-            Problem::Syntax { span, message } => self.at(*span, format!("invalid YAML: {message}")),
-            Problem::Limit { span, message } => self.at(*span, message),
-            Problem::DuplicateKey { key, first, second } => {
-                let line = self.file.line_col(first.start).line;
-                self.at(
-                    *second,
-                    format!("key `{key}` is set twice (first on line {line})"),
-                )
-            }
-        }
-    }
-}
-
-/// `; did you mean `x`?` when a candidate is close to `word`, else nothing.
-pub(crate) fn hint(word: &str, candidates: &[&str]) -> String {
-    suggest(word, candidates)
-        .map(|s| format!("; did you mean `{s}`?"))
-        .unwrap_or_default()
-}
-
 /// Whether a rule name matches a pattern: a name, or a group with `*` wildcards (`kafka-*`).
 pub fn matches(pattern: &str, name: &str) -> bool {
     fn go(p: &[u8], n: &[u8]) -> bool {
@@ -265,24 +219,6 @@ fn is_off(node: &Node) -> bool {
             node.as_scalar().map(|s| s.resolved),
             Some(crate::model::Resolved::Bool(false))
         )
-}
-
-/// A list of scalars, as written (`None` when it is not one).
-pub(crate) fn strings(node: &Node) -> Option<Vec<String>> {
-    node.as_seq()?
-        .iter()
-        .map(|n| n.as_scalar().map(|s| s.text.clone()))
-        .collect()
-}
-
-/// A file or folder custom rules are read from.
-#[derive(Clone, Debug)]
-pub struct RulePath {
-    pub path: PathBuf,
-    /// Must exist (listed in the config: a typo must not silently disable rules).
-    pub required: bool,
-    /// As listed, and where (`path:line:col`), for errors about it.
-    pub listed: Option<(String, String)>,
 }
 
 /// Where custom rules are read from: `.scalelint/rules/` in the project root (the config

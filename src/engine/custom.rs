@@ -15,8 +15,8 @@
 //!     spec: {required: [minReplicas], properties: {minReplicas: {minimum: 2}}}
 //! ```
 
-use super::config::{Errors, RulePath, hint, strings};
 use super::meta::RuleMeta;
+use super::placed::{Errors, hint, strings};
 use super::rule::{Ctx, Kinds, ObjectRule, Target};
 use super::shown_path;
 use crate::model::{Format, Level, Node, Span, Value};
@@ -31,6 +31,16 @@ const KEYS: &[&str] = &[
 const REQUIRED: &[&str] = &["name", "level", "summary", "message", "match", "schema"];
 const MATCH_KEYS: &[&str] = &["format", "kinds", "group"];
 const FORMATS: &[&str] = &["kubernetes", "pgbouncer", "redis", "kafka", "prometheus"];
+
+/// A file or folder custom rules are read from.
+#[derive(Clone, Debug)]
+pub struct RulePath {
+    pub path: PathBuf,
+    /// Must exist (listed in the config: a typo must not silently disable rules).
+    pub required: bool,
+    /// As listed, and where (`path:line:col`), for errors about it.
+    pub listed: Option<(String, String)>,
+}
 
 /// A loaded custom rule definition.
 #[derive(Debug, Clone)]

@@ -14,6 +14,7 @@ mod exclude;
 pub mod index;
 pub mod locate;
 pub mod meta;
+mod placed;
 pub mod projection;
 mod read;
 mod report;

@@ -5,7 +5,7 @@ use super::values::read_pool_mode;
 use super::{DEFAULT_POOL_MODE, main_section};
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::{Format, Node};
-use crate::rules::source::invalid_value::Read;
+use crate::rules::values::Read;
 use crate::sources::pgbouncer::shorten;
 use serde::Deserialize;
 

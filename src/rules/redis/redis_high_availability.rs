@@ -4,7 +4,7 @@
 use super::values::{Value, replica_of, setting};
 use crate::engine::rule::{IndexCtx, IndexRule};
 use crate::model::{Format, Node, Object};
-use crate::rules::source::invalid_value::Read;
+use crate::rules::values::Read;
 use serde::Deserialize;
 
 crate::declare_rule!(index RedisHighAvailability: "redis" / "redis-high-availability");

@@ -4,7 +4,7 @@
 use super::values::monitors;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
-use crate::rules::source::invalid_value::Read;
+use crate::rules::values::Read;
 use serde::Deserialize;
 
 crate::declare_rule!(object RedisSentinelQuorum: "redis" / "redis-sentinel-quorum");
