@@ -489,7 +489,7 @@ fn rules(
                 continue;
             }
             let rc = config.rules.entry(name.to_string()).or_default();
-            rule_settings(e, &entry.value, m, group, rc, places)?;
+            rule_settings(e, &entry.value, m, group, rc, places, &mut config.warnings)?;
         }
     }
     Ok(())
@@ -502,6 +502,7 @@ fn rule_settings(
     group: bool,
     rc: &mut RuleConfig,
     places: &mut Places,
+    warnings: &mut Vec<String>,
 ) -> Result<(), String> {
     if is_off(v) {
         rc.off = true;
@@ -550,6 +551,21 @@ fn rule_settings(
                 "a rule group takes `off` or a `level`, not parameters",
             ));
         }
+        // Parameters are kebab-case, like every key a user writes; the snake_case spelling of
+        // scalelint 0.1 still works, with a warning.
+        let kebab = key.replace('_', "-");
+        let key = if key.contains('_') && m.params.contains_key(&kebab) {
+            warnings.push(e.at(
+                entry.key.span,
+                format!(
+                    "parameter `{key}` of rule `{}` is spelt `{kebab}` now; the old spelling still works",
+                    m.name
+                ),
+            ));
+            kebab.as_str()
+        } else {
+            key
+        };
         let Some(p) = m.params.get(key) else {
             let mut names: Vec<&str> = m.params.keys().map(String::as_str).collect();
             names.push("level");
@@ -802,5 +818,28 @@ mod tests {
         .unwrap();
         assert!(!c.rules["kafka-partitions"].off);
         assert!(c.rules.values().filter(|r| r.off).count() > 1);
+    }
+
+    /// Parameters are kebab-case like every other key; 0.1's snake_case still reads, with a
+    /// warning at the key.
+    #[test]
+    fn snake_case_parameters_read_with_a_warning() {
+        let text = "rules:\n  container-limit-ratio:\n    max_ratio: 3\n";
+        let c = parse("c.yaml", text, &builtin()).unwrap();
+        let rc = &c.rules["container-limit-ratio"];
+        assert_eq!(rc.params.get("max-ratio"), Some(&serde_json::json!(3)));
+        assert_eq!(c.warnings.len(), 1);
+        assert!(
+            c.warnings[0].starts_with("c.yaml:3:5: parameter `max_ratio` of rule `container-limit-ratio` is spelt `max-ratio` now"),
+            "{:?}",
+            c.warnings
+        );
+        let c = parse(
+            "c.yaml",
+            "rules:\n  container-limit-ratio:\n    max-ratio: 3\n",
+            &builtin(),
+        )
+        .unwrap();
+        assert!(c.warnings.is_empty());
     }
 }

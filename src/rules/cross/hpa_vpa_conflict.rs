@@ -21,7 +21,7 @@ const MAX_LABELS: usize = 10;
 const MAX_AUTOSCALERS: usize = MAX_RELATED;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaVpaConflict {}
 
 /// `spec.resourcePolicy.containerPolicies`.

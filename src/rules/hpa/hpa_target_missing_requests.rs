@@ -12,7 +12,7 @@ use serde::Deserialize;
 crate::declare_rule!(index HpaTargetMissingRequests: "hpa" / "hpa-target-missing-requests");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaTargetMissingRequests {}
 
 /// Whether the HPA controller sums this container's requests: every regular container, and

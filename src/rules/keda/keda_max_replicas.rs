@@ -12,7 +12,7 @@ crate::declare_rule!(object KedaMaxReplicas: "keda" / "keda-max-replicas");
 pub const DEFAULT_MAX_REPLICA_COUNT: i64 = 100;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KedaMaxReplicas {}
 
 impl ObjectRule for KedaMaxReplicas {

@@ -11,7 +11,7 @@ crate::declare_rule!(object KedaMinReplicas: "keda" / "keda-min-replicas");
 pub const DEFAULT_MIN_REPLICA_COUNT: i64 = 0;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KedaMinReplicas {
     min: i64,
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 crate::declare_rule!(object PgbouncerPoolMode: "pgbouncer" / "pgbouncer-pool-mode");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PgbouncerPoolMode {}
 
 /// What is wrong with a pool mode other than `transaction`.

@@ -10,7 +10,7 @@ use serde::Deserialize;
 crate::declare_rule!(index RedisHighAvailability: "redis" / "redis-high-availability");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RedisHighAvailability {}
 
 /// The directory part of a shown (`/`-separated) path; `""` for a bare file name.

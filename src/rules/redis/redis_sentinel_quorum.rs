@@ -10,7 +10,7 @@ use serde::Deserialize;
 crate::declare_rule!(object RedisSentinelQuorum: "redis" / "redis-sentinel-quorum");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RedisSentinelQuorum {}
 
 impl ObjectRule for RedisSentinelQuorum {

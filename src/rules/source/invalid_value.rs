@@ -16,7 +16,7 @@ use crate::rules::{kafka, pgbouncer, redis};
 crate::declare_rule!(object InvalidValue: "source" / "invalid-value");
 
 #[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct InvalidValue {}
 
 impl ObjectRule for InvalidValue {
