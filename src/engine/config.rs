@@ -5,7 +5,7 @@
 use super::catalog::{Catalog, RuleImpl};
 use super::custom::{self, RulePath};
 use super::meta::{self, RuleMeta};
-use super::placed::{Errors, hint, strings};
+use super::placed::{ConfigError, Errors, hint, strings};
 use crate::model::{Level, Node, Span};
 use crate::sources::yaml;
 use std::collections::{BTreeMap, BTreeSet};
@@ -92,7 +92,7 @@ pub fn discover(cwd: &Path) -> Option<PathBuf> {
 /// Read and check a config file, with the custom rules of the project (`.scalelint/rules/`
 /// in its folder) and of its `custom-rules`, added to `builtin`: the configuration and the
 /// catalog it was checked against. The file is parsed once.
-pub fn load(path: &Path, builtin: &Catalog) -> Result<(Config, Catalog), String> {
+pub fn load(path: &Path, builtin: &Catalog) -> Result<(Config, Catalog), ConfigError> {
     let shown = super::shown_path(path);
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("cannot read config {shown}: {e}"))?;
@@ -106,7 +106,7 @@ pub fn load(path: &Path, builtin: &Catalog) -> Result<(Config, Catalog), String>
 
 /// `builtin` with the custom rules found without a config file: `.scalelint/rules/` in the
 /// project root.
-pub fn project_catalog(builtin: &Catalog, root: Option<&Path>) -> Result<Catalog, String> {
+pub fn project_catalog(builtin: &Catalog, root: Option<&Path>) -> Result<Catalog, ConfigError> {
     let e = Errors::new("", String::new());
     with_custom_rules(builtin, None, root, None, &e)
 }
@@ -119,17 +119,19 @@ fn with_custom_rules(
     root: Option<&Path>,
     tree: Option<&Node>,
     e: &Errors,
-) -> Result<Catalog, String> {
+) -> Result<Catalog, ConfigError> {
     let paths = custom_rule_paths(config, root, tree, e);
     let defs = custom::load(&paths)?;
     if defs.is_empty() {
         return Ok(builtin.clone());
     }
-    builtin.with_custom(defs).map_err(|err| err.to_string())
+    builtin
+        .with_custom(defs)
+        .map_err(|err| ConfigError::from(err.to_string()))
 }
 
 /// The config file's one document, `None` when empty.
-fn document(e: &Errors) -> Result<Option<Node>, String> {
+fn document(e: &Errors) -> Result<Option<Node>, ConfigError> {
     let parsed = yaml::parse(&e.file.text, yaml::Limits::default());
     if let Some(p) = parsed.problems.first() {
         return Err(e.problem(p));
@@ -261,14 +263,14 @@ fn custom_rule_paths(
 
 /// Parse config text against a catalog (`shown` names the file in errors). Custom rules the
 /// text names are not loaded: [`load`] does that.
-pub fn parse(shown: &str, text: &str, catalog: &Catalog) -> Result<Config, String> {
+pub fn parse(shown: &str, text: &str, catalog: &Catalog) -> Result<Config, ConfigError> {
     let e = Errors::new(shown, text.to_string());
     let root = document(&e)?;
     from_tree(&e, root.as_ref(), catalog)
 }
 
 /// The configuration a parsed config file says, checked against `catalog`.
-fn from_tree(e: &Errors, root: Option<&Node>, catalog: &Catalog) -> Result<Config, String> {
+fn from_tree(e: &Errors, root: Option<&Node>, catalog: &Catalog) -> Result<Config, ConfigError> {
     let mut config = Config::default();
     let Some(root) = root else {
         return Ok(config);
@@ -359,7 +361,7 @@ fn check_params(
     catalog: &Catalog,
     config: &Config,
     places: &Places,
-) -> Result<(), String> {
+) -> Result<(), ConfigError> {
     for (name, rc) in &config.rules {
         let Some(m) = catalog.find(name) else {
             continue;
@@ -460,7 +462,7 @@ fn rules(
     catalog: &Catalog,
     config: &mut Config,
     places: &mut Places,
-) -> Result<(), String> {
+) -> Result<(), ConfigError> {
     if node.is_null() {
         return Ok(());
     }
@@ -482,9 +484,10 @@ fn rules(
             if m.always_on && is_off(&entry.value) {
                 // Groups skip always-on rules silently; naming one is worth a warning.
                 if !group {
-                    config
-                        .warnings
-                        .push(e.at(entry.key.span, meta::cannot_turn_off(name)));
+                    config.warnings.push(
+                        e.at(entry.key.span, meta::cannot_turn_off(name))
+                            .to_string(),
+                    );
                 }
                 continue;
             }
@@ -503,7 +506,7 @@ fn rule_settings(
     rc: &mut RuleConfig,
     places: &mut Places,
     warnings: &mut Vec<String>,
-) -> Result<(), String> {
+) -> Result<(), ConfigError> {
     if is_off(v) {
         rc.off = true;
         return Ok(());
@@ -561,7 +564,7 @@ fn rule_settings(
                     "parameter `{key}` of rule `{}` is spelt `{kebab}` now; the old spelling still works",
                     m.name
                 ),
-            ));
+            ).to_string());
             kebab.as_str()
         } else {
             key
@@ -788,12 +791,17 @@ mod tests {
     #[test]
     fn errors_have_positions_and_suggestions() {
         let err = parse("c.yaml", "rules:\n  hpa-min-replica: off\n", &builtin()).unwrap_err();
+        // The error has its place as data, and says it first.
+        assert_eq!(err.at.map(|(_, lc)| (lc.line, lc.column)), Some((2, 3)));
+        let err = err.to_string();
         assert!(
             err.starts_with("c.yaml:2:3: unknown rule `hpa-min-replica`"),
             "{err}"
         );
         assert!(err.contains("did you mean `hpa-min-replicas`"), "{err}");
-        let err = parse("c.yaml", "fail_on: error\n", &builtin()).unwrap_err();
+        let err = parse("c.yaml", "fail_on: error\n", &builtin())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("did you mean `fail-on`"), "{err}");
     }
 
