@@ -376,7 +376,7 @@ fn exclude_set(cfg: &Config) -> Result<Option<engine::Exclude>, String> {
 /// has made sure there is one), the built-in rules alone.
 fn load_project(config: Option<PathBuf>) -> Result<Project, String> {
     match std::env::current_dir() {
-        Ok(cwd) => Project::load(&cwd, config.as_deref()),
+        Ok(cwd) => Project::load(&cwd, config.as_deref()).map_err(|e| e.to_string()),
         Err(_) => Ok(Project {
             catalog: scalelint::builtin_catalog().map_err(|e| e.to_string())?,
             config: Config::default(),

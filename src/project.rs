@@ -3,7 +3,7 @@
 //! workspace, and nothing about one project is global, so two live side by side.
 
 use crate::engine::config::{self, Config};
-use crate::engine::{self, Catalog, Error, Options, Report, RuleSet};
+use crate::engine::{self, Catalog, ConfigError, Error, Options, Report, RuleSet};
 use std::path::{Path, PathBuf};
 
 /// The catalog of the built-in rules.
@@ -30,6 +30,32 @@ pub fn lint_paths<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<
     Ok(engine::lint(&opts, &rules))
 }
 
+/// Why a project could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectError {
+    /// The built-in rules (a bug of the build).
+    Rules(Error),
+    /// The configuration or a custom rule, at its place.
+    Config(ConfigError),
+}
+
+impl std::fmt::Display for ProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProjectError::Rules(e) => e.fmt(f),
+            ProjectError::Config(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ProjectError {}
+
+impl From<ConfigError> for ProjectError {
+    fn from(e: ConfigError) -> ProjectError {
+        ProjectError::Config(e)
+    }
+}
+
 /// A project's rules and configuration.
 #[derive(Clone, Debug)]
 pub struct Project {
@@ -45,9 +71,9 @@ impl Project {
     /// The project seen from `cwd`: the configuration file `config` (else the nearest
     /// `.scalelint.yaml` from `cwd` up to the git root), and the custom rules of
     /// `.scalelint/rules/` (in the configuration's folder, else the project root) and of the
-    /// configuration's `custom-rules`. Errors are in words, with their place.
-    pub fn load(cwd: &Path, config: Option<&Path>) -> Result<Project, String> {
-        let builtin = builtin_catalog().map_err(|e| e.to_string())?;
+    /// configuration's `custom-rules`.
+    pub fn load(cwd: &Path, config: Option<&Path>) -> Result<Project, ProjectError> {
+        let builtin = builtin_catalog().map_err(ProjectError::Rules)?;
         let root = engine::project_root(cwd);
         let found;
         let config_path = match config {

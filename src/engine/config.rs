@@ -3,11 +3,11 @@
 //! in the config file, with a "did you mean" where a name is misspelt.
 
 use super::catalog::{Catalog, RuleImpl};
-use super::custom;
+use super::custom::{self, RulePath};
 use super::meta::{self, RuleMeta};
-use crate::model::{Level, Node, SourceFile, Span};
-use crate::sources::{Problem, yaml};
-use crate::suggest::suggest;
+use super::placed::{ConfigError, Errors, hint, strings};
+use crate::model::{Level, Node, Span};
+use crate::sources::yaml;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -92,7 +92,7 @@ pub fn discover(cwd: &Path) -> Option<PathBuf> {
 /// Read and check a config file, with the custom rules of the project (`.scalelint/rules/`
 /// in its folder) and of its `custom-rules`, added to `builtin`: the configuration and the
 /// catalog it was checked against. The file is parsed once.
-pub fn load(path: &Path, builtin: &Catalog) -> Result<(Config, Catalog), String> {
+pub fn load(path: &Path, builtin: &Catalog) -> Result<(Config, Catalog), ConfigError> {
     let shown = super::shown_path(path);
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("cannot read config {shown}: {e}"))?;
@@ -106,7 +106,7 @@ pub fn load(path: &Path, builtin: &Catalog) -> Result<(Config, Catalog), String>
 
 /// `builtin` with the custom rules found without a config file: `.scalelint/rules/` in the
 /// project root.
-pub fn project_catalog(builtin: &Catalog, root: Option<&Path>) -> Result<Catalog, String> {
+pub fn project_catalog(builtin: &Catalog, root: Option<&Path>) -> Result<Catalog, ConfigError> {
     let e = Errors::new("", String::new());
     with_custom_rules(builtin, None, root, None, &e)
 }
@@ -119,17 +119,19 @@ fn with_custom_rules(
     root: Option<&Path>,
     tree: Option<&Node>,
     e: &Errors,
-) -> Result<Catalog, String> {
+) -> Result<Catalog, ConfigError> {
     let paths = custom_rule_paths(config, root, tree, e);
     let defs = custom::load(&paths)?;
     if defs.is_empty() {
         return Ok(builtin.clone());
     }
-    builtin.with_custom(defs).map_err(|err| err.to_string())
+    builtin
+        .with_custom(defs)
+        .map_err(|err| ConfigError::from(err.to_string()))
 }
 
 /// The config file's one document, `None` when empty.
-fn document(e: &Errors) -> Result<Option<Node>, String> {
+fn document(e: &Errors) -> Result<Option<Node>, ConfigError> {
     let parsed = yaml::parse(&e.file.text, yaml::Limits::default());
     if let Some(p) = parsed.problems.first() {
         return Err(e.problem(p));
@@ -140,52 +142,6 @@ fn document(e: &Errors) -> Result<Option<Node>, String> {
         .next()
         .map(|d| d.root)
         .filter(|root| !root.is_null()))
-}
-
-/// Errors at places in a file (the config, a custom rule): `path:line:col: message`.
-pub(crate) struct Errors {
-    file: SourceFile,
-}
-
-impl Errors {
-    /// `shown` is the file's path as shown to users ([`super::shown_path`]).
-    pub(crate) fn new(shown: &str, text: String) -> Errors {
-        Errors {
-            file: SourceFile::new(shown, text),
-        }
-    }
-
-    /// `path:line:col` of a place.
-    pub(crate) fn place(&self, span: Span) -> String {
-        let lc = self.file.line_col(span.start);
-        format!("{}:{}:{}", self.file.path, lc.line, lc.column)
-    }
-
-    pub(crate) fn at(&self, span: Span, msg: impl std::fmt::Display) -> String {
-        format!("{}: {msg}", self.place(span))
-    }
-
-    /// A YAML problem of the file, in words, at its place.
-    pub(crate) fn problem(&self, p: &Problem) -> String {
-        match p {
-            Problem::Syntax { span, message } => self.at(*span, format!("invalid YAML: {message}")),
-            Problem::Limit { span, message } => self.at(*span, message),
-            Problem::DuplicateKey { key, first, second } => {
-                let line = self.file.line_col(first.start).line;
-                self.at(
-                    *second,
-                    format!("key `{key}` is set twice (first on line {line})"),
-                )
-            }
-        }
-    }
-}
-
-/// `; did you mean `x`?` when a candidate is close to `word`, else nothing.
-pub(crate) fn hint(word: &str, candidates: &[&str]) -> String {
-    suggest(word, candidates)
-        .map(|s| format!("; did you mean `{s}`?"))
-        .unwrap_or_default()
 }
 
 /// Whether a rule name matches a pattern: a name, or a group with `*` wildcards (`kafka-*`).
@@ -267,24 +223,6 @@ fn is_off(node: &Node) -> bool {
         )
 }
 
-/// A list of scalars, as written (`None` when it is not one).
-pub(crate) fn strings(node: &Node) -> Option<Vec<String>> {
-    node.as_seq()?
-        .iter()
-        .map(|n| n.as_scalar().map(|s| s.text.clone()))
-        .collect()
-}
-
-/// A file or folder custom rules are read from.
-#[derive(Clone, Debug)]
-pub struct RulePath {
-    pub path: PathBuf,
-    /// Must exist (listed in the config: a typo must not silently disable rules).
-    pub required: bool,
-    /// As listed, and where (`path:line:col`), for errors about it.
-    pub listed: Option<(String, String)>,
-}
-
 /// Where custom rules are read from: `.scalelint/rules/` in the project root (the config
 /// file's folder, else `root`; optional), and the config's `custom-rules` paths (required).
 /// Read leniently: the config's own errors are reported when it is parsed in full.
@@ -325,14 +263,14 @@ fn custom_rule_paths(
 
 /// Parse config text against a catalog (`shown` names the file in errors). Custom rules the
 /// text names are not loaded: [`load`] does that.
-pub fn parse(shown: &str, text: &str, catalog: &Catalog) -> Result<Config, String> {
+pub fn parse(shown: &str, text: &str, catalog: &Catalog) -> Result<Config, ConfigError> {
     let e = Errors::new(shown, text.to_string());
     let root = document(&e)?;
     from_tree(&e, root.as_ref(), catalog)
 }
 
 /// The configuration a parsed config file says, checked against `catalog`.
-fn from_tree(e: &Errors, root: Option<&Node>, catalog: &Catalog) -> Result<Config, String> {
+fn from_tree(e: &Errors, root: Option<&Node>, catalog: &Catalog) -> Result<Config, ConfigError> {
     let mut config = Config::default();
     let Some(root) = root else {
         return Ok(config);
@@ -423,7 +361,7 @@ fn check_params(
     catalog: &Catalog,
     config: &Config,
     places: &Places,
-) -> Result<(), String> {
+) -> Result<(), ConfigError> {
     for (name, rc) in &config.rules {
         let Some(m) = catalog.find(name) else {
             continue;
@@ -524,7 +462,7 @@ fn rules(
     catalog: &Catalog,
     config: &mut Config,
     places: &mut Places,
-) -> Result<(), String> {
+) -> Result<(), ConfigError> {
     if node.is_null() {
         return Ok(());
     }
@@ -546,14 +484,15 @@ fn rules(
             if m.always_on && is_off(&entry.value) {
                 // Groups skip always-on rules silently; naming one is worth a warning.
                 if !group {
-                    config
-                        .warnings
-                        .push(e.at(entry.key.span, meta::cannot_turn_off(name)));
+                    config.warnings.push(
+                        e.at(entry.key.span, meta::cannot_turn_off(name))
+                            .to_string(),
+                    );
                 }
                 continue;
             }
             let rc = config.rules.entry(name.to_string()).or_default();
-            rule_settings(e, &entry.value, m, group, rc, places)?;
+            rule_settings(e, &entry.value, m, group, rc, places, &mut config.warnings)?;
         }
     }
     Ok(())
@@ -566,7 +505,8 @@ fn rule_settings(
     group: bool,
     rc: &mut RuleConfig,
     places: &mut Places,
-) -> Result<(), String> {
+    warnings: &mut Vec<String>,
+) -> Result<(), ConfigError> {
     if is_off(v) {
         rc.off = true;
         return Ok(());
@@ -614,6 +554,21 @@ fn rule_settings(
                 "a rule group takes `off` or a `level`, not parameters",
             ));
         }
+        // Parameters are kebab-case, like every key a user writes; the snake_case spelling of
+        // scalelint 0.1 still works, with a warning.
+        let kebab = key.replace('_', "-");
+        let key = if key.contains('_') && m.params.contains_key(&kebab) {
+            warnings.push(e.at(
+                entry.key.span,
+                format!(
+                    "parameter `{key}` of rule `{}` is spelt `{kebab}` now; the old spelling still works",
+                    m.name
+                ),
+            ).to_string());
+            kebab.as_str()
+        } else {
+            key
+        };
         let Some(p) = m.params.get(key) else {
             let mut names: Vec<&str> = m.params.keys().map(String::as_str).collect();
             names.push("level");
@@ -836,12 +791,17 @@ mod tests {
     #[test]
     fn errors_have_positions_and_suggestions() {
         let err = parse("c.yaml", "rules:\n  hpa-min-replica: off\n", &builtin()).unwrap_err();
+        // The error has its place as data, and says it first.
+        assert_eq!(err.at.map(|(_, lc)| (lc.line, lc.column)), Some((2, 3)));
+        let err = err.to_string();
         assert!(
             err.starts_with("c.yaml:2:3: unknown rule `hpa-min-replica`"),
             "{err}"
         );
         assert!(err.contains("did you mean `hpa-min-replicas`"), "{err}");
-        let err = parse("c.yaml", "fail_on: error\n", &builtin()).unwrap_err();
+        let err = parse("c.yaml", "fail_on: error\n", &builtin())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("did you mean `fail-on`"), "{err}");
     }
 
@@ -866,5 +826,28 @@ mod tests {
         .unwrap();
         assert!(!c.rules["kafka-partitions"].off);
         assert!(c.rules.values().filter(|r| r.off).count() > 1);
+    }
+
+    /// Parameters are kebab-case like every other key; 0.1's snake_case still reads, with a
+    /// warning at the key.
+    #[test]
+    fn snake_case_parameters_read_with_a_warning() {
+        let text = "rules:\n  container-limit-ratio:\n    max_ratio: 3\n";
+        let c = parse("c.yaml", text, &builtin()).unwrap();
+        let rc = &c.rules["container-limit-ratio"];
+        assert_eq!(rc.params.get("max-ratio"), Some(&serde_json::json!(3)));
+        assert_eq!(c.warnings.len(), 1);
+        assert!(
+            c.warnings[0].starts_with("c.yaml:3:5: parameter `max_ratio` of rule `container-limit-ratio` is spelt `max-ratio` now"),
+            "{:?}",
+            c.warnings
+        );
+        let c = parse(
+            "c.yaml",
+            "rules:\n  container-limit-ratio:\n    max-ratio: 3\n",
+            &builtin(),
+        )
+        .unwrap();
+        assert!(c.warnings.is_empty());
     }
 }

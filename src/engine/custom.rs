@@ -15,8 +15,8 @@
 //!     spec: {required: [minReplicas], properties: {minReplicas: {minimum: 2}}}
 //! ```
 
-use super::config::{Errors, RulePath, hint, strings};
 use super::meta::RuleMeta;
+use super::placed::{ConfigError, Errors, hint, strings};
 use super::rule::{Ctx, Kinds, ObjectRule, Target};
 use super::shown_path;
 use crate::model::{Format, Level, Node, Span, Value};
@@ -31,6 +31,16 @@ const KEYS: &[&str] = &[
 const REQUIRED: &[&str] = &["name", "level", "summary", "message", "match", "schema"];
 const MATCH_KEYS: &[&str] = &["format", "kinds", "group"];
 const FORMATS: &[&str] = &["kubernetes", "pgbouncer", "redis", "kafka", "prometheus"];
+
+/// A file or folder custom rules are read from.
+#[derive(Clone, Debug)]
+pub struct RulePath {
+    pub path: PathBuf,
+    /// Must exist (listed in the config: a typo must not silently disable rules).
+    pub required: bool,
+    /// As listed, and where (`path:line:col`), for errors about it.
+    pub listed: Option<(String, String)>,
+}
 
 /// A loaded custom rule definition.
 #[derive(Debug, Clone)]
@@ -56,7 +66,7 @@ impl Def {
 
 /// The rule files at these paths: files, or folders whose `*.yaml`/`*.yml` are read (sorted).
 /// A missing optional path is fine (`.scalelint/rules/`); a missing required one is not.
-pub fn load(paths: &[RulePath]) -> Result<Vec<Def>, String> {
+pub fn load(paths: &[RulePath]) -> Result<Vec<Def>, ConfigError> {
     let mut files = Vec::new();
     for rp in paths {
         let p = &rp.path;
@@ -74,9 +84,9 @@ pub fn load(paths: &[RulePath]) -> Result<Vec<Def>, String> {
         } else if rp.required {
             return Err(match &rp.listed {
                 Some((listed, at)) => {
-                    format!("{at}: custom rules `{listed}`: no such file or folder")
+                    format!("{at}: custom rules `{listed}`: no such file or folder").into()
                 }
-                None => format!("custom rules {}: no such file or folder", shown_path(p)),
+                None => format!("custom rules {}: no such file or folder", shown_path(p)).into(),
             });
         }
     }
@@ -86,7 +96,7 @@ pub fn load(paths: &[RulePath]) -> Result<Vec<Def>, String> {
 }
 
 /// One custom rule file, checked field by field so that every error points at its place.
-fn load_one(path: &Path) -> Result<Def, String> {
+fn load_one(path: &Path) -> Result<Def, ConfigError> {
     let shown = shown_path(path);
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read custom rule {shown}: {e}"))?;
@@ -96,7 +106,7 @@ fn load_one(path: &Path) -> Result<Def, String> {
         return Err(e.problem(p));
     }
     let Some(doc) = parsed.documents.into_iter().next() else {
-        return Err(format!("{shown}: empty custom rule file"));
+        return Err(format!("{shown}: empty custom rule file").into());
     };
     let root = doc.root;
     let Some(entries) = root.as_map() else {
@@ -125,7 +135,7 @@ fn load_one(path: &Path) -> Result<Def, String> {
     }
     let entry = |key: &str| entries.iter().find(|en| en.key.text() == Some(key));
     // A text field: a scalar, as written.
-    let text_of = |key: &str| -> Result<Option<(String, Span)>, String> {
+    let text_of = |key: &str| -> Result<Option<(String, Span)>, ConfigError> {
         let Some(en) = entry(key) else {
             return Ok(None);
         };
@@ -134,7 +144,7 @@ fn load_one(path: &Path) -> Result<Def, String> {
             _ => Err(e.at(en.value.span, format!("`{key}` must be text"))),
         }
     };
-    let required = |key: &str| -> Result<(String, Span), String> {
+    let required = |key: &str| -> Result<(String, Span), ConfigError> {
         text_of(key)?.ok_or_else(|| e.at(root.span, format!("the custom rule has no `{key}`")))
     };
     let (name, name_span) = required("name")?;
@@ -205,9 +215,9 @@ fn load_one(path: &Path) -> Result<Def, String> {
 fn matcher(
     e: &Errors,
     entry: Option<&crate::model::Entry>,
-) -> Result<(Format, Vec<String>, Option<String>), String> {
+) -> Result<(Format, Vec<String>, Option<String>), ConfigError> {
     let Some(entry) = entry else {
-        return Err("the custom rule has no `match`".to_string());
+        return Err("the custom rule has no `match`".to_string().into());
     };
     let m = &entry.value;
     let Some(entries) = m.as_map() else {

@@ -3,44 +3,9 @@
 
 use super::Options;
 use super::exclude::{Exclude, canonical};
-use super::read::read_stdin;
+use super::read::{Input, read_stdin};
 use crate::sources::classify;
 use std::path::{Path, PathBuf};
-
-/// One input to read.
-#[derive(Debug)]
-pub(super) enum Input {
-    File {
-        path: PathBuf,
-        shown: String,
-        kind: classify::Kind,
-        /// Not named: only read into the index (project-root indexing).
-        context: bool,
-    },
-    Missing {
-        shown: String,
-        reason: String,
-    },
-    /// Standard input, read during discovery (it can be read only once).
-    Stdin {
-        shown: String,
-        bytes: Result<Vec<u8>, String>,
-    },
-}
-
-impl Input {
-    fn is_context(&self) -> bool {
-        matches!(self, Input::File { context: true, .. })
-    }
-
-    fn shown(&self) -> &str {
-        match self {
-            Input::File { shown, .. }
-            | Input::Missing { shown, .. }
-            | Input::Stdin { shown, .. } => shown,
-        }
-    }
-}
 
 /// The path as shown in output: relative where possible, `/`-separated, no `./` prefix.
 pub(super) fn display_path(p: &Path) -> String {

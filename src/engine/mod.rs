@@ -14,6 +14,7 @@ mod exclude;
 pub mod index;
 pub mod locate;
 pub mod meta;
+mod placed;
 pub mod projection;
 mod read;
 mod report;
@@ -24,6 +25,7 @@ pub use catalog::Catalog;
 pub use discover::{project_root, shown_path};
 pub use dispatch::RuleSet;
 pub use exclude::{Exclude, exclude_glob};
+pub use placed::ConfigError;
 pub use read::MAX_FILE_SIZE;
 pub use report::Report;
 

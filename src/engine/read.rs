@@ -1,10 +1,44 @@
 //! Reading: each input's bytes, decoded to text, or the finding that it could not be read.
 
 use super::diagnostics::io_error;
-use super::discover::Input;
 use crate::sources::{self, LoadedFile, classify};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
+
+/// One input to read.
+#[derive(Debug)]
+pub(super) enum Input {
+    File {
+        path: PathBuf,
+        shown: String,
+        kind: classify::Kind,
+        /// Not named: only read into the index (project-root indexing).
+        context: bool,
+    },
+    Missing {
+        shown: String,
+        reason: String,
+    },
+    /// Standard input, read during discovery (it can be read only once).
+    Stdin {
+        shown: String,
+        bytes: Result<Vec<u8>, String>,
+    },
+}
+
+impl Input {
+    pub(super) fn is_context(&self) -> bool {
+        matches!(self, Input::File { context: true, .. })
+    }
+
+    pub(super) fn shown(&self) -> &str {
+        match self {
+            Input::File { shown, .. }
+            | Input::Missing { shown, .. }
+            | Input::Stdin { shown, .. } => shown,
+        }
+    }
+}
 
 /// Files larger than this are reported as `io-error` and not read.
 pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;

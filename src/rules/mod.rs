@@ -39,6 +39,7 @@ pub mod redis;
 pub mod source;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod values;
 
 /// Every built-in rule's declaration.
 pub fn builtin() -> impl Iterator<Item = &'static Declaration> {

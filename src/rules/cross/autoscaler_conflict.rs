@@ -12,7 +12,7 @@ crate::declare_rule!(index AutoscalerConflict: "cross" / "autoscaler-conflict");
 const MAX_LABELS: usize = 10;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AutoscalerConflict {}
 
 impl IndexRule for AutoscalerConflict {

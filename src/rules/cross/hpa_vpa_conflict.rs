@@ -20,7 +20,7 @@ const MAX_LABELS: usize = 10;
 const MAX_AUTOSCALERS: usize = MAX_RELATED;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaVpaConflict {}
 
 /// An autoscaler and the utilization targets it scales on that a VPA resizes.

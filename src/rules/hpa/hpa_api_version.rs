@@ -7,7 +7,7 @@ use serde::Deserialize;
 crate::declare_rule!(object HpaApiVersion: "hpa" / "hpa-api-version");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaApiVersion {}
 
 impl ObjectRule for HpaApiVersion {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 crate::declare_rule!(object HpaMaxReplicas: "hpa" / "hpa-max-replicas");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaMaxReplicas {
     max: Option<i64>,
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 crate::declare_rule!(object HpaMinReplicas: "hpa" / "hpa-min-replicas");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaMinReplicas {
     min: i64,
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 crate::declare_rule!(object HpaScaleDownRate: "hpa" / "hpa-scale-down-rate");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaScaleDownRate {
     max_percent_per_minute: f64,
 }
@@ -51,7 +51,7 @@ mod tests {
                 .help
                 .starts_with("switch to `apiVersion: autoscaling/v2` and add")
         );
-        assert!(run(json!({ "max_percent_per_minute": 400 })).is_empty());
-        assert_eq!(run(json!({ "max_percent_per_minute": 399.5 })).len(), 1);
+        assert!(run(json!({ "max-percent-per-minute": 400 })).is_empty());
+        assert_eq!(run(json!({ "max-percent-per-minute": 399.5 })).len(), 1);
     }
 }

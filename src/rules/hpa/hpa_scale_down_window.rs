@@ -9,7 +9,7 @@ use serde::Deserialize;
 crate::declare_rule!(object HpaScaleDownWindow: "hpa" / "hpa-scale-down-window");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaScaleDownWindow {
     min_seconds: i64,
 }
@@ -42,7 +42,7 @@ mod tests {
         "kind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  maxReplicas: 10\n";
 
     fn run(min_seconds: i64, text: &str) -> Vec<super::super::Hit> {
-        super::super::run_rule(super::NAME, json!({ "min_seconds": min_seconds }), text)
+        super::super::run_rule(super::NAME, json!({ "min-seconds": min_seconds }), text)
     }
 
     #[test]

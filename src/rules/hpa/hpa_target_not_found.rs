@@ -10,7 +10,7 @@ use serde::Deserialize;
 crate::declare_rule!(index HpaTargetNotFound: "hpa" / "hpa-target-not-found");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaTargetNotFound {}
 
 impl IndexRule for HpaTargetNotFound {

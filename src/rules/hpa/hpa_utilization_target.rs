@@ -8,7 +8,7 @@ use serde::Deserialize;
 crate::declare_rule!(object HpaUtilizationTarget: "hpa" / "hpa-utilization-target", build = build);
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Params {
     cpu_max: i64,
     memory_max: i64,
@@ -111,16 +111,16 @@ mod tests {
     fn the_band_follows_the_parameters() {
         let run = |p| super::super::run_rule(super::NAME, p, HPA);
         assert!(run(json!({})).is_empty());
-        let found = run(json!({ "memory_max": 50 }));
+        let found = run(json!({ "memory-max": 50 }));
         assert_eq!(found.len(), 1);
         assert_eq!(
             (found[0].level, found[0].at.as_str()),
             (Level::Warning, "60")
         );
-        let found = run(json!({ "memory_min": 65 }));
+        let found = run(json!({ "memory-min": 65 }));
         assert_eq!((found[0].level, found[0].at.as_str()), (Level::Info, "60"));
         // cpu parameters do not move the memory band.
-        assert!(run(json!({ "cpu_max": 50, "cpu_min": 65 })).is_empty());
+        assert!(run(json!({ "cpu-max": 50, "cpu-min": 65 })).is_empty());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use serde::Deserialize;
 crate::declare_rule!(object ContainerLimitRatio: "k8s" / "container-limit-ratio", build = build);
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Params {
     max_ratio: f64,
 }
@@ -27,13 +27,13 @@ fn build(v: &serde_json::Value) -> Result<ContainerLimitRatio, String> {
     // Below 1 every valid container (request ≤ limit) would be reported.
     if !p.max_ratio.is_finite() || p.max_ratio < 1.0 {
         return Err(format!(
-            "rule {NAME}: max_ratio must be a number of at least 1, got {}",
+            "rule {NAME}: max-ratio must be a number of at least 1, got {}",
             p.max_ratio
         ));
     }
     // f64's Display is the shortest exact decimal text, never exponent notation.
     let max_ratio_q = Quantity::parse(&p.max_ratio.to_string())
-        .map_err(|e| format!("rule {NAME}: max_ratio: {e}"))?;
+        .map_err(|e| format!("rule {NAME}: max-ratio: {e}"))?;
     let zero = Quantity::parse("0").map_err(|e| format!("rule {NAME}: {e}"))?;
     Ok(ContainerLimitRatio {
         max_ratio: p.max_ratio,
@@ -111,8 +111,8 @@ mod tests {
 
     #[test]
     fn max_ratio_must_be_sane() {
-        assert!(build(&serde_json::json!({"max_ratio": 0.5})).is_err());
-        assert!(build(&serde_json::json!({"max_ratio": 2.5})).is_ok());
-        assert!(build(&serde_json::json!({"max_ratio": 4, "extra": 1})).is_err());
+        assert!(build(&serde_json::json!({"max-ratio": 0.5})).is_err());
+        assert!(build(&serde_json::json!({"max-ratio": 2.5})).is_ok());
+        assert!(build(&serde_json::json!({"max-ratio": 4, "extra": 1})).is_err());
     }
 }

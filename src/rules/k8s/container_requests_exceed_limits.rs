@@ -9,7 +9,7 @@ use serde::Deserialize;
 crate::declare_rule!(object ContainerRequestsExceedLimits: "k8s" / "container-requests-exceed-limits");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ContainerRequestsExceedLimits {}
 
 impl ObjectRule for ContainerRequestsExceedLimits {

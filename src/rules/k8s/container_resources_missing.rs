@@ -11,7 +11,7 @@ use serde::Deserialize;
 crate::declare_rule!(object ContainerResourcesMissing: "k8s" / "container-resources-missing");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ContainerResourcesMissing {
     require_explicit_requests: bool,
 }

@@ -25,7 +25,7 @@ const TIER_PLACES: [&[&str]; 4] = [
 ];
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Params {
     tiers: BTreeMap<String, TierParams>,
     /// The tier of workloads that declare none (`null`: such workloads are not judged).
@@ -34,11 +34,16 @@ struct Params {
 
 /// One tier's values. A value left out is not judged.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct TierParams {
+    // The snake_case spellings of scalelint 0.1 still read.
+    #[serde(alias = "cpu_request")]
     cpu_request: Option<QuantityText>,
+    #[serde(alias = "cpu_limit")]
     cpu_limit: Option<QuantityText>,
+    #[serde(alias = "memory_request")]
     memory_request: Option<QuantityText>,
+    #[serde(alias = "memory_limit")]
     memory_limit: Option<QuantityText>,
 }
 
@@ -336,9 +341,9 @@ mod tests {
 
     #[test]
     fn params_are_checked() {
-        let ok = serde_json::json!({"tiers": {"a": {"cpu_request": "1", "memory_limit": 2}}, "tier": null});
+        let ok = serde_json::json!({"tiers": {"a": {"cpu-request": "1", "memory-limit": 2}}, "tier": null});
         assert!(build(&ok).is_ok());
-        let bad_q = serde_json::json!({"tiers": {"a": {"cpu_request": "lots"}}, "tier": null});
+        let bad_q = serde_json::json!({"tiers": {"a": {"cpu-request": "lots"}}, "tier": null});
         assert!(build(&bad_q).is_err());
         let bad_tier = serde_json::json!({"tiers": {"a": {}}, "tier": "b"});
         assert!(build(&bad_tier).is_err());

@@ -15,7 +15,7 @@ use serde::Deserialize;
 crate::declare_rule!(index DeploymentRollingUpdate: "k8s" / "deployment-rolling-update");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DeploymentRollingUpdate {}
 
 const HELP: &str = "use `strategy.type: RollingUpdate` with `rollingUpdate.maxUnavailable: 0` and `maxSurge: 1` (or 25%), so new pods are ready before old ones go";

@@ -8,7 +8,7 @@ use serde::Deserialize;
 crate::declare_rule!(object DeploymentRollingUpdateSurge: "k8s" / "deployment-rolling-update-surge");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DeploymentRollingUpdateSurge {}
 
 impl ObjectRule for DeploymentRollingUpdateSurge {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 crate::declare_rule!(index WorkloadMinReplicas: "k8s" / "workload-min-replicas");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct WorkloadMinReplicas {
     min: i64,
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 crate::declare_rule!(index WorkloadReplicasWithAutoscaler: "k8s" / "workload-replicas-with-autoscaler");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct WorkloadReplicasWithAutoscaler {}
 
 impl IndexRule for WorkloadReplicasWithAutoscaler {

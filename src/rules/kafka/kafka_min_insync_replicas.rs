@@ -34,7 +34,7 @@ const PAIRS: &[Pair] = &[
 ];
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KafkaMinInsyncReplicas {
     min: i64,
 }

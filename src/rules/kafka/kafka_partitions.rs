@@ -8,7 +8,7 @@ use serde::Deserialize;
 crate::declare_rule!(object KafkaPartitions: "kafka" / "kafka-partitions");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KafkaPartitions {
     min: i64,
 }

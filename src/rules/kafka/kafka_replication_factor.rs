@@ -17,7 +17,7 @@ const KEYS: &[(&str, Option<i64>)] = &[
 ];
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KafkaReplicationFactor {
     min: i64,
 }

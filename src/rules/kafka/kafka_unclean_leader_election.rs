@@ -10,7 +10,7 @@ crate::declare_rule!(object KafkaUncleanLeaderElection: "kafka" / "kafka-unclean
 const KEY: &str = "unclean.leader.election.enable";
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KafkaUncleanLeaderElection {}
 
 impl ObjectRule for KafkaUncleanLeaderElection {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 crate::declare_rule!(object KedaDeprecatedField: "keda" / "keda-deprecated-field");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KedaDeprecatedField {}
 
 impl ObjectRule for KedaDeprecatedField {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 crate::declare_rule!(object KedaMaxReplicas: "keda" / "keda-max-replicas");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KedaMaxReplicas {}
 
 impl ObjectRule for KedaMaxReplicas {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 crate::declare_rule!(object KedaScaleDownRate: "keda" / "keda-scale-down-rate");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KedaScaleDownRate {
     max_percent_per_minute: f64,
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 crate::declare_rule!(object KedaScaleDownWindow: "keda" / "keda-scale-down-window");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KedaScaleDownWindow {
     min_seconds: i64,
 }

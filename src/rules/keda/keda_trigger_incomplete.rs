@@ -13,7 +13,7 @@ crate::declare_rule!(object KedaTriggerIncomplete: "keda" / "keda-trigger-incomp
 const REQUIRED: [&str; 3] = ["serverAddress", "query", "threshold"];
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KedaTriggerIncomplete {}
 
 /// A metadata value KEDA sees as set: present and not empty.

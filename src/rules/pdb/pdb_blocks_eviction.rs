@@ -18,7 +18,7 @@ crate::declare_rule!(index PdbBlocksEviction: "pdb" / "pdb-blocks-eviction");
 const MAX_LABELS: usize = 10;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PdbBlocksEviction {}
 
 impl IndexRule for PdbBlocksEviction {

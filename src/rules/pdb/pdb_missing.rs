@@ -10,7 +10,7 @@ use serde::Deserialize;
 crate::declare_rule!(index PdbMissing: "pdb" / "pdb-missing");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PdbMissing {}
 
 impl IndexRule for PdbMissing {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 crate::declare_rule!(object PgbouncerMaxClientConn: "pgbouncer" / "pgbouncer-max-client-conn");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PgbouncerMaxClientConn {
     min: i64,
 }

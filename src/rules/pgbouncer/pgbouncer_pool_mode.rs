@@ -5,14 +5,14 @@ use super::values::read_pool_mode;
 use super::{DEFAULT_POOL_MODE, main_section};
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::{Format, Node};
-use crate::rules::source::invalid_value::Read;
+use crate::rules::values::Read;
 use crate::sources::pgbouncer::shorten;
 use serde::Deserialize;
 
 crate::declare_rule!(object PgbouncerPoolMode: "pgbouncer" / "pgbouncer-pool-mode");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PgbouncerPoolMode {}
 
 /// What is wrong with a pool mode other than `transaction`.

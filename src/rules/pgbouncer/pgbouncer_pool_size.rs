@@ -11,7 +11,7 @@ use serde::Deserialize;
 crate::declare_rule!(object PgbouncerPoolSize: "pgbouncer" / "pgbouncer-pool-size");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PgbouncerPoolSize {}
 
 /// `key value`, or `key value (default)` when the value is PgBouncer's default.

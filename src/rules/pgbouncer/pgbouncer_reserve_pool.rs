@@ -8,7 +8,7 @@ use serde::Deserialize;
 crate::declare_rule!(object PgbouncerReservePool: "pgbouncer" / "pgbouncer-reserve-pool");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PgbouncerReservePool {}
 
 impl ObjectRule for PgbouncerReservePool {

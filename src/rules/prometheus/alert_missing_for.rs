@@ -8,7 +8,7 @@ use serde::Deserialize;
 crate::declare_rule!(object AlertMissingFor: "prometheus" / "alert-missing-for");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AlertMissingFor {}
 
 /// Whether a Prometheus duration (`0`, `0s`, `0m`, `0h0m`, …) is zero. Anything that is not

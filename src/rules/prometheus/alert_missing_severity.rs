@@ -7,7 +7,7 @@ use serde::Deserialize;
 crate::declare_rule!(object AlertMissingSeverity: "prometheus" / "alert-missing-severity");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AlertMissingSeverity {}
 
 impl ObjectRule for AlertMissingSeverity {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 crate::declare_rule!(object AlertMissingSummary: "prometheus" / "alert-missing-summary");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AlertMissingSummary {}
 
 impl ObjectRule for AlertMissingSummary {

@@ -14,7 +14,7 @@ const OLD: &str = "kube_hpa_";
 const NEW: &str = "kube_horizontalpodautoscaler_";
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PromqlDeprecatedMetric {}
 
 /// The kube-state-metrics 2.x name of a 1.x `kube_hpa_*` metric. Every metric kept its name

@@ -10,7 +10,7 @@ use serde::Deserialize;
 crate::declare_rule!(object PromqlSyntax: "prometheus" / "promql-syntax");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PromqlSyntax {}
 
 impl ObjectRule for PromqlSyntax {

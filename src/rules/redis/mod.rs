@@ -7,7 +7,7 @@ pub mod values;
 pub use values::rejected_values;
 
 use crate::model::Node;
-use crate::rules::source::invalid_value::Read;
+use crate::rules::values::Read;
 use values::{Value, setting};
 
 domain! {

@@ -13,7 +13,7 @@ crate::declare_rule!(object RedisClusterNodeTimeout: "redis" / "redis-cluster-no
 const DEFAULT_MS: i64 = 15000;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RedisClusterNodeTimeout {
     max_ms: i64,
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 crate::declare_rule!(object RedisEvictionPolicy: "redis" / "redis-eviction-policy");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RedisEvictionPolicy {
     allowed: Vec<String>,
 }

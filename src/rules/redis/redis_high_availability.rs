@@ -4,13 +4,13 @@
 use super::values::{Value, replica_of, setting};
 use crate::engine::rule::{IndexCtx, IndexRule};
 use crate::model::{Format, Node, Object};
-use crate::rules::source::invalid_value::Read;
+use crate::rules::values::Read;
 use serde::Deserialize;
 
 crate::declare_rule!(index RedisHighAvailability: "redis" / "redis-high-availability");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RedisHighAvailability {}
 
 /// The directory part of a shown (`/`-separated) path; `""` for a bare file name.

@@ -10,7 +10,7 @@ use serde::Deserialize;
 crate::declare_rule!(object RedisMaxmemory: "redis" / "redis-maxmemory");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RedisMaxmemory {}
 
 const HELP: &str = "set `maxmemory` below the container's memory limit (about 75% of it leaves room for replication buffers and fork copy-on-write), e.g. `maxmemory 2gb`, with an eviction policy";

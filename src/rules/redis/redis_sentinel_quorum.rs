@@ -4,13 +4,13 @@
 use super::values::monitors;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
-use crate::rules::source::invalid_value::Read;
+use crate::rules::values::Read;
 use serde::Deserialize;
 
 crate::declare_rule!(object RedisSentinelQuorum: "redis" / "redis-sentinel-quorum");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RedisSentinelQuorum {}
 
 impl ObjectRule for RedisSentinelQuorum {

@@ -10,7 +10,7 @@ use crate::schema::{self, Lookup, Problem, Resolver, Seg, Violation};
 crate::declare_rule!(object SchemaViolation: "source" / "schema-violation");
 
 #[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SchemaViolation {}
 
 impl ObjectRule for SchemaViolation {
