@@ -182,7 +182,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                 Some(p) => Some(
                     std::fs::read_to_string(p)
                         .map_err(|e| e.to_string())
-                        .and_then(|t| engine::baseline::parse(&t))
+                        .and_then(|t| engine::baseline::parse(&t).map_err(|e| e.to_string()))
                         .map_err(|e| format!("baseline {}: {e}", p.display()))?,
                 ),
                 None => None,
@@ -368,7 +368,9 @@ fn exclude_set(cfg: &Config) -> Result<Option<engine::Exclude>, String> {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    engine::Exclude::new(&base, &cfg.exclude).map(Some)
+    engine::Exclude::new(&base, &cfg.exclude)
+        .map(Some)
+        .map_err(|e| format!("exclude: {e}"))
 }
 
 /// The project seen from the current directory: its configuration (named, else discovered)

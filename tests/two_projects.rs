@@ -65,7 +65,10 @@ fn two_projects_in_one_process_keep_their_own_rules() {
     let text = "rules:\n  hpa-min-two: warning\n";
     assert!(scalelint::engine::config::parse("a.yaml", text, &pa.catalog).is_ok());
     let err = scalelint::engine::config::parse("b.yaml", text, &pb.catalog).unwrap_err();
-    assert!(err.message.starts_with("unknown rule `hpa-min-two`"), "{err}");
+    assert!(
+        err.message.starts_with("unknown rule `hpa-min-two`"),
+        "{err}"
+    );
 
     // Each report describes its own rules (SARIF's rule descriptors come from it).
     let ra = lint(

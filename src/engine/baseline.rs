@@ -47,10 +47,30 @@ pub fn write(report: &Report) -> String {
     s
 }
 
-pub fn parse(text: &str) -> Result<Baseline, String> {
-    let b: Baseline = serde_json::from_str(text).map_err(|e| e.to_string())?;
+/// Why a baseline file cannot be used.
+#[derive(Debug)]
+pub enum BaselineError {
+    /// Not a baseline's JSON (serde's message has the line and column).
+    Json(serde_json::Error),
+    /// Written by a scalelint whose format this one does not read.
+    Version(u32),
+}
+
+impl std::fmt::Display for BaselineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BaselineError::Json(e) => e.fmt(f),
+            BaselineError::Version(v) => write!(f, "unsupported baseline version {v}"),
+        }
+    }
+}
+
+impl std::error::Error for BaselineError {}
+
+pub fn parse(text: &str) -> Result<Baseline, BaselineError> {
+    let b: Baseline = serde_json::from_str(text).map_err(BaselineError::Json)?;
     if b.version != 1 {
-        return Err(format!("unsupported baseline version {}", b.version));
+        return Err(BaselineError::Version(b.version));
     }
     Ok(b)
 }

@@ -38,12 +38,13 @@ pub fn exclude_glob(glob: &str) -> Result<(globset::Glob, bool), globset::Error>
 
 impl Exclude {
     /// `globs` relative to the folder `base` (the config file's).
-    pub fn new(base: &Path, globs: &[String]) -> Result<Exclude, String> {
+    /// The configuration checked every glob when it was parsed; an error names the glob.
+    pub fn new(base: &Path, globs: &[String]) -> Result<Exclude, globset::Error> {
         let base = canonical(base);
         let mut paths = globset::GlobSetBuilder::new();
         let mut names = globset::GlobSetBuilder::new();
         for g in globs {
-            let (glob, bare) = exclude_glob(g).map_err(|e| format!("exclude `{g}`: {e}"))?;
+            let (glob, bare) = exclude_glob(g)?;
             if bare {
                 names.add(glob);
             } else {
@@ -52,8 +53,8 @@ impl Exclude {
         }
         Ok(Exclude {
             base,
-            paths: paths.build().map_err(|e| e.to_string())?,
-            names: names.build().map_err(|e| e.to_string())?,
+            paths: paths.build()?,
+            names: names.build()?,
         })
     }
 
