@@ -79,6 +79,11 @@ impl RuleSet {
         let mut by_format: HashMap<Format, Vec<usize>> = HashMap::new();
         for (i, (rule, _)) in object_rules.iter().enumerate() {
             match rule.target() {
+                Target::Kinds(kinds) => {
+                    for k in kinds {
+                        by_kind.entry(k.name().to_string()).or_default().push(i);
+                    }
+                }
                 Target::Objects { kinds, .. } => {
                     for k in kinds.iter() {
                         by_kind.entry(k.to_string()).or_default().push(i);

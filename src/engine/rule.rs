@@ -9,6 +9,7 @@
 
 use super::index::Index;
 use super::meta::RuleMeta;
+use crate::kube::Kind;
 use crate::model::{FileId, Finding, Format, Level, Object, SourceFile, Span};
 
 /// Kubernetes kinds a rule applies to: static for built-in rules, owned by a custom rule.
@@ -45,6 +46,8 @@ impl Kinds<'_> {
 /// What a per-object rule looks at; the engine dispatches on it.
 #[derive(Clone, Copy, Debug)]
 pub enum Target<'a> {
+    /// Kubernetes objects of these kinds, each in its groups (`kube::Kind`).
+    Kinds(&'static [Kind]),
     /// Kubernetes objects of these kinds in this API group (`apps`, `autoscaling`; `""` is
     /// the core group; `"*"` is any group). The engine dispatches on both, so rules need not
     /// re-check them.
@@ -57,6 +60,11 @@ pub enum Target<'a> {
 }
 
 impl Target<'static> {
+    /// Kubernetes objects of these kinds, each recognised in its groups.
+    pub const fn kinds(kinds: &'static [Kind]) -> Self {
+        Target::Kinds(kinds)
+    }
+
     /// Kubernetes objects of these kinds in this group.
     pub const fn objects(group: &'static str, kinds: &'static [&'static str]) -> Self {
         Target::Objects {
@@ -78,6 +86,7 @@ impl Target<'_> {
     /// Whether a rule with this target looks at `obj` (the engine's dispatch, one object).
     pub fn applies_to(&self, obj: &Object) -> bool {
         match self {
+            Target::Kinds(kinds) => Kind::of(obj).is_some_and(|k| kinds.contains(&k)),
             Target::Objects { group, kinds } => {
                 obj.format == Format::Kubernetes
                     && (*group == "*" || obj.group() == *group)

@@ -1,5 +1,6 @@
 //! `hpa-api-version`: an HPA written against a removed or limited autoscaling API version.
 
+use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Level;
 use serde::Deserialize;
@@ -12,7 +13,7 @@ pub struct HpaApiVersion {}
 
 impl ObjectRule for HpaApiVersion {
     fn target(&self) -> Target<'_> {
-        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
+        Target::kinds(&[Kind::HorizontalPodAutoscaler])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

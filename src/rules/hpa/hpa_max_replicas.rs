@@ -1,6 +1,7 @@
 //! `hpa-max-replicas`: a maxReplicas the API rejects, that leaves no room to scale, or that
 //! goes past the configured ceiling.
 
+use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::Hpa;
 use crate::model::Level;
@@ -16,7 +17,7 @@ pub struct HpaMaxReplicas {
 
 impl ObjectRule for HpaMaxReplicas {
     fn target(&self) -> Target<'_> {
-        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
+        Target::kinds(&[Kind::HorizontalPodAutoscaler])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -1,5 +1,6 @@
 //! `hpa-min-replicas`: an HPA that may scale down to fewer pods than survive losing one.
 
+use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::Hpa;
 use serde::Deserialize;
@@ -14,7 +15,7 @@ pub struct HpaMinReplicas {
 
 impl ObjectRule for HpaMinReplicas {
     fn target(&self) -> Target<'_> {
-        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
+        Target::kinds(&[Kind::HorizontalPodAutoscaler])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -1,6 +1,7 @@
 //! `hpa-scale-down-rate`: scale-down policies that let too many replicas go at once.
 
 use super::needs_v2;
+use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::Hpa;
 use crate::rules::common::{Judged, judge_scale_down_rate};
@@ -16,7 +17,7 @@ pub struct HpaScaleDownRate {
 
 impl ObjectRule for HpaScaleDownRate {
     fn target(&self) -> Target<'_> {
-        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
+        Target::kinds(&[Kind::HorizontalPodAutoscaler])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

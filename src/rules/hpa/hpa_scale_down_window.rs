@@ -1,6 +1,7 @@
 //! `hpa-scale-down-window`: a scale-down stabilization window too short to ride out a dip.
 
 use super::needs_v2;
+use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::Hpa;
 use crate::rules::common::{Judged, judge_scale_down_window};
@@ -16,7 +17,7 @@ pub struct HpaScaleDownWindow {
 
 impl ObjectRule for HpaScaleDownWindow {
     fn target(&self) -> Target<'_> {
-        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
+        Target::kinds(&[Kind::HorizontalPodAutoscaler])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -1,7 +1,7 @@
 //! `hpa-utilization-target`: a cpu/memory utilization target outside the guide's band.
 
 use crate::engine::rule::{Ctx, ObjectRule, Target, params};
-use crate::kube::{Defaulted, Hpa, Resource, UtilizationTarget};
+use crate::kube::{Kind, Defaulted, Hpa, Resource, UtilizationTarget};
 use crate::model::Level;
 use serde::Deserialize;
 
@@ -46,7 +46,7 @@ fn subject(t: &UtilizationTarget<'_>) -> String {
 
 impl ObjectRule for HpaUtilizationTarget {
     fn target(&self) -> Target<'_> {
-        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
+        Target::kinds(&[Kind::HorizontalPodAutoscaler])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

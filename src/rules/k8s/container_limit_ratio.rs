@@ -2,9 +2,9 @@
 //! and then burst far above them (noisy neighbours), and the HPA, which measures utilisation
 //! against the request, sees numbers that say little about real load.
 
-use super::{WORKLOAD_KINDS, describe};
+use super::{describe};
 use crate::engine::rule::{Ctx, ObjectRule, Target, params};
-use crate::kube::{Quantity, Workload};
+use crate::kube::{Kind, Quantity, Workload};
 use serde::Deserialize;
 
 crate::declare_rule!(object ContainerLimitRatio: "k8s" / "container-limit-ratio", build = build);
@@ -57,7 +57,7 @@ fn show_ratio(ratio: f64, max: f64) -> String {
 
 impl ObjectRule for ContainerLimitRatio {
     fn target(&self) -> Target<'_> {
-        Target::objects("apps", WORKLOAD_KINDS)
+        Target::kinds(&Kind::WORKLOADS)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -1,7 +1,8 @@
 //! `container-requests-exceed-limits`: a request above its limit. The API server rejects the
 //! pod template, so the workload never gets pods.
 
-use super::{WORKLOAD_KINDS, describe};
+use super::{describe};
+use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::Workload;
 use serde::Deserialize;
@@ -14,7 +15,7 @@ pub struct ContainerRequestsExceedLimits {}
 
 impl ObjectRule for ContainerRequestsExceedLimits {
     fn target(&self) -> Target<'_> {
-        Target::objects("apps", WORKLOAD_KINDS)
+        Target::kinds(&Kind::WORKLOADS)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

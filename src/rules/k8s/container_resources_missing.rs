@@ -1,10 +1,10 @@
 //! `container-resources-missing`: a container without cpu/memory requests and limits. The
 //! scheduler cannot place it by need, the HPA cannot compute utilisation, and nothing bounds it.
 
-use super::{WORKLOAD_KINDS, describe, field_path, join_and, singular};
+use super::{describe, field_path, join_and, singular};
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::workload::amount;
-use crate::kube::{Container, Resource, Workload};
+use crate::kube::{Kind, Container, Resource, Workload};
 use crate::model::{Node, Span};
 use serde::Deserialize;
 
@@ -85,7 +85,7 @@ fn position(c: &Container<'_>, missing: &[Missing]) -> Span {
 
 impl ObjectRule for ContainerResourcesMissing {
     fn target(&self) -> Target<'_> {
-        Target::objects("apps", WORKLOAD_KINDS)
+        Target::kinds(&Kind::WORKLOADS)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -2,10 +2,10 @@
 //! (`scalelint.io/tier: light|medium|heavy`) but whose containers do not use that tier's
 //! requests and limits.
 
-use super::{WORKLOAD_KINDS, describe, field_path, singular};
+use super::{describe, field_path, singular};
 use crate::engine::rule::{Ctx, ObjectRule, Target, params};
 use crate::kube::workload::amount;
-use crate::kube::{Quantity, Resource, Workload};
+use crate::kube::{Kind, Quantity, Resource, Workload};
 use crate::model::{Node, Object};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -172,7 +172,7 @@ impl ContainerResourcesTier {
 
 impl ObjectRule for ContainerResourcesTier {
     fn target(&self) -> Target<'_> {
-        Target::objects("apps", WORKLOAD_KINDS)
+        Target::kinds(&Kind::WORKLOADS)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -2,7 +2,7 @@
 //! neither add a pod nor remove one, so the API server rejects the Deployment.
 
 use crate::engine::rule::{Ctx, ObjectRule, Target};
-use crate::kube::{Strategy, Workload};
+use crate::kube::{Kind, Strategy, Workload};
 use serde::Deserialize;
 
 crate::declare_rule!(object DeploymentRollingUpdateSurge: "k8s" / "deployment-rolling-update-surge");
@@ -13,7 +13,7 @@ pub struct DeploymentRollingUpdateSurge {}
 
 impl ObjectRule for DeploymentRollingUpdateSurge {
     fn target(&self) -> Target<'_> {
-        Target::objects("apps", &["Deployment"])
+        Target::kinds(&[Kind::Deployment])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -13,9 +13,6 @@ domain! {
     workload_replicas_with_autoscaler,
 }
 
-/// The kinds the per-object workload rules are dispatched on (each still checks the group).
-const WORKLOAD_KINDS: &[&str] = &["Deployment", "StatefulSet"];
-
 /// How messages name a container: init containers are told apart, since they are easy to miss.
 fn describe(c: &Container<'_>) -> String {
     if c.is_init() {

@@ -1,6 +1,7 @@
 //! `keda-deprecated-field`: a trigger sets `metricName`, which KEDA deprecated in 2.10 and
 //! ignores since 2.12: it names each metric itself.
 
+use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::ScaledObject;
 use serde::Deserialize;
@@ -13,7 +14,7 @@ pub struct KedaDeprecatedField {}
 
 impl ObjectRule for KedaDeprecatedField {
     fn target(&self) -> Target<'_> {
-        Target::objects("keda.sh", &["ScaledObject"])
+        Target::kinds(&[Kind::ScaledObject])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -1,6 +1,7 @@
 //! `keda-max-replicas`: a ScaledObject without `maxReplicaCount` (KEDA's default of 100 is
 //! far above what the guide sizes for), or one whose maximum leaves no room to scale.
 
+use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::ScaledObject;
 use serde::Deserialize;
@@ -13,7 +14,7 @@ pub struct KedaMaxReplicas {}
 
 impl ObjectRule for KedaMaxReplicas {
     fn target(&self) -> Target<'_> {
-        Target::objects("keda.sh", &["ScaledObject"])
+        Target::kinds(&[Kind::ScaledObject])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -1,6 +1,7 @@
 //! `keda-min-replicas`: a ScaledObject that may scale its workload below the replicas that
 //! survive losing a pod; absent `minReplicaCount` means 0, scale to zero.
 
+use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::ScaledObject;
 use serde::Deserialize;
@@ -15,7 +16,7 @@ pub struct KedaMinReplicas {
 
 impl ObjectRule for KedaMinReplicas {
     fn target(&self) -> Target<'_> {
-        Target::objects("keda.sh", &["ScaledObject"])
+        Target::kinds(&[Kind::ScaledObject])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -2,6 +2,7 @@
 //! many replicas go per minute. The same judgement and code as `hpa-scale-down-rate`, with
 //! Pods policies judged against `maxReplicaCount`.
 
+use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::ScaledObject;
 use crate::rules::common::{Judged, judge_scale_down_rate};
@@ -17,7 +18,7 @@ pub struct KedaScaleDownRate {
 
 impl ObjectRule for KedaScaleDownRate {
     fn target(&self) -> Target<'_> {
-        Target::objects("keda.sh", &["ScaledObject"])
+        Target::kinds(&[Kind::ScaledObject])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

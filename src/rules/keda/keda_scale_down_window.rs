@@ -2,6 +2,7 @@
 //! makes (`advanced.horizontalPodAutoscalerConfig.behavior`) is too short. The same judgement
 //! and code as `hpa-scale-down-window`.
 
+use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::ScaledObject;
 use crate::rules::common::{Judged, judge_scale_down_window};
@@ -17,7 +18,7 @@ pub struct KedaScaleDownWindow {
 
 impl ObjectRule for KedaScaleDownWindow {
     fn target(&self) -> Target<'_> {
-        Target::objects("keda.sh", &["ScaledObject"])
+        Target::kinds(&[Kind::ScaledObject])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -1,6 +1,7 @@
 //! `keda-trigger-incomplete`: a `prometheus` trigger that KEDA cannot use: `serverAddress`,
 //! `query` or `threshold` missing, or a `threshold` that is not a number.
 
+use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::ScaledObject;
 use crate::kube::keda::trigger_type;
@@ -25,7 +26,7 @@ fn value<'a>(metadata: Option<&'a Node>, key: &str) -> Option<&'a Node> {
 
 impl ObjectRule for KedaTriggerIncomplete {
     fn target(&self) -> Target<'_> {
-        Target::objects("keda.sh", &["ScaledObject"])
+        Target::kinds(&[Kind::ScaledObject])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
