@@ -416,11 +416,8 @@ fn check_params(
             .iter()
             .find_map(|(span, k, v)| Some((*span, *k, alone(k, v)?)))
             .or_else(|| set.first().map(|(span, k, _)| (*span, *k, err.clone())))
-            .ok_or_else(|| format!("rule {name}: {err}"))?;
-        let err = err
-            .strip_prefix(&format!("rule {name}: "))
-            .unwrap_or(&err)
-            .to_string();
+            .ok_or_else(|| ConfigError::from(err.to_string()))?;
+        let err = err.message;
         return Err(e.at(
             span,
             format!("invalid parameter `{key}` of rule `{name}`: {err}"),

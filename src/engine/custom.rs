@@ -17,7 +17,7 @@
 
 use super::meta::RuleMeta;
 use super::placed::{ConfigError, Errors, hint, strings};
-use super::rule::{Ctx, Kinds, ObjectRule, Target};
+use super::rule::{Ctx, Kinds, ObjectRule, ParamError, Target};
 use super::shown_path;
 use crate::model::{Format, Level, Node, Span, Value};
 use crate::sources::yaml;
@@ -287,9 +287,9 @@ pub struct CustomRule {
 }
 
 impl CustomRule {
-    pub fn new(def: Arc<Def>) -> Result<CustomRule, String> {
+    pub fn new(def: Arc<Def>) -> Result<CustomRule, ParamError> {
         let validator = jsonschema::validator_for(&def.schema)
-            .map_err(|e| format!("custom rule {}: {e}", def.meta.name))?;
+            .map_err(|e| ParamError::new(&def.meta.name, format!("schema: {e}")))?;
         Ok(CustomRule { def, validator })
     }
 }

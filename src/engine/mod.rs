@@ -58,15 +58,15 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     Catalog(catalog::CatalogError),
-    /// A rule's parameters are invalid (`rule NAME: …`).
-    Params(String),
+    /// A rule's parameters are invalid.
+    Params(rule::ParamError),
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Catalog(e) => e.fmt(f),
-            Error::Params(m) => f.write_str(m),
+            Error::Params(e) => e.fmt(f),
         }
     }
 }

@@ -113,8 +113,32 @@ pub trait IndexRule: Send + Sync {
     fn check(&self, cx: &mut IndexCtx<'_>);
 }
 
+/// Parameters that do not build a rule: the rule and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamError {
+    pub rule: String,
+    pub message: String,
+}
+
+impl ParamError {
+    pub fn new(rule: &str, message: impl Into<String>) -> ParamError {
+        ParamError {
+            rule: rule.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ParamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rule {}: {}", self.rule, self.message)
+    }
+}
+
+impl std::error::Error for ParamError {}
+
 /// Builds a rule from its parameters (metadata defaults merged with configuration).
-pub type Build<R> = fn(&serde_json::Value) -> Result<Box<R>, String>;
+pub type Build<R> = fn(&serde_json::Value) -> Result<Box<R>, ParamError>;
 
 /// How a declared rule runs.
 #[derive(Clone, Copy, Debug)]
@@ -128,13 +152,14 @@ pub enum Implementation {
 impl Implementation {
     /// Whether `params` build rule `name`: the rule's own error when they do not. A reported
     /// rule has no parameters.
-    pub fn build_check(&self, name: &str, params: &serde_json::Value) -> Result<(), String> {
+    pub fn build_check(&self, name: &str, params: &serde_json::Value) -> Result<(), ParamError> {
         match self {
             Implementation::Object(build) => build(params).map(drop),
             Implementation::Index(build) => build(params).map(drop),
             Implementation::Reported => match params.as_object().and_then(|o| o.keys().next()) {
-                Some(key) => Err(format!(
-                    "rule {name}: unknown field `{key}`, there are no fields"
+                Some(key) => Err(ParamError::new(
+                    name,
+                    format!("unknown field `{key}`, there are no fields"),
                 )),
                 None => Ok(()),
             },
@@ -157,7 +182,7 @@ pub struct Declaration {
 ///
 /// ```ignore
 /// declare_rule!(object HpaMinReplicas: "hpa" / "hpa-min-replicas");
-/// // parameters checked by a function `fn(&Value) -> Result<ContainerLimitRatio, String>`:
+/// // parameters checked by a function `fn(&Value) -> Result<ContainerLimitRatio, ParamError>`:
 /// declare_rule!(object ContainerLimitRatio: "k8s" / "container-limit-ratio", build = build);
 /// declare_rule!(index PdbMissing: "pdb" / "pdb-missing");
 /// declare_rule!(reported "source" / crate::engine::diagnostics::SUPPRESSION_UNUSED);
@@ -249,6 +274,6 @@ impl IndexCtx<'_> {
 pub fn params<T: serde::de::DeserializeOwned>(
     rule: &str,
     v: &serde_json::Value,
-) -> Result<T, String> {
-    serde_json::from_value(v.clone()).map_err(|e| format!("rule {rule}: {e}"))
+) -> Result<T, ParamError> {
+    serde_json::from_value(v.clone()).map_err(|e| ParamError::new(rule, e.to_string()))
 }

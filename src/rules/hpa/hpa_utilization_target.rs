@@ -1,6 +1,6 @@
 //! `hpa-utilization-target`: a cpu/memory utilization target outside the guide's band.
 
-use crate::engine::rule::{Ctx, ObjectRule, Target, params};
+use crate::engine::rule::{Ctx, ObjectRule, Target, params, ParamError};
 use crate::kube::{Kind, Defaulted, Hpa, Resource, UtilizationTarget};
 use crate::model::Level;
 use serde::Deserialize;
@@ -20,7 +20,7 @@ pub struct HpaUtilizationTarget {
     p: Params,
 }
 
-fn build(v: &serde_json::Value) -> Result<HpaUtilizationTarget, String> {
+fn build(v: &serde_json::Value) -> Result<HpaUtilizationTarget, ParamError> {
     Ok(HpaUtilizationTarget {
         p: params(NAME, v)?,
     })

@@ -3,7 +3,7 @@
 //! against the request, sees numbers that say little about real load.
 
 use super::{describe};
-use crate::engine::rule::{Ctx, ObjectRule, Target, params};
+use crate::engine::rule::{Ctx, ObjectRule, Target, params, ParamError};
 use crate::kube::{Kind, Quantity, Workload};
 use serde::Deserialize;
 
@@ -22,19 +22,19 @@ pub struct ContainerLimitRatio {
     zero: Quantity,
 }
 
-fn build(v: &serde_json::Value) -> Result<ContainerLimitRatio, String> {
+fn build(v: &serde_json::Value) -> Result<ContainerLimitRatio, ParamError> {
     let p: Params = params(NAME, v)?;
     // Below 1 every valid container (request ≤ limit) would be reported.
     if !p.max_ratio.is_finite() || p.max_ratio < 1.0 {
-        return Err(format!(
-            "rule {NAME}: max-ratio must be a number of at least 1, got {}",
+        return Err(ParamError::new(NAME, format!(
+            "max-ratio must be a number of at least 1, got {}",
             p.max_ratio
-        ));
+        )));
     }
     // f64's Display is the shortest exact decimal text, never exponent notation.
     let max_ratio_q = Quantity::parse(&p.max_ratio.to_string())
-        .map_err(|e| format!("rule {NAME}: max-ratio: {e}"))?;
-    let zero = Quantity::parse("0").map_err(|e| format!("rule {NAME}: {e}"))?;
+        .map_err(|e| ParamError::new(NAME, format!("max-ratio: {e}")))?;
+    let zero = Quantity::parse("0").map_err(|e| ParamError::new(NAME, e.to_string()))?;
     Ok(ContainerLimitRatio {
         max_ratio: p.max_ratio,
         max_ratio_q,

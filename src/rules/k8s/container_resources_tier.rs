@@ -3,7 +3,7 @@
 //! requests and limits.
 
 use super::{describe, field_path, singular};
-use crate::engine::rule::{Ctx, ObjectRule, Target, params};
+use crate::engine::rule::{Ctx, ObjectRule, Target, params, ParamError};
 use crate::kube::workload::amount;
 use crate::kube::{Kind, Quantity, Resource, Workload};
 use crate::model::{Node, Object};
@@ -69,7 +69,7 @@ pub struct ContainerResourcesTier {
     default_tier: Option<String>,
 }
 
-fn build(v: &serde_json::Value) -> Result<ContainerResourcesTier, String> {
+fn build(v: &serde_json::Value) -> Result<ContainerResourcesTier, ParamError> {
     let p: Params = params(NAME, v)?;
     let mut tiers = BTreeMap::new();
     for (name, t) in p.tiers {
@@ -87,7 +87,7 @@ fn build(v: &serde_json::Value) -> Result<ContainerResourcesTier, String> {
                 QuantityText::Number(n) => n.to_string(),
             };
             let quantity =
-                Quantity::parse(&text).map_err(|e| format!("rule {NAME}: tier {name}: {e}"))?;
+                Quantity::parse(&text).map_err(|e| ParamError::new(NAME, format!("tier {name}: {e}")))?;
             expected.push(Expected {
                 section,
                 resource,
@@ -100,10 +100,10 @@ fn build(v: &serde_json::Value) -> Result<ContainerResourcesTier, String> {
     if let Some(t) = &p.tier
         && !tiers.contains_key(t)
     {
-        return Err(format!(
-            "rule {NAME}: tier `{t}` is not one of the configured tiers ({})",
+        return Err(ParamError::new(NAME, format!(
+            "tier `{t}` is not one of the configured tiers ({})",
             tier_names(&tiers)
-        ));
+        )));
     }
     Ok(ContainerResourcesTier {
         tiers,
