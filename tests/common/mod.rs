@@ -1,5 +1,5 @@
-//! Helpers shared by the CLI test files (each test file is its own crate, so not every
-//! helper is used by every file).
+//! Helpers shared by the test binaries (`tests/cli`, `tests/library`, `tests/real_world`; each
+//! includes this module, so not every helper is used by every binary).
 #![allow(dead_code)]
 
 use assert_cmd::Command;

@@ -2,8 +2,7 @@
 //! `/`) matching a path component below that folder only, whatever way the files are reached
 //! (`..`, `./`, absolute paths, a symlink). Named files are always linted.
 
-mod common;
-use common::{HPA, project, run};
+use crate::common::{HPA, project, run};
 use std::path::Path;
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1

@@ -1,8 +1,7 @@
 //! Selections and paths that match nothing say so, instead of a green run that checked
 //! nothing.
 
-mod common;
-use common::{HPA, project, run};
+use crate::common::{HPA, project, run};
 
 #[test]
 fn an_empty_selection_is_a_usage_error() {

@@ -2,8 +2,7 @@
 //! rules fire where the built-ins do, and custom rules obey configuration, suppressions and
 //! SARIF like built-in ones.
 
-mod common;
-use common::{project, run};
+use crate::common::{project, run};
 
 fn read(p: &str) -> String {
     std::fs::read_to_string(p).unwrap()

@@ -1,6 +1,6 @@
 //! README.md's rules table and docs/rules.md are generated from the rule metadata and
 //! fixtures; they cannot drift. Regenerate both with
-//! `SCALELINT_UPDATE_README=1 cargo test --test readme`.
+//! `SCALELINT_UPDATE_README=1 cargo test --test library readme`.
 
 const START: &str = "<!-- rules-table:start -->\n";
 const END: &str = "<!-- rules-table:end -->";
@@ -17,7 +17,7 @@ fn readme_rules_table_is_current() {
             std::fs::write("README.md", updated).expect("write README.md");
         } else {
             panic!(
-                "README.md's rules table is stale; run `SCALELINT_UPDATE_README=1 cargo test --test readme`\nwant:\n{want}"
+                "README.md's rules table is stale; run `SCALELINT_UPDATE_README=1 cargo test --test library readme`\nwant:\n{want}"
             );
         }
     }
@@ -48,7 +48,7 @@ fn docs_rules_md_is_current() {
             std::fs::write("docs/rules.md", &want).expect("write docs/rules.md");
         } else {
             panic!(
-                "docs/rules.md is stale; run `SCALELINT_UPDATE_README=1 cargo test --test readme`"
+                "docs/rules.md is stale; run `SCALELINT_UPDATE_README=1 cargo test --test library readme`"
             );
         }
     }

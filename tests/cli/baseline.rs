@@ -1,8 +1,7 @@
 //! Baselines on a real project: recorded findings stop being reported, new ones are, and
 //! moving lines around does not invalidate the baseline.
 
-mod common;
-use common::{HPA, run};
+use crate::common::{HPA, run};
 
 #[test]
 fn baseline_reports_only_new_findings_and_survives_line_moves() {

@@ -3,8 +3,7 @@
 //! `scalelint-disable-…` after a value is part of the value. It silences nothing and is
 //! reported with the form that works; the form that works, works.
 
-mod common;
-use common::{project, run};
+use crate::common::{project, run};
 
 /// Compact output lines.
 fn compact(files: &[(&str, &str)]) -> Vec<String> {

@@ -2,8 +2,7 @@
 //! selection: `--select`, `--ignore`, `rules: {x: off}` and groups leave them on, as ruff keeps
 //! syntax errors outside its rule selection. Only their level can be set.
 
-mod common;
-use common::{project, run};
+use crate::common::{project, run};
 
 const BROKEN: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata: [name\n";
 const TEMPLATE: &str =

@@ -2,8 +2,7 @@
 //! `path:line:col` (the path relative to the current directory, as in findings), says what is
 //! wrong in words (no debug dumps), suggests the closest valid value, and exits 2.
 
-mod common;
-use common::{project, run};
+use crate::common::{project, run};
 
 const HPA: &str = "apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler

@@ -65,7 +65,7 @@ fn fail_fixtures_fire_and_match_snapshots() {
                 case.display()
             );
             let rendered = human::render_findings(&report, false);
-            insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false}, {
+            insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
                 insta::assert_snapshot!(format!("{rule}__{stem}"), rendered);
             });
         }

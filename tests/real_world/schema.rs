@@ -889,7 +889,7 @@ fn tree_and_json_validation_agree() {
     assert!(invalid > 50, "{invalid}");
 }
 
-/// `cargo test --release --test schema_corpus -- --ignored --nocapture bench`, after
+/// `cargo test --release --test real_world -- --ignored --nocapture bench`, after
 /// `python3 ../shared/tools/gen-corpus /tmp/bench7 -n 1000` (or SCALELINT_BENCH_DIR).
 #[test]
 #[ignore = "benchmark"]

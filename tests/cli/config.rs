@@ -1,7 +1,6 @@
 //! `.scalelint.yaml` and the rule-selection flags, on real files in a scratch project.
 
-mod common;
-use common::{project, run};
+use crate::common::{project, run};
 
 use std::path::Path;
 

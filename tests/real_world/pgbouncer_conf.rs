@@ -3,9 +3,9 @@
 //!
 //! The configs are PgBouncer's own, vendored in `tests/vendored/pgbouncer/` (ISC, see its
 //! `SOURCES.tsv`). The same comparison over every ini of `../shared/corpus/pgbouncer` is an
-//! opt-in: `SCALELINT_SHARED_CORPUS=1 cargo test --test pgbouncer_conf`.
+//! opt-in: `SCALELINT_SHARED_CORPUS=1 cargo test --test real_world pgbouncer_conf`.
 
-mod common;
+use crate::common;
 
 use scalelint::engine::{Report, lint_paths};
 use std::path::{Path, PathBuf};

@@ -104,7 +104,7 @@ fn yaml_json(text: &str) -> Value {
 }
 
 /// `schemas/config.schema.json` is generated from the rule metadata (regenerate with
-/// `SCALELINT_UPDATE_README=1 cargo test --test schemas`).
+/// `SCALELINT_UPDATE_README=1 cargo test --test library schemas`).
 #[test]
 fn config_schema_is_current() {
     let want = scalelint::engine::config::schema().unwrap();
@@ -116,7 +116,7 @@ fn config_schema_is_current() {
             std::fs::write("schemas/config.schema.json", &text).unwrap();
         } else {
             panic!(
-                "schemas/config.schema.json is stale; run `SCALELINT_UPDATE_README=1 cargo test --test schemas`"
+                "schemas/config.schema.json is stale; run `SCALELINT_UPDATE_README=1 cargo test --test library schemas`"
             );
         }
     }

@@ -2,8 +2,7 @@
 //! PgBouncer settings (`invalid-value`) and Kubernetes fields of a validated kind
 //! (`schema-violation`), through the real binary.
 
-mod common;
-use common::{project, run};
+use crate::common::{project, run};
 
 /// Compact output lines of `rule`.
 fn lines_of(out: &str, rule: &str) -> Vec<String> {

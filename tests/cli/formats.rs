@@ -13,17 +13,31 @@ fn run(format: &str, paths: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Compares with `tests/snapshots/formats__NAME.snap` (the name this file's snapshots had
+/// when it was a test binary of its own).
+fn assert_snapshot(name: &str, value: String) {
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!(format!("formats__{name}"), value);
+    });
+}
+
 #[test]
 fn github_annotations() {
-    insta::assert_snapshot!(run("github", &["examples/shop/api", "examples/shop/data"]));
+    assert_snapshot(
+        "github_annotations",
+        run("github", &["examples/shop/api", "examples/shop/data"]),
+    );
 }
 
 #[test]
 fn junit_report() {
-    insta::assert_snapshot!(run(
-        "junit",
-        &["examples/shop/worker", "examples/compliant/data"]
-    ));
+    assert_snapshot(
+        "junit_report",
+        run(
+            "junit",
+            &["examples/shop/worker", "examples/compliant/data"],
+        ),
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! minReplicas 2) blocks every eviction; prod's (HPA minReplicas 4) does not. Before the
 //! fix, staging's PDB was judged against prod's HPA and the finding disappeared.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 

@@ -2,8 +2,8 @@
 //! findings leave human output, stay in SARIF as suppressed, and stale or misspelt
 //! suppressions are reported.
 
-mod common;
-use common::project;
+use crate::common;
+use crate::common::project;
 
 use serde_json::Value;
 use std::path::Path;
