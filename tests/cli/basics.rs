@@ -191,22 +191,8 @@ fn output_file_receives_the_report() {
 
 #[test]
 fn output_is_identical_from_run_to_run() {
-    let a = stdout_of(&[
-        "check",
-        "../shared/corpus/k8s",
-        "examples",
-        "--format",
-        "json",
-    ])
-    .0;
-    let b = stdout_of(&[
-        "check",
-        "../shared/corpus/k8s",
-        "examples",
-        "--format",
-        "json",
-    ])
-    .0;
+    let a = stdout_of(&["check", "tests/corpus/k8s", "examples", "--format", "json"]).0;
+    let b = stdout_of(&["check", "tests/corpus/k8s", "examples", "--format", "json"]).0;
     assert_eq!(a, b);
 }
 

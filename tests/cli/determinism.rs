@@ -1,12 +1,14 @@
 //! The same input gives byte-identical output across runs and thread counts (issue 10).
 
+use crate::common::{CORPUS, shared_corpus};
+use std::path::Path;
 use std::process::Command;
 
-const CORPUS: &str = "../shared/corpus";
-
-fn run(threads: &str, format: &str) -> (Vec<u8>, Option<i32>) {
+fn run(corpus: &Path, threads: &str, format: &str) -> (Vec<u8>, Option<i32>) {
     let out = Command::new(assert_cmd::cargo::cargo_bin("scalelint"))
-        .args(["check", CORPUS, "--format", format, "--fail-on", "never"])
+        .arg("check")
+        .arg(corpus)
+        .args(["--format", format, "--fail-on", "never"])
         .env("RAYON_NUM_THREADS", threads)
         .output()
         .expect("runs");
@@ -15,24 +17,33 @@ fn run(threads: &str, format: &str) -> (Vec<u8>, Option<i32>) {
     (out.stdout, out.status.code())
 }
 
-#[test]
-fn corpus_output_is_identical_across_runs_and_thread_counts() {
-    if !std::path::Path::new(CORPUS).is_dir() {
-        eprintln!("{CORPUS} not present: determinism test skipped");
-        return;
-    }
+fn identical_across_runs_and_thread_counts(corpus: &Path) {
     for format in ["json", "sarif"] {
-        let one = run("1", format);
+        let one = run(corpus, "1", format);
         assert_eq!(one.1, Some(0), "{format}");
         assert!(one.0.len() > 1000, "{format}: suspiciously small output");
         for threads in ["4", "4", "1"] {
-            let other = run(threads, format);
+            let other = run(corpus, threads, format);
             assert!(
                 one == other,
                 "{format} output differs between 1 and {threads} threads"
             );
         }
     }
+}
+
+#[test]
+fn corpus_output_is_identical_across_runs_and_thread_counts() {
+    identical_across_runs_and_thread_counts(Path::new(CORPUS));
+}
+
+#[test]
+fn corpus_output_is_identical_across_runs_and_thread_counts_opt_in() {
+    let Some(corpus) = shared_corpus("the whole shared corpus through the binary, 1 and 4 threads")
+    else {
+        return;
+    };
+    identical_across_runs_and_thread_counts(&corpus);
 }
 
 #[test]

@@ -1,15 +1,19 @@
-//! Cross-resource rules on real-world inputs from `../shared/corpus`: the Scaling Guide's own
-//! project (an HPA and an `Auto` VPA on one Deployment), Polaris' and kube-linter's
-//! PodDisruptionBudget fixtures, and KEDA's documentation examples. Fixtures of unrelated
-//! projects share names, so each is linted on its own.
+//! Cross-resource rules on real-world inputs: Polaris' and kube-linter's PodDisruptionBudget
+//! fixtures, kube-score's selectors and KEDA's documentation examples (copied into
+//! `tests/corpus`), and, opt-in, the Scaling Guide's own project (an HPA and an `Auto` VPA on
+//! one Deployment; it has no licence). Fixtures of unrelated projects share names, so each is
+//! linted on its own.
 
-use scalelint::engine::{Report, lint_paths};
-use std::path::PathBuf;
-
-const CORPUS: &str = "../shared/corpus";
+use crate::common::{CORPUS, corpus, lint_files, lint_texts, shared_corpus, under};
+use scalelint::engine::Report;
+use std::path::Path;
 
 fn run(paths: &[&str]) -> Report {
-    lint_paths(paths.iter().map(|p| PathBuf::from(CORPUS).join(p))).expect("rules load")
+    lint_files(paths.iter().map(|p| corpus(p)))
+}
+
+fn run_in(root: &Path, paths: &[&str]) -> Report {
+    lint_files(paths.iter().map(|p| under(root, p)))
 }
 
 /// `path:line:col message` of every finding of `rule`, paths relative to the corpus.
@@ -47,7 +51,13 @@ fn labels(report: &Report, rule: &str) -> Vec<String> {
 }
 
 #[test]
-fn python_api_base_hpa_and_auto_vpa_conflict() {
+fn python_api_base_hpa_and_auto_vpa_conflict_opt_in() {
+    let Some(root) = shared_corpus(
+        "python-api-base's HPA and Auto VPA on one Deployment (the project has no licence)",
+    ) else {
+        return;
+    };
+    let run = |paths: &[&str]| run_in(&root, paths);
     for dir in [
         "python-api-base/deployments/k8s/base",
         // The whole project, with its rendered kustomize output beside the sources.
@@ -303,18 +313,19 @@ fn keda_cpu_and_memory_examples_need_requests() {
     // show. Beside a Deployment without requests, their Utilization triggers are judged like
     // HPA metrics: the one with `containerName: foo` only for that container.
     let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-deployment\n  namespace: default\nspec:\n  selector:\n    matchLabels: {app: my}\n  template:\n    metadata:\n      labels: {app: my}\n    spec:\n      containers:\n      - name: foo\n        image: example/foo\n      - name: bar\n        image: example/bar\n";
-    let rules = scalelint::engine::RuleSet::builtin().unwrap();
     for (example, containers) in [
         ("cpu__block3", vec!["bar", "foo"]),
         ("memory__block3", vec!["bar", "foo"]),
         ("memory__block4", vec!["foo"]),
     ] {
-        let path = format!("{CORPUS}/k8s/keda-docs/kedacore-keda-docs__scalers__{example}.yaml");
+        let path = corpus(&format!(
+            "k8s/keda-docs/kedacore-keda-docs__scalers__{example}.yaml"
+        ));
         let text = std::fs::read_to_string(&path).unwrap();
-        let report = scalelint::engine::lint_sources(
-            vec![(path, text), ("deployment.yaml".into(), deployment.into())],
-            &rules,
-        );
+        let report = lint_texts(&[
+            (path.to_str().unwrap(), &text),
+            ("deployment.yaml", deployment),
+        ]);
         let found = found(&report, "hpa-target-missing-requests");
         assert_eq!(found.len(), containers.len(), "{example}: {found:#?}");
         for (f, c) in found.iter().zip(containers) {
@@ -329,18 +340,35 @@ fn keda_cpu_and_memory_examples_need_requests() {
     }
 }
 
-#[test]
-fn autoscaler_conflicts_in_the_corpus_are_between_distinct_autoscalers() {
-    // Whatever the mixed corpus pairs up, an autoscaler never conflicts with itself or a
-    // copy of itself.
-    let report = run(&["k8s", "python-api-base"]);
-    for f in report
+/// Whatever the mixed corpus pairs up, an autoscaler never conflicts with itself or a copy
+/// of itself.
+fn autoscaler_conflicts_are_between_distinct_autoscalers(report: &Report) {
+    let conflicts: Vec<_> = report
         .findings
         .iter()
         .filter(|f| f.rule == "autoscaler-conflict")
-    {
+        .collect();
+    assert!(!conflicts.is_empty(), "the corpus pairs up autoscalers");
+    for f in conflicts {
         let (a, b) = f.message.split_once(" and ").unwrap();
         let b = b.split(" both scale ").next().unwrap();
         assert_ne!(a, b, "{}", f.message);
     }
+}
+
+#[test]
+fn autoscaler_conflicts_in_the_corpus_are_between_distinct_autoscalers() {
+    let report = run_in(Path::new(CORPUS), &["k8s"]);
+    autoscaler_conflicts_are_between_distinct_autoscalers(&report);
+}
+
+#[test]
+fn autoscaler_conflicts_in_the_corpus_are_between_distinct_autoscalers_opt_in() {
+    let Some(root) = shared_corpus(
+        "autoscaler conflicts over the shared corpus's k8s/ and python-api-base/ (no licence)",
+    ) else {
+        return;
+    };
+    let report = run_in(&root, &["k8s", "python-api-base"]);
+    autoscaler_conflicts_are_between_distinct_autoscalers(&report);
 }

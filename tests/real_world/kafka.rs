@@ -1,15 +1,23 @@
-//! Kafka configs from `../shared/corpus/kafka`: Apache Kafka's own sample configs, KRaft
-//! configs, client and Connect configs, Strimzi resources, and a Minecraft
-//! `server.properties` that must not be mistaken for Kafka.
+//! Kafka configs: Apache Kafka's own sample configs, KRaft configs, client and Connect configs
+//! and Strimzi resources (copied into `tests/corpus/kafka`), and, opt-in, the shared corpus's
+//! other `server.properties` files, among them a Minecraft one that must not be mistaken for
+//! Kafka (their licences are unknown).
 
-use scalelint::engine::{Report, lint_paths};
+use crate::common::{CORPUS, copied_count, lint_files, shared_corpus, under};
+use scalelint::engine::Report;
 use scalelint::sources::properties;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-const CORPUS: &str = "../shared/corpus/kafka";
+fn kafka_dir() -> PathBuf {
+    Path::new(CORPUS).join("kafka")
+}
 
 fn run(paths: &[&str]) -> Report {
-    lint_paths(paths.iter().map(|p| PathBuf::from(CORPUS).join(p))).expect("rules load")
+    run_in(&kafka_dir(), paths)
+}
+
+fn run_in(dir: &Path, paths: &[&str]) -> Report {
+    lint_files(paths.iter().map(|p| under(dir, p)))
 }
 
 /// `rule line:column` of every finding of the Kafka rules, in report order.
@@ -97,20 +105,29 @@ fn kraft_configs() {
 }
 
 #[test]
-fn minecraft_server_properties_is_not_kafka() {
-    let report = run(&["0x213F-minecraft__server.properties__NOT-KAFKA-minecraft"]);
+fn minecraft_server_properties_is_not_kafka_opt_in() {
+    let Some(root) = shared_corpus(
+        "a Minecraft server.properties (0x213F/minecraft, licence unknown) is not Kafka",
+    ) else {
+        return;
+    };
+    let dir = root.join("kafka");
+    let report = run_in(
+        &dir,
+        &["0x213F-minecraft__server.properties__NOT-KAFKA-minecraft"],
+    );
     assert_eq!(report.files.len(), 1);
     assert_eq!(report.objects, 0);
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
-    let text = std::fs::read_to_string(format!(
-        "{CORPUS}/0x213F-minecraft__server.properties__NOT-KAFKA-minecraft"
-    ))
+    let text = std::fs::read_to_string(
+        dir.join("0x213F-minecraft__server.properties__NOT-KAFKA-minecraft"),
+    )
     .unwrap();
     assert!(!properties::looks_like_kafka(&text));
     // As a `.properties` file found in a directory walk, too.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("server.properties"), &text).unwrap();
-    let report = lint_paths([dir.path()]).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("server.properties"), &text).unwrap();
+    let report = lint_files([tmp.path()]);
     assert_eq!(report.objects, 0);
     assert!(report.findings.is_empty());
 }
@@ -149,9 +166,10 @@ fn client_and_connect_configs_get_no_broker_defaults() {
     );
 }
 
-#[test]
-fn every_corpus_properties_file_parses() {
-    let report = run(&["."]);
+/// Every file of `dir` parses without problems, as linted and as parsed alone (whether or
+/// not it is classified as Kafka); returns how many files are not YAML.
+fn every_properties_file_parses(dir: &Path) -> usize {
+    let report = run_in(dir, &["."]);
     let problems: Vec<String> = report
         .findings
         .iter()
@@ -166,7 +184,7 @@ fn every_corpus_properties_file_parses() {
     assert!(problems.is_empty(), "{problems:#?}");
     // The parser itself, on every file, whether or not it is classified as Kafka.
     let mut n = 0;
-    for e in std::fs::read_dir(CORPUS).unwrap().flatten() {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
         let path = e.path();
         if !path.is_file() || path.extension().is_some_and(|x| x == "yaml") {
             continue;
@@ -186,12 +204,33 @@ fn every_corpus_properties_file_parses() {
         );
         n += 1;
     }
-    assert!(n >= 20, "corpus not found: {n} files");
+    n
 }
 
 #[test]
-fn kafka_files_are_recognised() {
-    for e in std::fs::read_dir(CORPUS).unwrap().flatten() {
+fn every_corpus_properties_file_parses() {
+    let n = every_properties_file_parses(&kafka_dir());
+    let copied = copied_count("kafka/", |f| !f.contains("/strimzi/"));
+    assert_eq!(n, copied);
+    assert!(n >= 15, "{n}");
+}
+
+#[test]
+fn every_corpus_properties_file_parses_opt_in() {
+    let Some(root) = shared_corpus(
+        "every properties file of the shared corpus's kafka/, two of them of unknown licence",
+    ) else {
+        return;
+    };
+    let n = every_properties_file_parses(&root.join("kafka"));
+    assert!(n >= 20, "corpus not found: {n} files");
+}
+
+/// Every `.properties` file of `dir` is recognised as Kafka, except ZooKeeper's and a
+/// client's TLS settings; returns how many were checked.
+fn kafka_files_are_recognised_in(dir: &Path) -> usize {
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
         let name = e.file_name().to_string_lossy().to_string();
         if !name.ends_with(".properties") {
             continue;
@@ -202,7 +241,25 @@ fn kafka_files_are_recognised() {
         // and are too generic to claim a file for Kafka.
         let expected = !name.contains("zookeeper") && !name.contains("client-ssl");
         assert_eq!(properties::looks_like_kafka(&text), expected, "{name}");
+        n += 1;
     }
+    n
+}
+
+#[test]
+fn kafka_files_are_recognised() {
+    let n = kafka_files_are_recognised_in(&kafka_dir());
+    assert_eq!(n, copied_count("kafka/", |f| f.ends_with(".properties")));
+}
+
+#[test]
+fn kafka_files_are_recognised_opt_in() {
+    let Some(root) = shared_corpus(
+        "recognising every .properties file of the shared corpus's kafka/ (one of unknown licence)",
+    ) else {
+        return;
+    };
+    assert!(kafka_files_are_recognised_in(&root.join("kafka")) > 0);
 }
 
 #[test]

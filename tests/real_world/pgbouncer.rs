@@ -1,13 +1,22 @@
-//! Real pgbouncer.ini files from `../shared/corpus/pgbouncer`: they parse cleanly, the rules
-//! land on the right lines, and the `userlist.txt` beside them is never linted.
+//! Real pgbouncer.ini files: they parse cleanly, the rules land on the right lines, and the
+//! `userlist.txt` beside them is never linted. PgBouncer's own files are copied into
+//! `tests/corpus/pgbouncer` (ISC); the configs from other projects (licences unknown) are
+//! opt-in.
 
-use scalelint::engine::{Report, lint_paths};
-use std::path::PathBuf;
+use crate::common::{CORPUS, lint_files, shared_corpus, under};
+use scalelint::engine::Report;
+use std::path::{Path, PathBuf};
 
-const CORPUS: &str = "../shared/corpus/pgbouncer";
+fn pgbouncer_dir() -> PathBuf {
+    Path::new(CORPUS).join("pgbouncer")
+}
 
 fn run(paths: &[&str]) -> Report {
-    lint_paths(paths.iter().map(|p| PathBuf::from(CORPUS).join(p))).expect("rules load")
+    run_in(&pgbouncer_dir(), paths)
+}
+
+fn run_in(dir: &Path, paths: &[&str]) -> Report {
+    lint_files(paths.iter().map(|p| under(dir, p)))
 }
 
 /// `file-name:line:col rule` for every finding, file names without the corpus folder.
@@ -24,8 +33,8 @@ fn positions(report: &Report) -> Vec<String> {
         .collect()
 }
 
-fn ini_files() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(CORPUS)
+fn ini_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("corpus present")
         .flatten()
         .filter_map(|e| e.file_name().to_str().map(str::to_owned))
@@ -35,12 +44,11 @@ fn ini_files() -> Vec<String> {
     names
 }
 
-#[test]
-fn every_corpus_ini_parses_without_errors() {
-    let names = ini_files();
-    assert!(names.len() >= 8, "corpus not found: {names:?}");
+/// Every ini of `dir` is one PgBouncer object without parse errors; returns how many.
+fn every_ini_parses_without_errors(dir: &Path) -> usize {
+    let names = ini_files(dir);
     for name in &names {
-        let report = run(&[name]);
+        let report = run_in(dir, &[name]);
         assert_eq!(report.files.len(), 1, "{name}");
         assert_eq!(report.objects, 1, "{name} is one PgBouncer object");
         let problems: Vec<String> = positions(&report)
@@ -53,6 +61,25 @@ fn every_corpus_ini_parses_without_errors() {
             .collect();
         assert!(problems.is_empty(), "{problems:#?}");
     }
+    names.len()
+}
+
+#[test]
+fn every_corpus_ini_parses_without_errors() {
+    // PgBouncer's etc/pgbouncer.ini, etc/pgbouncer-minimal.ini, test/test.ini and
+    // test/ctest6000.ini.
+    assert_eq!(every_ini_parses_without_errors(&pgbouncer_dir()), 4);
+}
+
+#[test]
+fn every_corpus_ini_parses_without_errors_opt_in() {
+    let Some(root) = shared_corpus(
+        "every pgbouncer.ini of the shared corpus, four of them from projects of unknown licence",
+    ) else {
+        return;
+    };
+    let n = every_ini_parses_without_errors(&root.join("pgbouncer"));
+    assert!(n >= 8, "corpus not found: {n} files");
 }
 
 #[test]
@@ -91,7 +118,15 @@ fn test_config_findings_land_on_their_values() {
 }
 
 #[test]
-fn real_world_configs() {
+fn real_world_configs_opt_in() {
+    let Some(root) = shared_corpus(
+        "pgbouncer.ini files of scalable-n8n, rinha-de-backend-2024-q1 and pooler-bench \
+         (licences unknown)",
+    ) else {
+        return;
+    };
+    let dir = root.join("pgbouncer");
+    let run = |paths: &[&str]| run_in(&dir, paths);
     // Transaction pooling, 1000 clients, a reserve of 20, pool 50: nothing to say.
     let report = run(&["LucasMedeiros-dev-scalable-n8n__pgbouncer.ini"]);
     assert!(report.findings.is_empty(), "{:#?}", positions(&report));
@@ -123,10 +158,11 @@ fn userlist_named_explicitly_produces_nothing() {
     assert!(report.findings.is_empty(), "{:#?}", positions(&report));
 }
 
-#[test]
-fn the_folder_walked_lints_every_ini_and_not_the_userlist() {
-    let report = run(&["."]);
-    let ini = ini_files().len();
+/// Walking `dir` lints every ini as one object, and not `userlist.txt`.
+fn the_folder_walked_lints_every_ini_and_not_the_userlist_in(dir: &Path) {
+    assert!(dir.join("pgbouncer-pgbouncer__etc__userlist.txt").is_file());
+    let report = run_in(dir, &["."]);
+    let ini = ini_files(dir).len();
     assert_eq!(report.objects, ini);
     assert!(
         report
@@ -147,8 +183,23 @@ fn the_folder_walked_lints_every_ini_and_not_the_userlist() {
 }
 
 #[test]
+fn the_folder_walked_lints_every_ini_and_not_the_userlist() {
+    the_folder_walked_lints_every_ini_and_not_the_userlist_in(&pgbouncer_dir());
+}
+
+#[test]
+fn the_folder_walked_lints_every_ini_and_not_the_userlist_opt_in() {
+    let Some(root) = shared_corpus(
+        "walking the shared corpus's pgbouncer/, four of its inis of unknown licence",
+    ) else {
+        return;
+    };
+    the_folder_walked_lints_every_ini_and_not_the_userlist_in(&root.join("pgbouncer"));
+}
+
+#[test]
 fn the_scaling_guide_example_is_silent() {
-    let report = lint_paths(["fixtures/pgbouncer-pool-mode/pass.ini"]).expect("rules load");
+    let report = lint_files(["fixtures/pgbouncer-pool-mode/pass.ini"]);
     assert_eq!(report.objects, 1);
     assert!(report.findings.is_empty(), "{:#?}", positions(&report));
 }

@@ -1,16 +1,17 @@
 //! `pgbouncer.conf` is PgBouncer's config as much as `pgbouncer.ini` (packages and images
 //! ship both names): linted alike whether walked or named, with the same findings.
 //!
-//! The configs are PgBouncer's own, vendored in `tests/vendored/pgbouncer/` (ISC, see its
-//! `SOURCES.tsv`). The same comparison over every ini of `../shared/corpus/pgbouncer` is an
-//! opt-in: `SCALELINT_SHARED_CORPUS=1 cargo test --test real_world pgbouncer_conf`.
+//! The configs are PgBouncer's own, copied into `tests/corpus/pgbouncer/` (ISC, see
+//! `tests/corpus/SOURCES.tsv`). The same comparison over every ini of the shared corpus's
+//! `pgbouncer/` is opt-in: `SCALELINT_SHARED_CORPUS=1 cargo test --test real_world pgbouncer_conf`.
 
-use crate::common;
-
+use crate::common::{self, CORPUS, shared_corpus};
 use scalelint::engine::{Report, lint_paths};
 use std::path::{Path, PathBuf};
 
-const VENDORED: &str = "tests/vendored/pgbouncer";
+fn pgbouncer_dir() -> PathBuf {
+    Path::new(CORPUS).join("pgbouncer")
+}
 
 /// `line:col rule: message [labels]` of every finding, file names left out.
 fn findings(report: &Report) -> Vec<String> {
@@ -77,8 +78,8 @@ fn same_as_conf(ini: &Path) -> Vec<String> {
 }
 
 #[test]
-fn vendored_configs_give_the_same_findings_as_pgbouncer_conf() {
-    let files = ini_files(Path::new(VENDORED));
+fn copied_configs_give_the_same_findings_as_pgbouncer_conf() {
+    let files = ini_files(&pgbouncer_dir());
     assert_eq!(files.len(), 4, "{files:?}");
     for ini in &files {
         assert!(!same_as_conf(ini).is_empty(), "{}", ini.display());
@@ -87,14 +88,13 @@ fn vendored_configs_give_the_same_findings_as_pgbouncer_conf() {
 
 #[test]
 fn shared_corpus_gives_the_same_findings_as_pgbouncer_conf_opt_in() {
-    let dir = Path::new("../shared/corpus/pgbouncer");
-    if std::env::var_os("SCALELINT_SHARED_CORPUS").is_none() {
-        eprintln!(
-            "skipped: {} (every corpus pgbouncer ini as pgbouncer.conf); set SCALELINT_SHARED_CORPUS=1 to run it",
-            dir.display()
-        );
+    let Some(root) = shared_corpus(
+        "every pgbouncer ini of the shared corpus linted as pgbouncer.conf (four of them of \
+         unknown licence)",
+    ) else {
         return;
-    }
+    };
+    let dir = &root.join("pgbouncer");
     let files = ini_files(dir);
     assert!(files.len() >= 8, "{} holds {files:?}", dir.display());
     for ini in &files {
@@ -104,9 +104,8 @@ fn shared_corpus_gives_the_same_findings_as_pgbouncer_conf_opt_in() {
 
 #[test]
 fn cli_walks_and_names_pgbouncer_conf() {
-    let text =
-        std::fs::read_to_string(Path::new(VENDORED).join("pgbouncer-pgbouncer__test__test.ini"))
-            .unwrap();
+    let text = std::fs::read_to_string(pgbouncer_dir().join("pgbouncer-pgbouncer__test__test.ini"))
+        .unwrap();
     let p = common::project(&[
         ("db/pgbouncer.conf", &text),
         ("db/nginx.conf", "events {}\n"),

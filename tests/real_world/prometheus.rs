@@ -1,8 +1,10 @@
-//! Prometheus rules from `../shared/corpus`: samber's awesome-prometheus-alerts rule files,
-//! kube-prometheus' PrometheusRule objects, the python-api-base project's alerts and the KEDA
-//! docs' prometheus triggers. All are valid PromQL; samber's `for: 0m` alerts lack a `for`.
+//! Prometheus rules: samber's awesome-prometheus-alerts rule files, kube-prometheus'
+//! PrometheusRule objects and the KEDA docs' prometheus triggers (copied into `tests/corpus`),
+//! and, opt-in, the python-api-base project's alerts (no licence). All are valid PromQL;
+//! samber's `for: 0m` alerts lack a `for`.
 
-use scalelint::engine::{Report, lint_paths};
+use crate::common::{CORPUS, lint_files, shared_corpus, under};
+use scalelint::engine::Report;
 use scalelint::model::Format;
 use scalelint::sources::classify::Kind;
 use scalelint::sources::prometheus::{PROMETHEUS_RULE, RULE_FILE, queries};
@@ -10,14 +12,20 @@ use scalelint::sources::promql::{Checked, check};
 use scalelint::sources::{load, prometheus};
 use std::path::{Path, PathBuf};
 
-const CORPUS: &str = "../shared/corpus";
-
 fn run(paths: &[&str]) -> Report {
-    lint_paths(paths.iter().map(|p| PathBuf::from(CORPUS).join(p))).expect("rules load")
+    run_in(Path::new(CORPUS), paths)
+}
+
+fn run_in(root: &Path, paths: &[&str]) -> Report {
+    lint_files(paths.iter().map(|p| under(root, p)))
 }
 
 fn files(dir: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(Path::new(CORPUS).join(dir))
+    files_in(Path::new(CORPUS), dir)
+}
+
+fn files_in(root: &Path, dir: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(under(root, dir))
         .expect("corpus dir")
         .flatten()
         .map(|e| e.path())
@@ -39,14 +47,13 @@ fn findings<'a>(report: &'a Report, rule: &str) -> Vec<(&'a str, String)> {
         .collect()
 }
 
-#[test]
-fn every_corpus_expression_is_valid_promql() {
+/// Every expression of these files is valid PromQL, and each file is the kind of rule file
+/// its name says; returns the rule files, PrometheusRule objects and expressions seen.
+fn every_expression_is_valid_promql(paths: &[PathBuf]) -> (usize, usize, usize) {
     let mut expressions = 0;
     let mut rule_files = 0;
     let mut prometheus_rules = 0;
-    let mut paths = files("prometheus");
-    paths.extend(files("python-api-base/deployments/monitoring"));
-    for path in &paths {
+    for path in paths {
         let text = std::fs::read_to_string(path).unwrap();
         let loaded = load(0, path.display().to_string(), text, Kind::Yaml);
         let objs: Vec<_> = loaded
@@ -83,31 +90,77 @@ fn every_corpus_expression_is_valid_promql() {
             }
         }
     }
+    (rule_files, prometheus_rules, expressions)
+}
+
+#[test]
+fn every_corpus_expression_is_valid_promql() {
+    let (rule_files, prometheus_rules, expressions) =
+        every_expression_is_valid_promql(&files("prometheus"));
+    // samber's seven rule files and kube-prometheus' four PrometheusRules.
+    assert_eq!(rule_files, 7);
+    assert_eq!(prometheus_rules, 4);
+    assert!(expressions > 250, "only {expressions} expressions");
+}
+
+#[test]
+fn every_corpus_expression_is_valid_promql_opt_in() {
+    let Some(root) = shared_corpus(
+        "the PromQL of the shared corpus's prometheus/ and python-api-base's monitoring files \
+         (no licence)",
+    ) else {
+        return;
+    };
+    let mut paths = files_in(&root, "prometheus");
+    paths.extend(files_in(&root, "python-api-base/deployments/monitoring"));
+    let (rule_files, prometheus_rules, expressions) = every_expression_is_valid_promql(&paths);
     assert!(rule_files >= 11, "{rule_files}");
     assert_eq!(prometheus_rules, 4);
     assert!(expressions > 300, "only {expressions} expressions");
 }
 
-#[test]
-fn corpus_rules_are_linted_not_skipped_and_parse() {
-    let report = run(&[
-        "prometheus",
-        "python-api-base/deployments/monitoring",
-        "k8s/keda-docs",
-    ]);
+/// No PromQL, parse or read error, and only the KEDA docs page that is a real template is
+/// skipped.
+fn rules_are_linted_not_skipped_and_parse(report: &Report) {
     for rule in ["promql-syntax", "parse-error", "io-error"] {
-        let found = findings(&report, rule);
+        let found = findings(report, rule);
         assert!(found.is_empty(), "{rule}: {found:#?}");
     }
     // `{{ $labels.x }}` in annotations is ordinary text: only the KEDA docs page that is a
     // real template is skipped.
-    let skipped = findings(&report, "template-skipped");
+    let skipped = findings(report, "template-skipped");
     assert!(
         skipped
             .iter()
             .all(|(p, _)| p.contains("keda-docs__scalers__prometheus__block9")),
         "{skipped:#?}"
     );
+}
+
+#[test]
+fn corpus_rules_are_linted_not_skipped_and_parse() {
+    let report = run(&["prometheus", "k8s/keda-docs"]);
+    assert!(report.objects > 0);
+    rules_are_linted_not_skipped_and_parse(&report);
+    assert_eq!(findings(&report, "template-skipped").len(), 1);
+}
+
+#[test]
+fn corpus_rules_are_linted_not_skipped_and_parse_opt_in() {
+    let Some(root) = shared_corpus(
+        "linting python-api-base's Prometheus and Alertmanager files (no licence) with the rest",
+    ) else {
+        return;
+    };
+    let report = run_in(
+        &root,
+        &[
+            "prometheus",
+            "python-api-base/deployments/monitoring",
+            "k8s/keda-docs",
+        ],
+    );
+    rules_are_linted_not_skipped_and_parse(&report);
 }
 
 #[test]
@@ -151,10 +204,10 @@ fn corpus_uses_the_current_hpa_metric_names() {
     let report = run(&["prometheus"]);
     assert!(findings(&report, "promql-deprecated-metric").is_empty());
     // KEDA triggers are Prometheus objects too.
-    let text = std::fs::read_to_string(
-        Path::new(CORPUS)
-            .join("k8s/keda-docs/kedacore-keda-docs__scalers__prometheus__block2.yaml"),
-    )
+    let text = std::fs::read_to_string(under(
+        Path::new(CORPUS),
+        "k8s/keda-docs/kedacore-keda-docs__scalers__prometheus__block2.yaml",
+    ))
     .unwrap();
     let loaded = load(0, "k.yaml".into(), text, Kind::Yaml);
     let keda: Vec<_> = loaded

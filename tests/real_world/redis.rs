@@ -1,37 +1,28 @@
-//! Redis against real files from `../shared/corpus/redis` (the upstream redis.conf and
-//! sentinel.conf, and configs from the wild), plus the cases a single-file fixture cannot
-//! show: files side by side, duplicates and syntax errors in redis.conf, sniffing.
+//! Redis: the cases a single-file fixture cannot show (files side by side, duplicates and
+//! syntax errors in redis.conf, sniffing) and, opt-in, real files of the shared corpus's
+//! `redis/`: the upstream redis.conf and sentinel.conf (RSALv2/SSPLv1 at the corpus commit)
+//! and configs from the wild (licences unknown), none of which could be copied.
 
-use scalelint::engine::{Options, Report, RuleSet, lint, lint_sources};
+use crate::common::{CORPUS, lint_files, lint_texts, shared_corpus, under};
+use scalelint::engine::Report;
 use scalelint::sources::redis;
 use std::path::{Path, PathBuf};
 
-const CORPUS: &str = "../shared/corpus";
-
 fn run(paths: &[PathBuf]) -> Report {
-    let rules = RuleSet::builtin().expect("rules");
-    lint(
-        &Options {
-            paths: paths.to_vec(),
-            ..Options::default()
-        },
-        &rules,
-    )
-}
-
-fn corpus(p: &str) -> PathBuf {
-    Path::new(CORPUS).join("redis").join(p)
+    lint_files(paths)
 }
 
 fn in_memory(files: &[(&str, &str)]) -> Report {
-    let rules = RuleSet::builtin().expect("rules");
-    lint_sources(
-        files
-            .iter()
-            .map(|(p, t)| (p.to_string(), t.to_string()))
-            .collect(),
-        &rules,
-    )
+    lint_texts(files)
+}
+
+/// The shared corpus's `redis/`, when the opt-in is set.
+fn shared_redis(what: &str) -> Option<PathBuf> {
+    shared_corpus(&format!(
+        "{what} (the shared corpus's redis/: redis/redis files under RSALv2/SSPLv1, the others \
+         of unknown licence)"
+    ))
+    .map(|root| under(&root, "redis"))
 }
 
 /// `file:line:col rule` for every finding.
@@ -49,8 +40,11 @@ fn found(report: &Report) -> Vec<String> {
 }
 
 #[test]
-fn every_corpus_file_is_redis_and_parses() {
-    let report = run(&[Path::new(CORPUS).join("redis")]);
+fn every_corpus_file_is_redis_and_parses_opt_in() {
+    let Some(dir) = shared_redis("every Redis file parses and is recognised") else {
+        return;
+    };
+    let report = run(&[dir]);
     assert_eq!(report.files.len(), 6, "corpus not found");
     assert_eq!(report.objects, 6, "every file is recognised as Redis");
     let bad: Vec<String> = report
@@ -74,8 +68,11 @@ fn every_corpus_file_is_redis_and_parses() {
 }
 
 #[test]
-fn upstream_redis_conf_has_no_memory_limit_and_nothing_else_out_of_place() {
-    let report = run(&[corpus("redis-redis__redis.conf")]);
+fn upstream_redis_conf_has_no_memory_limit_and_nothing_else_out_of_place_opt_in() {
+    let Some(dir) = shared_redis("the upstream redis.conf's findings") else {
+        return;
+    };
+    let report = run(&[dir.join("redis-redis__redis.conf")]);
     assert_eq!(report.objects, 1);
     let all = found(&report);
     assert!(
@@ -106,8 +103,11 @@ fn upstream_redis_conf_has_no_memory_limit_and_nothing_else_out_of_place() {
 }
 
 #[test]
-fn upstream_sentinel_conf_is_a_sentinel_with_a_sound_quorum() {
-    let report = run(&[corpus("redis-redis__sentinel.conf")]);
+fn upstream_sentinel_conf_is_a_sentinel_with_a_sound_quorum_opt_in() {
+    let Some(dir) = shared_redis("the upstream sentinel.conf's findings") else {
+        return;
+    };
+    let report = run(&[dir.join("redis-redis__sentinel.conf")]);
     assert_eq!(report.objects, 1);
     // Named `redis-…`, recognised by its content: no server rule may judge it.
     let all = found(&report);
@@ -119,16 +119,22 @@ fn upstream_sentinel_conf_is_a_sentinel_with_a_sound_quorum() {
 }
 
 #[test]
-fn a_sentinel_conf_beside_a_server_covers_it() {
+fn the_upstream_sentinel_conf_beside_servers_covers_them_opt_in() {
+    let Some(dir) = shared_redis("the upstream sentinel.conf beside real servers") else {
+        return;
+    };
     // The corpus directory holds the upstream sentinel.conf: the servers beside it are
     // not single points of failure.
-    let report = run(&[Path::new(CORPUS).join("redis")]);
+    let report = run(&[dir]);
     let ha: Vec<_> = found(&report)
         .into_iter()
         .filter(|f| f.ends_with("redis-high-availability"))
         .collect();
     assert!(ha.is_empty(), "{ha:#?}");
+}
 
+#[test]
+fn a_sentinel_conf_beside_a_server_covers_it() {
     let server = "port 6379\nmaxmemory 1gb\nmaxmemory-policy allkeys-lru\n";
     let sentinel = "port 26379\nsentinel monitor m 10.0.0.1 6379 2\n";
     let report = in_memory(&[
@@ -165,8 +171,11 @@ fn the_scaling_guide_example_is_silent() {
 }
 
 #[test]
-fn windows_paths_and_trailing_spaces() {
-    let path = corpus("Albert0i-Redis7.2.4-Homebrew-Replication__redis.conf");
+fn windows_paths_and_trailing_spaces_opt_in() {
+    let Some(dir) = shared_redis("a redis.conf with Windows paths and trailing spaces") else {
+        return;
+    };
+    let path = dir.join("Albert0i-Redis7.2.4-Homebrew-Replication__redis.conf");
     let text = std::fs::read_to_string(&path).unwrap();
     let parsed = redis::parse(&text);
     assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
@@ -239,11 +248,11 @@ fn duplicates_and_syntax_errors_in_redis_conf() {
     );
 }
 
-#[test]
-fn other_formats_are_not_sniffed_as_redis() {
+/// No file of these folders of `root` is sniffed as Redis; returns how many were checked.
+fn not_sniffed_as_redis(root: &Path, dirs: &[&str]) -> usize {
     let mut checked = 0;
-    for dir in ["k8s", "kafka", "pgbouncer", "prometheus", "python-api-base"] {
-        let mut stack = vec![Path::new(CORPUS).join(dir)];
+    for dir in dirs {
+        let mut stack = vec![under(root, dir)];
         while let Some(d) = stack.pop() {
             let Ok(rd) = std::fs::read_dir(&d) else {
                 continue;
@@ -259,7 +268,27 @@ fn other_formats_are_not_sniffed_as_redis() {
             }
         }
     }
+    checked
+}
+
+#[test]
+fn other_formats_are_not_sniffed_as_redis_opt_in() {
+    let Some(root) = shared_corpus(
+        "sniffing every file of the shared corpus's k8s/, kafka/, pgbouncer/, prometheus/ and \
+         python-api-base/ (some of unknown licence or none)",
+    ) else {
+        return;
+    };
+    let dirs = ["k8s", "kafka", "pgbouncer", "prometheus", "python-api-base"];
+    let checked = not_sniffed_as_redis(&root, &dirs);
     assert!(checked > 100, "corpus not found: {checked}");
+}
+
+#[test]
+fn other_formats_are_not_sniffed_as_redis() {
+    let dirs = ["k8s", "kafka", "pgbouncer", "prometheus"];
+    let checked = not_sniffed_as_redis(Path::new(CORPUS), &dirs);
+    assert_eq!(checked, crate::common::copied_count("", |_| true));
 
     // A `.conf` that is not Redis is skipped, not linted.
     let report = in_memory(&[

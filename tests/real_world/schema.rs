@@ -2,25 +2,23 @@
 //! kube-linter test data of the validated kinds, the agreement of validating our tree directly
 //! with validating its `to_json` copy, and a benchmark of the two.
 
-use scalelint::engine::{Options, Report, RuleSet, lint, lint_sources};
+use crate::common::{lint_files, shared_corpus, under};
+use scalelint::engine::{Report, RuleSet, lint_sources};
 use scalelint::model::Object;
 use scalelint::schema::{self, Lookup, SCHEMAS};
 use scalelint::sources::{self, classify};
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-const K8S: &str = "../shared/corpus/k8s";
+const K8S: &str = "tests/corpus/k8s";
 
 fn run(paths: &[&str]) -> Report {
-    let rules = RuleSet::builtin().expect("rules");
-    lint(
-        &Options {
-            paths: paths.iter().map(|p| PathBuf::from(K8S).join(p)).collect(),
-            ..Options::default()
-        },
-        &rules,
-    )
+    run_in(Path::new(K8S), paths)
+}
+
+fn run_in(k8s: &Path, paths: &[&str]) -> Report {
+    lint_files(paths.iter().map(|p| under(k8s, p)))
 }
 
 #[test]
@@ -31,24 +29,28 @@ fn every_embedded_schema_compiles() {
     }
 }
 
-/// The committed schemas are what `scripts/gen-schemas` derives from `../shared/schemas`.
+/// The committed schemas are what `scripts/gen-schemas` derives from the reference schemas
+/// in `schemas/` beside the shared corpus (`../shared/schemas`), with `python3`.
 #[test]
-fn embedded_schemas_are_regenerated() {
-    if !Path::new("../shared/schemas").is_dir() {
-        eprintln!("../shared/schemas not found: skipped");
+fn embedded_schemas_are_regenerated_opt_in() {
+    let Some(corpus) = shared_corpus(
+        "regenerating schemas/kinds from the reference schemas beside the shared corpus \
+         (../shared/schemas) with scripts/gen-schemas --check",
+    ) else {
         return;
-    }
-    match std::process::Command::new("python3")
-        .args(["scripts/gen-schemas", "--check"])
+    };
+    let from = corpus.join("../schemas");
+    assert!(from.is_dir(), "{} is missing", from.display());
+    let out = std::process::Command::new("python3")
+        .args(["scripts/gen-schemas", "--check", "--from"])
+        .arg(&from)
         .output()
-    {
-        Ok(out) => assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        Err(e) => eprintln!("python3 not available ({e}): skipped"),
-    }
+        .unwrap_or_else(|e| panic!("python3 scripts/gen-schemas: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 // Why each listed fixture is not valid Kubernetes. The linters' test data is written for their
@@ -710,17 +712,36 @@ fn linter_fixtures_are_valid_or_listed_with_the_reason() {
     );
 }
 
-/// Every other Kubernetes file of the corpus: the findings are the documented ones.
+/// Every other Kubernetes file of the corpus: the findings are the documented ones. The
+/// copy holds KEDA's samples and docs whole, and of kubernetes/examples and the VPA docs the
+/// files with findings (and the duplicate keys `corpus.rs` checks).
 #[test]
 fn the_rest_of_the_corpus() {
-    let report = run(&[
-        "keda",
-        "keda-docs",
-        "vpa",
-        "kubernetes-examples",
-        "microservices-demo",
-        "kube-prometheus",
-    ]);
+    the_rest_of(&run(&["keda", "keda-docs", "vpa", "kubernetes-examples"]));
+}
+
+#[test]
+fn the_rest_of_the_corpus_opt_in() {
+    let Some(root) = shared_corpus(
+        "schema findings over the shared corpus's whole k8s/ (kubernetes/examples, VPA, \
+         microservices-demo and kube-prometheus copied only in part or not at all)",
+    ) else {
+        return;
+    };
+    the_rest_of(&run_in(
+        &root.join("k8s"),
+        &[
+            "keda",
+            "keda-docs",
+            "vpa",
+            "kubernetes-examples",
+            "microservices-demo",
+            "kube-prometheus",
+        ],
+    ));
+}
+
+fn the_rest_of(report: &Report) {
     let mut got: Vec<String> = report
         .findings
         .iter()
@@ -862,16 +883,35 @@ fn describe(e: &jsonschema::ValidationError<'_>) -> String {
     )
 }
 
-/// Reading our tree through jsonschema's JSON trait is exactly validating `to_json`.
+/// Reading our tree through jsonschema's JSON trait is exactly validating `to_json`, for
+/// every object of the copied Kubernetes corpus and the fixtures.
 #[test]
 fn tree_and_json_validation_agree() {
-    let serde = serde_validators();
     let mut objects = objects_under(Path::new(K8S));
     objects.extend(objects_under(Path::new("fixtures")));
-    objects.extend(objects_under(Path::new("../shared/corpus/python-api-base")));
     assert!(objects.len() > 150, "{}", objects.len());
+    let invalid = tree_and_json_agree(&objects);
+    assert!(invalid > 50, "{invalid}");
+}
+
+#[test]
+fn tree_and_json_validation_agree_opt_in() {
+    let Some(root) = shared_corpus(
+        "tree and JSON validation of the shared corpus's k8s/ and python-api-base/ (no licence)",
+    ) else {
+        return;
+    };
+    let mut objects = objects_under(&under(&root, "k8s"));
+    objects.extend(objects_under(&under(&root, "python-api-base")));
+    assert!(objects.len() > 150, "{}", objects.len());
+    tree_and_json_agree(&objects);
+}
+
+/// Validates each object both ways and compares the errors; returns how many are invalid.
+fn tree_and_json_agree(objects: &[Object]) -> usize {
+    let serde = serde_validators();
     let mut invalid = 0;
-    for o in &objects {
+    for o in objects {
         let Lookup::Validate(s) = schema::lookup(&o.api_version, &o.kind) else {
             unreachable!()
         };
@@ -886,7 +926,7 @@ fn tree_and_json_validation_agree() {
         assert_eq!(tree.is_valid(&o.root), other.is_valid(&json));
         invalid += usize::from(!a.is_empty());
     }
-    assert!(invalid > 50, "{invalid}");
+    invalid
 }
 
 /// `cargo test --release --test real_world -- --ignored --nocapture bench`, after
