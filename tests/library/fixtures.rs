@@ -1,6 +1,6 @@
 //! Every rule against its fixtures: each `fixtures/<rule>/fail*` file must produce the rule
-//! (its rendered diagnostics are snapshotted, pinning line and column), each `pass*` file
-//! must not.
+//! (its rendered diagnostics are snapshotted in `tests/snapshots`, pinning line and column),
+//! each `pass*` file must not. Every case runs; a failure lists all the failing cases.
 
 use scalelint::engine::{Options, Report, RuleSet, lint};
 use scalelint::render::human;
@@ -49,47 +49,77 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-#[test]
-fn fail_fixtures_fire_and_match_snapshots() {
+/// Every `prefix*` case of every fixture folder, as (rule, file stem, path).
+fn every_case(prefix: &str) -> Vec<(String, String, PathBuf)> {
+    let mut out = Vec::new();
     for dir in fixture_dirs() {
         let rule = dir.file_name().unwrap().to_str().unwrap().to_string();
         for case in cases(&dir) {
             let stem = case.file_stem().unwrap().to_str().unwrap().to_string();
-            if !stem.starts_with("fail") {
-                continue;
+            if stem.starts_with(prefix) {
+                out.push((rule.clone(), stem, case));
             }
-            let report = only_rule(lint_one(&case), &rule);
-            assert!(
-                !report.findings.is_empty(),
-                "{} should produce {rule}",
-                case.display()
-            );
-            let rendered = human::render_findings(&report, false);
-            insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
-                insta::assert_snapshot!(format!("{rule}__{stem}"), rendered);
-            });
         }
     }
+    out
+}
+
+/// Runs `check` on every case, catching its panic (an assertion or a snapshot mismatch, which
+/// insta has already printed with its diff) so that one failing case does not hide the
+/// others; then fails with the list of failing cases.
+fn check_each(cases: &[(String, String, PathBuf)], check: impl Fn(&str, &str, &Path)) {
+    assert!(!cases.is_empty(), "no fixture cases found");
+    let failed: Vec<String> = cases
+        .iter()
+        .filter_map(|(rule, stem, path)| {
+            let run = std::panic::AssertUnwindSafe(|| check(rule, stem, path));
+            std::panic::catch_unwind(run).err().map(|panic| {
+                let why = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("panicked");
+                let why = why.lines().next().unwrap_or_default();
+                format!("{}: {why}", path.display())
+            })
+        })
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} fixture cases failed:\n{}",
+        failed.len(),
+        cases.len(),
+        failed.join("\n")
+    );
+}
+
+#[test]
+fn fail_fixtures_fire_and_match_snapshots() {
+    check_each(&every_case("fail"), |rule, stem, case| {
+        let report = only_rule(lint_one(case), rule);
+        assert!(
+            !report.findings.is_empty(),
+            "{} should produce {rule}",
+            case.display()
+        );
+        let rendered = human::render_findings(&report, false);
+        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!(format!("{rule}__{stem}"), rendered);
+        });
+    });
 }
 
 #[test]
 fn pass_fixtures_are_silent() {
-    for dir in fixture_dirs() {
-        let rule = dir.file_name().unwrap().to_str().unwrap().to_string();
-        for case in cases(&dir) {
-            let stem = case.file_stem().unwrap().to_str().unwrap();
-            if !stem.starts_with("pass") {
-                continue;
-            }
-            let report = only_rule(lint_one(&case), &rule);
-            assert!(
-                report.findings.is_empty(),
-                "{} should not produce {rule}:\n{}",
-                case.display(),
-                human::render_findings(&report, false)
-            );
-        }
-    }
+    check_each(&every_case("pass"), |rule, _, case| {
+        let report = only_rule(lint_one(case), rule);
+        assert!(
+            report.findings.is_empty(),
+            "{} should not produce {rule}:\n{}",
+            case.display(),
+            human::render_findings(&report, false)
+        );
+    });
 }
 
 #[test]
