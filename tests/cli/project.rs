@@ -176,16 +176,28 @@ fn a_named_folder_sets_the_scope_and_the_rest_of_the_project_is_not_read() {
 fn without_a_project_only_the_named_files_are_analysed() {
     // No `.scalelint.yaml` and no `.git` up from the temporary folder: the HPA is alone,
     // and an HPA linted alone stays quiet about its target.
-    let dir = tempfile::tempdir().unwrap();
+    // A temporary folder outside any project: the system's, or another common one.
+    let in_project = |d: &Path| {
+        d.ancestors()
+            .any(|a| a.join(".git").exists() || a.join(".scalelint.yaml").exists())
+    };
+    let candidates = [
+        std::env::temp_dir(),
+        "/tmp".into(),
+        "/var/tmp".into(),
+        "/dev/shm".into(),
+    ];
+    let Some(base) = candidates.iter().find(|d| d.is_dir() && !in_project(d)) else {
+        eprintln!(
+            "skipped: every temporary folder tried ({candidates:?}) lies inside a project \
+             (a .git or .scalelint.yaml above it), so a run outside any project cannot be shown"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir_in(base).unwrap();
     std::fs::write(dir.path().join("hpa.yaml"), HPA).unwrap();
     std::fs::write(dir.path().join("deployment.yaml"), DEPLOYMENT).unwrap();
-    if dir
-        .path()
-        .ancestors()
-        .any(|a| a.join(".git").exists() || a.join(".scalelint.yaml").exists())
-    {
-        return; // The temporary folder lies inside a project; nothing to show here.
-    }
+    assert!(!in_project(dir.path()));
     let (json, code) = check(dir.path(), &["hpa.yaml"]);
     assert_eq!(rules_and_paths(&json), Vec::<String>::new(), "{json:#}");
     assert_eq!(code, 0);

@@ -32,7 +32,7 @@ fn seeds() -> &'static Vec<String> {
             "fixtures/kafka-replication-factor/fail.properties",
         ]
         .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}")))
         .collect()
     })
 }
