@@ -104,6 +104,11 @@ pub fn shared_corpus(what: &str) -> Option<PathBuf> {
     }
     let dir = PathBuf::from(if value == "1" { SHARED_DEFAULT } else { &value });
     assert!(
+        dir.is_dir(),
+        "{SHARED_ENV}={value}: the shared corpus {} does not exist",
+        dir.display()
+    );
+    assert!(
         dir.join("SOURCES.tsv").is_file(),
         "{SHARED_ENV}={value}: {} is not the shared corpus (no SOURCES.tsv there)",
         dir.display()
