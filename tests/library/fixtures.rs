@@ -2,19 +2,13 @@
 //! (its rendered diagnostics are snapshotted in `tests/snapshots`, pinning line and column),
 //! each `pass*` file must not. Every case runs; a failure lists all the failing cases.
 
-use scalelint::engine::{Options, Report, RuleSet, lint};
+use crate::common::lint_files;
+use scalelint::engine::Report;
 use scalelint::render::human;
 use std::path::{Path, PathBuf};
 
 fn lint_one(path: &Path) -> Report {
-    let rules = RuleSet::builtin().expect("rules load");
-    lint(
-        &Options {
-            paths: vec![path.to_path_buf()],
-            ..Options::default()
-        },
-        &rules,
-    )
+    lint_files([path])
 }
 
 fn only_rule(mut report: Report, rule: &str) -> Report {

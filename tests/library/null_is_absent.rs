@@ -9,7 +9,7 @@
 //! existing ancestor); one about a field *below* a null mapping (`behavior: ~`) points at
 //! that mapping's key, the nearest ancestor written in the file.
 
-use scalelint::engine::{RuleSet, lint_sources};
+use crate::common::lint_texts;
 
 /// (name, YAML with a `FIELD` line where the null goes) — `FIELD` is replaced by nothing,
 /// by `key:` and by `key: ~`.
@@ -159,8 +159,7 @@ const CASES: &[(&str, &str, &str)] = &[
 /// (rule, message, line, column) of every finding. schema-violation included: the API server
 /// drops a null optional field, it does not reject it.
 fn findings(text: &str) -> Vec<(String, String, usize, usize)> {
-    let rules = RuleSet::builtin().unwrap();
-    let report = lint_sources(vec![("case.yaml".to_string(), text.to_string())], &rules);
+    let report = lint_texts(&[("case.yaml", text)]);
     let file = &report.files[0];
     report
         .findings

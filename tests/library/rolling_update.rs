@@ -3,7 +3,7 @@
 //! so 25% of 3 replicas is no pod, while the same Deployment scaled by an HPA up to 10
 //! replicas loses 2 pods during a rollout.
 
-use scalelint::engine::{RuleSet, lint_sources};
+use crate::common::lint_texts;
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1
 kind: Deployment
@@ -34,12 +34,7 @@ spec:
 
 /// The deployment-rolling-update messages of a run over these files.
 fn rolling(files: &[(&str, &str)]) -> Vec<String> {
-    let rules = RuleSet::builtin().unwrap();
-    let sources = files
-        .iter()
-        .map(|(p, t)| (p.to_string(), t.to_string()))
-        .collect();
-    lint_sources(sources, &rules)
+    lint_texts(files)
         .findings
         .into_iter()
         .filter(|f| f.rule == "deployment-rolling-update")

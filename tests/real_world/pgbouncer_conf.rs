@@ -6,7 +6,7 @@
 //! `pgbouncer/` is opt-in: `SCALELINT_SHARED_CORPUS=1 cargo test --test real_world pgbouncer_conf`.
 
 use crate::common::{self, CORPUS, shared_corpus};
-use scalelint::engine::{Report, lint_paths};
+use scalelint::engine::Report;
 use std::path::{Path, PathBuf};
 
 fn pgbouncer_dir() -> PathBuf {
@@ -52,13 +52,13 @@ fn ini_files(dir: &Path) -> Vec<PathBuf> {
 /// walking its folder: all three give the same findings, which are returned.
 fn same_as_conf(ini: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(ini).unwrap();
-    let as_ini = lint_paths([ini]).unwrap();
+    let as_ini = common::lint_files([ini]);
     assert_eq!(as_ini.objects, 1, "{}", ini.display());
     let want = findings(&as_ini);
     let dir = tempfile::tempdir().unwrap();
     let conf = dir.path().join("pgbouncer.conf");
     std::fs::write(&conf, &text).unwrap();
-    let named = lint_paths([&conf]).unwrap();
+    let named = common::lint_files([&conf]);
     assert_eq!(named.objects, 1, "{} named", ini.display());
     assert_eq!(
         findings(&named),
@@ -66,7 +66,7 @@ fn same_as_conf(ini: &Path) -> Vec<String> {
         "{} named as pgbouncer.conf",
         ini.display()
     );
-    let walked = lint_paths([dir.path()]).unwrap();
+    let walked = common::lint_files([dir.path()]);
     assert_eq!(walked.objects, 1, "{} walked", ini.display());
     assert_eq!(
         findings(&walked),

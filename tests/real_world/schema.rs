@@ -2,8 +2,9 @@
 //! kube-linter test data of the validated kinds, the agreement of validating our tree directly
 //! with validating its `to_json` copy, and a benchmark of the two.
 
+use crate::common::lint_texts;
 use crate::common::{lint_files, shared_corpus, under};
-use scalelint::engine::{Report, RuleSet, lint_sources};
+use scalelint::engine::Report;
 use scalelint::model::Object;
 use scalelint::schema::{self, Lookup, SCHEMAS};
 use scalelint::sources::{self, classify};
@@ -775,10 +776,7 @@ fn the_rest_of(report: &Report) {
 #[test]
 fn semantic_rules_still_run_on_objects_with_schema_problems() {
     let text = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  minReplicas: 1\n  maxReplicas: \"10\"\n  behaviour: {}\n";
-    let report = lint_sources(
-        vec![("hpa.yaml".to_string(), text.to_string())],
-        &RuleSet::builtin().unwrap(),
-    );
+    let report = lint_texts(&[("hpa.yaml", text)]);
     let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
     assert_eq!(
         rules.iter().filter(|r| **r == "schema-violation").count(),
@@ -805,10 +803,7 @@ fn hostile_objects_are_validated_in_linear_time() {
         }
     }
     let start = Instant::now();
-    let report = lint_sources(
-        vec![("big.yaml".to_string(), text)],
-        &RuleSet::builtin().unwrap(),
-    );
+    let report = lint_texts(&[("big.yaml", &text)]);
     let n = report
         .findings
         .iter()
