@@ -5,7 +5,7 @@
 //! The rule pass alone (`RuleSet::check_file`) is private, so it is bracketed: `load` is
 //! parsing plus object extraction (`sources::load`), `lint_sources` is that plus the
 //! per-object rules, the cross-resource index and its rules, and sorting the findings
-//! (`engine::lint_sources` with `RuleSet::builtin()`); the difference is the rules' share.
+//! (`engine::lint_sources` with `scalelint::builtin_rules()`); the difference is the rules' share.
 //! `builtin` is building the rule set, which every run pays once.
 //!
 //! `load` and `lint_sources` need `../shared/tools/gen-corpus` beside the repository, run with
@@ -14,20 +14,20 @@
 //! Run: `cargo bench --bench rules` (all benches: `cargo bench`).
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use scalelint::engine::{self, RuleSet};
+use scalelint::engine;
 use scalelint::sources::{self, classify::Kind};
 use std::hint::black_box;
 
 mod common;
 
 fn rule_pass(c: &mut Criterion) {
-    c.bench_function("builtin", |b| b.iter(RuleSet::builtin));
+    c.bench_function("builtin", |b| b.iter(scalelint::builtin_rules));
     let Some(service) = common::generated_service("rules/load and rules/lint_sources") else {
         return;
     };
     let path = format!("{}/app.yaml", service.dir);
     let text = format!("{}---\n{}", service.deployment, service.hpa);
-    let rules = RuleSet::builtin().expect("the built-in rules");
+    let rules = scalelint::builtin_rules().expect("the built-in rules");
     // Both objects are seen (the rules have something to check); the run also warms the
     // schemas, which are compiled once per process on first use.
     let report = engine::lint_sources(vec![(path.clone(), text.clone())], &rules);

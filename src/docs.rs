@@ -1,5 +1,6 @@
 //! Text generated from rule metadata: the `rules` table, `explain`, the README's rules table.
 
+use crate::engine::Catalog;
 use crate::engine::meta::{self, RuleMeta};
 use std::fmt::Write;
 
@@ -13,10 +14,10 @@ fn levels(m: &RuleMeta) -> String {
 }
 
 /// The terminal table printed by `scalelint rules`.
-pub fn rules_table() -> String {
-    let metas = meta::all().unwrap_or(&[]);
-    let width = metas.iter().map(|m| m.name.len()).max().unwrap_or(4);
-    let lw = metas.iter().map(|m| levels(m).len()).max().unwrap_or(5);
+pub fn rules_table(catalog: &Catalog) -> String {
+    let metas = catalog.metas();
+    let width = catalog.metas().map(|m| m.name.len()).max().unwrap_or(4);
+    let lw = catalog.metas().map(|m| levels(m).len()).max().unwrap_or(5);
     let mut out = String::new();
     let _ = writeln!(out, "{:width$}  {:lw$}  SUMMARY", "RULE", "LEVEL");
     for m in metas {
@@ -32,9 +33,9 @@ pub fn rules_table() -> String {
 }
 
 /// The Markdown table kept in README.md between the `rules-table` markers.
-pub fn rules_markdown() -> String {
+pub fn rules_markdown(catalog: &Catalog) -> String {
     let mut out = String::from("| rule | level | summary |\n|---|---|---|\n");
-    for m in meta::all().unwrap_or(&[]) {
+    for m in catalog.metas() {
         let _ = writeln!(
             out,
             "| `{}` | {} | {} |",
@@ -48,12 +49,12 @@ pub fn rules_markdown() -> String {
 
 /// The rules reference, `docs/rules.md` (`scalelint rules --format markdown`): every rule's
 /// section, as `explain` prints it.
-pub fn rules_reference() -> String {
+pub fn rules_reference(catalog: &Catalog) -> String {
     let mut out = String::from(
         "# scalelint rules\n\nGenerated from the rule metadata in `rules/` and the fixtures in `fixtures/` by\n`scalelint rules --format markdown`; do not edit by hand. `scalelint explain RULE` prints one\nsection.\n\n",
     );
-    out.push_str(&rules_markdown());
-    for m in meta::all().unwrap_or(&[]) {
+    out.push_str(&rules_markdown(catalog));
+    for m in catalog.metas() {
         out.push('\n');
         out.push_str(&explain(m));
     }
@@ -128,71 +129,4 @@ pub fn explain(m: &RuleMeta) -> String {
         }
     }
     out
-}
-
-/// Levenshtein distance, for "did you mean" suggestions.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            if let Some(c) = cur.get_mut(j + 1) {
-                *c = sub.min(del).min(ins);
-            }
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
-}
-
-/// The candidate closest to `word`, when it is close enough to be a plausible typo.
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(word, c), *c))
-        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
-        .min()
-        .map(|(_, c)| c)
-}
-
-/// What a user most likely meant by `word` (a misspelt rule, level or key): the closest
-/// candidate, compared without regard to case, or else the only candidate that `word` begins
-/// (`warn` for `warning`).
-pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let word = word.to_lowercase();
-    if let Some(c) = closest(&word, candidates) {
-        return Some(c);
-    }
-    if word.chars().count() < 3 {
-        return None;
-    }
-    let mut starting = candidates
-        .iter()
-        .filter(|c| c.to_lowercase().starts_with(&word));
-    match (starting.next(), starting.next()) {
-        (Some(c), None) => Some(c),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn suggestions() {
-        assert_eq!(super::edit_distance("kitten", "sitting"), 3);
-        assert_eq!(
-            super::closest("hpa-min-replica", &["hpa-min-replicas", "hpa-max-replicas"]),
-            Some("hpa-min-replicas")
-        );
-        assert_eq!(super::closest("zzz", &["hpa-min-replicas"]), None);
-        let levels = ["error", "warning", "info"];
-        assert_eq!(super::suggest("warn", &levels), Some("warning"));
-        assert_eq!(super::suggest("ERROR", &levels), Some("error"));
-        assert_eq!(super::suggest("zz", &levels), None);
-        assert_eq!(super::suggest("never", &levels), None);
-    }
 }

@@ -1,8 +1,9 @@
 //! The `scalelint` command line: a thin layer over the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use scalelint::Project;
 use scalelint::engine::config::{self, Config};
-use scalelint::engine::{self, Options, RuleSet, meta};
+use scalelint::engine::{self, Catalog, Options, meta};
 use scalelint::render::{self, OutputFormat, RenderOptions};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -144,16 +145,14 @@ fn run(cli: Cli) -> Result<u8, String> {
             // Paths, the configuration and the project root are all found from here.
             std::env::current_dir()
                 .map_err(|e| format!("cannot read the current directory: {e}"))?;
-            let cfg_path = install_custom_rules(config)?;
-            let mut cfg = match &cfg_path {
-                Some(p) => config::load(p)?,
-                None => Config::default(),
-            };
-            let selection_warnings = apply_selection(&mut cfg, &select, &ignore)?;
-            for w in cfg.warnings.iter().chain(&selection_warnings) {
+            let mut project = load_project(config)?;
+            let selection_warnings =
+                apply_selection(&mut project.config, &project.catalog, &select, &ignore)?;
+            for w in project.config.warnings.iter().chain(&selection_warnings) {
                 warn(w);
             }
-            let rules = RuleSet::from_config(&cfg).map_err(|e| e.to_string())?;
+            let rules = project.rules().map_err(|e| e.to_string())?;
+            let cfg = &project.config;
             // Overlap the schema compilation with reading and parsing (see `schema::warm`),
             // unless one thread was asked for or nothing is validated.
             let spare_core = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
@@ -177,7 +176,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                 // Named files are linted against the whole project (pre-commit passes only
                 // the changed ones).
                 project_index: true,
-                exclude: exclude_set(&cfg)?,
+                exclude: exclude_set(cfg)?,
             };
             let baseline = match &baseline {
                 Some(p) => Some(
@@ -239,10 +238,10 @@ fn run(cli: Cli) -> Result<u8, String> {
             Ok(u8::from(failed))
         }
         Command::Rules { format } => {
-            install_custom_rules(None)?;
+            let catalog = load_project(None)?.catalog;
             print_stdout(&match format {
-                RulesFormat::Table => scalelint::docs::rules_table(),
-                RulesFormat::Markdown => scalelint::docs::rules_reference(),
+                RulesFormat::Table => scalelint::docs::rules_table(&catalog),
+                RulesFormat::Markdown => scalelint::docs::rules_reference(&catalog),
             })?;
             Ok(0)
         }
@@ -253,22 +252,21 @@ fn run(cli: Cli) -> Result<u8, String> {
                     path.display()
                 ));
             }
-            std::fs::write(&path, config::template()?)
+            let catalog = scalelint::builtin_catalog().map_err(|e| e.to_string())?;
+            std::fs::write(&path, config::template(&catalog))
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             to_stderr(&format!("wrote {}", path.display()));
             Ok(0)
         }
         Command::Explain { rule } => {
-            install_custom_rules(None)?;
-            let metas = meta::all().map_err(|e| format!("rule metadata: {e}"))?;
-            match meta::find_any_case(&rule) {
+            let catalog = load_project(None)?.catalog;
+            match catalog.find_any_case(&rule) {
                 Some(m) => {
                     print_stdout(&scalelint::docs::explain(m))?;
                     Ok(0)
                 }
                 None => {
-                    let names: Vec<&str> = metas.iter().map(|m| m.name.as_str()).collect();
-                    let hint = scalelint::docs::suggest(&rule, &names)
+                    let hint = scalelint::suggest::suggest(&rule, &catalog.names())
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_default();
                     Err(format!(
@@ -285,15 +283,15 @@ fn run(cli: Cli) -> Result<u8, String> {
 /// name gives a warning, returned for the caller to print.
 fn apply_selection(
     cfg: &mut Config,
+    catalog: &Catalog,
     select: &[String],
     ignore: &[String],
 ) -> Result<Vec<String>, String> {
-    let metas = meta::all().map_err(|e| format!("rule metadata: {e}"))?;
-    let always_on = |name: &str| metas.iter().any(|m| m.name == name && m.always_on);
+    let always_on = |name: &str| catalog.find(name).is_some_and(|m| m.always_on);
     let resolve = |flag: &str, patterns: &[String]| -> Result<Vec<(String, bool)>, String> {
         let mut out = Vec::new();
         for p in patterns.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-            let names = config::resolve(p, metas).map_err(|e| format!("--{flag}: {e}"))?;
+            let names = config::resolve(p, catalog).map_err(|e| format!("--{flag}: {e}"))?;
             let group = p.contains('*');
             out.extend(names.into_iter().map(|n| (n.to_string(), group)));
         }
@@ -319,7 +317,7 @@ fn apply_selection(
     }
     let mut warnings = Vec::new();
     if !select.is_empty() {
-        for m in metas.iter().filter(|m| !m.always_on) {
+        for m in catalog.metas().filter(|m| !m.always_on) {
             let on = selected.iter().any(|(n, _)| *n == m.name);
             cfg.rules.entry(m.name.clone()).or_default().off = !on;
         }
@@ -373,18 +371,16 @@ fn exclude_set(cfg: &Config) -> Result<Option<engine::Exclude>, String> {
     engine::Exclude::new(&base, &cfg.exclude).map(Some)
 }
 
-/// The configuration file that applies (named, else discovered), after installing the custom
-/// rules of the project and of that file, so every later look at the rule metadata sees them.
-fn install_custom_rules(named: Option<PathBuf>) -> Result<Option<PathBuf>, String> {
-    // `check` has made sure there is a current directory; without one, `rules` and `explain`
-    // show the built-in rules alone.
-    let cwd = std::env::current_dir().ok();
-    let cfg_path = named.or_else(|| cwd.as_deref().and_then(config::discover));
-    let root = cwd.as_deref().and_then(engine::project_root);
-    let custom = engine::custom::load(&config::custom_rule_paths(
-        cfg_path.as_deref(),
-        root.as_deref(),
-    ))?;
-    engine::custom::install(custom)?;
-    Ok(cfg_path)
+/// The project seen from the current directory: its configuration (named, else discovered)
+/// and its custom rules. Without a current directory (`rules` and `explain` only; `check`
+/// has made sure there is one), the built-in rules alone.
+fn load_project(config: Option<PathBuf>) -> Result<Project, String> {
+    match std::env::current_dir() {
+        Ok(cwd) => Project::load(&cwd, config.as_deref()).map_err(|e| e.to_string()),
+        Err(_) => Ok(Project {
+            catalog: scalelint::builtin_catalog().map_err(|e| e.to_string())?,
+            config: Config::default(),
+            root: None,
+        }),
+    }
 }

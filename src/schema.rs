@@ -7,8 +7,8 @@
 //! second copy of each document is built; BENCHMARKS.md compares this with validating the
 //! `serde_json::Value` from `Node::to_json`.
 
-use crate::docs;
 use crate::model::{Entry, Node, Resolved, Span, Value};
+use crate::suggest;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::json::{self, JsonNumber, NodeIdentity};
 use jsonschema::paths::{Location, LocationSegment};
@@ -333,7 +333,7 @@ fn suggest(word: &str, candidates: &[&str]) -> Option<String> {
     if let Some(c) = candidates.iter().find(|c| c.eq_ignore_ascii_case(word)) {
         return Some((*c).to_string());
     }
-    docs::closest(word, candidates).map(str::to_string)
+    suggest::closest(word, candidates).map(str::to_string)
 }
 
 fn type_name(t: JsonType) -> Option<&'static str> {

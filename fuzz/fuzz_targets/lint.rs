@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scalelint::engine::{RuleSet, lint_sources};
+use scalelint::lint_sources;
 use std::sync::OnceLock;
 
 const NAMES: [&str; 6] = [
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
-    let rules = RULES.get_or_init(|| RuleSet::builtin().expect("built-in rules load"));
+    let rules = RULES.get_or_init(|| scalelint::builtin_rules().expect("built-in rules load"));
     let name = NAMES[usize::from(*first) % NAMES.len()];
     let _ = lint_sources(vec![(name.to_string(), text.to_string())], rules);
 });

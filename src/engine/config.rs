@@ -2,10 +2,12 @@
 //! are skipped. Parsed with our own YAML reader so every error points at its line and column
 //! in the config file, with a "did you mean" where a name is misspelt.
 
+use super::catalog::{Catalog, RuleImpl};
+use super::custom::{self, RulePath};
 use super::meta::{self, RuleMeta};
-use crate::docs::suggest;
-use crate::model::{Level, Node, SourceFile, Span};
-use crate::sources::{Problem, yaml};
+use super::placed::{ConfigError, Errors, hint, strings};
+use crate::model::{Level, Node, Span};
+use crate::sources::yaml;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -87,60 +89,59 @@ pub fn discover(cwd: &Path) -> Option<PathBuf> {
     None
 }
 
-/// Read and check a config file.
-pub fn load(path: &Path) -> Result<Config, String> {
+/// Read and check a config file, with the custom rules of the project (`.scalelint/rules/`
+/// in its folder) and of its `custom-rules`, added to `builtin`: the configuration and the
+/// catalog it was checked against. The file is parsed once.
+pub fn load(path: &Path, builtin: &Catalog) -> Result<(Config, Catalog), ConfigError> {
     let shown = super::shown_path(path);
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("cannot read config {shown}: {e}"))?;
-    let mut config = parse(&shown, &text)?;
+    let e = Errors::new(&shown, text);
+    let root = document(&e)?;
+    let catalog = with_custom_rules(builtin, Some(path), None, root.as_ref(), &e)?;
+    let mut config = from_tree(&e, root.as_ref(), &catalog)?;
     config.path = Some(path.to_path_buf());
-    Ok(config)
+    Ok((config, catalog))
 }
 
-/// Errors at places in a file (the config, a custom rule): `path:line:col: message`.
-pub(crate) struct Errors {
-    file: SourceFile,
+/// `builtin` with the custom rules found without a config file: `.scalelint/rules/` in the
+/// project root.
+pub fn project_catalog(builtin: &Catalog, root: Option<&Path>) -> Result<Catalog, ConfigError> {
+    let e = Errors::new("", String::new());
+    with_custom_rules(builtin, None, root, None, &e)
 }
 
-impl Errors {
-    /// `shown` is the file's path as shown to users ([`super::shown_path`]).
-    pub(crate) fn new(shown: &str, text: String) -> Errors {
-        Errors {
-            file: SourceFile::new(shown, text),
-        }
+/// `builtin` with the custom rules of `.scalelint/rules/` (in the config file's folder, else
+/// `root`) and of the config's `custom-rules` paths.
+fn with_custom_rules(
+    builtin: &Catalog,
+    config: Option<&Path>,
+    root: Option<&Path>,
+    tree: Option<&Node>,
+    e: &Errors,
+) -> Result<Catalog, ConfigError> {
+    let paths = custom_rule_paths(config, root, tree, e);
+    let defs = custom::load(&paths)?;
+    if defs.is_empty() {
+        return Ok(builtin.clone());
     }
-
-    /// `path:line:col` of a place.
-    pub(crate) fn place(&self, span: Span) -> String {
-        let lc = self.file.line_col(span.start);
-        format!("{}:{}:{}", self.file.path, lc.line, lc.column)
-    }
-
-    pub(crate) fn at(&self, span: Span, msg: impl std::fmt::Display) -> String {
-        format!("{}: {msg}", self.place(span))
-    }
-
-    /// A YAML problem of the file, in words, at its place.
-    pub(crate) fn problem(&self, p: &Problem) -> String {
-        match p {
-            Problem::Syntax { span, message } => self.at(*span, format!("invalid YAML: {message}")),
-            Problem::Limit { span, message } => self.at(*span, message),
-            Problem::DuplicateKey { key, first, second } => {
-                let line = self.file.line_col(first.start).line;
-                self.at(
-                    *second,
-                    format!("key `{key}` is set twice (first on line {line})"),
-                )
-            }
-        }
-    }
+    builtin
+        .with_custom(defs)
+        .map_err(|err| ConfigError::from(err.to_string()))
 }
 
-/// `; did you mean `x`?` when a candidate is close to `word`, else nothing.
-pub(crate) fn hint(word: &str, candidates: &[&str]) -> String {
-    suggest(word, candidates)
-        .map(|s| format!("; did you mean `{s}`?"))
-        .unwrap_or_default()
+/// The config file's one document, `None` when empty.
+fn document(e: &Errors) -> Result<Option<Node>, ConfigError> {
+    let parsed = yaml::parse(&e.file.text, yaml::Limits::default());
+    if let Some(p) = parsed.problems.first() {
+        return Err(e.problem(p));
+    }
+    Ok(parsed
+        .documents
+        .into_iter()
+        .next()
+        .map(|d| d.root)
+        .filter(|root| !root.is_null()))
 }
 
 /// Whether a rule name matches a pattern: a name, or a group with `*` wildcards (`kafka-*`).
@@ -172,14 +173,14 @@ pub fn matches(pattern: &str, name: &str) -> bool {
 }
 
 /// Rule names a pattern selects, or an error message (with a suggestion) when none.
-pub fn resolve<'m>(pattern: &str, metas: &'m [RuleMeta]) -> Result<Vec<&'m str>, String> {
-    let hits: Vec<&str> = metas
-        .iter()
+pub fn resolve<'c>(pattern: &str, catalog: &'c Catalog) -> Result<Vec<&'c str>, String> {
+    let hits: Vec<&str> = catalog
+        .metas()
         .map(|m| m.name.as_str())
         .filter(|n| matches(pattern, n))
         .collect();
     if hits.is_empty() {
-        let names: Vec<&str> = metas.iter().map(|m| m.name.as_str()).collect();
+        let names = catalog.names();
         if pattern.contains('*') {
             // A misspelt group is compared with the groups that exist (`kafak-*` with
             // `kafka-*`), not with rule names.
@@ -222,28 +223,15 @@ fn is_off(node: &Node) -> bool {
         )
 }
 
-/// A list of scalars, as written (`None` when it is not one).
-pub(crate) fn strings(node: &Node) -> Option<Vec<String>> {
-    node.as_seq()?
-        .iter()
-        .map(|n| n.as_scalar().map(|s| s.text.clone()))
-        .collect()
-}
-
-/// A file or folder custom rules are read from.
-#[derive(Clone, Debug)]
-pub struct RulePath {
-    pub path: PathBuf,
-    /// Must exist (listed in the config: a typo must not silently disable rules).
-    pub required: bool,
-    /// As listed, and where (`path:line:col`), for errors about it.
-    pub listed: Option<(String, String)>,
-}
-
 /// Where custom rules are read from: `.scalelint/rules/` in the project root (the config
 /// file's folder, else `root`; optional), and the config's `custom-rules` paths (required).
 /// Read leniently: the config's own errors are reported when it is parsed in full.
-pub fn custom_rule_paths(config: Option<&Path>, root: Option<&Path>) -> Vec<RulePath> {
+fn custom_rule_paths(
+    config: Option<&Path>,
+    root: Option<&Path>,
+    tree: Option<&Node>,
+    e: &Errors,
+) -> Vec<RulePath> {
     let dir = config
         .and_then(Path::parent)
         .map(Path::to_path_buf)
@@ -256,19 +244,9 @@ pub fn custom_rule_paths(config: Option<&Path>, root: Option<&Path>) -> Vec<Rule
             listed: None,
         })
         .collect();
-    let Some(path) = config else {
-        return out;
-    };
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return out;
-    };
-    let parsed = yaml::parse(&text, yaml::Limits::default());
-    let e = Errors::new(&super::shown_path(path), text);
     let base = dir.unwrap_or_default();
-    let listed = parsed
-        .documents
-        .first()
-        .and_then(|d| d.root.get("custom-rules"))
+    let listed = tree
+        .and_then(|root| root.get("custom-rules"))
         .and_then(Node::as_seq)
         .unwrap_or_default();
     for item in listed {
@@ -283,25 +261,23 @@ pub fn custom_rule_paths(config: Option<&Path>, root: Option<&Path>) -> Vec<Rule
     out
 }
 
-/// Parse config text (`shown` names the file in errors).
-pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
+/// Parse config text against a catalog (`shown` names the file in errors). Custom rules the
+/// text names are not loaded: [`load`] does that.
+pub fn parse(shown: &str, text: &str, catalog: &Catalog) -> Result<Config, ConfigError> {
     let e = Errors::new(shown, text.to_string());
-    let parsed = yaml::parse(text, yaml::Limits::default());
-    if let Some(p) = parsed.problems.first() {
-        return Err(e.problem(p));
-    }
+    let root = document(&e)?;
+    from_tree(&e, root.as_ref(), catalog)
+}
+
+/// The configuration a parsed config file says, checked against `catalog`.
+fn from_tree(e: &Errors, root: Option<&Node>, catalog: &Catalog) -> Result<Config, ConfigError> {
     let mut config = Config::default();
-    let Some(doc) = parsed.documents.into_iter().next() else {
+    let Some(root) = root else {
         return Ok(config);
     };
-    let root = doc.root;
-    if root.is_null() {
-        return Ok(config);
-    }
     let Some(entries) = root.as_map() else {
         return Err(e.at(root.span, "the config must be a mapping of keys"));
     };
-    let metas = meta::all().map_err(|m| format!("rule metadata: {m}"))?;
     let mut tier: Option<(String, Span)> = None;
     // Where each rule parameter was set, for errors found once all are known.
     let mut places = Places::new();
@@ -340,7 +316,7 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
                 };
                 tier = Some((s.text.clone(), entry.value.span));
             }
-            "rules" => rules(&e, &entry.value, metas, &mut config, &mut places)?,
+            "rules" => rules(e, &entry.value, catalog, &mut config, &mut places)?,
             "custom-rules" => {
                 config.custom_rules = strings(&entry.value).ok_or_else(|| {
                     e.at(
@@ -367,7 +343,7 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
             places.insert((TIER_RULE.to_string(), "tier".to_string()), span);
         }
     }
-    check_params(&e, metas, &config, &places)?;
+    check_params(e, catalog, &config, &places)?;
     Ok(config)
 }
 
@@ -382,20 +358,20 @@ type Places = BTreeMap<(String, String), Span>;
 /// and report a failure at the parameter at fault.
 fn check_params(
     e: &Errors,
-    metas: &[RuleMeta],
+    catalog: &Catalog,
     config: &Config,
     places: &Places,
-) -> Result<(), String> {
+) -> Result<(), ConfigError> {
     for (name, rc) in &config.rules {
-        let Some(m) = metas.iter().find(|m| m.name == *name) else {
+        let Some(m) = catalog.find(name) else {
             continue;
         };
-        let Some(build) = crate::rules::registry()
-            .find(|(n, _)| *n == m.name)
-            .map(|(_, b)| *b)
+        let Some(RuleImpl::Builtin(implementation)) =
+            catalog.entry(name).map(|e| &e.implementation)
         else {
             continue;
         };
+        let build = |params: &serde_json::Value| implementation.build_check(name, params);
         let place = |key: &str| places.get(&(name.clone(), key.to_string())).copied();
         let mut params = m.default_params();
         merge(&mut params, &serde_json::Value::Object(rc.params.clone()));
@@ -483,10 +459,10 @@ fn found(node: &Node) -> String {
 fn rules(
     e: &Errors,
     node: &Node,
-    metas: &[RuleMeta],
+    catalog: &Catalog,
     config: &mut Config,
     places: &mut Places,
-) -> Result<(), String> {
+) -> Result<(), ConfigError> {
     if node.is_null() {
         return Ok(());
     }
@@ -499,23 +475,24 @@ fn rules(
     ordered.sort_by_key(|en| !en.key.text().unwrap_or("").contains('*'));
     for entry in ordered {
         let pattern = entry.key.text().unwrap_or("");
-        let names = resolve(pattern, metas).map_err(|m| e.at(entry.key.span, m))?;
+        let names = resolve(pattern, catalog).map_err(|m| e.at(entry.key.span, m))?;
         for name in names {
-            let Some(m) = metas.iter().find(|m| m.name == name) else {
+            let Some(m) = catalog.find(name) else {
                 continue;
             };
             let group = pattern.contains('*');
             if m.always_on && is_off(&entry.value) {
                 // Groups skip always-on rules silently; naming one is worth a warning.
                 if !group {
-                    config
-                        .warnings
-                        .push(e.at(entry.key.span, meta::cannot_turn_off(name)));
+                    config.warnings.push(
+                        e.at(entry.key.span, meta::cannot_turn_off(name))
+                            .to_string(),
+                    );
                 }
                 continue;
             }
             let rc = config.rules.entry(name.to_string()).or_default();
-            rule_settings(e, &entry.value, m, group, rc, places)?;
+            rule_settings(e, &entry.value, m, group, rc, places, &mut config.warnings)?;
         }
     }
     Ok(())
@@ -528,7 +505,8 @@ fn rule_settings(
     group: bool,
     rc: &mut RuleConfig,
     places: &mut Places,
-) -> Result<(), String> {
+    warnings: &mut Vec<String>,
+) -> Result<(), ConfigError> {
     if is_off(v) {
         rc.off = true;
         return Ok(());
@@ -576,6 +554,21 @@ fn rule_settings(
                 "a rule group takes `off` or a `level`, not parameters",
             ));
         }
+        // Parameters are kebab-case, like every key a user writes; the snake_case spelling of
+        // scalelint 0.1 still works, with a warning.
+        let kebab = key.replace('_', "-");
+        let key = if key.contains('_') && m.params.contains_key(&kebab) {
+            warnings.push(e.at(
+                entry.key.span,
+                format!(
+                    "parameter `{key}` of rule `{}` is spelt `{kebab}` now; the old spelling still works",
+                    m.name
+                ),
+            ).to_string());
+            kebab.as_str()
+        } else {
+            key
+        };
         let Some(p) = m.params.get(key) else {
             let mut names: Vec<&str> = m.params.keys().map(String::as_str).collect();
             names.push("level");
@@ -612,8 +605,8 @@ fn rule_settings(
 /// The commented `.scalelint.yaml` that `scalelint init` writes: every key, every rule with
 /// its level and parameters at their defaults (levels commented out, so a rule that reports
 /// at two levels keeps both until someone chooses).
-pub fn template() -> Result<String, String> {
-    let metas = meta::all().map_err(|m| format!("rule metadata: {m}"))?;
+pub fn template(catalog: &Catalog) -> String {
+    let metas = catalog.metas();
     let mut out = String::from(
         "# scalelint configuration: https://github.com/scalelint/scalelint#configuration\n\
          # Schema: https://github.com/scalelint/scalelint/blob/main/schemas/config.schema.json\n\
@@ -668,14 +661,14 @@ pub fn template() -> Result<String, String> {
             out.push_str(&format!("    {name}: {v}\n"));
         }
     }
-    Ok(out)
+    out
 }
 
 /// The configuration's JSON Schema (`schemas/config.schema.json`), with every rule and its
 /// typed parameters from the metadata, so editors complete and check rule settings.
-pub fn schema() -> Result<serde_json::Value, String> {
+pub fn schema(catalog: &Catalog) -> serde_json::Value {
     use serde_json::json;
-    let metas = meta::all().map_err(|m| format!("rule metadata: {m}"))?;
+    let metas = catalog.metas();
     let level = json!({"enum": ["error", "warning", "info"]});
     let short = json!({"oneOf": [
         {"const": "off", "description": "Turn the rule off."},
@@ -716,7 +709,7 @@ pub fn schema() -> Result<serde_json::Value, String> {
             }),
         );
     }
-    Ok(json!({
+    json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/scalelint/scalelint/blob/main/schemas/config.schema.json",
         "title": "scalelint configuration (.scalelint.yaml)",
@@ -758,7 +751,7 @@ pub fn schema() -> Result<serde_json::Value, String> {
             },
         },
         "$defs": {"level": level, "short": short},
-    }))
+    })
 }
 
 /// Merge `patch` onto `base`: objects key by key (so a `tiers` override can add one tier),
@@ -781,6 +774,10 @@ pub fn merge(base: &mut serde_json::Value, patch: &serde_json::Value) {
 
 #[cfg(test)]
 mod tests {
+    /// The built-in rules (the tests need a catalog; the layer above makes it).
+    fn builtin() -> super::Catalog {
+        crate::project::builtin_catalog().unwrap()
+    }
     use super::*;
 
     #[test]
@@ -793,24 +790,29 @@ mod tests {
 
     #[test]
     fn errors_have_positions_and_suggestions() {
-        let err = parse("c.yaml", "rules:\n  hpa-min-replica: off\n").unwrap_err();
+        let err = parse("c.yaml", "rules:\n  hpa-min-replica: off\n", &builtin()).unwrap_err();
+        // The error has its place as data, and says it first.
+        assert_eq!(err.at.map(|(_, lc)| (lc.line, lc.column)), Some((2, 3)));
+        let err = err.to_string();
         assert!(
             err.starts_with("c.yaml:2:3: unknown rule `hpa-min-replica`"),
             "{err}"
         );
         assert!(err.contains("did you mean `hpa-min-replicas`"), "{err}");
-        let err = parse("c.yaml", "fail_on: error\n").unwrap_err();
+        let err = parse("c.yaml", "fail_on: error\n", &builtin())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("did you mean `fail-on`"), "{err}");
     }
 
     #[test]
     fn init_template_is_a_valid_config_of_defaults() {
-        let t = template().unwrap();
-        let c = parse("t.yaml", &t).unwrap();
+        let t = template(&builtin());
+        let c = parse("t.yaml", &t, &builtin()).unwrap();
         assert_eq!(c.fail_on, Some(FailOn::Warning));
         assert!(c.rules.values().all(|r| !r.off && r.level.is_none()));
-        let defaults = crate::engine::RuleSet::builtin().unwrap();
-        let configured = crate::engine::RuleSet::from_config(&c).unwrap();
+        let defaults = crate::engine::RuleSet::defaults(&builtin()).unwrap();
+        let configured = crate::engine::RuleSet::new(&builtin(), &c).unwrap();
         assert_eq!(defaults.len(), configured.len());
     }
 
@@ -819,9 +821,33 @@ mod tests {
         let c = parse(
             "c.yaml",
             "rules:\n  kafka-partitions: warning\n  kafka-*: off\n",
+            &builtin(),
         )
         .unwrap();
         assert!(!c.rules["kafka-partitions"].off);
         assert!(c.rules.values().filter(|r| r.off).count() > 1);
+    }
+
+    /// Parameters are kebab-case like every other key; 0.1's snake_case still reads, with a
+    /// warning at the key.
+    #[test]
+    fn snake_case_parameters_read_with_a_warning() {
+        let text = "rules:\n  container-limit-ratio:\n    max_ratio: 3\n";
+        let c = parse("c.yaml", text, &builtin()).unwrap();
+        let rc = &c.rules["container-limit-ratio"];
+        assert_eq!(rc.params.get("max-ratio"), Some(&serde_json::json!(3)));
+        assert_eq!(c.warnings.len(), 1);
+        assert!(
+            c.warnings[0].starts_with("c.yaml:3:5: parameter `max_ratio` of rule `container-limit-ratio` is spelt `max-ratio` now"),
+            "{:?}",
+            c.warnings
+        );
+        let c = parse(
+            "c.yaml",
+            "rules:\n  container-limit-ratio:\n    max-ratio: 3\n",
+            &builtin(),
+        )
+        .unwrap();
+        assert!(c.warnings.is_empty());
     }
 }

@@ -15,14 +15,14 @@
 //!     spec: {required: [minReplicas], properties: {minReplicas: {minimum: 2}}}
 //! ```
 
-use super::config::{Errors, RulePath, hint, strings};
 use super::meta::RuleMeta;
-use super::rule::{Ctx, Rule, Target};
+use super::placed::{ConfigError, Errors, hint, strings};
+use super::rule::{Ctx, Kinds, ObjectRule, Target};
 use super::shown_path;
 use crate::model::{Format, Level, Node, Span, Value};
 use crate::sources::yaml;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::Arc;
 
 /// A custom rule file's keys, and those of its `match`.
 const KEYS: &[&str] = &[
@@ -31,6 +31,16 @@ const KEYS: &[&str] = &[
 const REQUIRED: &[&str] = &["name", "level", "summary", "message", "match", "schema"];
 const MATCH_KEYS: &[&str] = &["format", "kinds", "group"];
 const FORMATS: &[&str] = &["kubernetes", "pgbouncer", "redis", "kafka", "prometheus"];
+
+/// A file or folder custom rules are read from.
+#[derive(Clone, Debug)]
+pub struct RulePath {
+    pub path: PathBuf,
+    /// Must exist (listed in the config: a typo must not silently disable rules).
+    pub required: bool,
+    /// As listed, and where (`path:line:col`), for errors about it.
+    pub listed: Option<(String, String)>,
+}
 
 /// A loaded custom rule definition.
 #[derive(Debug, Clone)]
@@ -47,23 +57,16 @@ pub struct Def {
     name_at: String,
 }
 
-static DEFS: OnceLock<Vec<Def>> = OnceLock::new();
-
-/// The custom rules of this run (none until [`install`]).
-pub fn defs() -> &'static [Def] {
-    DEFS.get().map_or(&[], Vec::as_slice)
-}
-
-/// Make custom rules known for the rest of the process: rule metadata, configuration,
-/// suppressions and SARIF see them. Call before anything reads the metadata.
-pub fn install(defs: Vec<Def>) -> Result<(), String> {
-    DEFS.set(defs)
-        .map_err(|_| "custom rules are already installed".to_string())
+impl Def {
+    /// `path:line:col` of the rule's name.
+    pub fn name_at(&self) -> &str {
+        &self.name_at
+    }
 }
 
 /// The rule files at these paths: files, or folders whose `*.yaml`/`*.yml` are read (sorted).
 /// A missing optional path is fine (`.scalelint/rules/`); a missing required one is not.
-pub fn load(paths: &[RulePath]) -> Result<Vec<Def>, String> {
+pub fn load(paths: &[RulePath]) -> Result<Vec<Def>, ConfigError> {
     let mut files = Vec::new();
     for rp in paths {
         let p = &rp.path;
@@ -81,37 +84,19 @@ pub fn load(paths: &[RulePath]) -> Result<Vec<Def>, String> {
         } else if rp.required {
             return Err(match &rp.listed {
                 Some((listed, at)) => {
-                    format!("{at}: custom rules `{listed}`: no such file or folder")
+                    format!("{at}: custom rules `{listed}`: no such file or folder").into()
                 }
-                None => format!("custom rules {}: no such file or folder", shown_path(p)),
+                None => format!("custom rules {}: no such file or folder", shown_path(p)).into(),
             });
         }
     }
-    let builtin: Vec<&str> = crate::rules::registry().map(|(n, _)| *n).collect();
-    let mut out: Vec<Def> = Vec::new();
-    for f in files {
-        let def = load_one(&f)?;
-        if builtin.contains(&def.meta.name.as_str()) || def.meta.name == "all" {
-            return Err(format!(
-                "{}: custom rule `{}` has the name of a built-in rule",
-                def.name_at, def.meta.name
-            ));
-        }
-        if let Some(other) = out.iter().find(|d| d.meta.name == def.meta.name) {
-            return Err(format!(
-                "{}: custom rule `{}` is also defined in {}",
-                def.name_at,
-                def.meta.name,
-                shown_path(&other.path)
-            ));
-        }
-        out.push(def);
-    }
-    Ok(out)
+    // Names are checked against the built-in rules and each other when the catalog takes
+    // them (`Catalog::with_custom`).
+    files.iter().map(|f| load_one(f)).collect()
 }
 
 /// One custom rule file, checked field by field so that every error points at its place.
-fn load_one(path: &Path) -> Result<Def, String> {
+fn load_one(path: &Path) -> Result<Def, ConfigError> {
     let shown = shown_path(path);
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read custom rule {shown}: {e}"))?;
@@ -121,7 +106,7 @@ fn load_one(path: &Path) -> Result<Def, String> {
         return Err(e.problem(p));
     }
     let Some(doc) = parsed.documents.into_iter().next() else {
-        return Err(format!("{shown}: empty custom rule file"));
+        return Err(format!("{shown}: empty custom rule file").into());
     };
     let root = doc.root;
     let Some(entries) = root.as_map() else {
@@ -150,7 +135,7 @@ fn load_one(path: &Path) -> Result<Def, String> {
     }
     let entry = |key: &str| entries.iter().find(|en| en.key.text() == Some(key));
     // A text field: a scalar, as written.
-    let text_of = |key: &str| -> Result<Option<(String, Span)>, String> {
+    let text_of = |key: &str| -> Result<Option<(String, Span)>, ConfigError> {
         let Some(en) = entry(key) else {
             return Ok(None);
         };
@@ -159,7 +144,7 @@ fn load_one(path: &Path) -> Result<Def, String> {
             _ => Err(e.at(en.value.span, format!("`{key}` must be text"))),
         }
     };
-    let required = |key: &str| -> Result<(String, Span), String> {
+    let required = |key: &str| -> Result<(String, Span), ConfigError> {
         text_of(key)?.ok_or_else(|| e.at(root.span, format!("the custom rule has no `{key}`")))
     };
     let (name, name_span) = required("name")?;
@@ -230,9 +215,9 @@ fn load_one(path: &Path) -> Result<Def, String> {
 fn matcher(
     e: &Errors,
     entry: Option<&crate::model::Entry>,
-) -> Result<(Format, Vec<String>, Option<String>), String> {
+) -> Result<(Format, Vec<String>, Option<String>), ConfigError> {
     let Some(entry) = entry else {
-        return Err("the custom rule has no `match`".to_string());
+        return Err("the custom rule has no `match`".to_string().into());
     };
     let m = &entry.value;
     let Some(entries) = m.as_map() else {
@@ -297,49 +282,33 @@ fn matcher(
 
 /// A custom rule, ready to run.
 pub struct CustomRule {
-    def: &'static Def,
+    def: Arc<Def>,
     validator: jsonschema::Validator,
-    kinds: &'static [&'static str],
-    group: &'static str,
 }
 
 impl CustomRule {
-    pub fn new(def: &'static Def) -> Result<CustomRule, String> {
+    pub fn new(def: Arc<Def>) -> Result<CustomRule, String> {
         let validator = jsonschema::validator_for(&def.schema)
             .map_err(|e| format!("custom rule {}: {e}", def.meta.name))?;
-        // Targets name kinds with `'static` strings; custom rules are loaded once per
-        // process, so their few names are leaked rather than threading lifetimes through.
-        let kinds: Vec<&'static str> = def
-            .kinds
-            .iter()
-            .map(|k| &*Box::leak(k.clone().into_boxed_str()))
-            .collect();
-        Ok(CustomRule {
-            def,
-            validator,
-            kinds: Box::leak(kinds.into_boxed_slice()),
-            group: def
-                .group
-                .as_deref()
-                .map_or(ANY_GROUP, |g| Box::leak(g.to_string().into_boxed_str())),
-        })
+        Ok(CustomRule { def, validator })
     }
 }
 
 /// The group of a custom rule that names none: any.
 pub const ANY_GROUP: &str = "*";
 
-impl Rule for CustomRule {
-    fn target(&self) -> Target {
+impl ObjectRule for CustomRule {
+    fn target(&self) -> Target<'_> {
+        let kinds = Kinds::Owned(&self.def.kinds);
         if self.def.format == Format::Kubernetes {
             Target::Objects {
-                group: self.group,
-                kinds: self.kinds,
+                group: self.def.group.as_deref().unwrap_or(ANY_GROUP),
+                kinds,
             }
         } else {
             Target::Format {
                 format: self.def.format,
-                kinds: self.kinds,
+                kinds,
             }
         }
     }

@@ -1,11 +1,11 @@
-//! Rule metadata: `rules/<domain>/<rule-name>.yaml`, embedded at build time. One place feeds
-//! `scalelint explain`, the rules table, the README and the SARIF rule descriptors.
+//! Rule metadata: `rules/<domain>/<rule-name>.yaml`, embedded at build time. It feeds
+//! `scalelint explain`, the rules table, the README and the SARIF rule descriptors, through
+//! the [`Catalog`](super::catalog::Catalog).
 
 use crate::model::Level;
 use crate::sources::yaml;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/rule_metadata.rs"));
@@ -24,6 +24,8 @@ pub struct ParamMeta {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleMeta {
+    /// From the rule's declaration (built-in rules) or its file (custom rules).
+    #[serde(skip)]
     pub name: String,
     /// The domain folder: `source`, `k8s`, `hpa`, …
     #[serde(skip)]
@@ -57,46 +59,59 @@ impl RuleMeta {
     }
 }
 
-fn load() -> Result<Vec<RuleMeta>, String> {
-    let mut out = Vec::new();
-    for (path, text) in embedded::RULE_METADATA {
-        let parsed = yaml::parse(text, yaml::Limits::default());
-        if let Some(p) = parsed.problems.first() {
-            let text = text.to_string();
-            return Err(super::config::Errors::new(path, text).problem(p));
-        }
-        let root = parsed
-            .documents
-            .into_iter()
-            .next()
-            .ok_or_else(|| format!("{path}: empty"))?
-            .root;
-        let mut meta: RuleMeta =
-            serde_json::from_value(root.to_json()).map_err(|e| format!("{path}: {e}"))?;
-        let mut parts = path.split('/');
-        meta.domain = parts.nth(1).unwrap_or_default().to_string();
-        let file_name = path.rsplit('/').next().unwrap_or_default();
-        if file_name != format!("{}.yaml", meta.name) {
-            return Err(format!(
-                "{path}: file name does not match rule name {}",
-                meta.name
-            ));
-        }
-        out.push(meta);
-    }
-    out.extend(super::custom::defs().iter().map(|d| d.meta.clone()));
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(out)
+/// Why the built-in metadata could not be read: a bug of the build, which the test suite
+/// catches; at run time it is an error, never a panic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetadataError {
+    /// `rules/<domain>/<name>.yaml`.
+    pub path: String,
+    pub message: String,
 }
 
-/// Every rule's metadata (custom rules included, once installed), sorted by name. A broken metadata file is a build-time bug caught
-/// by the test suite; at run time it surfaces as an error, never a panic.
-pub fn all() -> Result<&'static [RuleMeta], &'static str> {
-    static META: OnceLock<Result<Vec<RuleMeta>, String>> = OnceLock::new();
-    match META.get_or_init(load) {
-        Ok(v) => Ok(v),
-        Err(e) => Err(e),
+impl std::fmt::Display for MetadataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rule metadata {}: {}", self.path, self.message)
     }
+}
+
+impl std::error::Error for MetadataError {}
+
+/// The metadata file of rule `name` in folder `domain`.
+pub fn builtin(domain: &str, name: &str) -> Result<RuleMeta, MetadataError> {
+    let path = format!("rules/{domain}/{name}.yaml");
+    let err = |message: String| MetadataError {
+        path: path.clone(),
+        message,
+    };
+    let text = embedded::RULE_METADATA
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, text)| *text)
+        .ok_or_else(|| err("no such file (a declared rule needs its metadata)".to_string()))?;
+    let parsed = yaml::parse(text, yaml::Limits::default());
+    if let Some(p) = parsed.problems.first() {
+        return Err(err(p.to_string()));
+    }
+    let root = parsed
+        .documents
+        .into_iter()
+        .next()
+        .ok_or_else(|| err("empty".to_string()))?
+        .root;
+    let mut meta: RuleMeta =
+        serde_json::from_value(root.to_json()).map_err(|e| err(e.to_string()))?;
+    meta.name = name.to_string();
+    meta.domain = domain.to_string();
+    Ok(meta)
+}
+
+/// Every embedded metadata file, as `(domain, name)`: the catalog checks that each belongs to
+/// a declared rule.
+pub fn builtin_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    embedded::RULE_METADATA.iter().filter_map(|(path, _)| {
+        let rest = path.strip_prefix("rules/")?.strip_suffix(".yaml")?;
+        rest.split_once('/')
+    })
 }
 
 /// A fixture shown as an example: its file name and text.
@@ -119,16 +134,4 @@ pub fn cannot_turn_off(name: &str) -> String {
         "`{name}` cannot be turned off: it reports an input that scalelint could not check, and \
          hiding it would let that input pass unchecked; it is still reported (its level can be set)"
     )
-}
-
-pub fn find(name: &str) -> Option<&'static RuleMeta> {
-    all().ok()?.iter().find(|m| m.name == name)
-}
-
-/// A rule by name, whatever its case (`explain HPA-MIN-REPLICAS`): names are lower-case.
-pub fn find_any_case(name: &str) -> Option<&'static RuleMeta> {
-    all()
-        .ok()?
-        .iter()
-        .find(|m| m.name.eq_ignore_ascii_case(name))
 }

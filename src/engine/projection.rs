@@ -282,8 +282,10 @@ mod tests {
     /// scenario) and all together.
     #[test]
     fn projections_do_not_change_findings() {
-        use crate::engine::{Options, Read, RuleSet, discover, index::Index, locate, read_input};
-        let rules = RuleSet::builtin().unwrap();
+        use crate::engine::discover::discover;
+        use crate::engine::read::{Read, read_input};
+        use crate::engine::{Options, index::Index, locate};
+        let rules = crate::project::builtin_rules().unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut dirs: Vec<std::path::PathBuf> = vec![root.join("examples")];
         for base in [root.join("fixtures"), root.join("../shared/corpus")] {

@@ -1,60 +1,193 @@
-//! The rule interface: what a rule applies to and how it reports.
+//! The rule interface: how a rule is declared, what it applies to and how it reports.
+//!
+//! A rule is declared once, with [`declare_rule!`](crate::declare_rule): its name, its domain
+//! (the folder of its metadata, `rules/<domain>/<name>.yaml`) and what implements it. A
+//! per-object rule implements [`ObjectRule`], a cross-resource rule [`IndexRule`]; the
+//! declaration names which, so a rule whose implementation the engine never calls cannot be
+//! declared. Rules that the engine or a parser report themselves (`parse-error`,
+//! `suppression-unused`, …) are declared `reported`.
 
 use super::index::Index;
 use super::meta::RuleMeta;
 use crate::model::{FileId, Finding, Format, Level, Object, SourceFile, Span};
 
-/// What a rule looks at; the engine dispatches on it.
+/// Kubernetes kinds a rule applies to: static for built-in rules, owned by a custom rule.
 #[derive(Clone, Copy, Debug)]
-pub enum Target {
+pub enum Kinds<'a> {
+    Static(&'static [&'static str]),
+    Owned(&'a [String]),
+}
+
+impl Kinds<'_> {
+    pub fn contains(&self, kind: &str) -> bool {
+        match self {
+            Kinds::Static(k) => k.contains(&kind),
+            Kinds::Owned(k) => k.iter().any(|x| x == kind),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Kinds::Static(k) => k.is_empty(),
+            Kinds::Owned(k) => k.is_empty(),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let (a, b) = match self {
+            Kinds::Static(k) => (Some(k.iter().copied()), None),
+            Kinds::Owned(k) => (None, Some(k.iter().map(String::as_str))),
+        };
+        a.into_iter().flatten().chain(b.into_iter().flatten())
+    }
+}
+
+/// What a per-object rule looks at; the engine dispatches on it.
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'a> {
     /// Kubernetes objects of these kinds in this API group (`apps`, `autoscaling`; `""` is
     /// the core group; `"*"` is any group). The engine dispatches on both, so rules need not
     /// re-check them.
-    Objects {
-        group: &'static str,
-        kinds: &'static [&'static str],
-    },
+    Objects { group: &'a str, kinds: Kinds<'a> },
     /// Objects of a flat config format, optionally only of these kinds (empty: all).
-    Format {
-        format: Format,
-        kinds: &'static [&'static str],
-    },
+    Format { format: Format, kinds: Kinds<'a> },
     /// Objects of any of these flat config formats, every kind (a rule about values in
     /// general, such as `invalid-value`).
     Formats(&'static [Format]),
-    /// The index over every analysed object (cross-resource rules).
-    Index,
-    /// Problems found while reading and parsing sources; reported by the engine itself.
-    Source,
 }
 
-impl Target {
+impl Target<'static> {
+    /// Kubernetes objects of these kinds in this group.
+    pub const fn objects(group: &'static str, kinds: &'static [&'static str]) -> Self {
+        Target::Objects {
+            group,
+            kinds: Kinds::Static(kinds),
+        }
+    }
+
+    /// Objects of a flat config format, only of these kinds (empty: all).
+    pub const fn format(format: Format, kinds: &'static [&'static str]) -> Self {
+        Target::Format {
+            format,
+            kinds: Kinds::Static(kinds),
+        }
+    }
+}
+
+impl Target<'_> {
     /// Whether a rule with this target looks at `obj` (the engine's dispatch, one object).
     pub fn applies_to(&self, obj: &Object) -> bool {
         match self {
             Target::Objects { group, kinds } => {
                 obj.format == Format::Kubernetes
                     && (*group == "*" || obj.group() == *group)
-                    && kinds.contains(&obj.kind.as_str())
+                    && kinds.contains(&obj.kind)
             }
             Target::Format { format, kinds } => {
-                obj.format == *format && (kinds.is_empty() || kinds.contains(&obj.kind.as_str()))
+                obj.format == *format && (kinds.is_empty() || kinds.contains(&obj.kind))
             }
             Target::Formats(formats) => {
                 obj.format != Format::Kubernetes && formats.contains(&obj.format)
             }
-            Target::Index | Target::Source => false,
         }
     }
 }
 
-/// A rule's name lives in its registry entry and metadata, not here.
-pub trait Rule: Send + Sync {
-    fn target(&self) -> Target;
-    /// Per-object check (for `Target::Objects`).
-    fn check(&self, _cx: &mut Ctx<'_>) {}
-    /// Whole-run check (for `Target::Index`).
-    fn check_index(&self, _cx: &mut IndexCtx<'_>) {}
+/// A rule that looks at one object at a time.
+pub trait ObjectRule: Send + Sync {
+    fn target(&self) -> Target<'_>;
+    fn check(&self, cx: &mut Ctx<'_>);
+}
+
+/// A rule that looks at the index over every analysed object (cross-resource rules).
+pub trait IndexRule: Send + Sync {
+    fn check(&self, cx: &mut IndexCtx<'_>);
+}
+
+/// Builds a rule from its parameters (metadata defaults merged with configuration).
+pub type Build<R> = fn(&serde_json::Value) -> Result<Box<R>, String>;
+
+/// How a declared rule runs.
+#[derive(Clone, Copy, Debug)]
+pub enum Implementation {
+    Object(Build<dyn ObjectRule>),
+    Index(Build<dyn IndexRule>),
+    /// Reported by the engine or a parser itself, while reading, parsing or suppressing.
+    Reported,
+}
+
+impl Implementation {
+    /// Whether `params` build rule `name`: the rule's own error when they do not. A reported
+    /// rule has no parameters.
+    pub fn build_check(&self, name: &str, params: &serde_json::Value) -> Result<(), String> {
+        match self {
+            Implementation::Object(build) => build(params).map(drop),
+            Implementation::Index(build) => build(params).map(drop),
+            Implementation::Reported => match params.as_object().and_then(|o| o.keys().next()) {
+                Some(key) => Err(format!(
+                    "rule {name}: unknown field `{key}`, there are no fields"
+                )),
+                None => Ok(()),
+            },
+        }
+    }
+}
+
+/// One built-in rule: its name (written once, here), the folder of its metadata file
+/// (`rules/<domain>/<name>.yaml`) and its implementation. Made by [`declare_rule!`](crate::declare_rule).
+#[derive(Clone, Copy, Debug)]
+pub struct Declaration {
+    pub name: &'static str,
+    pub domain: &'static str,
+    /// The source file of the declaration (`file!()`).
+    pub file: &'static str,
+    pub implementation: Implementation,
+}
+
+/// Declares the rule of this file: `NAME` and `DECLARATION`, which its domain's registry lists.
+///
+/// ```ignore
+/// declare_rule!(object HpaMinReplicas: "hpa" / "hpa-min-replicas");
+/// // parameters checked by a function `fn(&Value) -> Result<ContainerLimitRatio, String>`:
+/// declare_rule!(object ContainerLimitRatio: "k8s" / "container-limit-ratio", build = build);
+/// declare_rule!(index PdbMissing: "pdb" / "pdb-missing");
+/// declare_rule!(reported "source" / crate::engine::diagnostics::SUPPRESSION_UNUSED);
+/// ```
+/// A rule type is its own typed parameters (`{}` for a rule without any, so that a stray
+/// parameter in configuration is still an error).
+#[macro_export]
+macro_rules! declare_rule {
+    (object $ty:ty : $domain:literal / $name:expr) => {
+        $crate::declare_rule!(@declare $domain, $name, Object(|v| {
+            let rule: $ty = $crate::engine::rule::params(NAME, v)?;
+            Ok(Box::new(rule) as Box<dyn $crate::engine::rule::ObjectRule>)
+        }));
+    };
+    (object $ty:ty : $domain:literal / $name:expr, build = $build:path) => {
+        $crate::declare_rule!(@declare $domain, $name, Object(|v| {
+            let rule: $ty = $build(v)?;
+            Ok(Box::new(rule) as Box<dyn $crate::engine::rule::ObjectRule>)
+        }));
+    };
+    (index $ty:ty : $domain:literal / $name:expr) => {
+        $crate::declare_rule!(@declare $domain, $name, Index(|v| {
+            let rule: $ty = $crate::engine::rule::params(NAME, v)?;
+            Ok(Box::new(rule) as Box<dyn $crate::engine::rule::IndexRule>)
+        }));
+    };
+    (reported $domain:literal / $name:expr) => {
+        $crate::declare_rule!(@declare $domain, $name, Reported);
+    };
+    (@declare $domain:literal, $name:expr, $($implementation:tt)+) => {
+        pub const NAME: &str = $name;
+        pub static DECLARATION: $crate::engine::rule::Declaration =
+            $crate::engine::rule::Declaration {
+                name: NAME,
+                domain: $domain,
+                file: file!(),
+                implementation: $crate::engine::rule::Implementation::$($implementation)+,
+            };
+    };
 }
 
 /// What a per-object rule sees.
@@ -101,18 +234,6 @@ impl IndexCtx<'_> {
     pub fn emit(&mut self, f: Finding) {
         self.out.push(f);
     }
-}
-
-/// Builds a rule from its parameters (metadata defaults merged with configuration).
-pub type Builder = fn(&serde_json::Value) -> Result<Box<dyn Rule>, String>;
-
-/// Build a rule whose struct is its own typed parameters (`{}` for a rule without any, so
-/// that a stray parameter in configuration is still an error).
-pub fn build_rule<R>(rule: &str, v: &serde_json::Value) -> Result<Box<dyn Rule>, String>
-where
-    R: Rule + serde::de::DeserializeOwned + 'static,
-{
-    Ok(Box::new(params::<R>(rule, v)?))
 }
 
 /// Deserialise a rule's typed parameters, naming the rule in the error.

@@ -14,10 +14,10 @@
 //! of that value: it cannot suppress anything and is reported as `suppression-unused`, with
 //! the form that works.
 
-use crate::docs::closest;
+use super::diagnostics::{suppression_unknown_rule, suppression_unused};
 use crate::model::{Finding, Format, Node, Object, SourceFile, Span, Suppression};
-use crate::rules::source::{suppression_unknown_rule, suppression_unused};
 use crate::sources::Comment;
+use crate::suggest::closest;
 use std::collections::HashSet;
 
 /// The annotation that suppresses rules on a Kubernetes object (and on what is derived from

@@ -63,11 +63,11 @@ fn physical(report: &Report, file: usize, span: Span) -> Value {
 
 /// The run itself: it succeeded (findings are results, not failures); files it could not
 /// read are tool notifications, as code scanning shows them.
-fn invocation(report: &Report, metas: &[meta::RuleMeta]) -> Value {
+fn invocation(report: &Report, metas: &[&meta::RuleMeta]) -> Value {
     let notifications: Vec<Value> = report
         .findings
         .iter()
-        .filter(|f| f.rule == crate::rules::source::io_error::NAME)
+        .filter(|f| f.rule == crate::engine::diagnostics::io_error::NAME)
         .map(|f| {
             json!({
                 "level": "error",
@@ -86,7 +86,7 @@ fn invocation(report: &Report, metas: &[meta::RuleMeta]) -> Value {
     })
 }
 
-fn rule_descriptors(metas: &[meta::RuleMeta]) -> Vec<Value> {
+fn rule_descriptors(metas: &[&meta::RuleMeta]) -> Vec<Value> {
     metas
         .iter()
         .map(|m| {
@@ -106,7 +106,7 @@ fn rule_descriptors(metas: &[meta::RuleMeta]) -> Vec<Value> {
 }
 
 pub fn render(report: &Report) -> String {
-    let metas: &[meta::RuleMeta] = meta::all().unwrap_or(&[]);
+    let metas: Vec<&meta::RuleMeta> = report.catalog.metas().collect();
     // Suppressed findings are results too, marked as suppressed in source, so code scanning
     // shows them as dismissed instead of losing track of them.
     let results: Vec<Value> = report
@@ -167,10 +167,10 @@ pub fn render(report: &Report) -> String {
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": INFORMATION_URI,
-                "rules": rule_descriptors(metas),
+                "rules": rule_descriptors(&metas),
             }},
             "automationDetails": {"id": "scalelint/"},
-            "invocations": [invocation(report, metas)],
+            "invocations": [invocation(report, &metas)],
             "columnKind": "utf16CodeUnits",
             "results": results,
         }],

@@ -1,6 +1,30 @@
-//! Built-in rules, one file per rule, grouped by domain. Adding a rule: its file, its
-//! metadata in `rules/<domain>/<name>.yaml`, fixtures in `fixtures/<name>/`, and one line
-//! in its domain's `RULES`.
+//! Built-in rules, one file per rule, grouped by domain. Adding a rule: its file (which
+//! declares it with `declare_rule!`), its metadata in `rules/<domain>/<name>.yaml`, fixtures
+//! in `fixtures/<name>/`, and its module's name in its domain's `domain!` list.
+
+use crate::engine::rule::Declaration;
+
+/// A domain's rule modules: declares each module and lists its `DECLARATION` in the domain's
+/// `RULES`, so the module's name is the only registry entry a rule needs.
+macro_rules! domain {
+    ($($rule:ident),* $(,)?) => {
+        $(pub mod $rule;)*
+        /// This domain's rules.
+        pub static RULES: &[&crate::engine::rule::Declaration] = &[$(&$rule::DECLARATION),*];
+    };
+}
+
+/// Rules reported by the engine or the parsers themselves: a declaration per rule, under the
+/// name the reporting module gives it.
+macro_rules! reported {
+    ($($rule:ident: $name:path),* $(,)?) => {
+        $(pub mod $rule {
+            crate::declare_rule!(reported "source" / $name);
+        })*
+        /// The rules the engine and the parsers report.
+        pub static REPORTED: &[&crate::engine::rule::Declaration] = &[$(&$rule::DECLARATION),*];
+    };
+}
 
 pub mod common;
 pub mod cross;
@@ -15,20 +39,24 @@ pub mod redis;
 pub mod source;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod values;
 
-use crate::engine::rule::Builder;
-
-/// Every built-in rule: name and constructor.
-pub fn registry() -> impl Iterator<Item = &'static (&'static str, Builder)> {
-    source::RULES
-        .iter()
-        .chain(k8s::RULES)
-        .chain(hpa::RULES)
-        .chain(keda::RULES)
-        .chain(pdb::RULES)
-        .chain(cross::RULES)
-        .chain(pgbouncer::RULES)
-        .chain(redis::RULES)
-        .chain(kafka::RULES)
-        .chain(prometheus::RULES)
+/// Every built-in rule's declaration.
+pub fn builtin() -> impl Iterator<Item = &'static Declaration> {
+    [
+        source::REPORTED,
+        source::RULES,
+        k8s::RULES,
+        hpa::RULES,
+        keda::RULES,
+        pdb::RULES,
+        cross::RULES,
+        pgbouncer::RULES,
+        redis::RULES,
+        kafka::RULES,
+        prometheus::RULES,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
 }

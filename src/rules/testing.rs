@@ -12,15 +12,19 @@ pub(crate) fn run(
     file_name: &str,
     text: &str,
 ) -> (SourceFile, Vec<Finding>) {
-    let meta = crate::engine::meta::find(name).expect("rule metadata");
+    let catalog = crate::project::builtin_catalog().expect("catalog");
+    let entry = catalog.entry(name).expect("a catalogued rule");
+    let meta = &entry.meta;
     let mut params = meta.default_params();
     if let (Some(p), Some(o)) = (params.as_object_mut(), overrides.as_object()) {
         p.extend(o.clone());
     }
-    let build = crate::rules::registry()
-        .find(|(n, _)| *n == name)
-        .expect("registered rule")
-        .1;
+    let crate::engine::catalog::RuleImpl::Builtin(crate::engine::rule::Implementation::Object(
+        build,
+    )) = entry.implementation
+    else {
+        panic!("{name} is not a per-object rule");
+    };
     let rule = build(&params).expect("valid parameters");
     let kind = crate::sources::classify::named(Path::new(file_name));
     let loaded = crate::sources::load(0, file_name.into(), text.into(), kind);

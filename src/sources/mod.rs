@@ -3,6 +3,7 @@
 //! rules, suppressions and positions work the same way everywhere.
 
 pub mod classify;
+pub mod diagnostics;
 pub mod pgbouncer;
 pub mod prometheus;
 pub mod promql;
@@ -14,7 +15,7 @@ pub mod strimzi;
 pub mod yaml;
 
 use crate::model::{FileId, Finding, Format, Node, Object, SourceFile, Span, Value};
-use crate::rules::source::{duplicate_key, parse_error, template_skipped};
+use diagnostics::{duplicate_key, parse_error, template_skipped};
 use std::path::Path;
 
 /// Something wrong with a source that is reported but does not stop the rest of the file.
@@ -33,6 +34,17 @@ pub enum Problem {
         first: Span,
         second: Span,
     },
+}
+
+impl std::fmt::Display for Problem {
+    /// The problem in words, without its place (callers say where).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Syntax { message, .. } => write!(f, "invalid YAML: {message}"),
+            Problem::Limit { message, .. } => f.write_str(message),
+            Problem::DuplicateKey { key, .. } => write!(f, "key `{key}` is set twice"),
+        }
+    }
 }
 
 /// A comment, kept for suppressions (`# scalelint-disable-next-line …`).

@@ -206,8 +206,8 @@ fn config_values_get_suggestions() {
 #[test]
 fn a_tier_added_in_the_config_can_be_the_default() {
     for config in [
-        "tier: batch\nrules:\n  container-resources-tier:\n    tiers: {batch: {cpu_request: 2}}\n",
-        "rules:\n  container-resources-tier:\n    tier: batch\n    tiers: {batch: {cpu_request: 2}}\n",
+        "tier: batch\nrules:\n  container-resources-tier:\n    tiers: {batch: {cpu-request: 2}}\n",
+        "rules:\n  container-resources-tier:\n    tier: batch\n    tiers: {batch: {cpu-request: 2}}\n",
     ] {
         let p = project(&[(".scalelint.yaml", config), ("hpa.yaml", HPA)]);
         let (out, err, code) = run(p.path(), &["check", "--fail-on", "never"]);
@@ -215,7 +215,7 @@ fn a_tier_added_in_the_config_can_be_the_default() {
         assert!(err.is_empty(), "{config}: {err}");
     }
     let err = config_error(
-        "tier: bach\nrules:\n  container-resources-tier:\n    tiers: {batch: {cpu_request: 2}}\n",
+        "tier: bach\nrules:\n  container-resources-tier:\n    tiers: {batch: {cpu-request: 2}}\n",
     );
     assert_eq!(
         err,

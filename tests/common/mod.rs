@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use assert_cmd::Command;
-use scalelint::engine::{Report, RuleSet, lint_paths, lint_sources};
+use scalelint::{Report, lint_paths, lint_sources};
 use std::path::{Path, PathBuf};
 
 /// An HPA `web` on Deployment `web` with one finding worth asserting (`hpa-min-replicas`:
@@ -57,7 +57,7 @@ pub fn lint_files<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Report 
 
 /// Lint in-memory files `(path, text)` with the built-in rules.
 pub fn lint_texts(files: &[(&str, &str)]) -> Report {
-    let rules = RuleSet::builtin().expect("rules load");
+    let rules = scalelint::builtin_rules().expect("rules load");
     lint_sources(
         files
             .iter()

@@ -1,6 +1,8 @@
-//! A rule is done when it has metadata, an implementation file, and pass and fail fixtures.
+//! A rule is done when it has a declaration in its own file, metadata, pass and fail
+//! fixtures, and parameters that reject what they do not know.
 
-use scalelint::engine::{RuleSet, meta};
+use scalelint::engine::catalog::RuleImpl;
+use scalelint::engine::rule::Implementation;
 use std::path::Path;
 
 fn has_fixture(rule: &str, prefix: &str) -> bool {
@@ -17,21 +19,34 @@ fn has_fixture(rule: &str, prefix: &str) -> bool {
 
 #[test]
 fn every_rule_is_complete() {
-    RuleSet::builtin().expect("every registered rule has metadata and valid default params");
-    let metas = meta::all().expect("metadata parses");
-    let registered: Vec<&str> = scalelint::rules::registry().map(|(n, _)| *n).collect();
+    // Every declared rule has metadata, every metadata file a declaration, no name twice.
+    let catalog = scalelint::builtin_catalog().expect("the built-in catalog builds");
+    scalelint::builtin_rules().expect("every rule builds with its default params");
     let mut problems = Vec::new();
-    for m in metas {
+    for d in scalelint::rules::builtin() {
+        let snake = d.name.replace('-', "_");
+        let file = match d.implementation {
+            // Declared in its own file, named after it, in its domain's folder.
+            Implementation::Object(_) | Implementation::Index(_) => {
+                let want = format!("src/rules/{}/{snake}.rs", d.domain);
+                if d.file.replace('\\', "/") != want {
+                    problems.push(format!("{}: declared in {}, not {want}", d.name, d.file));
+                }
+                want
+            }
+            // Its finding is built by the reporting module, named after it.
+            Implementation::Reported => ["src/sources/diagnostics", "src/engine/diagnostics"]
+                .iter()
+                .map(|dir| format!("{dir}/{snake}.rs"))
+                .find(|f| Path::new(f).exists())
+                .unwrap_or_else(|| format!("src/*/diagnostics/{snake}.rs")),
+        };
+        if !Path::new(&file).exists() {
+            problems.push(format!("{}: no implementation at {file}", d.name));
+        }
+    }
+    for m in catalog.metas() {
         let name = m.name.as_str();
-        if !registered.contains(&name) {
-            problems.push(format!("{name}: metadata but no registry entry"));
-        }
-        let file = Path::new("src/rules")
-            .join(&m.domain)
-            .join(format!("{}.rs", name.replace('-', "_")));
-        if !file.exists() {
-            problems.push(format!("{name}: no implementation at {}", file.display()));
-        }
         for prefix in ["pass", "fail"] {
             if !has_fixture(name, prefix) {
                 problems.push(format!("{name}: no fixtures/{name}/{prefix}.*"));
@@ -44,26 +59,22 @@ fn every_rule_is_complete() {
         }
     }
     // Parameters are typed and closed: a stray one is an error, for every rule.
-    for (name, build) in scalelint::rules::registry() {
-        let Some(m) = metas.iter().find(|m| m.name == *name) else {
+    for entry in catalog.entries() {
+        let (m, RuleImpl::Builtin(implementation)) = (&entry.meta, &entry.implementation) else {
             continue;
         };
+        let name = m.name.as_str();
         let mut p = m.default_params();
         p["no_such_parameter"] = serde_json::json!(1);
-        if build(&p).is_ok() {
+        if implementation.build_check(name, &p).is_ok() {
             problems.push(format!("{name}: accepts an unknown parameter"));
         }
         for (key, param) in &m.params {
             let mut p = m.default_params();
             p[key.as_str()] = serde_json::json!({"wrong": "type"});
-            if param.kind != "table" && build(&p).is_ok() {
+            if param.kind != "table" && implementation.build_check(name, &p).is_ok() {
                 problems.push(format!("{name}: accepts a wrong type for `{key}`"));
             }
-        }
-    }
-    for name in &registered {
-        if !metas.iter().any(|m| m.name == *name) {
-            problems.push(format!("{name}: registered but no metadata"));
         }
     }
     assert!(

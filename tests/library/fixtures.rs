@@ -3,7 +3,7 @@
 //! each `pass*` file must not. Every case runs; a failure lists all the failing cases.
 
 use crate::common::lint_files;
-use scalelint::engine::Report;
+use scalelint::Report;
 use scalelint::render::human;
 use std::path::{Path, PathBuf};
 
@@ -118,11 +118,11 @@ fn pass_fixtures_are_silent() {
 
 #[test]
 fn every_fixture_folder_names_a_rule() {
-    let metas = scalelint::engine::meta::all().expect("metadata");
+    let catalog = scalelint::builtin_catalog().expect("metadata");
     for dir in fixture_dirs() {
         let name = dir.file_name().unwrap().to_str().unwrap();
         assert!(
-            metas.iter().any(|m| m.name == name),
+            catalog.find(name).is_some(),
             "fixtures/{name} does not name a rule"
         );
     }

@@ -1,6 +1,6 @@
 //! Tests of the library and the repository's own files: every rule against its fixtures
 //! (snapshots), rule completeness, generated docs and schemas, properties of the parsers and
-//! rules. One test binary.
+//! rules, two projects in one process. One test binary.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -13,3 +13,4 @@ mod proptest_inputs;
 mod readme;
 mod rolling_update;
 mod schemas;
+mod two_projects;

@@ -3,8 +3,8 @@
 //! their own property tests beside them in `src/sources/`.
 
 use proptest::prelude::*;
-use scalelint::engine::{RuleSet, lint_sources};
 use scalelint::sources::yaml;
+use scalelint::{RuleSet, lint_sources};
 use std::sync::OnceLock;
 
 const NAMES: [&str; 5] = [
@@ -17,7 +17,7 @@ const NAMES: [&str; 5] = [
 
 fn rules() -> &'static RuleSet {
     static RULES: OnceLock<RuleSet> = OnceLock::new();
-    RULES.get_or_init(|| RuleSet::builtin().unwrap())
+    RULES.get_or_init(|| scalelint::builtin_rules().unwrap())
 }
 
 /// A few real files to mutate: the repository's own examples and fixtures (always present).

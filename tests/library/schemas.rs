@@ -107,7 +107,7 @@ fn yaml_json(text: &str) -> Value {
 /// `SCALELINT_UPDATE_README=1 cargo test --test library schemas`).
 #[test]
 fn config_schema_is_current() {
-    let want = scalelint::engine::config::schema().unwrap();
+    let want = scalelint::engine::config::schema(&scalelint::builtin_catalog().unwrap());
     let mut text = serde_json::to_string_pretty(&want).unwrap();
     text.push('\n');
     let have = std::fs::read_to_string("schemas/config.schema.json").unwrap_or_default();
@@ -128,8 +128,13 @@ fn readme_config_example_and_init_template_match_the_config_schema() {
     let example = readme_config_example();
     let errs = errors(&validator, &yaml_json(&example));
     assert!(errs.is_empty(), "README example: {errs:#?}");
-    scalelint::engine::config::parse("README.md", &example).expect("README example is valid");
-    let template = scalelint::engine::config::template().unwrap();
+    scalelint::engine::config::parse(
+        "README.md",
+        &example,
+        &scalelint::builtin_catalog().unwrap(),
+    )
+    .expect("README example is valid");
+    let template = scalelint::engine::config::template(&scalelint::builtin_catalog().unwrap());
     let errs = errors(&validator, &yaml_json(&template));
     assert!(errs.is_empty(), "init template: {errs:#?}");
     // And it rejects what the config reader rejects.
@@ -144,6 +149,10 @@ fn readme_config_example_and_init_template_match_the_config_schema() {
             !errors(&validator, &yaml_json(bad)).is_empty(),
             "schema accepts {bad}"
         );
-        assert!(scalelint::engine::config::parse("x", bad).is_err(), "{bad}");
+        assert!(
+            scalelint::engine::config::parse("x", bad, &scalelint::builtin_catalog().unwrap())
+                .is_err(),
+            "{bad}"
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! checks are opt-in).
 
 use crate::common::{CORPUS, copied_count, corpus, lint_files, shared_corpus, under};
-use scalelint::engine::Report;
+use scalelint::Report;
 use std::path::Path;
 
 fn run(root: &Path, paths: &[&str]) -> Report {

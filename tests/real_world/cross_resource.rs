@@ -5,7 +5,7 @@
 //! linted on its own.
 
 use crate::common::{CORPUS, corpus, lint_files, lint_texts, shared_corpus, under};
-use scalelint::engine::Report;
+use scalelint::Report;
 use std::path::Path;
 
 fn run(paths: &[&str]) -> Report {

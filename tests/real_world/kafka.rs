@@ -4,7 +4,7 @@
 //! Kafka (their licences are unknown).
 
 use crate::common::{CORPUS, copied_count, lint_files, shared_corpus, under};
-use scalelint::engine::Report;
+use scalelint::Report;
 use scalelint::sources::properties;
 use std::path::{Path, PathBuf};
 

@@ -4,7 +4,7 @@
 //! opt-in.
 
 use crate::common::{CORPUS, lint_files, shared_corpus, under};
-use scalelint::engine::Report;
+use scalelint::Report;
 use std::path::{Path, PathBuf};
 
 fn pgbouncer_dir() -> PathBuf {

@@ -6,7 +6,7 @@
 //! `pgbouncer/` is opt-in: `SCALELINT_SHARED_CORPUS=1 cargo test --test real_world pgbouncer_conf`.
 
 use crate::common::{self, CORPUS, shared_corpus};
-use scalelint::engine::Report;
+use scalelint::Report;
 use std::path::{Path, PathBuf};
 
 fn pgbouncer_dir() -> PathBuf {

@@ -4,7 +4,7 @@
 //! samber's `for: 0m` alerts lack a `for`.
 
 use crate::common::{CORPUS, lint_files, shared_corpus, under};
-use scalelint::engine::Report;
+use scalelint::Report;
 use scalelint::model::Format;
 use scalelint::sources::classify::Kind;
 use scalelint::sources::prometheus::{PROMETHEUS_RULE, RULE_FILE, queries};

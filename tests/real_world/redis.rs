@@ -4,7 +4,7 @@
 //! and configs from the wild (licences unknown), none of which could be copied.
 
 use crate::common::{CORPUS, lint_files, lint_texts, shared_corpus, under};
-use scalelint::engine::Report;
+use scalelint::Report;
 use scalelint::sources::redis;
 use std::path::{Path, PathBuf};
 

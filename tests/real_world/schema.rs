@@ -4,7 +4,7 @@
 
 use crate::common::lint_texts;
 use crate::common::{lint_files, shared_corpus, under};
-use scalelint::engine::Report;
+use scalelint::Report;
 use scalelint::model::Object;
 use scalelint::schema::{self, Lookup, SCHEMAS};
 use scalelint::sources::{self, classify};

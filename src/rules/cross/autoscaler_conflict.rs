@@ -2,28 +2,20 @@
 //! scale one workload. Each sets the replica count from its own metrics and undoes the other.
 
 use crate::engine::index::{Autoscaler, same_object};
-use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
+use crate::engine::rule::{IndexCtx, IndexRule};
 use serde::Deserialize;
 
-pub const NAME: &str = "autoscaler-conflict";
+crate::declare_rule!(index AutoscalerConflict: "cross" / "autoscaler-conflict");
 
 /// Secondary labels naming the other autoscalers, at most (the message gives the count).
 const MAX_LABELS: usize = 10;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AutoscalerConflict {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<AutoscalerConflict>(NAME, v)
-}
-
-impl Rule for AutoscalerConflict {
-    fn target(&self) -> Target {
-        Target::Index
-    }
-
-    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+impl IndexRule for AutoscalerConflict {
+    fn check(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
         // One finding per autoscaler, at its own scaleTargetRef, so each file that holds one
         // of them shows the conflict. The others are those scaling the copies of the target

@@ -4,14 +4,14 @@
 //! controllers chase each other.
 
 use crate::engine::index::{Autoscaler, MAX_RELATED, Vpa, describe, same_object};
-use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
+use crate::engine::rule::{IndexCtx, IndexRule};
 use crate::model::{Node, Object, Span};
 use crate::rules::common::{Resource, containers, missing_span};
 use crate::rules::hpa::metrics::{UtilizationTarget, autoscaler_targets};
-use crate::rules::source::analysis_incomplete;
+use crate::engine::diagnostics::analysis_incomplete;
 use serde::Deserialize;
 
-pub const NAME: &str = "hpa-vpa-conflict";
+crate::declare_rule!(index HpaVpaConflict: "cross" / "hpa-vpa-conflict");
 
 /// Autoscalers whose metrics are labelled, at most (the message gives the count).
 const MAX_LABELS: usize = 10;
@@ -21,12 +21,8 @@ const MAX_LABELS: usize = 10;
 const MAX_AUTOSCALERS: usize = MAX_RELATED;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaVpaConflict {}
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<HpaVpaConflict>(NAME, v)
-}
 
 /// `spec.resourcePolicy.containerPolicies`.
 fn policies(vpa: &Object) -> &[Node] {
@@ -146,12 +142,8 @@ fn resources_text(rs: &[Resource]) -> String {
     names.join(" and ")
 }
 
-impl Rule for HpaVpaConflict {
-    fn target(&self) -> Target {
-        Target::Index
-    }
-
-    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+impl IndexRule for HpaVpaConflict {
+    fn check(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
         for vpa in &index.vpas {
             let (mode, mode_span, written) = update_mode(vpa);

@@ -1,25 +1,18 @@
 //! `hpa-api-version`: an HPA written against a removed or limited autoscaling API version.
 
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Level;
 use serde::Deserialize;
 
-pub const NAME: &str = "hpa-api-version";
+crate::declare_rule!(object HpaApiVersion: "hpa" / "hpa-api-version");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaApiVersion {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<HpaApiVersion>(NAME, v)
-}
-
-impl Rule for HpaApiVersion {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "autoscaling",
-            kinds: &["HorizontalPodAutoscaler"],
-        }
+impl ObjectRule for HpaApiVersion {
+    fn target(&self) -> Target<'_> {
+        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

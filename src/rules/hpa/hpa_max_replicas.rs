@@ -1,29 +1,22 @@
 //! `hpa-max-replicas`: a maxReplicas the API rejects, that leaves no room to scale, or that
 //! goes past the configured ceiling.
 
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Level;
 use crate::rules::common::int_value;
 use serde::Deserialize;
 
-pub const NAME: &str = "hpa-max-replicas";
+crate::declare_rule!(object HpaMaxReplicas: "hpa" / "hpa-max-replicas");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaMaxReplicas {
     max: Option<i64>,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<HpaMaxReplicas>(NAME, v)
-}
-
-impl Rule for HpaMaxReplicas {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "autoscaling",
-            kinds: &["HorizontalPodAutoscaler"],
-        }
+impl ObjectRule for HpaMaxReplicas {
+    fn target(&self) -> Target<'_> {
+        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

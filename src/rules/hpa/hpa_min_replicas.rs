@@ -1,27 +1,20 @@
 //! `hpa-min-replicas`: an HPA that may scale down to fewer pods than survive losing one.
 
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::rules::common::{int_value, missing_span};
 use serde::Deserialize;
 
-pub const NAME: &str = "hpa-min-replicas";
+crate::declare_rule!(object HpaMinReplicas: "hpa" / "hpa-min-replicas");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaMinReplicas {
     min: i64,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<HpaMinReplicas>(NAME, v)
-}
-
-impl Rule for HpaMinReplicas {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "autoscaling",
-            kinds: &["HorizontalPodAutoscaler"],
-        }
+impl ObjectRule for HpaMinReplicas {
+    fn target(&self) -> Target<'_> {
+        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

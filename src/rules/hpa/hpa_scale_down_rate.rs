@@ -2,29 +2,22 @@
 
 use super::behavior::{RateOrigin, Select, scale_down_rate};
 use super::needs_v2;
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::rules::common::format_number;
 use crate::rules::common::{int_value, missing_span};
 use serde::Deserialize;
 
-pub const NAME: &str = "hpa-scale-down-rate";
+crate::declare_rule!(object HpaScaleDownRate: "hpa" / "hpa-scale-down-rate");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaScaleDownRate {
     max_percent_per_minute: f64,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<HpaScaleDownRate>(NAME, v)
-}
-
-impl Rule for HpaScaleDownRate {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "autoscaling",
-            kinds: &["HorizontalPodAutoscaler"],
-        }
+impl ObjectRule for HpaScaleDownRate {
+    fn target(&self) -> Target<'_> {
+        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
@@ -133,7 +126,7 @@ mod tests {
                 .help
                 .starts_with("switch to `apiVersion: autoscaling/v2` and add")
         );
-        assert!(run(json!({ "max_percent_per_minute": 400 })).is_empty());
-        assert_eq!(run(json!({ "max_percent_per_minute": 399.5 })).len(), 1);
+        assert!(run(json!({ "max-percent-per-minute": 400 })).is_empty());
+        assert_eq!(run(json!({ "max-percent-per-minute": 399.5 })).len(), 1);
     }
 }

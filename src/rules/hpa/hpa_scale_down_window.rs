@@ -2,28 +2,21 @@
 
 use super::behavior::scale_down_window;
 use super::needs_v2;
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::rules::common::missing_span;
 use serde::Deserialize;
 
-pub const NAME: &str = "hpa-scale-down-window";
+crate::declare_rule!(object HpaScaleDownWindow: "hpa" / "hpa-scale-down-window");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaScaleDownWindow {
     min_seconds: i64,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<HpaScaleDownWindow>(NAME, v)
-}
-
-impl Rule for HpaScaleDownWindow {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "autoscaling",
-            kinds: &["HorizontalPodAutoscaler"],
-        }
+impl ObjectRule for HpaScaleDownWindow {
+    fn target(&self) -> Target<'_> {
+        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
@@ -86,7 +79,7 @@ mod tests {
         "kind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  maxReplicas: 10\n";
 
     fn run(min_seconds: i64, text: &str) -> Vec<super::super::Hit> {
-        super::super::run_rule(super::NAME, json!({ "min_seconds": min_seconds }), text)
+        super::super::run_rule(super::NAME, json!({ "min-seconds": min_seconds }), text)
     }
 
     #[test]

@@ -4,20 +4,16 @@
 
 use super::metrics::{DEFAULT_CPU_UTILIZATION, Defaulted, autoscaler_targets};
 use crate::engine::index::Autoscaler;
-use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
+use crate::engine::rule::{IndexCtx, IndexRule};
 use crate::model::{Node, Object};
 use crate::rules::common::{Container, containers, has_effective_request};
 use serde::Deserialize;
 
-pub const NAME: &str = "hpa-target-missing-requests";
+crate::declare_rule!(index HpaTargetMissingRequests: "hpa" / "hpa-target-missing-requests");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaTargetMissingRequests {}
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<HpaTargetMissingRequests>(NAME, v)
-}
 
 /// Whether the HPA controller sums this container's requests: every regular container, and
 /// init containers that run beside them (`restartPolicy: Always`, i.e. sidecars).
@@ -25,12 +21,8 @@ fn counted(c: &Container<'_>) -> bool {
     c.list == "containers" || c.node.get("restartPolicy").and_then(Node::as_str) == Some("Always")
 }
 
-impl Rule for HpaTargetMissingRequests {
-    fn target(&self) -> Target {
-        Target::Index
-    }
-
-    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+impl IndexRule for HpaTargetMissingRequests {
+    fn check(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
         for a in &index.autoscalers {
             // Equally near copies of the target (an HPA above `staging/` and `prod/`) are

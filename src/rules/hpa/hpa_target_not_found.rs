@@ -2,28 +2,20 @@
 //! Deployment or StatefulSet that is not in the analysed set, though that namespace's
 //! workloads are (a typo, a rename, a wrong kind).
 
-use crate::docs;
+use crate::suggest;
 use crate::engine::index::Key;
-use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
+use crate::engine::rule::{IndexCtx, IndexRule};
 use crate::model::Node;
 use serde::Deserialize;
 
-pub const NAME: &str = "hpa-target-not-found";
+crate::declare_rule!(index HpaTargetNotFound: "hpa" / "hpa-target-not-found");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HpaTargetNotFound {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<HpaTargetNotFound>(NAME, v)
-}
-
-impl Rule for HpaTargetNotFound {
-    fn target(&self) -> Target {
-        Target::Index
-    }
-
-    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+impl IndexRule for HpaTargetNotFound {
+    fn check(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
         // Name suggestions compare against every workload of a namespace: bounded, so a
         // hostile input with thousands of dangling targets cannot go quadratic.
@@ -69,7 +61,7 @@ impl Rule for HpaTargetNotFound {
                     .filter(|w| w.key.kind == t.kind)
                     .map(|w| w.key.name.as_str())
                     .collect();
-                docs::closest(&t.name, &same_kind)
+                suggest::closest(&t.name, &same_kind)
             } else {
                 None
             };

@@ -1,15 +1,15 @@
 //! `hpa-utilization-target`: a cpu/memory utilization target outside the guide's band.
 
 use super::metrics::{Defaulted, UtilizationTarget, utilization_targets};
-use crate::engine::rule::{Ctx, Rule, Target, params};
+use crate::engine::rule::{Ctx, ObjectRule, Target, params};
 use crate::model::Level;
 use crate::rules::common::Resource;
 use serde::Deserialize;
 
-pub const NAME: &str = "hpa-utilization-target";
+crate::declare_rule!(object HpaUtilizationTarget: "hpa" / "hpa-utilization-target", build = build);
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Params {
     cpu_max: i64,
     memory_max: i64,
@@ -21,10 +21,10 @@ pub struct HpaUtilizationTarget {
     p: Params,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    Ok(Box::new(HpaUtilizationTarget {
+fn build(v: &serde_json::Value) -> Result<HpaUtilizationTarget, String> {
+    Ok(HpaUtilizationTarget {
         p: params(NAME, v)?,
-    }))
+    })
 }
 
 impl HpaUtilizationTarget {
@@ -45,12 +45,9 @@ fn subject(t: &UtilizationTarget<'_>) -> String {
     }
 }
 
-impl Rule for HpaUtilizationTarget {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "autoscaling",
-            kinds: &["HorizontalPodAutoscaler"],
-        }
+impl ObjectRule for HpaUtilizationTarget {
+    fn target(&self) -> Target<'_> {
+        Target::objects("autoscaling", &["HorizontalPodAutoscaler"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
@@ -114,21 +111,21 @@ mod tests {
     fn the_band_follows_the_parameters() {
         let run = |p| super::super::run_rule(super::NAME, p, HPA);
         assert!(run(json!({})).is_empty());
-        let found = run(json!({ "memory_max": 50 }));
+        let found = run(json!({ "memory-max": 50 }));
         assert_eq!(found.len(), 1);
         assert_eq!(
             (found[0].level, found[0].at.as_str()),
             (Level::Warning, "60")
         );
-        let found = run(json!({ "memory_min": 65 }));
+        let found = run(json!({ "memory-min": 65 }));
         assert_eq!((found[0].level, found[0].at.as_str()), (Level::Info, "60"));
         // cpu parameters do not move the memory band.
-        assert!(run(json!({ "cpu_max": 50, "cpu_min": 65 })).is_empty());
+        assert!(run(json!({ "cpu-max": 50, "cpu-min": 65 })).is_empty());
     }
 
     #[test]
     fn unknown_parameters_are_rejected() {
-        let meta = crate::engine::meta::find(super::NAME).unwrap();
+        let meta = crate::engine::meta::builtin("hpa", super::NAME).unwrap();
         let mut p = meta.default_params();
         p["cpu_maximum"] = json!(1);
         assert!(super::build(&p).is_err());

@@ -1,32 +1,20 @@
 //! HorizontalPodAutoscaler rules.
 
 pub mod behavior;
-pub mod hpa_api_version;
-pub mod hpa_max_replicas;
-pub mod hpa_min_replicas;
-pub mod hpa_scale_down_rate;
-pub mod hpa_scale_down_window;
-pub mod hpa_target_missing_requests;
-pub mod hpa_target_not_found;
-pub mod hpa_utilization_target;
 pub mod metrics;
 
-use crate::engine::rule::Builder;
 use crate::model::Object;
 
-pub static RULES: &[(&str, Builder)] = &[
-    (hpa_api_version::NAME, hpa_api_version::build),
-    (hpa_min_replicas::NAME, hpa_min_replicas::build),
-    (hpa_max_replicas::NAME, hpa_max_replicas::build),
-    (hpa_scale_down_window::NAME, hpa_scale_down_window::build),
-    (hpa_scale_down_rate::NAME, hpa_scale_down_rate::build),
-    (hpa_utilization_target::NAME, hpa_utilization_target::build),
-    (
-        hpa_target_missing_requests::NAME,
-        hpa_target_missing_requests::build,
-    ),
-    (hpa_target_not_found::NAME, hpa_target_not_found::build),
-];
+domain! {
+    hpa_api_version,
+    hpa_max_replicas,
+    hpa_min_replicas,
+    hpa_scale_down_rate,
+    hpa_scale_down_window,
+    hpa_target_missing_requests,
+    hpa_target_not_found,
+    hpa_utilization_target,
+}
 
 /// The start of a help text that asks for `behavior`, which autoscaling/v1 cannot express.
 fn needs_v2(obj: &Object) -> &'static str {

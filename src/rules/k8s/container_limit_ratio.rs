@@ -3,14 +3,14 @@
 //! against the request, sees numbers that say little about real load.
 
 use super::{WORKLOAD_KINDS, describe, explicit_bounds};
-use crate::engine::rule::{Ctx, Rule, Target, params};
+use crate::engine::rule::{Ctx, ObjectRule, Target, params};
 use crate::quantity::Quantity;
 use serde::Deserialize;
 
-pub const NAME: &str = "container-limit-ratio";
+crate::declare_rule!(object ContainerLimitRatio: "k8s" / "container-limit-ratio", build = build);
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Params {
     max_ratio: f64,
 }
@@ -22,24 +22,24 @@ pub struct ContainerLimitRatio {
     zero: Quantity,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+fn build(v: &serde_json::Value) -> Result<ContainerLimitRatio, String> {
     let p: Params = params(NAME, v)?;
     // Below 1 every valid container (request ≤ limit) would be reported.
     if !p.max_ratio.is_finite() || p.max_ratio < 1.0 {
         return Err(format!(
-            "rule {NAME}: max_ratio must be a number of at least 1, got {}",
+            "rule {NAME}: max-ratio must be a number of at least 1, got {}",
             p.max_ratio
         ));
     }
     // f64's Display is the shortest exact decimal text, never exponent notation.
     let max_ratio_q = Quantity::parse(&p.max_ratio.to_string())
-        .map_err(|e| format!("rule {NAME}: max_ratio: {e}"))?;
+        .map_err(|e| format!("rule {NAME}: max-ratio: {e}"))?;
     let zero = Quantity::parse("0").map_err(|e| format!("rule {NAME}: {e}"))?;
-    Ok(Box::new(ContainerLimitRatio {
+    Ok(ContainerLimitRatio {
         max_ratio: p.max_ratio,
         max_ratio_q,
         zero,
-    }))
+    })
 }
 
 /// A ratio for messages: two decimals at most (`8`, `4.5`, `2.67`), more when needed to show
@@ -55,12 +55,9 @@ fn show_ratio(ratio: f64, max: f64) -> String {
     format!("just over {max}")
 }
 
-impl Rule for ContainerLimitRatio {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "apps",
-            kinds: WORKLOAD_KINDS,
-        }
+impl ObjectRule for ContainerLimitRatio {
+    fn target(&self) -> Target<'_> {
+        Target::objects("apps", WORKLOAD_KINDS)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
@@ -111,8 +108,8 @@ mod tests {
 
     #[test]
     fn max_ratio_must_be_sane() {
-        assert!(build(&serde_json::json!({"max_ratio": 0.5})).is_err());
-        assert!(build(&serde_json::json!({"max_ratio": 2.5})).is_ok());
-        assert!(build(&serde_json::json!({"max_ratio": 4, "extra": 1})).is_err());
+        assert!(build(&serde_json::json!({"max-ratio": 0.5})).is_err());
+        assert!(build(&serde_json::json!({"max-ratio": 2.5})).is_ok());
+        assert!(build(&serde_json::json!({"max-ratio": 4, "extra": 1})).is_err());
     }
 }

@@ -2,25 +2,18 @@
 //! pod template, so the workload never gets pods.
 
 use super::{WORKLOAD_KINDS, describe, explicit_bounds};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use serde::Deserialize;
 
-pub const NAME: &str = "container-requests-exceed-limits";
+crate::declare_rule!(object ContainerRequestsExceedLimits: "k8s" / "container-requests-exceed-limits");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ContainerRequestsExceedLimits {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<ContainerRequestsExceedLimits>(NAME, v)
-}
-
-impl Rule for ContainerRequestsExceedLimits {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "apps",
-            kinds: WORKLOAD_KINDS,
-        }
+impl ObjectRule for ContainerRequestsExceedLimits {
+    fn target(&self) -> Target<'_> {
+        Target::objects("apps", WORKLOAD_KINDS)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

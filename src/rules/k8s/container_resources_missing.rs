@@ -2,21 +2,17 @@
 //! scheduler cannot place it by need, the HPA cannot compute utilisation, and nothing bounds it.
 
 use super::{WORKLOAD_KINDS, describe, field_path, join_and, singular};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::{Node, Span};
 use crate::rules::common::{Container, Resource, amount, containers};
 use serde::Deserialize;
 
-pub const NAME: &str = "container-resources-missing";
+crate::declare_rule!(object ContainerResourcesMissing: "k8s" / "container-resources-missing");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ContainerResourcesMissing {
     require_explicit_requests: bool,
-}
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<ContainerResourcesMissing>(NAME, v)
 }
 
 /// One of the four fields a container should set.
@@ -86,12 +82,9 @@ fn position(c: &Container<'_>, missing: &[Missing]) -> Span {
         .map_or(c.anchor, |e| e.key.span)
 }
 
-impl Rule for ContainerResourcesMissing {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "apps",
-            kinds: WORKLOAD_KINDS,
-        }
+impl ObjectRule for ContainerResourcesMissing {
+    fn target(&self) -> Target<'_> {
+        Target::objects("apps", WORKLOAD_KINDS)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -3,14 +3,14 @@
 //! requests and limits.
 
 use super::{WORKLOAD_KINDS, describe, field_path, singular};
-use crate::engine::rule::{Ctx, Rule, Target, params};
+use crate::engine::rule::{Ctx, ObjectRule, Target, params};
 use crate::model::{Node, Object};
 use crate::quantity::Quantity;
 use crate::rules::common::{Resource, amount, containers, missing_span_in};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-pub const NAME: &str = "container-resources-tier";
+crate::declare_rule!(object ContainerResourcesTier: "k8s" / "container-resources-tier", build = build);
 
 /// The label or annotation that declares a workload's tier.
 pub const TIER_KEY: &str = "scalelint.io/tier";
@@ -25,7 +25,7 @@ const TIER_PLACES: [&[&str]; 4] = [
 ];
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Params {
     tiers: BTreeMap<String, TierParams>,
     /// The tier of workloads that declare none (`null`: such workloads are not judged).
@@ -34,11 +34,16 @@ struct Params {
 
 /// One tier's values. A value left out is not judged.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct TierParams {
+    // The snake_case spellings of scalelint 0.1 still read.
+    #[serde(alias = "cpu_request")]
     cpu_request: Option<QuantityText>,
+    #[serde(alias = "cpu_limit")]
     cpu_limit: Option<QuantityText>,
+    #[serde(alias = "memory_request")]
     memory_request: Option<QuantityText>,
+    #[serde(alias = "memory_limit")]
     memory_limit: Option<QuantityText>,
 }
 
@@ -64,7 +69,7 @@ pub struct ContainerResourcesTier {
     default_tier: Option<String>,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
+fn build(v: &serde_json::Value) -> Result<ContainerResourcesTier, String> {
     let p: Params = params(NAME, v)?;
     let mut tiers = BTreeMap::new();
     for (name, t) in p.tiers {
@@ -100,10 +105,10 @@ pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
             tier_names(&tiers)
         ));
     }
-    Ok(Box::new(ContainerResourcesTier {
+    Ok(ContainerResourcesTier {
         tiers,
         default_tier: p.tier,
-    }))
+    })
 }
 
 fn tier_names(tiers: &BTreeMap<String, Vec<Expected>>) -> String {
@@ -165,12 +170,9 @@ impl ContainerResourcesTier {
     }
 }
 
-impl Rule for ContainerResourcesTier {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "apps",
-            kinds: WORKLOAD_KINDS,
-        }
+impl ObjectRule for ContainerResourcesTier {
+    fn target(&self) -> Target<'_> {
+        Target::objects("apps", WORKLOAD_KINDS)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
@@ -337,9 +339,9 @@ mod tests {
 
     #[test]
     fn params_are_checked() {
-        let ok = serde_json::json!({"tiers": {"a": {"cpu_request": "1", "memory_limit": 2}}, "tier": null});
+        let ok = serde_json::json!({"tiers": {"a": {"cpu-request": "1", "memory-limit": 2}}, "tier": null});
         assert!(build(&ok).is_ok());
-        let bad_q = serde_json::json!({"tiers": {"a": {"cpu_request": "lots"}}, "tier": null});
+        let bad_q = serde_json::json!({"tiers": {"a": {"cpu-request": "lots"}}, "tier": null});
         assert!(build(&bad_q).is_err());
         let bad_tier = serde_json::json!({"tiers": {"a": {}}, "tier": "b"});
         assert!(build(&bad_tier).is_err());

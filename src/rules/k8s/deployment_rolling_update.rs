@@ -6,20 +6,16 @@
 
 use super::{Bound, Strategy, fenceposts, strategy};
 use crate::engine::index::{Index, Workload};
-use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
+use crate::engine::rule::{IndexCtx, IndexRule};
 use crate::model::{FileId, Span};
 use crate::rules::common::{IntOrPercent, int_value, missing_span, pods, replicas};
 use serde::Deserialize;
 
-pub const NAME: &str = "deployment-rolling-update";
+crate::declare_rule!(index DeploymentRollingUpdate: "k8s" / "deployment-rolling-update");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DeploymentRollingUpdate {}
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<DeploymentRollingUpdate>(NAME, v)
-}
 
 const HELP: &str = "use `strategy.type: RollingUpdate` with `rollingUpdate.maxUnavailable: 0` and `maxSurge: 1` (or 25%), so new pods are ready before old ones go";
 
@@ -84,12 +80,8 @@ fn reach<'a>(index: &Index<'a>, w: &Workload<'a>) -> Option<Reach> {
     }
 }
 
-impl Rule for DeploymentRollingUpdate {
-    fn target(&self) -> Target {
-        Target::Index
-    }
-
-    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+impl IndexRule for DeploymentRollingUpdate {
+    fn check(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
         for w in index
             .workloads

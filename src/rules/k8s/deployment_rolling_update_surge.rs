@@ -2,26 +2,19 @@
 //! neither add a pod nor remove one, so the API server rejects the Deployment.
 
 use super::{Strategy, rolling_field, strategy};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::rules::common::IntOrPercent;
 use serde::Deserialize;
 
-pub const NAME: &str = "deployment-rolling-update-surge";
+crate::declare_rule!(object DeploymentRollingUpdateSurge: "k8s" / "deployment-rolling-update-surge");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DeploymentRollingUpdateSurge {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<DeploymentRollingUpdateSurge>(NAME, v)
-}
-
-impl Rule for DeploymentRollingUpdateSurge {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "apps",
-            kinds: &["Deployment"],
-        }
+impl ObjectRule for DeploymentRollingUpdateSurge {
+    fn target(&self) -> Target<'_> {
+        Target::objects("apps", &["Deployment"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

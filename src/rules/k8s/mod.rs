@@ -1,47 +1,19 @@
 //! Workload rules: Deployment and StatefulSet.
 
-pub mod container_limit_ratio;
-pub mod container_requests_exceed_limits;
-pub mod container_resources_missing;
-pub mod container_resources_tier;
-pub mod deployment_rolling_update;
-pub mod deployment_rolling_update_surge;
-pub mod workload_min_replicas;
-pub mod workload_replicas_with_autoscaler;
-
-use crate::engine::rule::Builder;
 use crate::model::{Node, Object};
 use crate::quantity::Quantity;
 use crate::rules::common::{Container, IntOrPercent, Resource, amount, containers};
 
-pub static RULES: &[(&str, Builder)] = &[
-    (
-        container_resources_missing::NAME,
-        container_resources_missing::build,
-    ),
-    (
-        container_requests_exceed_limits::NAME,
-        container_requests_exceed_limits::build,
-    ),
-    (container_limit_ratio::NAME, container_limit_ratio::build),
-    (
-        container_resources_tier::NAME,
-        container_resources_tier::build,
-    ),
-    (
-        deployment_rolling_update::NAME,
-        deployment_rolling_update::build,
-    ),
-    (
-        deployment_rolling_update_surge::NAME,
-        deployment_rolling_update_surge::build,
-    ),
-    (workload_min_replicas::NAME, workload_min_replicas::build),
-    (
-        workload_replicas_with_autoscaler::NAME,
-        workload_replicas_with_autoscaler::build,
-    ),
-];
+domain! {
+    container_limit_ratio,
+    container_requests_exceed_limits,
+    container_resources_missing,
+    container_resources_tier,
+    deployment_rolling_update,
+    deployment_rolling_update_surge,
+    workload_min_replicas,
+    workload_replicas_with_autoscaler,
+}
 
 /// The kinds the per-object workload rules are dispatched on (each still checks the group).
 const WORKLOAD_KINDS: &[&str] = &["Deployment", "StatefulSet"];

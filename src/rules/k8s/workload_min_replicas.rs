@@ -1,28 +1,20 @@
 //! `workload-min-replicas`: a workload that no autoscaler scales runs fewer pods than survive
 //! losing one. (Autoscaled workloads are judged by their autoscaler's minimum instead.)
 
-use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
+use crate::engine::rule::{IndexCtx, IndexRule};
 use crate::rules::common::{int_value, missing_span};
 use serde::Deserialize;
 
-pub const NAME: &str = "workload-min-replicas";
+crate::declare_rule!(index WorkloadMinReplicas: "k8s" / "workload-min-replicas");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct WorkloadMinReplicas {
     min: i64,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<WorkloadMinReplicas>(NAME, v)
-}
-
-impl Rule for WorkloadMinReplicas {
-    fn target(&self) -> Target {
-        Target::Index
-    }
-
-    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+impl IndexRule for WorkloadMinReplicas {
+    fn check(&self, cx: &mut IndexCtx<'_>) {
         let min = self.min;
         for w in &cx.index.workloads {
             if !w.autoscalers.is_empty() {

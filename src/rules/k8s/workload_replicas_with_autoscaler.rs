@@ -2,25 +2,17 @@
 //! Every `kubectl apply` then resets the replica count the autoscaler chose, until it
 //! corrects it again: a scale-down (or up) spike on each deploy.
 
-use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
+use crate::engine::rule::{IndexCtx, IndexRule};
 use serde::Deserialize;
 
-pub const NAME: &str = "workload-replicas-with-autoscaler";
+crate::declare_rule!(index WorkloadReplicasWithAutoscaler: "k8s" / "workload-replicas-with-autoscaler");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct WorkloadReplicasWithAutoscaler {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<WorkloadReplicasWithAutoscaler>(NAME, v)
-}
-
-impl Rule for WorkloadReplicasWithAutoscaler {
-    fn target(&self) -> Target {
-        Target::Index
-    }
-
-    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+impl IndexRule for WorkloadReplicasWithAutoscaler {
+    fn check(&self, cx: &mut IndexCtx<'_>) {
         for w in &cx.index.workloads {
             let obj = w.obj;
             // A null `replicas` is dropped on apply, so it resets nothing.

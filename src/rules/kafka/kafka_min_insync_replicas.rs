@@ -2,11 +2,11 @@
 //! that one broker loss already breaks.
 
 use super::{IntSetting, assignment, int_setting};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::{Finding, Format};
 use serde::Deserialize;
 
-pub const NAME: &str = "kafka-min-insync-replicas";
+crate::declare_rule!(object KafkaMinInsyncReplicas: "kafka" / "kafka-min-insync-replicas");
 
 /// A minimum-ISR key, its broker default, and the replication-factor keys it is compared
 /// with, in order of precedence, with the broker default of the last.
@@ -34,21 +34,14 @@ const PAIRS: &[Pair] = &[
 ];
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KafkaMinInsyncReplicas {
     min: i64,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<KafkaMinInsyncReplicas>(NAME, v)
-}
-
-impl Rule for KafkaMinInsyncReplicas {
-    fn target(&self) -> Target {
-        Target::Format {
-            format: Format::Kafka,
-            kinds: &[],
-        }
+impl ObjectRule for KafkaMinInsyncReplicas {
+    fn target(&self) -> Target<'_> {
+        Target::format(Format::Kafka, &[])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

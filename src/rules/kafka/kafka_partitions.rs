@@ -1,28 +1,21 @@
 //! `kafka-partitions`: topics with too few partitions to scale consumers out.
 
 use super::{assignment, int_setting};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
 use serde::Deserialize;
 
-pub const NAME: &str = "kafka-partitions";
+crate::declare_rule!(object KafkaPartitions: "kafka" / "kafka-partitions");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KafkaPartitions {
     min: i64,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<KafkaPartitions>(NAME, v)
-}
-
-impl Rule for KafkaPartitions {
-    fn target(&self) -> Target {
-        Target::Format {
-            format: Format::Kafka,
-            kinds: &[],
-        }
+impl ObjectRule for KafkaPartitions {
+    fn target(&self) -> Target<'_> {
+        Target::format(Format::Kafka, &[])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

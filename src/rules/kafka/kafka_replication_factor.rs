@@ -1,11 +1,11 @@
 //! `kafka-replication-factor`: topics kept on fewer brokers than survive losing one.
 
 use super::{IntSetting, assignment, int_setting};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
 use serde::Deserialize;
 
-pub const NAME: &str = "kafka-replication-factor";
+crate::declare_rule!(object KafkaReplicationFactor: "kafka" / "kafka-replication-factor");
 
 /// The replication-factor keys and Kafka's broker defaults (`None`: not a broker setting).
 /// `replication.factor` is a topic's (and Connect's, MirrorMaker's, Streams') own setting.
@@ -17,21 +17,14 @@ const KEYS: &[(&str, Option<i64>)] = &[
 ];
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KafkaReplicationFactor {
     min: i64,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<KafkaReplicationFactor>(NAME, v)
-}
-
-impl Rule for KafkaReplicationFactor {
-    fn target(&self) -> Target {
-        Target::Format {
-            format: Format::Kafka,
-            kinds: &[],
-        }
+impl ObjectRule for KafkaReplicationFactor {
+    fn target(&self) -> Target<'_> {
+        Target::format(Format::Kafka, &[])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

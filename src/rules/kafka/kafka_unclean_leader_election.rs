@@ -2,27 +2,20 @@
 
 use super::assignment;
 use super::values::read_bool;
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
 use serde::Deserialize;
 
-pub const NAME: &str = "kafka-unclean-leader-election";
+crate::declare_rule!(object KafkaUncleanLeaderElection: "kafka" / "kafka-unclean-leader-election");
 const KEY: &str = "unclean.leader.election.enable";
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KafkaUncleanLeaderElection {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<KafkaUncleanLeaderElection>(NAME, v)
-}
-
-impl Rule for KafkaUncleanLeaderElection {
-    fn target(&self) -> Target {
-        Target::Format {
-            format: Format::Kafka,
-            kinds: &[],
-        }
+impl ObjectRule for KafkaUncleanLeaderElection {
+    fn target(&self) -> Target<'_> {
+        Target::format(Format::Kafka, &[])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

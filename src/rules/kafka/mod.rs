@@ -2,34 +2,21 @@
 //! Strimzi `Kafka` and `KafkaTopic` resources. Values are strings (or YAML scalars for
 //! Strimzi); numbers and booleans are read from their text the way Kafka's `ConfigDef` does.
 
-pub mod kafka_min_insync_replicas;
-pub mod kafka_partitions;
-pub mod kafka_replication_factor;
-pub mod kafka_unclean_leader_election;
 pub mod values;
 
 pub use values::rejected_values;
 
-use crate::engine::rule::{Builder, Ctx};
+use crate::engine::rule::Ctx;
 use crate::model::{Node, Object, Span};
 use crate::sources::properties::is_broker_config;
 use crate::sources::strimzi::topic_field;
 
-pub static RULES: &[(&str, Builder)] = &[
-    (
-        kafka_replication_factor::NAME,
-        kafka_replication_factor::build,
-    ),
-    (
-        kafka_min_insync_replicas::NAME,
-        kafka_min_insync_replicas::build,
-    ),
-    (kafka_partitions::NAME, kafka_partitions::build),
-    (
-        kafka_unclean_leader_election::NAME,
-        kafka_unclean_leader_election::build,
-    ),
-];
+domain! {
+    kafka_min_insync_replicas,
+    kafka_partitions,
+    kafka_replication_factor,
+    kafka_unclean_leader_election,
+}
 
 /// Whether absent keys take the broker's defaults: a Strimzi `Kafka`'s config, or a
 /// `.properties` file that sets a broker-only key. Topic and client configs are judged only

@@ -22,7 +22,7 @@
 use super::is_broker;
 use crate::engine::rule::Ctx;
 use crate::model::{Node, Resolved};
-use crate::rules::source::invalid_value::{Read, Rejected};
+use crate::rules::values::{Read, Rejected};
 use crate::sources::strimzi::topic_field;
 use std::borrow::Cow;
 

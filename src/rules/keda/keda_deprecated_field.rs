@@ -2,25 +2,18 @@
 //! ignores since 2.12: it names each metric itself.
 
 use super::triggers::triggers;
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use serde::Deserialize;
 
-pub const NAME: &str = "keda-deprecated-field";
+crate::declare_rule!(object KedaDeprecatedField: "keda" / "keda-deprecated-field");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KedaDeprecatedField {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<KedaDeprecatedField>(NAME, v)
-}
-
-impl Rule for KedaDeprecatedField {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "keda.sh",
-            kinds: &["ScaledObject"],
-        }
+impl ObjectRule for KedaDeprecatedField {
+    fn target(&self) -> Target<'_> {
+        Target::objects("keda.sh", &["ScaledObject"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -2,29 +2,22 @@
 //! far above what the guide sizes for), or one whose maximum leaves no room to scale.
 
 use super::keda_min_replicas::DEFAULT_MIN_REPLICA_COUNT;
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::rules::common::{int_value, missing_span};
 use serde::Deserialize;
 
-pub const NAME: &str = "keda-max-replicas";
+crate::declare_rule!(object KedaMaxReplicas: "keda" / "keda-max-replicas");
 
 /// KEDA's `maxReplicaCount` when none is written.
 pub const DEFAULT_MAX_REPLICA_COUNT: i64 = 100;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KedaMaxReplicas {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<KedaMaxReplicas>(NAME, v)
-}
-
-impl Rule for KedaMaxReplicas {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "keda.sh",
-            kinds: &["ScaledObject"],
-        }
+impl ObjectRule for KedaMaxReplicas {
+    fn target(&self) -> Target<'_> {
+        Target::objects("keda.sh", &["ScaledObject"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -1,31 +1,24 @@
 //! `keda-min-replicas`: a ScaledObject that may scale its workload below the replicas that
 //! survive losing a pod; absent `minReplicaCount` means 0, scale to zero.
 
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::rules::common::{int_value, missing_span};
 use serde::Deserialize;
 
-pub const NAME: &str = "keda-min-replicas";
+crate::declare_rule!(object KedaMinReplicas: "keda" / "keda-min-replicas");
 
 /// KEDA's `minReplicaCount` when none is written.
 pub const DEFAULT_MIN_REPLICA_COUNT: i64 = 0;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KedaMinReplicas {
     min: i64,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<KedaMinReplicas>(NAME, v)
-}
-
-impl Rule for KedaMinReplicas {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "keda.sh",
-            kinds: &["ScaledObject"],
-        }
+impl ObjectRule for KedaMinReplicas {
+    fn target(&self) -> Target<'_> {
+        Target::objects("keda.sh", &["ScaledObject"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -4,29 +4,22 @@
 
 use super::BEHAVIOR_PATH;
 use super::keda_max_replicas::DEFAULT_MAX_REPLICA_COUNT;
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::rules::common::int_value;
 use crate::rules::hpa::hpa_scale_down_rate::{Judged, judge};
 use serde::Deserialize;
 
-pub const NAME: &str = "keda-scale-down-rate";
+crate::declare_rule!(object KedaScaleDownRate: "keda" / "keda-scale-down-rate");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KedaScaleDownRate {
     max_percent_per_minute: f64,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<KedaScaleDownRate>(NAME, v)
-}
-
-impl Rule for KedaScaleDownRate {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "keda.sh",
-            kinds: &["ScaledObject"],
-        }
+impl ObjectRule for KedaScaleDownRate {
+    fn target(&self) -> Target<'_> {
+        Target::objects("keda.sh", &["ScaledObject"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

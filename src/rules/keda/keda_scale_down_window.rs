@@ -3,28 +3,21 @@
 //! and code as `hpa-scale-down-window`.
 
 use super::BEHAVIOR_PATH;
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::rules::hpa::hpa_scale_down_window::judge;
 use serde::Deserialize;
 
-pub const NAME: &str = "keda-scale-down-window";
+crate::declare_rule!(object KedaScaleDownWindow: "keda" / "keda-scale-down-window");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KedaScaleDownWindow {
     min_seconds: i64,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<KedaScaleDownWindow>(NAME, v)
-}
-
-impl Rule for KedaScaleDownWindow {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "keda.sh",
-            kinds: &["ScaledObject"],
-        }
+impl ObjectRule for KedaScaleDownWindow {
+    fn target(&self) -> Target<'_> {
+        Target::objects("keda.sh", &["ScaledObject"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -2,22 +2,18 @@
 //! `query` or `threshold` missing, or a `threshold` that is not a number.
 
 use super::triggers::{trigger_type, triggers};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Node;
 use serde::Deserialize;
 
-pub const NAME: &str = "keda-trigger-incomplete";
+crate::declare_rule!(object KedaTriggerIncomplete: "keda" / "keda-trigger-incomplete");
 
 /// What KEDA's prometheus scaler requires in `metadata`.
 const REQUIRED: [&str; 3] = ["serverAddress", "query", "threshold"];
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct KedaTriggerIncomplete {}
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<KedaTriggerIncomplete>(NAME, v)
-}
 
 /// A metadata value KEDA sees as set: present and not empty.
 fn value<'a>(metadata: Option<&'a Node>, key: &str) -> Option<&'a Node> {
@@ -26,12 +22,9 @@ fn value<'a>(metadata: Option<&'a Node>, key: &str) -> Option<&'a Node> {
         .filter(|n| n.text().is_some_and(|t| !t.trim().is_empty()))
 }
 
-impl Rule for KedaTriggerIncomplete {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "keda.sh",
-            kinds: &["ScaledObject"],
-        }
+impl ObjectRule for KedaTriggerIncomplete {
+    fn target(&self) -> Target<'_> {
+        Target::objects("keda.sh", &["ScaledObject"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

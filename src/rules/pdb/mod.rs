@@ -1,18 +1,14 @@
 //! PodDisruptionBudget rules: workloads a node drain may empty, and budgets that block every
 //! drain.
 
-pub mod pdb_blocks_eviction;
-pub mod pdb_missing;
-
 use crate::engine::index::{Index, Workload, describe};
-use crate::engine::rule::Builder;
 use crate::model::Span;
 use crate::rules::common::int_value;
 
-pub static RULES: &[(&str, Builder)] = &[
-    (pdb_missing::NAME, pdb_missing::build),
-    (pdb_blocks_eviction::NAME, pdb_blocks_eviction::build),
-];
+domain! {
+    pdb_blocks_eviction,
+    pdb_missing,
+}
 
 /// The fewest pods a workload runs: its autoscalers' minimum (the lowest, when several
 /// scale it), else `spec.replicas` (absent ⇒ 1).

@@ -5,31 +5,23 @@
 
 use super::{MinPods, min_pods};
 use crate::engine::index::{Pdb, Workload, describe};
-use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
+use crate::engine::rule::{IndexCtx, IndexRule};
 use crate::model::{Finding, Node};
 use crate::rules::common::{IntOrPercent, pods};
 use serde::Deserialize;
 use std::collections::HashSet;
 
-pub const NAME: &str = "pdb-blocks-eviction";
+crate::declare_rule!(index PdbBlocksEviction: "pdb" / "pdb-blocks-eviction");
 
 /// Secondary labels on selected workloads, at most.
 const MAX_LABELS: usize = 10;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PdbBlocksEviction {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<PdbBlocksEviction>(NAME, v)
-}
-
-impl Rule for PdbBlocksEviction {
-    fn target(&self) -> Target {
-        Target::Index
-    }
-
-    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+impl IndexRule for PdbBlocksEviction {
+    fn check(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
         // Each workload's minimum, computed once: catch-all budgets select the same
         // workloads, and a workload's autoscalers are many in hostile input.

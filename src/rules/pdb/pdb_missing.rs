@@ -4,26 +4,18 @@
 
 use super::min_pods;
 use crate::engine::index::describe;
-use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
+use crate::engine::rule::{IndexCtx, IndexRule};
 use crate::model::Node;
 use serde::Deserialize;
 
-pub const NAME: &str = "pdb-missing";
+crate::declare_rule!(index PdbMissing: "pdb" / "pdb-missing");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PdbMissing {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<PdbMissing>(NAME, v)
-}
-
-impl Rule for PdbMissing {
-    fn target(&self) -> Target {
-        Target::Index
-    }
-
-    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+impl IndexRule for PdbMissing {
+    fn check(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
         for w in &index.workloads {
             if !w.pdbs.is_empty() {

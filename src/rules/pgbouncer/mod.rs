@@ -4,26 +4,18 @@
 //! A file without a `[pgbouncer]` section is a fragment (a `%include`d list of databases,
 //! say): the settings it does not set are not judged there, since the main file sets them.
 
-pub mod pgbouncer_max_client_conn;
-pub mod pgbouncer_pool_mode;
-pub mod pgbouncer_pool_size;
-pub mod pgbouncer_reserve_pool;
 pub mod values;
 
 pub use values::rejected_values;
 
-use crate::engine::rule::Builder;
 use crate::model::{Node, Object};
 
-pub static RULES: &[(&str, Builder)] = &[
-    (pgbouncer_pool_mode::NAME, pgbouncer_pool_mode::build),
-    (pgbouncer_reserve_pool::NAME, pgbouncer_reserve_pool::build),
-    (
-        pgbouncer_max_client_conn::NAME,
-        pgbouncer_max_client_conn::build,
-    ),
-    (pgbouncer_pool_size::NAME, pgbouncer_pool_size::build),
-];
+domain! {
+    pgbouncer_max_client_conn,
+    pgbouncer_pool_mode,
+    pgbouncer_pool_size,
+    pgbouncer_reserve_pool,
+}
 
 // PgBouncer's defaults (doc/config.md) for the settings these rules judge.
 pub const DEFAULT_POOL_MODE: &str = "session";

@@ -2,28 +2,21 @@
 //! concurrency (100 by default).
 
 use super::{DEFAULT_MAX_CLIENT_CONN, int_setting, main_section};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
 use serde::Deserialize;
 
-pub const NAME: &str = "pgbouncer-max-client-conn";
+crate::declare_rule!(object PgbouncerMaxClientConn: "pgbouncer" / "pgbouncer-max-client-conn");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PgbouncerMaxClientConn {
     min: i64,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<PgbouncerMaxClientConn>(NAME, v)
-}
-
-impl Rule for PgbouncerMaxClientConn {
-    fn target(&self) -> Target {
-        Target::Format {
-            format: Format::PgBouncer,
-            kinds: &[],
-        }
+impl ObjectRule for PgbouncerMaxClientConn {
+    fn target(&self) -> Target<'_> {
+        Target::format(Format::PgBouncer, &[])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

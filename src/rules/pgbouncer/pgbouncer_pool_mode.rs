@@ -3,21 +3,17 @@
 
 use super::values::read_pool_mode;
 use super::{DEFAULT_POOL_MODE, main_section};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::{Format, Node};
-use crate::rules::source::invalid_value::Read;
+use crate::rules::values::Read;
 use crate::sources::pgbouncer::shorten;
 use serde::Deserialize;
 
-pub const NAME: &str = "pgbouncer-pool-mode";
+crate::declare_rule!(object PgbouncerPoolMode: "pgbouncer" / "pgbouncer-pool-mode");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PgbouncerPoolMode {}
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<PgbouncerPoolMode>(NAME, v)
-}
 
 /// What is wrong with a pool mode other than `transaction`.
 fn consequence(mode: &str) -> &'static str {
@@ -37,12 +33,9 @@ fn not_transaction(node: &Node) -> Option<&'static str> {
     }
 }
 
-impl Rule for PgbouncerPoolMode {
-    fn target(&self) -> Target {
-        Target::Format {
-            format: Format::PgBouncer,
-            kinds: &[],
-        }
+impl ObjectRule for PgbouncerPoolMode {
+    fn target(&self) -> Target<'_> {
+        Target::format(Format::PgBouncer, &[])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

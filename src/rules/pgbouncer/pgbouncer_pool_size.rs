@@ -4,19 +4,15 @@ use super::{
     DEFAULT_MAX_CLIENT_CONN, DEFAULT_MAX_DB_CONNECTIONS, DEFAULT_POOL_SIZE,
     DEFAULT_RESERVE_POOL_SIZE, int_setting, main_section,
 };
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::{Format, Node};
 use serde::Deserialize;
 
-pub const NAME: &str = "pgbouncer-pool-size";
+crate::declare_rule!(object PgbouncerPoolSize: "pgbouncer" / "pgbouncer-pool-size");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PgbouncerPoolSize {}
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<PgbouncerPoolSize>(NAME, v)
-}
 
 /// `key value`, or `key value (default)` when the value is PgBouncer's default.
 fn show(key: &str, node: Option<&Node>, value: i64) -> String {
@@ -26,12 +22,9 @@ fn show(key: &str, node: Option<&Node>, value: i64) -> String {
     }
 }
 
-impl Rule for PgbouncerPoolSize {
-    fn target(&self) -> Target {
-        Target::Format {
-            format: Format::PgBouncer,
-            kinds: &[],
-        }
+impl ObjectRule for PgbouncerPoolSize {
+    fn target(&self) -> Target<'_> {
+        Target::format(Format::PgBouncer, &[])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -1,26 +1,19 @@
 //! `pgbouncer-reserve-pool`: no reserve pool, so a burst of clients waits for a busy pool.
 
 use super::{DEFAULT_RESERVE_POOL_SIZE, int_setting, main_section};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
 use serde::Deserialize;
 
-pub const NAME: &str = "pgbouncer-reserve-pool";
+crate::declare_rule!(object PgbouncerReservePool: "pgbouncer" / "pgbouncer-reserve-pool");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PgbouncerReservePool {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<PgbouncerReservePool>(NAME, v)
-}
-
-impl Rule for PgbouncerReservePool {
-    fn target(&self) -> Target {
-        Target::Format {
-            format: Format::PgBouncer,
-            kinds: &[],
-        }
+impl ObjectRule for PgbouncerReservePool {
+    fn target(&self) -> Target<'_> {
+        Target::format(Format::PgBouncer, &[])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

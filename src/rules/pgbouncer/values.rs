@@ -21,7 +21,7 @@ use super::main_section;
 use crate::engine::rule::Ctx;
 use crate::model::Node;
 use crate::rules::common::trim_c_space;
-use crate::rules::source::invalid_value::{Read, Rejected};
+use crate::rules::values::{Read, Rejected};
 use crate::sources::pgbouncer::shorten;
 
 /// The `[pgbouncer]` settings of type `CF_INT` in `main.c`.

@@ -1,19 +1,15 @@
 //! `alert-missing-for`: an alerting rule with no `for` (or `for: 0m`) fires on one evaluation.
 
 use super::{GROUPS, alert_anchor};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::sources::prometheus::rules;
 use serde::Deserialize;
 
-pub const NAME: &str = "alert-missing-for";
+crate::declare_rule!(object AlertMissingFor: "prometheus" / "alert-missing-for");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AlertMissingFor {}
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<AlertMissingFor>(NAME, v)
-}
 
 /// Whether a Prometheus duration (`0`, `0s`, `0m`, `0h0m`, …) is zero. Anything that is not
 /// a duration is left to Prometheus, which rejects the file.
@@ -25,8 +21,8 @@ pub fn is_zero_duration(text: &str) -> bool {
         && t.chars().filter(char::is_ascii_digit).all(|c| c == '0')
 }
 
-impl Rule for AlertMissingFor {
-    fn target(&self) -> Target {
+impl ObjectRule for AlertMissingFor {
+    fn target(&self) -> Target<'_> {
         GROUPS
     }
 

@@ -1,21 +1,17 @@
 //! `alert-missing-severity`: an alerting rule with no `labels.severity`.
 
 use super::{GROUPS, alerts_missing};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use serde::Deserialize;
 
-pub const NAME: &str = "alert-missing-severity";
+crate::declare_rule!(object AlertMissingSeverity: "prometheus" / "alert-missing-severity");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AlertMissingSeverity {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<AlertMissingSeverity>(NAME, v)
-}
-
-impl Rule for AlertMissingSeverity {
-    fn target(&self) -> Target {
+impl ObjectRule for AlertMissingSeverity {
+    fn target(&self) -> Target<'_> {
         GROUPS
     }
 

@@ -1,21 +1,17 @@
 //! `alert-missing-summary`: an alerting rule with no `annotations.summary`.
 
 use super::{GROUPS, alerts_missing};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use serde::Deserialize;
 
-pub const NAME: &str = "alert-missing-summary";
+crate::declare_rule!(object AlertMissingSummary: "prometheus" / "alert-missing-summary");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AlertMissingSummary {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<AlertMissingSummary>(NAME, v)
-}
-
-impl Rule for AlertMissingSummary {
-    fn target(&self) -> Target {
+impl ObjectRule for AlertMissingSummary {
+    fn target(&self) -> Target<'_> {
         GROUPS
     }
 

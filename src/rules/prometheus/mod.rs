@@ -3,38 +3,23 @@
 //! are `Format::Prometheus` ones that `sources::prometheus` derives; alert checks look at
 //! alerting rules only.
 
-pub mod alert_missing_for;
-pub mod alert_missing_severity;
-pub mod alert_missing_summary;
-pub mod promql_deprecated_metric;
-pub mod promql_syntax;
-
-use crate::engine::rule::{Builder, Target};
+use crate::engine::rule::Target;
 use crate::model::{Format, Node, Span};
 use crate::sources::prometheus::{PROMETHEUS_RULE, RULE_FILE, RuleNode};
 
-pub static RULES: &[(&str, Builder)] = &[
-    (alert_missing_for::NAME, alert_missing_for::build),
-    (alert_missing_severity::NAME, alert_missing_severity::build),
-    (alert_missing_summary::NAME, alert_missing_summary::build),
-    (promql_syntax::NAME, promql_syntax::build),
-    (
-        promql_deprecated_metric::NAME,
-        promql_deprecated_metric::build,
-    ),
-];
+domain! {
+    alert_missing_for,
+    alert_missing_severity,
+    alert_missing_summary,
+    promql_deprecated_metric,
+    promql_syntax,
+}
 
 /// Rule groups: rule files and PrometheusRules.
-const GROUPS: Target = Target::Format {
-    format: Format::Prometheus,
-    kinds: &[RULE_FILE, PROMETHEUS_RULE],
-};
+const GROUPS: Target<'static> = Target::format(Format::Prometheus, &[RULE_FILE, PROMETHEUS_RULE]);
 
 /// Every PromQL expression: rule groups and KEDA triggers.
-const QUERIES: Target = Target::Format {
-    format: Format::Prometheus,
-    kinds: &[],
-};
+const QUERIES: Target<'static> = Target::format(Format::Prometheus, &[]);
 
 /// The `analysis-incomplete` finding for an expression too large to parse safely: the
 /// PromQL rules cannot judge it, and saying nothing would pass it silently.
@@ -43,7 +28,7 @@ fn too_large(
     file: crate::model::FileId,
 ) -> crate::model::Finding {
     use crate::sources::promql::{MAX_DEPTH, MAX_LEN, MAX_OPS};
-    crate::rules::source::analysis_incomplete::finding(
+    crate::engine::diagnostics::analysis_incomplete::finding(
         file,
         q.node.span,
         format!(

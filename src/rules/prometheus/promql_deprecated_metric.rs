@@ -2,24 +2,20 @@
 //! kube-state-metrics 2.0 renamed `kube_horizontalpodautoscaler_*`.
 
 use super::QUERIES;
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::sources::prometheus::queries;
 use crate::sources::promql::{Checked, check};
 use crate::sources::scalar_offsets::ContentMap;
 use serde::Deserialize;
 
-pub const NAME: &str = "promql-deprecated-metric";
+crate::declare_rule!(object PromqlDeprecatedMetric: "prometheus" / "promql-deprecated-metric");
 
 const OLD: &str = "kube_hpa_";
 const NEW: &str = "kube_horizontalpodautoscaler_";
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PromqlDeprecatedMetric {}
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<PromqlDeprecatedMetric>(NAME, v)
-}
 
 /// The kube-state-metrics 2.x name of a 1.x `kube_hpa_*` metric. Every metric kept its name
 /// after the prefix, except the experimental current-metric gauges, which 1.9.3 removed and
@@ -32,8 +28,8 @@ pub fn renamed(name: &str) -> Option<String> {
     Some(format!("{NEW}{rest}"))
 }
 
-impl Rule for PromqlDeprecatedMetric {
-    fn target(&self) -> Target {
+impl ObjectRule for PromqlDeprecatedMetric {
+    fn target(&self) -> Target<'_> {
         QUERIES
     }
 

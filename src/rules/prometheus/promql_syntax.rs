@@ -1,24 +1,20 @@
 //! `promql-syntax`: an expression that is not valid PromQL, reported inside the expression.
 
 use super::QUERIES;
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::sources::prometheus::queries;
 use crate::sources::promql::{Checked, check};
 use crate::sources::scalar_offsets::span_in;
 use serde::Deserialize;
 
-pub const NAME: &str = "promql-syntax";
+crate::declare_rule!(object PromqlSyntax: "prometheus" / "promql-syntax");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PromqlSyntax {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<PromqlSyntax>(NAME, v)
-}
-
-impl Rule for PromqlSyntax {
-    fn target(&self) -> Target {
+impl ObjectRule for PromqlSyntax {
+    fn target(&self) -> Target<'_> {
         QUERIES
     }
 

@@ -2,33 +2,21 @@
 //! The `redis-*` rules judge server configs; a Sentinel config is judged only by
 //! `redis-sentinel-quorum`.
 
-pub mod redis_cluster_node_timeout;
-pub mod redis_eviction_policy;
-pub mod redis_high_availability;
-pub mod redis_maxmemory;
-pub mod redis_sentinel_quorum;
 pub mod values;
 
 pub use values::rejected_values;
 
-use crate::engine::rule::Builder;
 use crate::model::Node;
-use crate::rules::source::invalid_value::Read;
+use crate::rules::values::Read;
 use values::{Value, setting};
 
-pub static RULES: &[(&str, Builder)] = &[
-    (redis_maxmemory::NAME, redis_maxmemory::build),
-    (redis_eviction_policy::NAME, redis_eviction_policy::build),
-    (
-        redis_cluster_node_timeout::NAME,
-        redis_cluster_node_timeout::build,
-    ),
-    (
-        redis_high_availability::NAME,
-        redis_high_availability::build,
-    ),
-    (redis_sentinel_quorum::NAME, redis_sentinel_quorum::build),
-];
+domain! {
+    redis_cluster_node_timeout,
+    redis_eviction_policy,
+    redis_high_availability,
+    redis_maxmemory,
+    redis_sentinel_quorum,
+}
 
 /// The kind of a server config.
 pub const SERVER: &[&str] = &["RedisConfig"];

@@ -3,31 +3,24 @@
 
 use super::values::Value;
 use super::{SERVER, cluster_enabled, read};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
 use serde::Deserialize;
 
-pub const NAME: &str = "redis-cluster-node-timeout";
+crate::declare_rule!(object RedisClusterNodeTimeout: "redis" / "redis-cluster-node-timeout");
 
 /// Redis' default, in milliseconds.
 const DEFAULT_MS: i64 = 15000;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RedisClusterNodeTimeout {
     max_ms: i64,
 }
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<RedisClusterNodeTimeout>(NAME, v)
-}
-
-impl Rule for RedisClusterNodeTimeout {
-    fn target(&self) -> Target {
-        Target::Format {
-            format: Format::Redis,
-            kinds: SERVER,
-        }
+impl ObjectRule for RedisClusterNodeTimeout {
+    fn target(&self) -> Target<'_> {
+        Target::format(Format::Redis, SERVER)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -4,20 +4,16 @@
 
 use super::values::Value;
 use super::{SERVER, read};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
 use serde::Deserialize;
 
-pub const NAME: &str = "redis-eviction-policy";
+crate::declare_rule!(object RedisEvictionPolicy: "redis" / "redis-eviction-policy");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RedisEvictionPolicy {
     allowed: Vec<String>,
-}
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<RedisEvictionPolicy>(NAME, v)
 }
 
 /// What a policy does once memory is full, for the message.
@@ -49,12 +45,9 @@ impl RedisEvictionPolicy {
     }
 }
 
-impl Rule for RedisEvictionPolicy {
-    fn target(&self) -> Target {
-        Target::Format {
-            format: Format::Redis,
-            kinds: SERVER,
-        }
+impl ObjectRule for RedisEvictionPolicy {
+    fn target(&self) -> Target<'_> {
+        Target::format(Format::Redis, SERVER)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

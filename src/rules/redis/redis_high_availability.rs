@@ -2,20 +2,16 @@
 //! with no Sentinel configuration beside it, is a single point of failure.
 
 use super::values::{Value, replica_of, setting};
-use crate::engine::rule::{IndexCtx, Rule, Target, build_rule};
+use crate::engine::rule::{IndexCtx, IndexRule};
 use crate::model::{Format, Node, Object};
-use crate::rules::source::invalid_value::Read;
+use crate::rules::values::Read;
 use serde::Deserialize;
 
-pub const NAME: &str = "redis-high-availability";
+crate::declare_rule!(index RedisHighAvailability: "redis" / "redis-high-availability");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RedisHighAvailability {}
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<RedisHighAvailability>(NAME, v)
-}
 
 /// The directory part of a shown (`/`-separated) path; `""` for a bare file name.
 fn directory(path: &str) -> &str {
@@ -44,12 +40,8 @@ fn is_redis(obj: &Object, kind: &str) -> bool {
     obj.format == Format::Redis && obj.kind == kind
 }
 
-impl Rule for RedisHighAvailability {
-    fn target(&self) -> Target {
-        Target::Index
-    }
-
-    fn check_index(&self, cx: &mut IndexCtx<'_>) {
+impl IndexRule for RedisHighAvailability {
+    fn check(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
         let sentinel_dirs: Vec<&str> = index
             .objects

@@ -3,28 +3,21 @@
 
 use super::values::Value;
 use super::{SERVER, read};
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
 use serde::Deserialize;
 
-pub const NAME: &str = "redis-maxmemory";
+crate::declare_rule!(object RedisMaxmemory: "redis" / "redis-maxmemory");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RedisMaxmemory {}
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<RedisMaxmemory>(NAME, v)
-}
 
 const HELP: &str = "set `maxmemory` below the container's memory limit (about 75% of it leaves room for replication buffers and fork copy-on-write), e.g. `maxmemory 2gb`, with an eviction policy";
 
-impl Rule for RedisMaxmemory {
-    fn target(&self) -> Target {
-        Target::Format {
-            format: Format::Redis,
-            kinds: SERVER,
-        }
+impl ObjectRule for RedisMaxmemory {
+    fn target(&self) -> Target<'_> {
+        Target::format(Format::Redis, SERVER)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

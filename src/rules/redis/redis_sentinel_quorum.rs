@@ -2,29 +2,22 @@
 //! view (a network blip on one host) is enough to declare it down.
 
 use super::values::monitors;
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
-use crate::rules::source::invalid_value::Read;
+use crate::rules::values::Read;
 use serde::Deserialize;
 
-pub const NAME: &str = "redis-sentinel-quorum";
+crate::declare_rule!(object RedisSentinelQuorum: "redis" / "redis-sentinel-quorum");
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RedisSentinelQuorum {}
 
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<RedisSentinelQuorum>(NAME, v)
-}
-
-impl Rule for RedisSentinelQuorum {
-    fn target(&self) -> Target {
+impl ObjectRule for RedisSentinelQuorum {
+    fn target(&self) -> Target<'_> {
         // Server configs too: a `sentinel monitor` line is Sentinel's whatever else the
         // file holds.
-        Target::Format {
-            format: Format::Redis,
-            kinds: &["SentinelConfig", "RedisConfig"],
-        }
+        Target::format(Format::Redis, &["SentinelConfig", "RedisConfig"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -26,7 +26,7 @@
 use crate::engine::rule::Ctx;
 use crate::model::{Node, Span};
 use crate::rules::common::trim_c_space;
-use crate::rules::source::invalid_value::{Read, Rejected};
+use crate::rules::values::{Read, Rejected};
 use crate::sources::redis::{Memory, memory, yes_no};
 
 /// What `maxmemory-policy` accepts (`maxmemory_policy_enum`).

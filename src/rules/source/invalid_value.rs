@@ -2,88 +2,25 @@
 //! (it stops at startup), or a KafkaTopic field the API server rejects.
 //!
 //! This rule owns "unreadable": each domain reads its values once, the way the program
-//! does ([`Read`]), and the domain's rules judge only what was read ([`Read::Value`]),
+//! does ([`Read`](crate::rules::values::Read)), and the domain's rules judge only what was
+//! read,
 //! skipping what the program refuses (reported here, at the value) and what scalelint
-//! cannot tell ([`Read::Unknown`], reported nowhere). What each program accepts, and the
+//! cannot tell (reported nowhere). What each program accepts, and the
 //! sources that was taken from, is written beside each reader: `rules::kafka`,
 //! `rules::redis`, `rules::pgbouncer`.
 
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
-use crate::model::{Format, Span};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
+use crate::model::Format;
 use crate::rules::{kafka, pgbouncer, redis};
-use crate::sources::pgbouncer::shorten;
 
-pub const NAME: &str = "invalid-value";
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<InvalidValue>(NAME, v)
-}
+crate::declare_rule!(object InvalidValue: "source" / "invalid-value");
 
 #[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct InvalidValue {}
 
-/// A value as the program that reads it sees it.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Read<T> {
-    /// What the program takes the value to be.
-    Value(T),
-    /// The program refuses the value; `expected` says what it accepts (a noun phrase:
-    /// "an integer of at least 1").
-    Rejected { expected: String },
-    /// scalelint cannot tell what the program makes of it (a YAML float that may reach
-    /// Kafka as an integer, a non-ASCII digit Java may read): nobody judges it.
-    Unknown,
-}
-
-impl<T> Read<T> {
-    /// The value, if the program reads one.
-    pub fn value(self) -> Option<T> {
-        match self {
-            Read::Value(v) => Some(v),
-            Read::Rejected { .. } | Read::Unknown => None,
-        }
-    }
-
-    pub fn rejected(expected: impl Into<String>) -> Read<T> {
-        Read::Rejected {
-            expected: expected.into(),
-        }
-    }
-}
-
-/// A value the program refuses, as a domain reports it to this rule.
-#[derive(Clone, Debug)]
-pub struct Rejected {
-    /// The value (or, for a missing argument, where it would be).
-    pub span: Span,
-    /// The setting as the file names it: `num.partitions`, `spec.replicas`,
-    /// `sentinel monitor mymaster` quorum.
-    pub setting: String,
-    /// What is wrong, after the setting: "is `one`", "has 3 arguments".
-    pub found: String,
-    /// What the program accepts (a noun phrase).
-    pub expected: String,
-    /// Who refuses and what follows: "Kafka refuses to start".
-    pub consequence: String,
-    /// How the program reads such a value, for the help.
-    pub how_read: String,
-}
-
-impl Rejected {
-    /// `found` for a scalar value: "is `text`", the text as written (shortened), or "is
-    /// empty".
-    pub fn is(written: &str) -> String {
-        if written.is_empty() {
-            "is empty".to_string()
-        } else {
-            format!("is `{}`", shorten(written))
-        }
-    }
-}
-
-impl Rule for InvalidValue {
-    fn target(&self) -> Target {
+impl ObjectRule for InvalidValue {
+    fn target(&self) -> Target<'_> {
         Target::Formats(&[Format::Kafka, Format::Redis, Format::PgBouncer])
     }
 

@@ -1,41 +1,18 @@
-//! Source problems: reported by the engine while reading and parsing, not by walking objects
-//! (except `schema-violation` and `invalid-value`, per-object rules). Each rule file builds its finding so
-//! wording and positions live in one place.
+//! Source problems. `schema-violation` and `invalid-value` are per-object rules; the others
+//! are reported while reading, parsing and suppressing, and their findings are built where
+//! they are found (`sources::diagnostics`, `engine::diagnostics`): they are declared here.
 
-pub mod analysis_incomplete;
-pub mod duplicate_key;
-pub mod invalid_value;
-pub mod io_error;
-pub mod parse_error;
-pub mod schema_violation;
-pub mod suppression_unknown_rule;
-pub mod suppression_unused;
-pub mod template_skipped;
+domain! {
+    invalid_value,
+    schema_violation,
+}
 
-use crate::engine::rule::{Builder, Rule, Target};
-
-pub static RULES: &[(&str, Builder)] = &[
-    (analysis_incomplete::NAME, analysis_incomplete::build),
-    (duplicate_key::NAME, duplicate_key::build),
-    (invalid_value::NAME, invalid_value::build),
-    (io_error::NAME, io_error::build),
-    (parse_error::NAME, parse_error::build),
-    (schema_violation::NAME, schema_violation::build),
-    (
-        suppression_unknown_rule::NAME,
-        suppression_unknown_rule::build,
-    ),
-    (suppression_unused::NAME, suppression_unused::build),
-    (template_skipped::NAME, template_skipped::build),
-];
-
-/// The registry entry shared by the source rules: they run inside the engine.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct SourceRule {}
-
-impl Rule for SourceRule {
-    fn target(&self) -> Target {
-        Target::Source
-    }
+reported! {
+    analysis_incomplete: crate::engine::diagnostics::analysis_incomplete::NAME,
+    duplicate_key: crate::sources::diagnostics::duplicate_key::NAME,
+    io_error: crate::engine::diagnostics::io_error::NAME,
+    parse_error: crate::sources::diagnostics::parse_error::NAME,
+    suppression_unknown_rule: crate::engine::diagnostics::suppression_unknown_rule::NAME,
+    suppression_unused: crate::engine::diagnostics::suppression_unused::NAME,
+    template_skipped: crate::sources::diagnostics::template_skipped::NAME,
 }

@@ -3,26 +3,19 @@
 //! served for its kind. One finding per problem, at the key or value it is about, worded for
 //! people, with the closest valid name when a field or value looks misspelt.
 
-use crate::engine::rule::{Ctx, Rule, Target, build_rule};
+use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::{Entry, Node, Object, Resolved, Span, Value};
 use crate::schema::{self, Lookup, Problem, Resolver, Seg, Violation};
 
-pub const NAME: &str = "schema-violation";
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<SchemaViolation>(NAME, v)
-}
+crate::declare_rule!(object SchemaViolation: "source" / "schema-violation");
 
 #[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SchemaViolation {}
 
-impl Rule for SchemaViolation {
-    fn target(&self) -> Target {
-        Target::Objects {
-            group: "*",
-            kinds: schema::KINDS,
-        }
+impl ObjectRule for SchemaViolation {
+    fn target(&self) -> Target<'_> {
+        Target::objects("*", schema::KINDS)
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -1,15 +1,9 @@
 //! `template-skipped`: Helm/Go template syntax; the file is not YAML until rendered.
 
-use super::SourceRule;
-use crate::engine::rule::{Rule, build_rule};
 use crate::model::{FileId, Finding, Level, Node, Resolved, Span, Value};
 use crate::sources::yaml::{ParsedYaml, Problem};
 
 pub const NAME: &str = "template-skipped";
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<SourceRule>(NAME, v)
-}
 
 pub fn finding(file: FileId, at: Span) -> Finding {
     Finding::new(

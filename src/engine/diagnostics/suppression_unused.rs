@@ -2,15 +2,9 @@
 //! suppression stage (`engine::suppress`), as is a suppression written after a value in a
 //! flat format, which that format reads as part of the value: it can never suppress.
 
-use super::SourceRule;
-use crate::engine::rule::{Rule, build_rule};
 use crate::model::{FileId, Finding, Format, Level, Span};
 
 pub const NAME: &str = "suppression-unused";
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<SourceRule>(NAME, v)
-}
 
 pub fn finding(file: FileId, at: Span, name: &str) -> Finding {
     Finding::new(

@@ -1,15 +1,9 @@
 //! `duplicate-key`: the same mapping key twice. Kubernetes' strict decoding rejects it;
 //! lenient tools silently keep the last one.
 
-use super::SourceRule;
-use crate::engine::rule::{Rule, build_rule};
 use crate::model::{FileId, Finding, Level, Span};
 
 pub const NAME: &str = "duplicate-key";
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<SourceRule>(NAME, v)
-}
 
 /// Points at the second key, labels the first. `format` is `YAML` or the flat format's
 /// name (`pgbouncer.ini`, `.properties`), which only warn about nothing and use the last.

@@ -1,14 +1,8 @@
 //! `io-error`: a file cannot be read. The run goes on with every other file.
 
-use super::SourceRule;
-use crate::engine::rule::{Rule, build_rule};
 use crate::model::{FileId, Finding, Level, Span};
 
 pub const NAME: &str = "io-error";
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<SourceRule>(NAME, v)
-}
 
 pub fn finding(file: FileId, detail: &str) -> Finding {
     Finding::new(

@@ -1,15 +1,9 @@
 //! `suppression-unknown-rule`: a suppression names a rule that does not exist. Reported by
 //! the engine's suppression stage (`engine::suppress`).
 
-use super::SourceRule;
-use crate::engine::rule::{Rule, build_rule};
 use crate::model::{FileId, Finding, Level, Span};
 
 pub const NAME: &str = "suppression-unknown-rule";
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<SourceRule>(NAME, v)
-}
 
 pub fn finding(file: FileId, at: Span, name: &str, suggestion: Option<&str>) -> Finding {
     let f = Finding::new(

@@ -1,14 +1,8 @@
 //! `parse-error`: a file or document cannot be parsed.
 
-use super::SourceRule;
-use crate::engine::rule::{Rule, build_rule};
 use crate::model::{FileId, Finding, Level, Span};
 
 pub const NAME: &str = "parse-error";
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<SourceRule>(NAME, v)
-}
 
 /// A syntax error at `span` in a file of `format` (`YAML`, `pgbouncer.ini`, …); `detail` is
 /// the parser's description.

@@ -2,15 +2,9 @@
 //! analysis short (the index's relating budget, the PromQL size limits). Reported at the
 //! object concerned, so a run never silently checks less than it says.
 
-use super::SourceRule;
-use crate::engine::rule::{Rule, build_rule};
 use crate::model::{FileId, Finding, Level, Span};
 
 pub const NAME: &str = "analysis-incomplete";
-
-pub fn build(v: &serde_json::Value) -> Result<Box<dyn Rule>, String> {
-    build_rule::<SourceRule>(NAME, v)
-}
 
 /// The finding, at `span` of `file`; `message` says what was left out.
 pub fn finding(file: FileId, span: Span, message: impl Into<String>) -> Finding {

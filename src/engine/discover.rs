@@ -1,0 +1,191 @@
+//! Discovery: the inputs of a run, from the paths named (files, folders, standard input) and,
+//! when only files are named, the other YAML files of the project for the index.
+
+use super::Options;
+use super::exclude::{Exclude, canonical};
+use super::read::{Input, read_stdin};
+use crate::sources::classify;
+use std::path::{Path, PathBuf};
+
+/// The path as shown in output: relative where possible, `/`-separated, no `./` prefix.
+pub(super) fn display_path(p: &Path) -> String {
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| p.to_path_buf());
+    let s = rel.to_string_lossy().replace('\\', "/");
+    let mut s = s.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    if s.is_empty() {
+        ".".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// A path as shown to users, in findings and in configuration errors alike: relative to the
+/// current directory (with `..` when outside it), `/`-separated, no `./` prefix.
+pub fn shown_path(p: &Path) -> String {
+    match std::env::current_dir() {
+        Ok(cwd) if p.is_absolute() => relative_path(p, &cwd),
+        _ => display_path(p),
+    }
+}
+
+/// A walker over `root` that skips what `exclude` excludes without descending into excluded
+/// folders. `.gitignore` is honoured even outside a git checkout (a CI artifact, a tarball).
+fn walker(root: &Path, exclude: Option<&Exclude>) -> ignore::Walk {
+    let mut b = ignore::WalkBuilder::new(root);
+    b.require_git(false);
+    if let Some(x) = exclude {
+        let x = x.clone();
+        let root = root.to_path_buf();
+        let canonical_root = canonical(&root);
+        b.filter_entry(move |e| e.depth() == 0 || !x.skips(&root, &canonical_root, e.path()));
+    }
+    b.build()
+}
+
+pub(super) fn discover(opts: &Options) -> Vec<Input> {
+    let default = [PathBuf::from(".")];
+    let paths: &[PathBuf] = if opts.paths.is_empty() {
+        &default
+    } else {
+        &opts.paths
+    };
+    let mut inputs = Vec::new();
+    let mut stdin_read = false;
+    for p in paths {
+        if p.as_os_str() == "-" {
+            let shown = opts
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| "<stdin>".to_string());
+            let bytes = if stdin_read {
+                Err("standard input can be read only once".to_string())
+            } else {
+                stdin_read = true;
+                read_stdin()
+            };
+            inputs.push(Input::Stdin { shown, bytes });
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                for entry in walker(p, opts.exclude.as_ref()).flatten() {
+                    // Symlinks to files are followed; symlinked directories are not (no loops).
+                    let is_file = match entry.file_type() {
+                        Some(t) if t.is_symlink() => entry.path().is_file(),
+                        Some(t) => t.is_file(),
+                        None => false,
+                    };
+                    if !is_file {
+                        continue;
+                    }
+                    if let Some(kind) = classify::by_name(entry.path()) {
+                        inputs.push(Input::File {
+                            path: entry.path().to_path_buf(),
+                            shown: display_path(entry.path()),
+                            kind,
+                            context: false,
+                        });
+                    }
+                }
+            }
+            Ok(_) => inputs.push(Input::File {
+                path: p.clone(),
+                shown: display_path(p),
+                kind: classify::named(p),
+                context: false,
+            }),
+            Err(e) => inputs.push(Input::Missing {
+                shown: display_path(p),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    if opts.project_index && !stdin_read {
+        inputs.extend(project_inputs(paths, opts.exclude.as_ref()));
+    }
+    // A file both named and found in the project is named: `false` sorts first and stays.
+    inputs.sort_by(|a, b| (a.shown(), a.is_context()).cmp(&(b.shown(), b.is_context())));
+    inputs.dedup_by(|a, b| a.shown() == b.shown());
+    inputs
+}
+
+/// The project root, from `cwd` up: the nearest folder holding `.scalelint.yaml` or a git
+/// work tree (`.git`, a folder or, in worktrees and submodules, a file).
+pub fn project_root(cwd: &Path) -> Option<PathBuf> {
+    cwd.ancestors()
+        .find(|dir| dir.join(".scalelint.yaml").is_file() || dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// The YAML files of the project that were not named, to index. Only when files alone are
+/// named (the pre-commit case): naming a directory chooses the scope of the analysis, so a
+/// directory named, no project root, or no named file inside it (`check /elsewhere`) mean
+/// nothing more is read.
+fn project_inputs(paths: &[PathBuf], exclude: Option<&Exclude>) -> Vec<Input> {
+    let Some(cwd) = std::env::current_dir().ok() else {
+        return Vec::new();
+    };
+    let Some(root) = project_root(&cwd) else {
+        return Vec::new();
+    };
+    let named: Vec<(PathBuf, bool)> = paths
+        .iter()
+        .filter_map(|p| {
+            let abs = std::fs::canonicalize(cwd.join(p)).ok()?;
+            let is_dir = abs.is_dir();
+            Some((abs, is_dir))
+        })
+        .collect();
+    let inside = named.iter().any(|(p, _)| p.starts_with(&root));
+    let any_dir = named.iter().any(|(_, dir)| *dir);
+    if !inside || any_dir {
+        return Vec::new();
+    }
+    let named_files: std::collections::HashSet<PathBuf> =
+        named.into_iter().map(|(p, _)| p).collect();
+    let mut out = Vec::new();
+    for entry in walker(&root, exclude).flatten() {
+        let is_file = match entry.file_type() {
+            Some(t) if t.is_symlink() => entry.path().is_file(),
+            Some(t) => t.is_file(),
+            None => false,
+        };
+        if !is_file
+            || classify::by_name(entry.path()) != Some(classify::Kind::Yaml)
+            || named_files.contains(entry.path())
+        {
+            continue;
+        }
+        out.push(Input::File {
+            path: entry.path().to_path_buf(),
+            shown: relative_path(entry.path(), &cwd),
+            kind: classify::Kind::Yaml,
+            context: true,
+        });
+    }
+    out
+}
+
+/// `p` relative to `cwd` (with `..` when it is not below it), `/`-separated.
+fn relative_path(p: &Path, cwd: &Path) -> String {
+    let common = p
+        .components()
+        .zip(cwd.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return display_path(p);
+    }
+    let mut rel = PathBuf::new();
+    for _ in cwd.components().skip(common) {
+        rel.push("..");
+    }
+    rel.extend(p.components().skip(common));
+    display_path(&rel)
+}

@@ -1,0 +1,274 @@
+//! Rule dispatch: the enabled rules, and everything done to one file before the
+//! cross-resource rules (per-object rules, locators, suppression directives, projection).
+
+use super::catalog::{Catalog, RuleImpl};
+use super::config;
+use super::custom::CustomRule;
+use super::index::Index;
+use super::meta::RuleMeta;
+use super::read::{Origin, Read};
+use super::rule::{Ctx, Implementation, IndexCtx, IndexRule, ObjectRule, Target};
+use super::{Error, locate, projection, suppress};
+use crate::model::{Finding, Format, Level, Object, SourceFile};
+use crate::sources::{self, LoadedFile};
+use std::collections::{HashMap, HashSet};
+
+/// The enabled rules of a catalog, with their parameters and levels, ready to dispatch.
+pub struct RuleSet {
+    catalog: Catalog,
+    /// Per-object rules, each with its catalog entry's index.
+    object_rules: Vec<(Box<dyn ObjectRule>, usize)>,
+    /// Cross-resource rules, each with its catalog entry's index.
+    index_rules: Vec<(Box<dyn IndexRule>, usize)>,
+    /// Kubernetes kind → the per-object rules that may apply.
+    by_kind: HashMap<String, Vec<usize>>,
+    /// Other format → the per-object rules that may apply.
+    by_format: HashMap<Format, Vec<usize>>,
+    /// Rules turned off by configuration (the reported rules, which the engine and parsers
+    /// report themselves, are filtered by this). Never an always-on rule
+    /// (`RuleMeta::always_on`).
+    pub(super) off: HashSet<String>,
+    /// Level overrides: replace every level the rule reports at.
+    pub(super) levels: HashMap<String, Level>,
+}
+
+impl RuleSet {
+    /// Every rule of the catalog with its default parameters.
+    pub fn defaults(catalog: &Catalog) -> Result<RuleSet, Error> {
+        RuleSet::new(catalog, &config::Config::default())
+    }
+
+    /// The rules of `catalog` a configuration enables, with its levels and parameters (merged
+    /// onto the metadata defaults; the configuration was checked when parsed).
+    pub fn new(catalog: &Catalog, config: &config::Config) -> Result<RuleSet, Error> {
+        let mut object_rules = Vec::new();
+        let mut index_rules = Vec::new();
+        let mut off = HashSet::new();
+        let mut levels = HashMap::new();
+        for (i, entry) in catalog.entries().iter().enumerate() {
+            let meta = &entry.meta;
+            let name = meta.name.as_str();
+            let mut params = meta.default_params();
+            if let Some(rc) = config.rules.get(name) {
+                // An always-on rule ignores `off` (the configuration and the CLI warn when
+                // it is named); its level still applies.
+                if rc.off && !meta.always_on {
+                    off.insert(name.to_string());
+                    continue;
+                }
+                if let Some(l) = rc.level {
+                    levels.insert(name.to_string(), l);
+                }
+                config::merge(&mut params, &serde_json::Value::Object(rc.params.clone()));
+            }
+            match &entry.implementation {
+                RuleImpl::Builtin(Implementation::Object(build)) => {
+                    object_rules.push((build(&params).map_err(Error::Params)?, i));
+                }
+                RuleImpl::Builtin(Implementation::Index(build)) => {
+                    index_rules.push((build(&params).map_err(Error::Params)?, i));
+                }
+                RuleImpl::Builtin(Implementation::Reported) => {}
+                RuleImpl::Custom(def) => {
+                    let rule = CustomRule::new(def.clone()).map_err(Error::Params)?;
+                    object_rules.push((Box::new(rule) as Box<dyn ObjectRule>, i));
+                }
+            }
+        }
+        let mut by_kind: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_format: HashMap<Format, Vec<usize>> = HashMap::new();
+        for (i, (rule, _)) in object_rules.iter().enumerate() {
+            match rule.target() {
+                Target::Objects { kinds, .. } => {
+                    for k in kinds.iter() {
+                        by_kind.entry(k.to_string()).or_default().push(i);
+                    }
+                }
+                Target::Format { format, .. } => by_format.entry(format).or_default().push(i),
+                Target::Formats(formats) => {
+                    for &format in formats {
+                        by_format.entry(format).or_default().push(i);
+                    }
+                }
+            }
+        }
+        Ok(RuleSet {
+            catalog: catalog.clone(),
+            object_rules,
+            index_rules,
+            by_kind,
+            by_format,
+            off,
+            levels,
+        })
+    }
+
+    /// The catalog the rules come from.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    fn meta(&self, entry: usize) -> Option<&RuleMeta> {
+        self.catalog.entries().get(entry).map(|e| &e.meta)
+    }
+
+    /// Whether rule `name` runs.
+    pub fn runs(&self, name: &str) -> bool {
+        !self.off.contains(name) && self.catalog.find(name).is_some()
+    }
+
+    /// How many rules run (the reported ones included).
+    pub fn len(&self) -> usize {
+        self.catalog.entries().len() - self.off.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The rules that apply to `obj`.
+    fn rules_for(&self, obj: &Object) -> Vec<usize> {
+        // The maps narrow the candidates by kind or format; the target decides.
+        let candidates = if obj.format == Format::Kubernetes {
+            self.by_kind.get(obj.kind.as_str())
+        } else {
+            self.by_format.get(&obj.format)
+        };
+        candidates
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| {
+                self.object_rules
+                    .get(i)
+                    .is_some_and(|(rule, _)| rule.target().applies_to(obj))
+            })
+            .collect()
+    }
+
+    fn check_objects(&self, file: &SourceFile, objects: &[Object], out: &mut Vec<Finding>) {
+        for obj in objects {
+            for i in self.rules_for(obj) {
+                if let Some((rule, entry)) = self.object_rules.get(i)
+                    && let Some(meta) = self.meta(*entry)
+                {
+                    let mut cx = Ctx {
+                        obj,
+                        file,
+                        meta,
+                        out,
+                    };
+                    rule.check(&mut cx);
+                }
+            }
+        }
+    }
+
+    pub(super) fn check_index(&self, index: &Index<'_>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (rule, entry) in &self.index_rules {
+            if let Some(meta) = self.meta(*entry) {
+                let mut cx = IndexCtx {
+                    index,
+                    meta,
+                    out: &mut out,
+                };
+                rule.check(&mut cx);
+            }
+        }
+        out
+    }
+}
+
+/// A file once checked: what the rest of the run needs of it. Its tree is gone (the index
+/// keeps projections of its objects) and so is its text unless it has suppression
+/// directives or no way to be read again; `finish` reads the texts of files with findings
+/// again, after the projections are dropped.
+pub(super) struct Checked {
+    pub(super) source: SourceFile,
+    pub(super) origin: Option<Origin>,
+    /// Projections of its objects (see `projection`), for the index and late locators.
+    pub(super) objects: Vec<Object>,
+    /// How many objects were linted (0 for context files).
+    pub(super) linted: usize,
+    pub(super) findings: Vec<Finding>,
+    pub(super) directives: suppress::Directives,
+    pub(super) context: bool,
+}
+
+impl RuleSet {
+    /// Everything done to one file before the cross-resource rules, document by document as
+    /// it is parsed: per-object rules, locators and annotation directives on the full tree,
+    /// then the tree is reduced to the index's projection. A context file (project indexing)
+    /// only gives projections.
+    pub(super) fn check(&self, id: usize, read: Read) -> Checked {
+        let (shown, kind, text, origin, context) = match read {
+            Read::Text {
+                shown,
+                kind,
+                text,
+                origin,
+                context,
+            } => (shown, kind, text, origin, context),
+            Read::Failed(f) => {
+                return Checked {
+                    source: f.source,
+                    origin: None,
+                    objects: Vec::new(),
+                    linted: 0,
+                    findings: f.findings,
+                    directives: suppress::Directives::default(),
+                    context: false,
+                };
+            }
+        };
+        let mut annotations = suppress::Directives::default();
+        let mut linted = 0;
+        let mut sink = |src: &SourceFile, objects: Vec<Object>, findings: &mut Vec<Finding>| {
+            // A context file's findings are dropped: it only gives projections.
+            if !context {
+                self.check_objects(src, &objects, findings);
+                annotations.add_annotations(src, &objects);
+                linted += objects.len();
+                locate::assign(|_| Some((src.path.as_str(), objects.as_slice())), findings);
+            }
+            objects.into_iter().map(projection::project).collect()
+        };
+        let loaded = sources::load_each(id, shown, text, kind, &mut sink);
+        let LoadedFile {
+            source,
+            objects,
+            mut findings,
+            comments,
+            ..
+        } = loaded;
+        let directives = if context {
+            findings.clear();
+            suppress::Directives::default()
+        } else {
+            let mut d = suppress::Directives::default();
+            d.add_comments(&source, &comments);
+            d.append(annotations);
+            d
+        };
+        // Texts are read again for rendering once the trees and projections are gone, so the
+        // run never holds every file's text and every projection at the same time. A file
+        // with suppression directives keeps its text (they are matched by line), as does one
+        // that cannot be read again (standard input, in-memory sources).
+        let keep_text = origin.is_none() || !directives.is_empty();
+        let source = if keep_text {
+            source
+        } else {
+            SourceFile::new(source.path, String::new())
+        };
+        Checked {
+            source,
+            origin,
+            objects,
+            linted,
+            findings,
+            directives,
+            context,
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Reading: each input's bytes, decoded to text, or the finding that it could not be read.
+
+use super::diagnostics::io_error;
+use crate::sources::{self, LoadedFile, classify};
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+/// One input to read.
+#[derive(Debug)]
+pub(super) enum Input {
+    File {
+        path: PathBuf,
+        shown: String,
+        kind: classify::Kind,
+        /// Not named: only read into the index (project-root indexing).
+        context: bool,
+    },
+    Missing {
+        shown: String,
+        reason: String,
+    },
+    /// Standard input, read during discovery (it can be read only once).
+    Stdin {
+        shown: String,
+        bytes: Result<Vec<u8>, String>,
+    },
+}
+
+impl Input {
+    pub(super) fn is_context(&self) -> bool {
+        matches!(self, Input::File { context: true, .. })
+    }
+
+    pub(super) fn shown(&self) -> &str {
+        match self {
+            Input::File { shown, .. }
+            | Input::Missing { shown, .. }
+            | Input::Stdin { shown, .. } => shown,
+        }
+    }
+}
+
+/// Files larger than this are reported as `io-error` and not read.
+pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// Where a file's text came from, to read it again for rendering: a file with no finding of
+/// its own drops its text once checked, and a cross-resource finding may need it later.
+#[derive(Debug)]
+pub(super) struct Origin {
+    path: PathBuf,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Origin {
+    fn of(path: &Path, meta: &std::fs::Metadata) -> Origin {
+        Origin {
+            path: path.to_path_buf(),
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
+}
+
+pub(super) fn read_file(path: &Path) -> Result<(Vec<u8>, Origin), String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".to_string());
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(format!(
+            "file is {} bytes, over the {} MiB limit",
+            meta.len(),
+            MAX_FILE_SIZE / 1024 / 1024
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(format!(
+            "file is over the {} MiB limit",
+            MAX_FILE_SIZE / 1024 / 1024
+        ));
+    }
+    Ok((bytes, Origin::of(path, &meta)))
+}
+
+/// The text of `origin` again, if the file is as it was when first read (same length and
+/// modification time, then the same decoded text).
+pub(super) fn reread(id: usize, origin: &Origin) -> Option<String> {
+    let (bytes, now) = read_file(&origin.path).ok()?;
+    if now.len != origin.len || now.modified != origin.modified {
+        return None;
+    }
+    sources::decode(id, bytes).ok()
+}
+
+pub(super) fn read_stdin() -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(format!(
+            "input is over the {} MiB limit",
+            MAX_FILE_SIZE / 1024 / 1024
+        ));
+    }
+    Ok(bytes)
+}
+
+fn unreadable(id: usize, shown: String, reason: &str) -> LoadedFile {
+    LoadedFile::failed(shown, io_error::finding(id, reason))
+}
+
+/// A file's text, ready to parse, or the finding that it could not be read.
+pub(super) enum Read {
+    Text {
+        shown: String,
+        kind: classify::Kind,
+        text: String,
+        origin: Option<Origin>,
+        context: bool,
+    },
+    Failed(LoadedFile),
+}
+
+pub(super) fn read_input(id: usize, input: Input) -> Read {
+    let (shown, kind, read) = match input {
+        Input::Missing { shown, reason } => return Read::Failed(unreadable(id, shown, &reason)),
+        Input::Stdin { shown, bytes } => {
+            // Piped input is rendered manifests unless its name says otherwise.
+            let kind = classify::by_name(Path::new(&shown)).unwrap_or(classify::Kind::Yaml);
+            (shown, kind, bytes.map(|b| (b, None)))
+        }
+        Input::File {
+            path,
+            shown,
+            kind,
+            context: true,
+        } => return read_context(id, &path, shown, kind),
+        Input::File {
+            path, shown, kind, ..
+        } => (shown, kind, read_file(&path).map(|(b, o)| (b, Some(o)))),
+    };
+    let (bytes, origin) = match read {
+        Ok(b) => b,
+        Err(reason) => return Read::Failed(unreadable(id, shown, &reason)),
+    };
+    match sources::decode(id, bytes) {
+        Ok(text) => Read::Text {
+            shown,
+            kind,
+            text,
+            origin,
+            context: false,
+        },
+        Err(finding) => Read::Failed(LoadedFile::failed(shown, *finding)),
+    }
+}
+
+/// Kinds the index relates: a file naming none of them holds nothing to index.
+const INDEXED_KINDS: [&str; 6] = [
+    "Deployment",
+    "StatefulSet",
+    "HorizontalPodAutoscaler",
+    "ScaledObject",
+    "VerticalPodAutoscaler",
+    "PodDisruptionBudget",
+];
+
+/// A file that was not named, read for the index only: its objects, no findings. A cheap
+/// substring test skips the many YAML files of a project that hold none of the indexed kinds
+/// (CI configs, Helm values, JSON dashboards) without parsing them: an empty text yields no
+/// objects.
+fn read_context(id: usize, path: &Path, shown: String, kind: classify::Kind) -> Read {
+    let (text, origin) = match read_file(path) {
+        Ok((bytes, origin)) => (
+            sources::decode(id, bytes)
+                .ok()
+                .filter(|text| INDEXED_KINDS.iter().any(|k| text.contains(k))),
+            Some(origin),
+        ),
+        Err(_) => (None, None),
+    };
+    Read::Text {
+        shown,
+        kind,
+        text: text.unwrap_or_default(),
+        origin,
+        context: true,
+    }
+}
