@@ -1,9 +1,11 @@
 //! Criterion micro-benchmarks of the source parsers, one group per parser, on real files of
-//! `../shared/corpus` (see its SOURCES.tsv) and, for YAML, on a generated Deployment too.
+//! the corpus (see its SOURCES.tsv) and, for YAML, on a generated Deployment too.
 //! Throughput is in bytes of input, so the parsers can be compared with each other.
 //!
-//! Needs `../shared` beside the repository (the corpus files, and `tools/gen-corpus` run with
-//! `python3` for the generated Deployment): without it the bench panics naming the file.
+//! The PgBouncer and Kafka files are copied in `tests/corpus`; the YAML manifests and Redis'
+//! redis.conf are read from `../shared/corpus`, and the generated Deployment needs
+//! `../shared/tools/gen-corpus` run with `python3`. Without `../shared` beside the repository
+//! those benches are skipped, each with a message saying what it needs.
 //!
 //! Run: `cargo bench --bench parsers` (all benches: `cargo bench`; one group:
 //! `cargo bench --bench parsers -- yaml`).
@@ -24,24 +26,32 @@ const REDIS: &str = "redis/redis-redis__redis.conf";
 const PROPERTIES: &str = "kafka/apache-kafka__config__server.properties";
 
 fn yaml_parse(c: &mut Criterion) {
-    let manifests = common::corpus_file(MANIFESTS);
-    let deployment = common::generated_service().deployment;
-    // What is measured must be the parser doing its whole job, not bailing out early.
-    let parsed = yaml::parse(&manifests, yaml::Limits::default());
-    assert!(parsed.documents.len() > 10, "{MANIFESTS}: {parsed:?}");
-    assert!(
-        parsed.problems.is_empty(),
-        "{MANIFESTS}: {:?}",
-        parsed.problems
-    );
-    let parsed = yaml::parse(&deployment, yaml::Limits::default());
-    assert_eq!(parsed.documents.len(), 1, "{:?}", parsed.problems);
+    let mut inputs = Vec::new();
+    let name = "microservices-demo-manifests";
+    if let Some(manifests) = common::corpus_file(MANIFESTS, &format!("yaml/{name}")) {
+        // What is measured must be the parser doing its whole job, not bailing out early.
+        let parsed = yaml::parse(&manifests, yaml::Limits::default());
+        assert!(parsed.documents.len() > 10, "{MANIFESTS}: {parsed:?}");
+        assert!(
+            parsed.problems.is_empty(),
+            "{MANIFESTS}: {:?}",
+            parsed.problems
+        );
+        inputs.push((name, manifests));
+    }
+    let name = "generated-deployment";
+    if let Some(service) = common::generated_service(&format!("yaml/{name}")) {
+        let parsed = yaml::parse(&service.deployment, yaml::Limits::default());
+        assert_eq!(parsed.documents.len(), 1, "{:?}", parsed.problems);
+        inputs.push((name, service.deployment));
+    }
+    if inputs.is_empty() {
+        return;
+    }
 
     let mut group = c.benchmark_group("yaml");
-    for (name, text) in [
-        ("microservices-demo-manifests", &manifests),
-        ("generated-deployment", &deployment),
-    ] {
+    for (name, text) in &inputs {
+        let name = *name;
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(name, |b| {
             b.iter(|| yaml::parse(black_box(text), yaml::Limits::default()))
@@ -57,7 +67,9 @@ fn flat(
     rel: &str,
     parse: fn(&str) -> scalelint::sources::FlatParsed,
 ) {
-    let text = common::corpus_file(rel);
+    let Some(text) = common::corpus_file(rel, group) else {
+        return;
+    };
     let parsed = parse(&text);
     assert!(parsed.problems.is_empty(), "{rel}: {:?}", parsed.problems);
     let mut group = c.benchmark_group(group);

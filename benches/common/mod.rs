@@ -1,7 +1,8 @@
-//! Inputs shared by the benches: files of `../shared/corpus` and one service made by
-//! `../shared/tools/gen-corpus`. Both live outside the repository (beside it, as on the
-//! project's machines and in CI), so a bench without them panics with a message that names
-//! what is missing rather than measuring something else.
+//! Inputs shared by the benches: real-world files and one service made by
+//! `../shared/tools/gen-corpus`. A corpus file is read from the copies in `tests/corpus` when
+//! it is there, else from `../shared/corpus` beside the repository (as on the project's
+//! machines and in CI). What is missing is skipped with a message naming it, never measured
+//! as something else.
 
 // Each bench target compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
@@ -14,15 +15,26 @@ pub fn shared() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
 }
 
-/// The text of `../shared/corpus/REL`.
-pub fn corpus_file(rel: &str) -> String {
-    let path = shared().join("corpus").join(rel);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (the benches read ../shared/corpus beside the repository)",
-            path.display()
-        )
-    })
+/// The text of corpus file `REL` (a path under the corpus, as in its `SOURCES.tsv`):
+/// `tests/corpus/REL`, else `../shared/corpus/REL`; `None`, after saying what `bench` skips,
+/// when neither exists.
+pub fn corpus_file(rel: &str, bench: &str) -> Option<String> {
+    let copied = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(rel);
+    let shared = shared().join("corpus").join(rel);
+    for path in [&copied, &shared] {
+        if path.is_file() {
+            let text =
+                std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            return Some(text);
+        }
+    }
+    eprintln!(
+        "skipped bench {bench}: {rel} is neither in tests/corpus nor in ../shared/corpus \
+         beside the repository"
+    );
+    None
 }
 
 /// One generated service that has a Deployment and an HPA in files of their own.
@@ -35,18 +47,35 @@ pub struct Service {
 
 /// The first such service (in path order) of `gen-corpus -n 10`: the generator is
 /// deterministic, so every run benches the same text. Generated rather than copied into the
-/// repository so the benches follow the generator that `scripts/bench` uses.
-pub fn generated_service() -> Service {
+/// repository so the benches follow the generator that `scripts/bench` uses. `None`, after
+/// saying what `bench` skips, without `../shared/tools/gen-corpus` or `python3`.
+pub fn generated_service(bench: &str) -> Option<Service> {
+    let gen_corpus = shared().join("tools/gen-corpus");
+    if !gen_corpus.is_file() {
+        eprintln!(
+            "skipped bench {bench}: it needs {} (../shared beside the repository)",
+            gen_corpus.display()
+        );
+        return None;
+    }
     let tmp = tempfile::tempdir().expect("a temporary directory");
     let out = tmp.path().join("corpus");
-    let gen_corpus = shared().join("tools/gen-corpus");
-    let status = Command::new("python3")
+    let status = match Command::new("python3")
         .arg(&gen_corpus)
         .arg(&out)
         .args(["-n", "10"])
         .stdout(Stdio::null())
         .status()
-        .unwrap_or_else(|e| panic!("python3 {}: {e}", gen_corpus.display()));
+    {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!(
+                "skipped bench {bench}: python3 {}: {e}",
+                gen_corpus.display()
+            );
+            return None;
+        }
+    };
     assert!(
         status.success(),
         "{} failed: {status}",
@@ -62,7 +91,7 @@ pub fn generated_service() -> Service {
         .find(|d| d.join("deployment.yaml").is_file() && d.join("hpa.yaml").is_file())
         .expect("gen-corpus -n 10 makes a service with deployment.yaml and hpa.yaml");
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("a generated file");
-    Service {
+    Some(Service {
         dir: dir
             .strip_prefix(&out)
             .expect("under the corpus")
@@ -70,7 +99,7 @@ pub fn generated_service() -> Service {
             .into_owned(),
         deployment: read("deployment.yaml"),
         hpa: read("hpa.yaml"),
-    }
+    })
 }
 
 fn read_dir(dir: &Path) -> Vec<PathBuf> {

@@ -1,9 +1,11 @@
-//! Helpers shared by the CLI test files (each test file is its own crate, so not every
-//! helper is used by every file).
+//! Helpers shared by the test binaries (`tests/cli`, `tests/library`, `tests/real_world`; each
+//! includes this module, so not every helper is used by every binary): scratch projects, the
+//! real binary, and the real-world corpus, copied (`tests/corpus`) or shared (opt-in).
 #![allow(dead_code)]
 
 use assert_cmd::Command;
-use std::path::Path;
+use scalelint::{Report, lint_paths, lint_sources};
+use std::path::{Path, PathBuf};
 
 /// An HPA `web` on Deployment `web` with one finding worth asserting (`hpa-min-replicas`:
 /// `minReplicas: 1`), and nothing else once `--select` narrows the run to that rule.
@@ -45,4 +47,124 @@ pub fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
         String::from_utf8(out.stderr).unwrap(),
         out.status.code().unwrap_or(-1),
     )
+}
+
+/// Lint files and folders with the built-in rules, as `scalelint check` does without a
+/// configuration.
+pub fn lint_files<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Report {
+    lint_paths(paths.into_iter().map(|p| p.as_ref().to_path_buf())).expect("rules load")
+}
+
+/// Lint in-memory files `(path, text)` with the built-in rules.
+pub fn lint_texts(files: &[(&str, &str)]) -> Report {
+    let rules = scalelint::builtin_rules().expect("rules load");
+    lint_sources(
+        files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect(),
+        &rules,
+    )
+}
+
+/// Real-world files copied into the repository from the shared corpus, at the same relative
+/// paths, with their origin and licence in `tests/corpus/SOURCES.tsv` (see its README).
+pub const CORPUS: &str = "tests/corpus";
+
+/// `tests/corpus/REL`, which must exist: a test never passes because its input is missing.
+pub fn corpus(rel: &str) -> PathBuf {
+    let path = Path::new(CORPUS).join(rel);
+    assert!(
+        path.exists(),
+        "{} is missing; see tests/corpus/README.md",
+        path.display()
+    );
+    path
+}
+
+/// The opt-in for tests of the shared corpus: `1` means `../shared/corpus` (beside the
+/// checkout, as on the project's machines and CI), any other value is the corpus folder.
+/// Unset, empty or `0`: those tests print what they skip and pass.
+pub const SHARED_ENV: &str = "SCALELINT_SHARED_CORPUS";
+
+/// Where `SCALELINT_SHARED_CORPUS=1` points.
+pub const SHARED_DEFAULT: &str = "../shared/corpus";
+
+/// The shared corpus when the opt-in is set; panics when it is set and the folder is missing.
+/// When it is not set, prints (to stderr, shown by `--nocapture` and with a failure) that the
+/// calling test skipped `what` and why, and returns `None`.
+pub fn shared_corpus(what: &str) -> Option<PathBuf> {
+    let value = std::env::var(SHARED_ENV).unwrap_or_default();
+    if value.is_empty() || value == "0" {
+        eprintln!(
+            "skipped (opt-in): {what}. It reads the shared corpus, outside the repository; set \
+             {SHARED_ENV}=1 ({SHARED_DEFAULT}) or {SHARED_ENV}=DIR to run it."
+        );
+        return None;
+    }
+    let dir = PathBuf::from(if value == "1" { SHARED_DEFAULT } else { &value });
+    assert!(
+        dir.is_dir(),
+        "{SHARED_ENV}={value}: the shared corpus {} does not exist",
+        dir.display()
+    );
+    assert!(
+        dir.join("SOURCES.tsv").is_file(),
+        "{SHARED_ENV}={value}: {} is not the shared corpus (no SOURCES.tsv there)",
+        dir.display()
+    );
+    Some(dir)
+}
+
+/// `root/REL`, which must exist.
+pub fn under(root: &Path, rel: &str) -> PathBuf {
+    let path = root.join(rel);
+    assert!(path.exists(), "{} is missing", path.display());
+    path
+}
+
+/// One row of a corpus `SOURCES.tsv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The file's path under the corpus folder.
+    pub local_file: String,
+    pub repo: String,
+    pub path: String,
+    pub commit: String,
+    pub license: String,
+}
+
+/// The rows of `dir/SOURCES.tsv` (the header checked and left out).
+pub fn sources(dir: &Path) -> Vec<Source> {
+    let path = dir.join("SOURCES.tsv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("local_file\trepo\tpath\tcommit\tlicense"),
+        "{}",
+        path.display()
+    );
+    lines
+        .map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cols.len(), 5, "{}: {line}", path.display());
+            Source {
+                local_file: cols[0].into(),
+                repo: cols[1].into(),
+                path: cols[2].into(),
+                commit: cols[3].into(),
+                license: cols[4].into(),
+            }
+        })
+        .collect()
+}
+
+/// How many copied files `tests/corpus/SOURCES.tsv` lists under `prefix` whose name passes
+/// `keep`: what a sweep of the copied corpus must have seen.
+pub fn copied_count(prefix: &str, keep: impl Fn(&str) -> bool) -> usize {
+    sources(Path::new(CORPUS))
+        .iter()
+        .filter(|s| s.local_file.starts_with(prefix) && keep(&s.local_file))
+        .count()
 }

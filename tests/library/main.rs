@@ -1,0 +1,16 @@
+//! Tests of the library and the repository's own files: every rule against its fixtures
+//! (snapshots), rule completeness, generated docs and schemas, properties of the parsers and
+//! rules, two projects in one process. One test binary.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod completeness;
+mod fixtures;
+mod hook;
+mod null_is_absent;
+mod proptest_inputs;
+mod readme;
+mod rolling_update;
+mod schemas;
+mod two_projects;
