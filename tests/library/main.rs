@@ -1,10 +1,11 @@
 //! Tests of the library and the repository's own files: every rule against its fixtures
 //! (snapshots), rule completeness, generated docs and schemas, properties of the parsers and
-//! rules, two projects in one process. One test binary.
+//! rules, two projects in one process, the module map of ARCHITECTURE.md. One test binary.
 
 #[path = "../common/mod.rs"]
 mod common;
 
+mod architecture;
 mod completeness;
 mod fixtures;
 mod hook;
