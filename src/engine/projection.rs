@@ -235,7 +235,8 @@ mod tests {
         let rules = crate::project::builtin_rules().unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut dirs: Vec<std::path::PathBuf> = vec![root.join("examples")];
-        for base in [root.join("fixtures"), root.join("../shared/corpus")] {
+        // The fixtures, and the files of public projects copied into tests/corpus.
+        for base in [root.join("fixtures"), root.join("tests/corpus/k8s")] {
             if let Ok(entries) = std::fs::read_dir(&base) {
                 dirs.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
             }

@@ -964,10 +964,10 @@ mod tests {
 
     #[test]
     fn the_corpus_parses_cleanly() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/pgbouncer");
-        let Ok(rd) = std::fs::read_dir(dir) else {
-            return;
-        };
+        // PgBouncer's own inis, copied into the repository (tests/corpus/SOURCES.tsv).
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/pgbouncer");
+        let rd = std::fs::read_dir(dir).expect("tests/corpus/pgbouncer");
+        let mut parsed = 0;
         for e in rd.flatten() {
             let path = e.path();
             if path.extension().is_none_or(|x| x != "ini") {
@@ -984,7 +984,9 @@ mod tests {
             );
             assert!(p.root.get("pgbouncer").is_some(), "{}", path.display());
             assert_spans_valid(&text, &p);
+            parsed += 1;
         }
+        assert!(parsed >= 4, "only {parsed} inis in {dir}");
     }
 
     mod props {
@@ -992,18 +994,19 @@ mod tests {
         use proptest::prelude::*;
 
         fn corpus() -> Vec<String> {
-            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/pgbouncer");
+            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/pgbouncer");
             let mut out: Vec<String> = std::fs::read_dir(dir)
-                .map(|rd| {
-                    rd.flatten()
-                        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-                        .collect()
-                })
-                .unwrap_or_default();
+                .expect("tests/corpus/pgbouncer")
+                .flatten()
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .collect();
             out.sort();
-            if out.is_empty() {
-                out.push("[databases]\ndb = host=a port=1 q='x ''y'''\n[pgbouncer]\npool_mode = session\n".into());
-            }
+            assert!(out.len() >= 4, "only {} files in {dir}", out.len());
+            // And a quoting case the files lack.
+            out.push(
+                "[databases]\ndb = host=a port=1 q='x ''y'''\n[pgbouncer]\npool_mode = session\n"
+                    .into(),
+            );
             out
         }
 

@@ -736,14 +736,15 @@ mod proptests {
     }
 
     fn corpus_files() -> Vec<String> {
-        let mut out = Vec::new();
-        if let Ok(rd) = std::fs::read_dir("../shared/corpus/kafka") {
-            for e in rd.flatten() {
-                if let Ok(t) = std::fs::read_to_string(e.path()) {
-                    out.push(t);
-                }
-            }
-        }
+        // Apache Kafka's own files, copied into the repository (tests/corpus/SOURCES.tsv).
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/kafka");
+        let mut out: Vec<String> = std::fs::read_dir(dir)
+            .expect("tests/corpus/kafka")
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
+        out.sort();
+        assert!(out.len() >= 10, "only {} files in {dir}", out.len());
         out
     }
 

@@ -1070,15 +1070,20 @@ mod tests {
         let _ = is_sentinel("a.conf", &p.root);
     }
 
+    /// The Redis and Sentinel files of the fixtures (Redis' own redis.conf cannot be copied
+    /// into the repository: its licence at the corpus commit is RSALv2/SSPLv1).
     fn corpus() -> Vec<String> {
-        let Ok(dir) = std::fs::read_dir("../shared/corpus/redis") else {
-            return Vec::new();
-        };
-        let mut out: Vec<String> = dir
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+        let mut out: Vec<String> = std::fs::read_dir(root)
+            .expect("fixtures")
             .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("redis-"))
+            .flat_map(|e| std::fs::read_dir(e.path()).into_iter().flatten().flatten())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "conf"))
             .filter_map(|e| std::fs::read_to_string(e.path()).ok())
             .collect();
         out.sort();
+        assert!(out.len() >= 5, "only {} Redis fixtures", out.len());
         out
     }
 

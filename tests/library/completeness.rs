@@ -1,5 +1,6 @@
 //! A rule is done when it has a declaration in its own file, metadata, pass and fail
-//! fixtures, and parameters that reject what they do not know.
+//! fixtures, a snapshot of its rendered diagnostic, and parameters that reject what they do
+//! not know.
 
 use scalelint::engine::catalog::RuleImpl;
 use scalelint::engine::rule::Implementation;
@@ -51,6 +52,19 @@ fn every_rule_is_complete() {
             if !has_fixture(name, prefix) {
                 problems.push(format!("{name}: no fixtures/{name}/{prefix}.*"));
             }
+        }
+        // The rendered diagnostic of a failing fixture, reviewed as a snapshot.
+        let snapshot = std::fs::read_dir("tests/snapshots")
+            .map(|rd| {
+                rd.flatten().any(|e| {
+                    e.file_name().to_str().is_some_and(|n| {
+                        n.starts_with(&format!("{name}__fail")) && n.ends_with(".snap")
+                    })
+                })
+            })
+            .unwrap_or(false);
+        if !snapshot {
+            problems.push(format!("{name}: no tests/snapshots/{name}__fail*.snap"));
         }
         for text in [&m.summary, &m.why, &m.fix] {
             if text.trim().is_empty() {
