@@ -238,7 +238,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             Ok(u8::from(failed))
         }
         Command::Rules { format } => {
-            let catalog = load_project(None)?.catalog;
+            let catalog = catalog_for_docs()?;
             print_stdout(&match format {
                 RulesFormat::Table => scalelint::docs::rules_table(&catalog),
                 RulesFormat::Markdown => scalelint::docs::rules_reference(&catalog),
@@ -259,7 +259,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             Ok(0)
         }
         Command::Explain { rule } => {
-            let catalog = load_project(None)?.catalog;
+            let catalog = catalog_for_docs()?;
             match catalog.find_any_case(&rule) {
                 Some(m) => {
                     print_stdout(&scalelint::docs::explain(m))?;
@@ -371,6 +371,19 @@ fn exclude_set(cfg: &Config) -> Result<Option<engine::Exclude>, String> {
     engine::Exclude::new(&base, &cfg.exclude)
         .map(Some)
         .map_err(|e| format!("exclude: {e}"))
+}
+
+/// The rules `rules` and `explain` describe: the project's, custom rules included. A broken
+/// configuration does not stop them (they read no files): it is reported as a warning and
+/// the built-in rules are described.
+fn catalog_for_docs() -> Result<Catalog, String> {
+    match load_project(None) {
+        Ok(project) => Ok(project.catalog),
+        Err(e) => {
+            warn(&format!("{e}; showing the built-in rules only"));
+            scalelint::builtin_catalog().map_err(|e| e.to_string())
+        }
+    }
 }
 
 /// The project seen from the current directory: its configuration (named, else discovered)

@@ -185,7 +185,7 @@ pub struct Declaration {
 /// // parameters checked by a function `fn(&Value) -> Result<ContainerLimitRatio, ParamError>`:
 /// declare_rule!(object ContainerLimitRatio: "k8s" / "container-limit-ratio", build = build);
 /// declare_rule!(index PdbMissing: "pdb" / "pdb-missing");
-/// declare_rule!(reported "source" / crate::engine::diagnostics::SUPPRESSION_UNUSED);
+/// declare_rule!(reported "source" / crate::engine::diagnostics::suppression_unused::NAME);
 /// ```
 /// A rule type is its own typed parameters (`{}` for a rule without any, so that a stray
 /// parameter in configuration is still an error).

@@ -258,3 +258,28 @@ fn init_writes_a_config_of_defaults_and_does_not_overwrite() {
     let (_, _, code) = run(p.path(), &["init", "--force"]);
     assert_eq!(code, 0);
 }
+
+/// `rules` and `explain` read no files: a broken configuration is a warning there, and the
+/// built-in rules are still described; a valid one brings its custom rules.
+#[test]
+fn rules_and_explain_survive_a_broken_configuration() {
+    let broken = project(&[(".scalelint.yaml", "rules:\n  hpa-min-replica: off\n")]);
+    let (out, err, code) = run(broken.path(), &["explain", "hpa-min-replicas"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("hpa-min-replicas"), "{out}");
+    assert!(
+        err.contains(".scalelint.yaml:2:3: unknown rule `hpa-min-replica`")
+            && err.contains("showing the built-in rules only"),
+        "{err}"
+    );
+    // `check` still refuses it.
+    let (_, err, code) = run(broken.path(), &["check", "."]);
+    assert_eq!(code, 2, "{err}");
+
+    let custom = std::fs::read_to_string("tests/custom-rules/hpa-min-two.yaml").unwrap();
+    let fine = project(&[(".scalelint/rules/hpa-min-two.yaml", custom.as_str())]);
+    let (out, err, code) = run(fine.path(), &["rules"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("hpa-min-two"), "{out}");
+    assert!(err.is_empty(), "{err}");
+}
