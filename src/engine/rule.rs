@@ -86,7 +86,13 @@ impl Target<'_> {
     /// Whether a rule with this target looks at `obj` (the engine's dispatch, one object).
     pub fn applies_to(&self, obj: &Object) -> bool {
         match self {
-            Target::Kinds(kinds) => Kind::of(obj).is_some_and(|k| kinds.contains(&k)),
+            // `Kind::of` without its search of every kind: only these few are candidates.
+            Target::Kinds(kinds) => {
+                obj.format == Format::Kubernetes
+                    && kinds
+                        .iter()
+                        .any(|k| k.name() == obj.kind && k.groups().contains(&obj.group()))
+            }
             Target::Objects { group, kinds } => {
                 obj.format == Format::Kubernetes
                     && (*group == "*" || obj.group() == *group)
