@@ -56,21 +56,12 @@ pub struct Comment {
     pub text: String,
 }
 
-/// An include directive (`%include` in pgbouncer.ini, `include` in redis.conf): recorded,
-/// not followed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Include {
-    pub path: String,
-    pub span: Span,
-}
-
 /// What a flat-format parser (INI, redis.conf, .properties) produces: one tree per file.
 #[derive(Debug)]
 pub struct FlatParsed {
     pub root: Node,
     pub problems: Vec<Problem>,
     pub comments: Vec<Comment>,
-    pub includes: Vec<Include>,
 }
 
 /// A file after parsing: its text (for rendering), its objects and its source findings.
@@ -80,12 +71,11 @@ pub struct LoadedFile {
     pub objects: Vec<Object>,
     pub findings: Vec<Finding>,
     pub comments: Vec<Comment>,
-    pub includes: Vec<Include>,
 }
 
 #[cfg(test)]
 impl FlatParsed {
-    /// Property tests: every comment, include and problem span lies within `text`, on char
+    /// Property tests: every comment and problem span lies within `text`, on char
     /// boundaries (each parser checks its own tree's spans).
     pub(crate) fn assert_side_spans_within(&self, text: &str) {
         let ok = |s: Span| {
@@ -98,12 +88,7 @@ impl FlatParsed {
             Problem::Syntax { span, .. } | Problem::Limit { span, .. } => vec![*span],
             Problem::DuplicateKey { first, second, .. } => vec![*first, *second],
         });
-        let spans = self
-            .comments
-            .iter()
-            .map(|c| c.span)
-            .chain(self.includes.iter().map(|i| i.span))
-            .chain(problems);
+        let spans = self.comments.iter().map(|c| c.span).chain(problems);
         for s in spans {
             assert!(ok(s), "{s:?} in {text:?}");
         }
@@ -118,7 +103,6 @@ impl LoadedFile {
             objects: Vec::new(),
             findings: vec![finding],
             comments: Vec::new(),
-            includes: Vec::new(),
         }
     }
 }
@@ -159,7 +143,6 @@ pub fn load_each(
         objects: Vec::new(),
         findings: Vec::new(),
         comments: Vec::new(),
-        includes: Vec::new(),
     };
     match decided {
         classify::Decided::Yaml => load_yaml(file, true, &mut loaded, sink),
@@ -330,7 +313,6 @@ fn load_flat(
         anchor: Some(Span::point(0)),
     };
     out.comments = parsed.comments;
-    out.includes = parsed.includes;
     deliver(out, vec![object], findings, sink);
 }
 

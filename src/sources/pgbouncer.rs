@@ -10,7 +10,7 @@
 //! Where PgBouncer stops loading at the first error, this parser reports a `Syntax` problem
 //! and goes on with the next line, so one typo does not hide the rest of the file.
 
-use super::{Comment, FlatParsed, Include, Problem};
+use super::{Comment, FlatParsed, Problem};
 use crate::model::{Entry, Node, Resolved, ScalarStyle, Span, Value};
 use std::collections::HashMap;
 
@@ -102,7 +102,6 @@ pub fn parse(text: &str) -> FlatParsed {
         current: None,
         problems: Vec::new(),
         comments: Vec::new(),
-        includes: Vec::new(),
     };
     p.run();
     let entries = p
@@ -123,7 +122,6 @@ pub fn parse(text: &str) -> FlatParsed {
         },
         problems: p.problems,
         comments: p.comments,
-        includes: p.includes,
     }
 }
 
@@ -156,7 +154,6 @@ struct Parser<'a> {
     current: Option<usize>,
     problems: Vec<Problem>,
     comments: Vec<Comment>,
-    includes: Vec<Include>,
 }
 
 impl Parser<'_> {
@@ -231,13 +228,9 @@ impl Parser<'_> {
         let end_of_line = self.line_end(p);
         let end = self.trim_end(p, end_of_line);
         self.p = end_of_line;
+        // Not followed (the included file is not analysed), only required to name one.
         if end == p {
             self.syntax(Span::point(p), "`%include` needs a file name");
-        } else {
-            self.includes.push(Include {
-                path: self.slice(p, end).to_string(),
-                span: Span::new(start, end),
-            });
         }
     }
 
@@ -567,9 +560,6 @@ mod tests {
         for c in &parsed.comments {
             out.push((c.span, "comment".into()));
         }
-        for i in &parsed.includes {
-            out.push((i.span, "include".into()));
-        }
         out
     }
 
@@ -701,7 +691,7 @@ mod tests {
     }
 
     #[test]
-    fn comments_and_includes_are_recorded() {
+    fn comments_are_recorded_and_includes_are_no_settings() {
         let t = ";;; scalelint-disable-next-line pgbouncer-pool-mode\n  # hash\n%include /etc/pgbouncer/extra.ini  \n%include\tb.ini\n[pgbouncer] ; trailing\n";
         let p = parse(t);
         assert!(p.problems.is_empty(), "{:?}", p.problems);
@@ -716,20 +706,21 @@ mod tests {
         );
         assert_eq!(at(t, p.comments[1].span), "# hash");
         assert_eq!(at(t, p.comments[2].span), "; trailing");
-        assert_eq!(p.includes.len(), 2);
-        assert_eq!(p.includes[0].path, "/etc/pgbouncer/extra.ini");
-        assert_eq!(
-            at(t, p.includes[0].span),
-            "%include /etc/pgbouncer/extra.ini"
-        );
-        assert_eq!(p.includes[1].path, "b.ini");
+        // The directives are neither keys nor sections: the one section is `pgbouncer`.
+        let sections: Vec<&str> = p
+            .root
+            .as_map()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e.key.text())
+            .collect();
+        assert_eq!(sections, ["pgbouncer"]);
     }
 
     #[test]
     fn include_without_a_blank_or_a_name() {
         let t = "%include\n%include   \n";
         let p = parse(t);
-        assert!(p.includes.is_empty());
         let errs = syntax(&p);
         assert_eq!(errs.len(), 2, "{errs:?}");
         // `%include` alone is not a directive: a line that is not `key = value`.

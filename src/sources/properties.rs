@@ -408,7 +408,6 @@ pub fn parse(text: &str) -> FlatParsed {
         },
         problems,
         comments,
-        includes: Vec::new(),
     }
 }
 

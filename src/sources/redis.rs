@@ -32,7 +32,7 @@
 //! `include` is recorded, not followed. Nothing is validated beyond the syntax: an unknown
 //! directive or a wrong argument count is Redis' business at startup, not a syntax error.
 
-use super::{Comment, FlatParsed, Include, Problem};
+use super::{Comment, FlatParsed, Problem};
 use crate::model::{Entry, Node, Resolved, ScalarStyle, Span, Value};
 use std::collections::HashMap;
 
@@ -633,7 +633,6 @@ pub fn parse(text: &str) -> FlatParsed {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut problems = Vec::new();
     let mut comments = Vec::new();
-    let mut includes = Vec::new();
 
     let mut line_start = 0;
     for raw in text.split('\n') {
@@ -671,15 +670,6 @@ pub fn parse(text: &str) -> FlatParsed {
             (Some(f), Some(l)) => f.span.cover(l.span),
             _ => Span::point(name_arg.span.end),
         };
-
-        if name == "include"
-            && let Some(path) = rest.first()
-        {
-            includes.push(Include {
-                path: path.text.clone(),
-                span: path.span,
-            });
-        }
 
         if is_repeatable(&name) {
             let occurrence = Node {
@@ -739,7 +729,6 @@ pub fn parse(text: &str) -> FlatParsed {
         },
         problems,
         comments,
-        includes,
     }
 }
 
@@ -913,19 +902,7 @@ mod tests {
         let inc = p.root.get("include").unwrap().as_seq().unwrap();
         // One argument, still a sequence.
         assert_eq!(inc[0].as_seq().unwrap()[0].text(), Some("/a.conf"));
-        assert_eq!(
-            p.includes,
-            vec![
-                Include {
-                    path: "/a.conf".into(),
-                    span: Span::new(t.find("/a.conf").unwrap(), t.find("/a.conf").unwrap() + 7)
-                },
-                Include {
-                    path: "/b.conf".into(),
-                    span: Span::new(t.find("/b.conf").unwrap(), t.find("/b.conf").unwrap() + 7)
-                },
-            ]
-        );
+        assert_eq!(inc[1].as_seq().unwrap()[0].text(), Some("/b.conf"));
     }
 
     #[test]
