@@ -75,16 +75,11 @@ impl Project {
     pub fn load(cwd: &Path, config: Option<&Path>) -> Result<Project, ProjectError> {
         let builtin = builtin_catalog().map_err(ProjectError::Rules)?;
         let root = engine::project_root(cwd);
-        let found;
-        let config_path = match config {
-            Some(p) => Some(p),
-            None => {
-                found = config::discover(cwd);
-                found.as_deref()
-            }
-        };
+        let config_path = config
+            .map(Path::to_path_buf)
+            .or_else(|| config::discover(cwd));
         let (config, catalog) = match config_path {
-            Some(path) => config::load(path, &builtin)?,
+            Some(path) => config::load(&path, &builtin)?,
             None => (
                 Config::default(),
                 config::project_catalog(&builtin, root.as_deref())?,

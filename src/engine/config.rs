@@ -35,8 +35,6 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub fail_on: Option<FailOn>,
     pub exclude: Vec<String>,
-    /// Custom rule files and folders, relative to the config file's folder.
-    pub custom_rules: Vec<String>,
     /// Per rule name, after resolving groups (`kafka-*`); only rules the file mentions.
     pub rules: BTreeMap<String, RuleConfig>,
     /// Problems that do not stop the run (an always-on rule turned off by name), each with
@@ -98,7 +96,8 @@ pub fn load(path: &Path, builtin: &Catalog) -> Result<(Config, Catalog), ConfigE
         std::fs::read_to_string(path).map_err(|e| format!("cannot read config {shown}: {e}"))?;
     let e = Errors::new(&shown, text);
     let root = document(&e)?;
-    let catalog = with_custom_rules(builtin, Some(path), None, root.as_ref(), &e)?;
+    let listed = root.as_ref().map(|r| (r, &e));
+    let catalog = with_custom_rules(builtin, Some(path), None, listed)?;
     let mut config = from_tree(&e, root.as_ref(), &catalog)?;
     config.path = Some(path.to_path_buf());
     Ok((config, catalog))
@@ -107,20 +106,18 @@ pub fn load(path: &Path, builtin: &Catalog) -> Result<(Config, Catalog), ConfigE
 /// `builtin` with the custom rules found without a config file: `.scalelint/rules/` in the
 /// project root.
 pub fn project_catalog(builtin: &Catalog, root: Option<&Path>) -> Result<Catalog, ConfigError> {
-    let e = Errors::new("", String::new());
-    with_custom_rules(builtin, None, root, None, &e)
+    with_custom_rules(builtin, None, root, None)
 }
 
 /// `builtin` with the custom rules of `.scalelint/rules/` (in the config file's folder, else
-/// `root`) and of the config's `custom-rules` paths.
+/// `root`) and of the `custom-rules` paths of the config's tree (with its errors' file).
 fn with_custom_rules(
     builtin: &Catalog,
     config: Option<&Path>,
     root: Option<&Path>,
-    tree: Option<&Node>,
-    e: &Errors,
+    tree: Option<(&Node, &Errors)>,
 ) -> Result<Catalog, ConfigError> {
-    let paths = custom_rule_paths(config, root, tree, e);
+    let paths = custom_rule_paths(config, root, tree);
     let defs = custom::load(&paths)?;
     if defs.is_empty() {
         return Ok(builtin.clone());
@@ -229,8 +226,7 @@ fn is_off(node: &Node) -> bool {
 fn custom_rule_paths(
     config: Option<&Path>,
     root: Option<&Path>,
-    tree: Option<&Node>,
-    e: &Errors,
+    tree: Option<(&Node, &Errors)>,
 ) -> Vec<RulePath> {
     let dir = config
         .and_then(Path::parent)
@@ -245,8 +241,11 @@ fn custom_rule_paths(
         })
         .collect();
     let base = dir.unwrap_or_default();
-    let listed = tree
-        .and_then(|root| root.get("custom-rules"))
+    let Some((root, e)) = tree else {
+        return out;
+    };
+    let listed = root
+        .get("custom-rules")
         .and_then(Node::as_seq)
         .unwrap_or_default();
     for item in listed {
@@ -317,13 +316,15 @@ fn from_tree(e: &Errors, root: Option<&Node>, catalog: &Catalog) -> Result<Confi
                 tier = Some((s.text.clone(), entry.value.span));
             }
             "rules" => rules(e, &entry.value, catalog, &mut config, &mut places)?,
+            // Read (leniently, before the rules it adds are needed) by `custom_rule_paths`;
+            // checked here, in file order with the other keys.
             "custom-rules" => {
-                config.custom_rules = strings(&entry.value).ok_or_else(|| {
-                    e.at(
+                if strings(&entry.value).is_none() {
+                    return Err(e.at(
                         entry.value.span,
                         "`custom-rules` must be a list of files and folders",
-                    )
-                })?;
+                    ));
+                }
             }
             _ => {
                 return Err(e.at(

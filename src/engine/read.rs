@@ -1,6 +1,7 @@
 //! Reading: each input's bytes, decoded to text, or the finding that it could not be read.
 
 use super::diagnostics::io_error;
+use crate::kube::Kind;
 use crate::sources::{self, LoadedFile, classify};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -163,9 +164,6 @@ pub(super) fn read_input(id: usize, input: Input) -> Read {
     }
 }
 
-/// Kinds the index relates: a file naming none of them holds nothing to index.
-const INDEXED_KINDS: [crate::kube::Kind; 6] = crate::kube::Kind::INDEXED;
-
 /// A file that was not named, read for the index only: its objects, no findings. A cheap
 /// substring test skips the many YAML files of a project that hold none of the indexed kinds
 /// (CI configs, Helm values, JSON dashboards) without parsing them: an empty text yields no
@@ -175,7 +173,7 @@ fn read_context(id: usize, path: &Path, shown: String, kind: classify::Kind) -> 
         Ok((bytes, origin)) => (
             sources::decode(id, bytes)
                 .ok()
-                .filter(|text| INDEXED_KINDS.iter().any(|k| text.contains(k.name()))),
+                .filter(|text| Kind::INDEXED.iter().any(|k| text.contains(k.name()))),
             Some(origin),
         ),
         Err(_) => (None, None),

@@ -169,8 +169,7 @@ fn restore(run: &mut Files, findings: &mut Vec<Finding>, suppressed: &mut Vec<Fi
             f.labels.retain(|l| !changed.contains(&l.file));
         }
     }
-    let mut changed: Vec<usize> = changed.into_iter().collect();
-    changed.sort_unstable();
+    // In any order: the final sort orders them.
     for id in changed {
         findings.push(io_error::finding(
             id,

@@ -86,13 +86,7 @@ impl Target<'_> {
     /// Whether a rule with this target looks at `obj` (the engine's dispatch, one object).
     pub fn applies_to(&self, obj: &Object) -> bool {
         match self {
-            // `Kind::of` without its search of every kind: only these few are candidates.
-            Target::Kinds(kinds) => {
-                obj.format == Format::Kubernetes
-                    && kinds
-                        .iter()
-                        .any(|k| k.name() == obj.kind && k.groups().contains(&obj.group()))
-            }
+            Target::Kinds(kinds) => kinds.iter().any(|k| k.is(obj)),
             Target::Objects { group, kinds } => {
                 obj.format == Format::Kubernetes
                     && (*group == "*" || obj.group() == *group)

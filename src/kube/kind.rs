@@ -94,9 +94,11 @@ impl Kind {
         kind.groups().contains(&obj.group()).then_some(kind)
     }
 
-    /// Whether `obj` is of this kind.
+    /// Whether `obj` is of this kind (without `of`'s search of every kind).
     pub fn is(self, obj: &Object) -> bool {
-        Kind::of(obj) == Some(self)
+        obj.format == Format::Kubernetes
+            && obj.kind == self.name()
+            && self.groups().contains(&obj.group())
     }
 
     /// A workload the workload rules judge (Deployment, StatefulSet).
