@@ -1,12 +1,14 @@
-//! Multi-document YAML (and JSON) into span-carrying `Node` trees, driven by saphyr-parser's
-//! event stream. We build the tree ourselves rather than use `saphyr`'s loader because we need
+//! Multi-document YAML (and JSON) into span-carrying `Node` trees, driven by libyaml's event
+//! stream (`libyaml-safer`, a line-by-line safe Rust port of libyaml 0.2.5, the parser
+//! Kubernetes' go-yaml was ported from): a document is accepted exactly when Kubernetes'
+//! decoder accepts it. We build the tree ourselves rather than use a loader because we need
 //! byte spans on every key and value, Kubernetes' YAML 1.1 scalar resolution, merge keys,
 //! duplicate-key reports instead of silent overwrites, and hard limits on hostile input.
 
+mod libyaml;
+
 use super::resolve::{resolve_plain, resolve_tagged};
 use crate::model::{Entry, Node, Resolved, ScalarStyle, Span, Value};
-use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError};
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Limits that keep hostile input from hanging the run or exhausting memory.
@@ -68,7 +70,8 @@ pub fn parse_each(
         let Some(segment) = text.get(base..) else {
             break;
         };
-        match parse_segment(segment, base, limits, &mut out, on_document) {
+        let mut b = Builder::new(limits, &mut out);
+        match parse_segment(segment, base, &mut b, on_document) {
             None => break,
             Some(error_at) => match next_document_start(text, error_at) {
                 Some(next) if next > base => base = next,
@@ -81,74 +84,76 @@ pub fn parse_each(
     out
 }
 
+/// One run of documents, up to the first fatal error (whose offset it returns).
+fn parse_segment(
+    segment: &str,
+    base: usize,
+    b: &mut Builder<'_>,
+    on_document: &mut dyn FnMut(Document, &[Problem]),
+) -> Option<usize> {
+    // libyaml decodes its whole input before the first event, and refuses all of it when one
+    // character is not printable. Kubernetes decodes each document on its own, so only the
+    // document holding that character is lost: the ones before it are parsed without it.
+    if let Some(bad) = first_unprintable(segment) {
+        let document_start = last_document_start(segment, bad);
+        if document_start > 0
+            && let Some(before) = segment.get(..document_start)
+            && let Some(error_at) = libyaml::parse_segment(before, base, b, on_document)
+        {
+            return Some(error_at);
+        }
+        b.problems.push(Problem::Syntax {
+            span: Span::point(base + bad),
+            message: "control characters are not allowed".to_string(),
+        });
+        return Some(base + bad);
+    }
+    libyaml::parse_segment(segment, base, b, on_document)
+}
+
+/// The first character libyaml's reader refuses (YAML's printable set, as libyaml checks it).
+fn first_unprintable(text: &str) -> Option<usize> {
+    let printable = |c: char| matches!(c, '\t' | '\n' | '\r' | '\x20'..='\x7e' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
+    // Most text is ASCII and printable: check bytes first, characters only when needed.
+    let bytes = text.as_bytes();
+    let suspect = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || *b >= 0x7f;
+    let first = bytes.iter().position(suspect)?;
+    text.get(first..)?
+        .char_indices()
+        .find(|&(_, c)| !printable(c))
+        .map(|(i, _)| first + i)
+}
+
+/// Start of the line opening the document that holds `offset` (a `---` line), or 0.
+fn last_document_start(text: &str, offset: usize) -> usize {
+    let mut line_end = offset;
+    while let Some(line_start) = text
+        .get(..line_end)
+        .and_then(|t| t.rfind('\n'))
+        .map(|i| i + 1)
+    {
+        if is_document_marker(text.get(line_start..).unwrap_or_default()) {
+            return line_start;
+        }
+        line_end = line_start - 1;
+    }
+    0
+}
+
+fn is_document_marker(line: &str) -> bool {
+    line.strip_prefix("---")
+        .is_some_and(|after| after.is_empty() || after.starts_with([' ', '\t', '\r', '\n']))
+}
+
 /// Start of the first line after the one holding `offset` that opens a document (`---`).
 fn next_document_start(text: &str, offset: usize) -> Option<usize> {
     let mut pos = text.get(offset..)?.find('\n')? + offset + 1;
     loop {
         let rest = text.get(pos..)?;
-        if let Some(after) = rest.strip_prefix("---")
-            && (after.is_empty() || after.starts_with([' ', '\t', '\r', '\n']))
-        {
+        if is_document_marker(rest) {
             return Some(pos);
         }
         pos += rest.find('\n')? + 1;
-    }
-}
-
-/// Converts saphyr's character indices to byte offsets. Markers arrive almost in order, so a
-/// cursor that walks from the last position is amortised O(1); ASCII text needs no walking.
-struct Offsets<'a> {
-    text: &'a str,
-    ascii: bool,
-    char_idx: usize,
-    byte_idx: usize,
-}
-
-impl<'a> Offsets<'a> {
-    fn new(text: &'a str) -> Offsets<'a> {
-        Offsets {
-            text,
-            ascii: text.is_ascii(),
-            char_idx: 0,
-            byte_idx: 0,
-        }
-    }
-
-    fn byte(&mut self, char_index: usize) -> usize {
-        if self.ascii {
-            return char_index.min(self.text.len());
-        }
-        if char_index < self.char_idx / 2 {
-            self.char_idx = 0;
-            self.byte_idx = 0;
-        }
-        while self.char_idx < char_index {
-            match self
-                .text
-                .get(self.byte_idx..)
-                .and_then(|s| s.chars().next())
-            {
-                Some(c) => {
-                    self.byte_idx += c.len_utf8();
-                    self.char_idx += 1;
-                }
-                None => break,
-            }
-        }
-        while self.char_idx > char_index {
-            match self
-                .text
-                .get(..self.byte_idx)
-                .and_then(|s| s.chars().next_back())
-            {
-                Some(c) => {
-                    self.byte_idx -= c.len_utf8();
-                    self.char_idx -= 1;
-                }
-                None => break,
-            }
-        }
-        self.byte_idx
     }
 }
 
@@ -157,12 +162,12 @@ impl<'a> Offsets<'a> {
 /// growth by doubling per collection, no spare capacity kept in the tree.
 enum Frame {
     Seq {
-        anchor: usize,
+        anchor: Option<String>,
         start: usize,
         first: usize,
     },
     Map {
-        anchor: usize,
+        anchor: Option<String>,
         start: usize,
         first: usize,
         key: Option<Node>,
@@ -178,143 +183,14 @@ struct Builder<'p> {
     text_scalars: &'p mut Vec<Span>,
     items: Vec<Node>,
     entries: Vec<Entry>,
-    anchors: HashMap<usize, (Node, usize)>,
+    anchors: HashMap<String, (Node, usize)>,
     expanded: usize,
     root: Option<Node>,
     problems: &'p mut Vec<Problem>,
 }
 
-/// Parse one run of documents. Returns the byte offset of a fatal error, if any.
-fn parse_segment(
-    segment: &str,
-    base: usize,
-    limits: Limits,
-    out: &mut ParsedYaml,
-    on_document: &mut dyn FnMut(Document, &[Problem]),
-) -> Option<usize> {
-    let mut parser = Parser::new_from_str(segment);
-    let mut offsets = Offsets::new(segment);
-    let mut b = Builder {
-        limits,
-        stack: Vec::new(),
-        items: Vec::new(),
-        entries: Vec::new(),
-        anchors: HashMap::new(),
-        expanded: 0,
-        root: None,
-        problems: &mut out.problems,
-        text_scalars: &mut out.text_scalars,
-    };
-    loop {
-        let (event, span) = match parser.next_event() {
-            None => return None,
-            Some(Ok(ev)) => ev,
-            Some(Err(e)) => {
-                let at = base + offsets.byte(e.marker().index());
-                b.problems.push(syntax_problem(&e, at, limits));
-                return Some(at);
-            }
-        };
-        let start = base + offsets.byte(span.start.index());
-        let end = base + offsets.byte(span.end.index()).max(start - base);
-        let span = Span::new(start, end.max(start));
-        let result = match event {
-            Event::StreamStart | Event::Nothing => Ok(()),
-            Event::StreamEnd => return None,
-            Event::DocumentStart(_) => {
-                b.stack.clear();
-                b.items.clear();
-                b.entries.clear();
-                b.anchors.clear();
-                b.expanded = 0;
-                b.root = None;
-                Ok(())
-            }
-            Event::DocumentEnd => {
-                if let Some(root) = b.root.take() {
-                    on_document(Document { root }, b.problems);
-                }
-                Ok(())
-            }
-            Event::Alias(id) => b.alias(id, span),
-            Event::Scalar(text, style, anchor, tag) => {
-                let span = match style {
-                    // saphyr ends a quoted scalar's span at the next token, past trailing
-                    // blanks and comments; end it at the closing quote.
-                    SaphyrStyle::SingleQuoted | SaphyrStyle::DoubleQuoted => {
-                        match quoted_end(segment, span.start - base) {
-                            Some(e) => Span::new(span.start, base + e),
-                            None => span,
-                        }
-                    }
-                    SaphyrStyle::Literal | SaphyrStyle::Folded => {
-                        match block_indicator(segment, span.start - base) {
-                            Some(i) => Span::new(base + i, span.end.max(base + i)),
-                            None => span,
-                        }
-                    }
-                    _ => span,
-                };
-                let tag = tag.as_deref().map(|t| {
-                    if t.handle == "!!" || t.is_yaml_core_schema() {
-                        t.suffix.clone()
-                    } else {
-                        format!("{}{}", t.handle, t.suffix)
-                    }
-                });
-                if !matches!(style, SaphyrStyle::Plain) {
-                    b.text_scalars.push(span);
-                }
-                let node = scalar_node(text, style, tag.as_deref(), span);
-                b.value(node, anchor)
-            }
-            Event::SequenceStart(anchor, _) => b.open(
-                Frame::Seq {
-                    anchor,
-                    start: span.start,
-                    first: b.items.len(),
-                },
-                span,
-            ),
-            Event::MappingStart(anchor, _) => b.open(
-                Frame::Map {
-                    anchor,
-                    start: span.start,
-                    first: b.entries.len(),
-                    key: None,
-                    merges: Vec::new(),
-                    seen: None,
-                },
-                span,
-            ),
-            Event::SequenceEnd | Event::MappingEnd => b.close(span),
-        };
-        if let Err(at) = result {
-            return Some(at);
-        }
-    }
-}
-
-fn syntax_problem(e: &ScanError, at: usize, limits: Limits) -> Problem {
-    // saphyr caps flow nesting itself (at 255 levels); report it as the limit it is.
-    if e.info() == "recursion limit exceeded" {
-        return Problem::Limit {
-            span: Span::point(at),
-            message: format!(
-                "nesting is deeper than {} levels; the document was not linted",
-                limits.max_depth.min(255)
-            ),
-        };
-    }
-    // saphyr's messages are terse ("did not find expected key"); they are what we have.
-    Problem::Syntax {
-        span: Span::point(at),
-        message: e.info().to_string(),
-    }
-}
-
 /// The comments of a YAML file (for suppressions): a `#` at the start of a line or after a
-/// blank, outside quoted and block scalars. saphyr does not report comments, so they are found
+/// blank, outside quoted and block scalars. libyaml does not report comments, so they are found
 /// here, using the parsed tree to know where scalars that may contain `#` are.
 pub fn comments(text: &str, parsed: &ParsedYaml) -> Vec<super::Comment> {
     let mut out = Vec::new();
@@ -354,74 +230,87 @@ pub fn comments(text: &str, parsed: &ParsedYaml) -> Vec<super::Comment> {
     out
 }
 
-/// The offset just past the closing quote of the quoted scalar opening at `start`.
-fn quoted_end(text: &str, start: usize) -> Option<usize> {
-    let rest = text.get(start..)?;
-    let mut chars = rest.char_indices();
-    let (_, quote) = chars.next()?;
-    if quote != '"' && quote != '\'' {
-        return None;
-    }
-    while let Some((i, c)) = chars.next() {
-        if quote == '"' && c == '\\' {
-            chars.next();
-        } else if c == quote {
-            // In single quotes `''` is an escaped quote.
-            if quote == '\'' && rest.get(i + 1..).is_some_and(|r| r.starts_with('\'')) {
-                chars.next();
-                continue;
-            }
-            return Some(start + i + 1);
+impl<'p> Builder<'p> {
+    fn new(limits: Limits, out: &'p mut ParsedYaml) -> Builder<'p> {
+        Builder {
+            limits,
+            stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
+            anchors: HashMap::new(),
+            expanded: 0,
+            root: None,
+            problems: &mut out.problems,
+            text_scalars: &mut out.text_scalars,
         }
     }
-    None
-}
 
-/// saphyr starts a block scalar's span at its content; a finding about the value should
-/// point at the `|` or `>` indicator that opens it, on the line above.
-fn block_indicator(text: &str, content_start: usize) -> Option<usize> {
-    let before = text.get(..content_start)?;
-    let mut lines = before.trim_end_matches([' ', '\t']).rsplit('\n');
-    // The first piece is the content line's indentation; then blank lines, then the header.
-    lines.next();
-    let mut end = before.trim_end_matches([' ', '\t']).rfind('\n')?;
-    for line in lines {
-        let line_start = end - line.len();
-        let code = line
-            .split(" #")
-            .next()
-            .unwrap_or(line)
-            .trim_end_matches([' ', '\t', '\r']);
-        if code.is_empty() {
-            end = line_start.checked_sub(1)?;
-            continue;
+    fn begin_document(&mut self) {
+        self.stack.clear();
+        self.items.clear();
+        self.entries.clear();
+        self.anchors.clear();
+        self.expanded = 0;
+        self.root = None;
+    }
+
+    fn end_document(&mut self, on_document: &mut dyn FnMut(Document, &[Problem])) {
+        if let Some(root) = self.root.take() {
+            on_document(Document { root }, self.problems);
         }
-        let head = code.trim_end_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
-        return match head.chars().last() {
-            Some('|' | '>') => Some(line_start + head.len() - 1),
-            _ => None,
+    }
+
+    fn scalar(
+        &mut self,
+        text: String,
+        style: ScalarStyle,
+        anchor: Option<String>,
+        tag: Option<&str>,
+        span: Span,
+    ) -> Result<(), usize> {
+        // `!!int` arrives as libyaml resolved it, `tag:yaml.org,2002:int`; the non-specific
+        // `!` only makes a quoted scalar a string, which it is anyway (go-yaml v3).
+        let tag = tag
+            .map(|t| t.strip_prefix("tag:yaml.org,2002:").unwrap_or(t))
+            .filter(|t| *t != "!");
+        let resolved = match (tag, style) {
+            (Some(t), _) => resolve_tagged(t, &text),
+            (None, ScalarStyle::Plain) => resolve_plain(&text),
+            (None, _) => Resolved::Str,
         };
+        if style != ScalarStyle::Plain {
+            self.text_scalars.push(span);
+        }
+        self.value(Node::scalar(span, text, style, resolved), anchor)
     }
-    None
-}
 
-fn scalar_node(text: Cow<'_, str>, style: SaphyrStyle, tag: Option<&str>, span: Span) -> Node {
-    let style = match style {
-        SaphyrStyle::Plain => ScalarStyle::Plain,
-        SaphyrStyle::SingleQuoted => ScalarStyle::SingleQuoted,
-        SaphyrStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
-        SaphyrStyle::Literal => ScalarStyle::Literal,
-        SaphyrStyle::Folded => ScalarStyle::Folded,
-    };
-    let resolved = match (tag, style) {
-        (Some(t), _) => resolve_tagged(t, &text),
-        (None, ScalarStyle::Plain) => resolve_plain(&text),
-        (None, _) => Resolved::Str,
-    };
-    Node::scalar(span, text.into_owned(), style, resolved)
-}
+    fn open_seq(&mut self, anchor: Option<String>, span: Span) -> Result<(), usize> {
+        let first = self.items.len();
+        self.open(
+            Frame::Seq {
+                anchor,
+                start: span.start,
+                first,
+            },
+            span,
+        )
+    }
 
-impl Builder<'_> {
+    fn open_map(&mut self, anchor: Option<String>, span: Span) -> Result<(), usize> {
+        let first = self.entries.len();
+        self.open(
+            Frame::Map {
+                anchor,
+                start: span.start,
+                first,
+                key: None,
+                merges: Vec::new(),
+                seen: None,
+            },
+            span,
+        )
+    }
+
     fn open(&mut self, frame: Frame, span: Span) -> Result<(), usize> {
         if self.stack.len() >= self.limits.max_depth {
             self.problems.push(Problem::Limit {
@@ -482,14 +371,16 @@ impl Builder<'_> {
         self.value(node, anchor)
     }
 
-    fn alias(&mut self, id: usize, span: Span) -> Result<(), usize> {
-        let Some((node, count)) = self.anchors.get(&id) else {
-            // saphyr rejects unknown aliases itself; be safe anyway.
-            self.value(
-                Node::scalar(span, "", ScalarStyle::Plain, Resolved::Null),
-                0,
-            )?;
-            return Ok(());
+    fn alias(&mut self, name: &str, span: Span) -> Result<(), usize> {
+        let Some((node, count)) = self.anchors.get(name) else {
+            // libyaml's parser leaves this to the composer; go-yaml and PyYAML reject it. An
+            // alias inside the node its anchor names is one too: anchors are registered when
+            // their node is complete, as go-yaml refuses such recursive documents.
+            self.problems.push(Problem::Syntax {
+                span,
+                message: format!("unknown anchor `{name}` referenced"),
+            });
+            return Err(span.start);
         };
         self.expanded = self.expanded.saturating_add(*count);
         if self.expanded > self.limits.max_alias_nodes {
@@ -504,14 +395,16 @@ impl Builder<'_> {
         }
         let mut node = node.clone();
         node.span = span;
-        self.value(node, 0)
+        self.value(node, None)
     }
 
     /// Attach a finished node to its parent (or make it the document root).
-    fn value(&mut self, node: Node, anchor: usize) -> Result<(), usize> {
-        if anchor != 0 {
+    fn value(&mut self, node: Node, anchor: Option<String>) -> Result<(), usize> {
+        if let Some(name) = anchor {
+            // A name anchored again names the later node (YAML and go-yaml; libyaml's own
+            // loader and PyYAML reject the repetition).
             let count = node.count();
-            self.anchors.insert(anchor, (node.clone(), count));
+            self.anchors.insert(name, (node.clone(), count));
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),
