@@ -19,9 +19,8 @@ pub(super) fn parse_segment(
         Some(rest) => (rest, base + '\u{feff}'.len_utf8()),
         None => (segment, base),
     };
-    let mut input = segment.as_bytes();
     let mut parser = Parser::new();
-    parser.set_input_string(&mut input);
+    parser.set_input(Chunks(segment.as_bytes()));
     let at = |index: u64| {
         base + usize::try_from(index)
             .unwrap_or(usize::MAX)
@@ -81,6 +80,35 @@ pub(super) fn parse_segment(
         if let Err(offset) = result {
             return Some(offset);
         }
+    }
+}
+
+/// The input handed to libyaml a piece at a time: it decodes what it is given into a queue of
+/// `char`s (4 bytes each) before scanning, so a whole 40 MB file at once would cost 160 MB.
+/// Control characters, the reader's only error on valid UTF-8, are found before libyaml runs.
+struct Chunks<'a>(&'a [u8]);
+
+const CHUNK: usize = 64 * 1024;
+
+impl std::io::Read for Chunks<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(self.0.len()).min(CHUNK);
+        let (head, rest) = self.0.split_at(n);
+        if let Some(dst) = buf.get_mut(..n) {
+            dst.copy_from_slice(head);
+        }
+        self.0 = rest;
+        Ok(n)
+    }
+}
+
+impl std::io::BufRead for Chunks<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        Ok(self.0.get(..CHUNK).unwrap_or(self.0))
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.0 = self.0.get(amount..).unwrap_or_default();
     }
 }
 

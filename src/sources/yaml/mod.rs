@@ -688,6 +688,82 @@ mod tests {
     }
 
     #[test]
+    fn long_input_across_chunks_keeps_byte_spans() {
+        // Multi-byte characters straddle libyaml's 64 KiB input pieces.
+        let mut text = String::new();
+        let mut i = 0;
+        while text.len() < 200_000 {
+            text.push_str(&format!("k{i}: \"é€😀 {i}\"\n"));
+            i += 1;
+        }
+        text.push_str("last: ü\n");
+        let root = one(&text);
+        let last = root.entry("last").unwrap();
+        assert_eq!(&text[last.value.span.start..last.value.span.end], "ü");
+        let k = root.entry("k5000").unwrap();
+        assert_eq!(&text[k.value.span.start..k.value.span.end], "\"é€😀 5000\"");
+    }
+
+    #[test]
+    fn a_control_character_loses_only_its_document() {
+        let text = "a: 1\n---\nb: \u{1}\n---\nc: 3\n";
+        let p = parse(text, Limits::default());
+        assert_eq!(p.documents.len(), 2, "{:?}", p.problems);
+        assert_eq!(p.documents[0].root.get("a").unwrap().as_i64(), Some(1));
+        assert_eq!(p.documents[1].root.get("c").unwrap().as_i64(), Some(3));
+        assert!(matches!(&p.problems[..], [Problem::Syntax { span, .. }] if span.start == 12));
+    }
+
+    #[test]
+    fn undefined_alias_is_an_error_and_anchors_may_be_redefined() {
+        let p = parse("a: *nothing\n", Limits::default());
+        assert!(
+            matches!(&p.problems[..], [Problem::Syntax { message, .. }] if message.contains("nothing"))
+        );
+        let root = one("a: &x 1\nb: &x 2\nc: *x\n");
+        assert_eq!(root.get("c").unwrap().as_i64(), Some(2));
+        // An alias inside the node its anchor names: go-yaml refuses the recursion.
+        let p = parse("a: &x [1, *x]\n", Limits::default());
+        assert!(
+            matches!(&p.problems[..], [Problem::Syntax { .. }]),
+            "{:?}",
+            p.problems
+        );
+    }
+
+    #[test]
+    fn shapes_kubectl_accepts() {
+        // A flow sequence closed at the parent key's indentation (compose files, `command:`).
+        let text = "spec:\n  containers:\n  - name: a\n    command: [\n      \"sh\",\n      \"-c\"\n    ]\n";
+        let root = one(text);
+        let c = root
+            .path(&["spec", "containers"])
+            .unwrap()
+            .as_seq()
+            .unwrap()[0]
+            .get("command")
+            .unwrap();
+        assert_eq!(c.as_seq().unwrap().len(), 2);
+        // Continuation lines of a quoted scalar at the key's indentation.
+        let text = "metadata:\n  annotations:\n    note: 'first\n    second'\n";
+        let root = one(text);
+        assert_eq!(
+            root.path(&["metadata", "annotations", "note"])
+                .unwrap()
+                .as_str(),
+            Some("first second")
+        );
+    }
+
+    #[test]
+    fn byte_order_mark_is_skipped() {
+        let text = "\u{feff}a: x\n";
+        let root = one(text);
+        let a = root.get("a").unwrap();
+        assert_eq!(&text[a.span.start..a.span.end], "x");
+    }
+
+    #[test]
     fn json_is_yaml() {
         let root = one("{\"apiVersion\": \"v1\", \"n\": 10}");
         assert_eq!(root.get("n").unwrap().as_i64(), Some(10));
