@@ -49,7 +49,7 @@ pub(super) fn parse_segment(
             EventData::StreamStart { .. } => Ok(()),
             EventData::StreamEnd => return None,
             EventData::DocumentStart { .. } => {
-                b.begin_document();
+                b.begin_document(span.start);
                 Ok(())
             }
             EventData::DocumentEnd { .. } => {

@@ -108,7 +108,32 @@ fn parse_segment(
         });
         return Some(base + bad);
     }
-    libyaml::parse_segment(segment, base, b, on_document)
+    guarded(segment, base, b, on_document)
+}
+
+/// libyaml's port is not ours: should it ever panic, the document it was reading is reported
+/// as unreadable and the run goes on (the fuzz target hunts for such inputs).
+fn guarded(
+    segment: &str,
+    base: usize,
+    b: &mut Builder<'_>,
+    on_document: &mut dyn FnMut(Document, &[Problem]),
+) -> Option<usize> {
+    let run =
+        std::panic::AssertUnwindSafe(|| libyaml::parse_segment(segment, base, b, on_document));
+    match std::panic::catch_unwind(run) {
+        Ok(result) => result,
+        Err(_) => {
+            let at = b.document_start.max(base);
+            b.problems.push(Problem::Syntax {
+                span: Span::point(at),
+                message: "the YAML parser failed on this document (an internal error of \
+                          scalelint; please report it with the file)"
+                    .to_string(),
+            });
+            Some(at)
+        }
+    }
 }
 
 /// The first character libyaml's reader refuses (YAML's printable set, as libyaml checks it).
@@ -187,6 +212,8 @@ struct Builder<'p> {
     expanded: usize,
     root: Option<Node>,
     problems: &'p mut Vec<Problem>,
+    /// Where the document being built starts (its `---`, or its first token).
+    document_start: usize,
 }
 
 /// The comments of a YAML file (for suppressions): a `#` at the start of a line or after a
@@ -242,10 +269,12 @@ impl<'p> Builder<'p> {
             root: None,
             problems: &mut out.problems,
             text_scalars: &mut out.text_scalars,
+            document_start: 0,
         }
     }
 
-    fn begin_document(&mut self) {
+    fn begin_document(&mut self, at: usize) {
+        self.document_start = at;
         self.stack.clear();
         self.items.clear();
         self.entries.clear();
