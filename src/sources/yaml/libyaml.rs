@@ -6,11 +6,13 @@ use super::{Builder, Document, Problem};
 use crate::model::{ScalarStyle, Span};
 use libyaml_safer::{Event, EventData, Parser, ScalarStyle as LibStyle};
 
-/// Parse one run of documents from `segment` (which starts at byte `base` of the file) into
-/// `b`. Returns the byte offset of a fatal error, if any.
+/// Parse one run of documents from `segment` (which starts at byte `base` of the file, after
+/// `lines` line breaks of the text the caller counts lines from) into `b`. Returns the byte
+/// offset of a fatal error, if any.
 pub(super) fn parse_segment(
     segment: &str,
     base: usize,
+    lines: usize,
     b: &mut Builder<'_>,
     on_document: &mut dyn FnMut(Document, &[Problem]),
 ) -> Option<usize> {
@@ -39,7 +41,7 @@ pub(super) fn parse_segment(
                 let offset = at(e.problem_mark().map_or(0, |m| m.index));
                 b.problems.push(Problem::Syntax {
                     span: Span::point(offset),
-                    message: message(&e),
+                    message: message(&e, lines),
                 });
                 return Some(offset);
             }
@@ -86,12 +88,14 @@ pub(super) fn parse_segment(
 
 /// libyaml's problem, with its context when it has one ("did not find expected key (while
 /// parsing a block mapping that starts at line 3, column 1)").
-fn message(e: &libyaml_safer::Error) -> String {
+fn message(e: &libyaml_safer::Error, lines: usize) -> String {
     match (e.context(), e.context_mark()) {
         (Some(context), Some(mark)) if !context.is_empty() => format!(
             "{} ({context} that starts at line {}, column {})",
             e.problem(),
-            mark.line + 1,
+            usize::try_from(mark.line)
+                .unwrap_or(usize::MAX)
+                .saturating_add(lines + 1),
             mark.column + 1
         ),
         (Some(context), None) if !context.is_empty() => format!("{} ({context})", e.problem()),

@@ -5,7 +5,10 @@
 //! byte spans on every key and value, Kubernetes' YAML 1.1 scalar resolution, merge keys,
 //! duplicate-key reports instead of silent overwrites, and hard limits on hostile input.
 
+mod fast;
 mod libyaml;
+
+pub use fast::{Bail, Outcome};
 
 use super::resolve::{resolve_plain, resolve_tagged};
 use crate::model::{Entry, Node, Resolved, ScalarStyle, Span, Value};
@@ -50,8 +53,33 @@ pub struct ParsedYaml {
 /// Parse every document of `text`. A syntax error loses the document it is in; parsing
 /// resumes at the next `---` line so the documents after it are still linted.
 pub fn parse(text: &str, limits: Limits) -> ParsedYaml {
+    parse_with(text, limits, Front::Fast, &mut Vec::new())
+}
+
+/// [`parse`] by libyaml's events alone, without the fast path: the reference the fast path
+/// must reproduce exactly (documents, spans, problems, text scalars).
+pub fn parse_reference(text: &str, limits: Limits) -> ParsedYaml {
+    parse_with(text, limits, Front::Libyaml, &mut Vec::new())
+}
+
+/// [`parse`], also saying how far the fast path went in each segment (coverage figures).
+#[doc(hidden)]
+pub fn parse_with_outcomes(text: &str, limits: Limits) -> (ParsedYaml, Vec<Outcome>) {
+    let mut outcomes = Vec::new();
+    let parsed = parse_with(text, limits, Front::Fast, &mut outcomes);
+    (parsed, outcomes)
+}
+
+/// Which front-end reads a segment: the fast path (falling back to libyaml), or libyaml alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Front {
+    Fast,
+    Libyaml,
+}
+
+fn parse_with(text: &str, limits: Limits, front: Front, outcomes: &mut Vec<Outcome>) -> ParsedYaml {
     let mut documents = Vec::new();
-    let mut out = parse_each(text, limits, &mut |d, _| documents.push(d));
+    let mut out = parse_each_with(text, limits, front, outcomes, &mut |d, _| documents.push(d));
     out.documents = documents;
     out
 }
@@ -64,6 +92,16 @@ pub fn parse_each(
     limits: Limits,
     on_document: &mut dyn FnMut(Document, &[Problem]),
 ) -> ParsedYaml {
+    parse_each_with(text, limits, Front::Fast, &mut Vec::new(), on_document)
+}
+
+fn parse_each_with(
+    text: &str,
+    limits: Limits,
+    front: Front,
+    outcomes: &mut Vec<Outcome>,
+    on_document: &mut dyn FnMut(Document, &[Problem]),
+) -> ParsedYaml {
     let mut out = ParsedYaml::default();
     let mut base = 0;
     while base <= text.len() {
@@ -71,7 +109,7 @@ pub fn parse_each(
             break;
         };
         let mut b = Builder::new(limits, &mut out);
-        match parse_segment(segment, base, &mut b, on_document) {
+        match parse_segment(segment, base, front, outcomes, &mut b, on_document) {
             None => break,
             Some(error_at) => match next_document_start(text, error_at) {
                 Some(next) if next > base => base = next,
@@ -88,9 +126,19 @@ pub fn parse_each(
 fn parse_segment(
     segment: &str,
     base: usize,
+    front: Front,
+    outcomes: &mut Vec<Outcome>,
     b: &mut Builder<'_>,
     on_document: &mut dyn FnMut(Document, &[Problem]),
 ) -> Option<usize> {
+    let mut run = |text: &str, b: &mut Builder<'_>| match front {
+        Front::Fast => {
+            let (error, outcome) = fast::parse_segment(text, base, b, on_document);
+            outcomes.push(outcome);
+            error
+        }
+        Front::Libyaml => libyaml::parse_segment(text, base, 0, b, on_document),
+    };
     // libyaml decodes its whole input before the first event, and refuses all of it when one
     // character is not printable. Kubernetes decodes each document on its own, so only the
     // document holding that character is lost: the ones before it are parsed without it.
@@ -98,7 +146,7 @@ fn parse_segment(
         let document_start = last_document_start(segment, bad);
         if document_start > 0
             && let Some(before) = segment.get(..document_start)
-            && let Some(error_at) = libyaml::parse_segment(before, base, b, on_document)
+            && let Some(error_at) = run(before, b)
         {
             return Some(error_at);
         }
@@ -108,7 +156,7 @@ fn parse_segment(
         });
         return Some(base + bad);
     }
-    libyaml::parse_segment(segment, base, b, on_document)
+    run(segment, b)
 }
 
 /// The first character libyaml's reader refuses (YAML's printable set, as libyaml checks it).

@@ -1,0 +1,835 @@
+//! The fast path: a byte-level scanner for the block-style YAML that Kubernetes manifests are
+//! made of, driving the same [`Builder`] as libyaml's events and producing exactly the builder
+//! calls libyaml's path would (texts, styles, spans). Anything outside its subset, and anything
+//! it is unsure about, makes it give up ("bail") on the current document: what the builder
+//! recorded for that document is rolled back and the rest of the segment, from the start of
+//! that document's text, goes to libyaml. It never reports a syntax error itself.
+//!
+//! The subset: block mappings whose keys are plain or quoted single-line scalars (under libyaml's
+//! 1024-character simple-key limit); block sequences, indentless ones (`key:\n- a`) included;
+//! single-line plain, single-quoted and double-quoted scalars (escapes decoded as libyaml does);
+//! literal and folded block scalars without an indentation indicator; empty values; full-line and
+//! trailing comments; `---` lines; LF and CRLF line breaks. A document is delivered only once the
+//! line that ends it (`---` or the end of the segment) has been reached, so a `...`, a directive
+//! or anything else between documents makes the document before it libyaml's too.
+//!
+//! How libyaml (0.2.5, as `libyaml-safer` ports it) places the spans this reproduces:
+//! - a plain scalar ends after its last non-blank character; a quoted one at its closing quote;
+//! - a block scalar starts at its `|`/`>` and ends at the start of the line that ends it
+//!   (trailing blank lines included);
+//! - a missing value is an empty plain scalar at the end of its `:` (or `-`) token; the root
+//!   of an empty explicit document is one at the next token (the next `---`, or the end);
+//! - a block collection starts at its first key or `-` and ends (`close`) at the next token.
+
+use super::libyaml;
+use super::{Builder, Document, Problem};
+use crate::model::{ScalarStyle, Span};
+
+/// Why the fast path gave up on a document (for coverage figures and tests).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Bail {
+    /// A tab outside comments, quoted scalars and block scalar text.
+    Tab,
+    /// `[` or `{`.
+    Flow,
+    /// `&anchor`.
+    Anchor,
+    /// `*alias`.
+    Alias,
+    /// `!tag`.
+    Tag,
+    /// `?` complex keys, or `:` with no key.
+    ComplexKey,
+    /// `%` directive.
+    Directive,
+    /// `...` document end marker.
+    DocumentEnd,
+    /// Content on the `---` line.
+    AfterDocumentStart,
+    /// A lone CR, NEL, LS, PS or BOM somewhere in the document.
+    OddCharacter,
+    /// A scalar that continues on the next line (or is left open at the end).
+    MultiLine,
+    /// A plain scalar starting with an indicator libyaml refuses (`@`, `` ` ``, `,`, `]`, …).
+    Indicator,
+    /// A key longer than libyaml's simple-key limit allows.
+    LongKey,
+    /// Indentation or a structure libyaml rejects, or that this scanner does not follow.
+    Structure,
+    /// A double-quoted escape libyaml rejects.
+    Escape,
+    /// A block scalar header with an indentation indicator, or something else after it.
+    BlockHeader,
+    /// A block scalar whose last line has no line break (libyaml-safer 0.3.0 panics there).
+    BlockAtEnd,
+    /// Text after a quoted scalar that is neither a `:`, a comment nor the end of the line.
+    AfterQuoted,
+    /// The builder refused an event (a limit).
+    Builder,
+}
+
+impl Bail {
+    pub fn name(self) -> &'static str {
+        match self {
+            Bail::Tab => "tab",
+            Bail::Flow => "flow collection",
+            Bail::Anchor => "anchor",
+            Bail::Alias => "alias",
+            Bail::Tag => "tag",
+            Bail::ComplexKey => "complex key",
+            Bail::Directive => "directive",
+            Bail::DocumentEnd => "document end marker",
+            Bail::AfterDocumentStart => "content after ---",
+            Bail::OddCharacter => "odd line break or BOM",
+            Bail::MultiLine => "multi-line scalar",
+            Bail::Indicator => "indicator",
+            Bail::LongKey => "long key",
+            Bail::Structure => "structure",
+            Bail::Escape => "escape",
+            Bail::BlockHeader => "block scalar header",
+            Bail::BlockAtEnd => "block scalar at end without line break",
+            Bail::AfterQuoted => "text after quoted scalar",
+            Bail::Builder => "builder limit",
+        }
+    }
+}
+
+/// What happened to one segment: documents the fast path delivered, and why it stopped.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Outcome {
+    pub completed: usize,
+    pub bailed: Option<Bail>,
+}
+
+/// Parse one run of documents from `segment` (at byte `base` of the file) into `b`, by the fast
+/// path as far as it goes and by libyaml from there. Returns the offset of a fatal error, and
+/// how far the fast path went.
+pub(super) fn parse_segment(
+    segment: &str,
+    base: usize,
+    b: &mut Builder<'_>,
+    on_document: &mut dyn FnMut(Document, &[Problem]),
+) -> (Option<usize>, Outcome) {
+    let mut outcome = Outcome::default();
+    let mut fast = Fast {
+        s: segment.as_bytes(),
+        text: segment,
+        base,
+        odd: first_odd(segment.as_bytes()),
+        b,
+    };
+    let mut pos = 0;
+    loop {
+        let problems = fast.b.problems.len();
+        let scalars = fast.b.text_scalars.len();
+        match fast.document(pos, on_document) {
+            Ok(Step::None) => return (None, outcome),
+            Ok(Step::Last) => {
+                outcome.completed += 1;
+                return (None, outcome);
+            }
+            Ok(Step::More(next)) => {
+                outcome.completed += 1;
+                pos = next;
+            }
+            Err(bail) => {
+                outcome.bailed = Some(bail);
+                let b = fast.b;
+                b.problems.truncate(problems);
+                b.text_scalars.truncate(scalars);
+                b.begin_document();
+                let before = segment.as_bytes().get(..pos).unwrap_or_default();
+                let lines = memchr::memchr_iter(b'\n', before).count();
+                let rest = segment.get(pos..).unwrap_or_default();
+                return (
+                    libyaml::parse_segment(rest, base + pos, lines, b, on_document),
+                    outcome,
+                );
+            }
+        }
+    }
+}
+
+/// Offset of the first character libyaml treats unlike this scanner: a CR not followed by LF,
+/// NEL, LS, PS (line breaks to libyaml) or a BOM (skipped at the start of a line). `usize::MAX`
+/// when there is none. Documents are checked against it when they end.
+fn first_odd(s: &[u8]) -> usize {
+    let mut first = usize::MAX;
+    for at in memchr::memchr3_iter(b'\r', 0xC2, 0xE2, s) {
+        let odd = match s.get(at) {
+            Some(b'\r') => s.get(at + 1) != Some(&b'\n'),
+            Some(0xC2) => s.get(at + 1) == Some(&0x85),
+            _ => s.get(at + 1) == Some(&0x80) && matches!(s.get(at + 2), Some(0xA8 | 0xA9)),
+        };
+        if odd {
+            first = at;
+            break;
+        }
+    }
+    for at in memchr::memchr_iter(0xEF, s.get(..first.min(s.len())).unwrap_or_default()) {
+        if s.get(at + 1) == Some(&0xBB) && s.get(at + 2) == Some(&0xBF) {
+            return at;
+        }
+    }
+    first
+}
+
+fn is_blankz(c: Option<&u8>) -> bool {
+    matches!(c, None | Some(b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// The next token at the start of a line (comments and blank lines skipped).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Next {
+    /// Content at byte `at`, column `col` (the line's indentation).
+    Content { at: usize, col: usize },
+    /// A `---` line starting at `at`.
+    DocStart { at: usize },
+    /// The end of the segment (`at` is its length).
+    End { at: usize },
+}
+
+impl Next {
+    fn at(self) -> usize {
+        match self {
+            Next::Content { at, .. } | Next::DocStart { at } | Next::End { at } => at,
+        }
+    }
+}
+
+/// What [`Fast::document`] did.
+enum Step {
+    /// There was no document.
+    None,
+    /// It delivered the segment's last document.
+    Last,
+    /// It delivered a document; the next starts at this `---` line.
+    More(usize),
+}
+
+/// How a single-line scalar ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stop {
+    /// At a `:` followed by a blank or a line break (it is a key); the `:`'s offset.
+    Colon(usize),
+    /// At the end of its line, or at a comment: where the rest of the line starts.
+    Line(usize),
+}
+
+struct Scalar {
+    text: String,
+    style: ScalarStyle,
+    span: Span,
+    stop: Stop,
+}
+
+/// Where a node starts: at the start of its line, after `- ` or after `key: `.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Line,
+    Dash,
+    Value,
+}
+
+type R<T> = Result<T, Bail>;
+
+struct Fast<'t, 'b, 'p> {
+    s: &'t [u8],
+    text: &'t str,
+    base: usize,
+    odd: usize,
+    b: &'b mut Builder<'p>,
+}
+
+impl Fast<'_, '_, '_> {
+    fn byte(&self, at: usize) -> Option<&u8> {
+        self.s.get(at)
+    }
+
+    fn slice(&self, from: usize, to: usize) -> R<&str> {
+        self.text.get(from..to).ok_or(Bail::Structure)
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.base + start, self.base + end)
+    }
+
+    fn point(&self, at: usize) -> Span {
+        Span::point(self.base + at)
+    }
+
+    /// One document from `pos` (the start of the segment or of a `---` line).
+    fn document(
+        &mut self,
+        pos: usize,
+        on_document: &mut dyn FnMut(Document, &[Problem]),
+    ) -> R<Step> {
+        let first = self.next_token(pos)?;
+        let next = match first {
+            Next::End { .. } => return Ok(Step::None),
+            Next::DocStart { at } => {
+                self.b.begin_document();
+                let line = self.rest_of_line(at + 3).map_err(|bail| match bail {
+                    Bail::Tab => Bail::Tab,
+                    _ => Bail::AfterDocumentStart,
+                })?;
+                match self.next_token(line)? {
+                    Next::Content { at, col } => self.node(-1, at, col, Place::Line)?,
+                    other => {
+                        self.empty(other.at())?;
+                        other
+                    }
+                }
+            }
+            Next::Content { at, col } => {
+                self.b.begin_document();
+                self.node(-1, at, col, Place::Line)?
+            }
+        };
+        let end = match next {
+            Next::Content { .. } => return Err(Bail::Structure),
+            Next::DocStart { at } => at,
+            Next::End { at } => at,
+        };
+        if self.odd < end {
+            return Err(Bail::OddCharacter);
+        }
+        self.b.end_document(on_document);
+        Ok(if end < self.s.len() {
+            Step::More(end)
+        } else {
+            Step::Last
+        })
+    }
+
+    /// From the start of a line, skip blank and comment lines to the next token.
+    fn next_token(&self, mut pos: usize) -> R<Next> {
+        let s = self.s;
+        loop {
+            let line = pos;
+            while s.get(pos) == Some(&b' ') {
+                pos += 1;
+            }
+            match s.get(pos) {
+                None => return Ok(Next::End { at: s.len() }),
+                Some(b'\n') => pos += 1,
+                Some(b'\r') if s.get(pos + 1) == Some(&b'\n') => pos += 2,
+                Some(b'#') => match memchr::memchr(b'\n', s.get(pos..).unwrap_or_default()) {
+                    Some(i) => pos += i + 1,
+                    None => return Ok(Next::End { at: s.len() }),
+                },
+                Some(b'\t') => return Err(Bail::Tab),
+                Some(b'\r') => return Err(Bail::OddCharacter),
+                Some(&c) => {
+                    let col = pos - line;
+                    if col == 0 {
+                        let three = |m: u8| {
+                            s.get(pos + 1) == Some(&m)
+                                && s.get(pos + 2) == Some(&m)
+                                && is_blankz(s.get(pos + 3))
+                        };
+                        match c {
+                            b'-' if three(b'-') => return Ok(Next::DocStart { at: pos }),
+                            b'.' if three(b'.') => return Err(Bail::DocumentEnd),
+                            b'%' => return Err(Bail::Directive),
+                            0xEF => return Err(Bail::OddCharacter),
+                            _ => {}
+                        }
+                    }
+                    return Ok(Next::Content { at: pos, col });
+                }
+            }
+        }
+    }
+
+    /// After a token: blanks, then an optional comment (after at least one blank), then the
+    /// line break or the end. Returns the start of the next line.
+    fn rest_of_line(&self, mut pos: usize) -> R<usize> {
+        let s = self.s;
+        let start = pos;
+        while s.get(pos) == Some(&b' ') {
+            pos += 1;
+        }
+        match s.get(pos) {
+            None => Ok(s.len()),
+            Some(b'\n') => Ok(pos + 1),
+            Some(b'\r') if s.get(pos + 1) == Some(&b'\n') => Ok(pos + 2),
+            Some(b'#') if pos > start => {
+                Ok(memchr::memchr(b'\n', s.get(pos..).unwrap_or_default())
+                    .map_or(s.len(), |i| pos + i + 1))
+            }
+            Some(b'\t') => Err(Bail::Tab),
+            _ => Err(Bail::Structure),
+        }
+    }
+
+    /// An empty plain scalar (a missing value) at `at`.
+    fn empty(&mut self, at: usize) -> R<()> {
+        let span = self.point(at);
+        self.b
+            .scalar(String::new(), ScalarStyle::Plain, None, None, span)
+            .map_err(|_| Bail::Builder)
+    }
+
+    fn emit(&mut self, scalar: Scalar) -> R<()> {
+        self.b
+            .scalar(scalar.text, scalar.style, None, None, scalar.span)
+            .map_err(|_| Bail::Builder)
+    }
+
+    /// A node at `at` (column `col`, when it starts a line or follows `- `) inside a block
+    /// collection at column `parent` (-1 for the root). Returns the token after it.
+    fn node(&mut self, parent: isize, at: usize, col: usize, place: Place) -> R<Next> {
+        let s = self.s;
+        let after = s.get(at + 1);
+        let scalar = match s.get(at) {
+            Some(b'-') if is_blankz(after) => {
+                if place == Place::Value {
+                    return Err(Bail::Structure);
+                }
+                return self.sequence(at, col, false);
+            }
+            Some(b'|' | b'>') => return self.block_scalar(at, parent),
+            Some(b'\'') => self.single_quoted(at)?,
+            Some(b'"') => self.double_quoted(at)?,
+            Some(b'[' | b'{') => return Err(Bail::Flow),
+            Some(b'&') => return Err(Bail::Anchor),
+            Some(b'*') => return Err(Bail::Alias),
+            Some(b'!') => return Err(Bail::Tag),
+            Some(b'?' | b':') if is_blankz(after) => return Err(Bail::ComplexKey),
+            Some(b'\t') => return Err(Bail::Tab),
+            Some(b',' | b']' | b'}' | b'#' | b'%' | b'@' | b'`' | b'\r' | b'\n' | b' ') | None => {
+                return Err(Bail::Indicator);
+            }
+            Some(_) => self.plain(at)?,
+        };
+        match scalar.stop {
+            Stop::Colon(_) => {
+                if place == Place::Value {
+                    return Err(Bail::Structure);
+                }
+                self.mapping(scalar, col)
+            }
+            Stop::Line(rest) => {
+                self.emit(scalar)?;
+                let line = self.rest_of_line(rest)?;
+                self.next_token(line)
+            }
+        }
+    }
+
+    /// A block mapping at column `col` whose first key has been scanned.
+    fn mapping(&mut self, first: Scalar, col: usize) -> R<Next> {
+        let span = Span::point(first.span.start);
+        self.b.open_map(None, span).map_err(|_| Bail::Builder)?;
+        let mut key = first;
+        loop {
+            let Stop::Colon(colon) = key.stop else {
+                return Err(Bail::Structure);
+            };
+            // libyaml forgets a possible simple key 1024 characters on; stay well clear of it.
+            if colon - (key.span.start - self.base) > 1000 {
+                return Err(Bail::LongKey);
+            }
+            self.emit(key)?;
+            let after = colon + 1;
+            let mut p = after;
+            while self.byte(p) == Some(&b' ') {
+                p += 1;
+            }
+            let next = match self.byte(p) {
+                None | Some(b'\n' | b'\r' | b'#') => {
+                    let line = self.rest_of_line(after)?;
+                    match self.next_token(line)? {
+                        Next::Content { at, col: c } if c > col => {
+                            self.node(col as isize, at, c, Place::Line)?
+                        }
+                        Next::Content { at, col: c } if c == col && self.is_dash(at) => {
+                            self.sequence(at, col, true)?
+                        }
+                        other => {
+                            self.empty(after)?;
+                            other
+                        }
+                    }
+                }
+                Some(b'\t') => return Err(Bail::Tab),
+                Some(_) => self.node(col as isize, p, col, Place::Value)?,
+            };
+            match next {
+                Next::Content { at, col: c } if c == col => {
+                    key = match self.byte(at) {
+                        Some(b'\'') => self.single_quoted(at)?,
+                        Some(b'"') => self.double_quoted(at)?,
+                        Some(b'-') if is_blankz(self.byte(at + 1)) => {
+                            return Err(Bail::Structure);
+                        }
+                        Some(c) if is_plain_start(*c, self.byte(at + 1)) => self.plain(at)?,
+                        _ => return Err(self.why_not_plain(at)),
+                    };
+                }
+                Next::Content { col: c, .. } if c > col => return Err(Bail::MultiLine),
+                _ => {
+                    let span = self.point(next.at());
+                    self.b.close(span).map_err(|_| Bail::Builder)?;
+                    return Ok(next);
+                }
+            }
+        }
+    }
+
+    fn is_dash(&self, at: usize) -> bool {
+        self.byte(at) == Some(&b'-') && is_blankz(self.byte(at + 1))
+    }
+
+    /// The reason a token at `at` cannot start a plain scalar.
+    fn why_not_plain(&self, at: usize) -> Bail {
+        match self.byte(at) {
+            Some(b'[' | b'{') => Bail::Flow,
+            Some(b'&') => Bail::Anchor,
+            Some(b'*') => Bail::Alias,
+            Some(b'!') => Bail::Tag,
+            Some(b'?' | b':') => Bail::ComplexKey,
+            Some(b'\t') => Bail::Tab,
+            Some(b'|' | b'>') => Bail::Structure,
+            _ => Bail::Indicator,
+        }
+    }
+
+    /// A block sequence whose first `-` is at `at`, column `col`; `indentless` when it is the
+    /// value of a key at the same column.
+    fn sequence(&mut self, at: usize, col: usize, indentless: bool) -> R<Next> {
+        let span = self.point(at);
+        self.b.open_seq(None, span).map_err(|_| Bail::Builder)?;
+        let mut dash = at;
+        loop {
+            let after = dash + 1;
+            let mut p = after;
+            while self.byte(p) == Some(&b' ') {
+                p += 1;
+            }
+            let next = match self.byte(p) {
+                None | Some(b'\n' | b'\r' | b'#') => {
+                    let line = self.rest_of_line(after)?;
+                    match self.next_token(line)? {
+                        Next::Content { at, col: c } if c > col => {
+                            self.node(col as isize, at, c, Place::Line)?
+                        }
+                        other => {
+                            self.empty(after)?;
+                            other
+                        }
+                    }
+                }
+                Some(b'\t') => return Err(Bail::Tab),
+                Some(_) => self.node(col as isize, p, col + (p - dash), Place::Dash)?,
+            };
+            match next {
+                Next::Content { at, col: c } if c == col && self.is_dash(at) => dash = at,
+                Next::Content { col: c, .. } if c > col => return Err(Bail::MultiLine),
+                Next::Content { col: c, .. } if c == col && !indentless => {
+                    return Err(Bail::Structure);
+                }
+                _ => {
+                    let span = self.point(next.at());
+                    self.b.close(span).map_err(|_| Bail::Builder)?;
+                    return Ok(next);
+                }
+            }
+        }
+    }
+
+    /// A single-line plain scalar at `at` (its first character already checked).
+    fn plain(&self, at: usize) -> R<Scalar> {
+        let s = self.s;
+        let mut i = at;
+        let mut end = at;
+        let stop = loop {
+            match s.get(i) {
+                None | Some(b'\n' | b'\r') => break Stop::Line(i),
+                Some(b' ') => {
+                    let mut j = i + 1;
+                    while s.get(j) == Some(&b' ') {
+                        j += 1;
+                    }
+                    match s.get(j) {
+                        Some(b'#') | None | Some(b'\n' | b'\r') => break Stop::Line(i),
+                        Some(b'\t') => return Err(Bail::Tab),
+                        _ => i = j,
+                    }
+                }
+                Some(b'\t') => return Err(Bail::Tab),
+                Some(b':') if is_blankz(s.get(i + 1)) => break Stop::Colon(i),
+                Some(_) => {
+                    i += 1;
+                    end = i;
+                }
+            }
+        };
+        Ok(Scalar {
+            text: self.slice(at, end)?.to_owned(),
+            style: ScalarStyle::Plain,
+            span: self.span(at, end),
+            stop,
+        })
+    }
+
+    /// After a quoted scalar ending before `end`: a key's `:`, or the end of the line.
+    fn after_quoted(&self, end: usize) -> R<Stop> {
+        let s = self.s;
+        let mut p = end;
+        while s.get(p) == Some(&b' ') {
+            p += 1;
+        }
+        match s.get(p) {
+            Some(b':') if is_blankz(s.get(p + 1)) => Ok(Stop::Colon(p)),
+            None | Some(b'\n' | b'\r') => Ok(Stop::Line(end)),
+            Some(b'#') if p > end => Ok(Stop::Line(end)),
+            Some(b'\t') => Err(Bail::Tab),
+            _ => Err(Bail::AfterQuoted),
+        }
+    }
+
+    fn single_quoted(&self, at: usize) -> R<Scalar> {
+        let s = self.s;
+        let mut text = String::new();
+        let mut from = at + 1;
+        let mut i = from;
+        let close = loop {
+            let rest = s.get(i..).unwrap_or_default();
+            let Some(k) = memchr::memchr3(b'\'', b'\n', b'\r', rest) else {
+                return Err(Bail::MultiLine);
+            };
+            let j = i + k;
+            if s.get(j) != Some(&b'\'') {
+                return Err(Bail::MultiLine);
+            }
+            if s.get(j + 1) == Some(&b'\'') {
+                text.push_str(self.slice(from, j + 1)?);
+                from = j + 2;
+                i = from;
+            } else {
+                text.push_str(self.slice(from, j)?);
+                break j;
+            }
+        };
+        Ok(Scalar {
+            text,
+            style: ScalarStyle::SingleQuoted,
+            span: self.span(at, close + 1),
+            stop: self.after_quoted(close + 1)?,
+        })
+    }
+
+    fn double_quoted(&self, at: usize) -> R<Scalar> {
+        let s = self.s;
+        let mut text = String::new();
+        let mut from = at + 1;
+        let close = loop {
+            let rest = s.get(from..).unwrap_or_default();
+            let Some(k) = memchr::memchr3(b'"', b'\\', b'\n', rest) else {
+                return Err(Bail::MultiLine);
+            };
+            let j = from + k;
+            let chunk = self.slice(from, j)?;
+            if chunk.contains('\r') {
+                return Err(Bail::MultiLine);
+            }
+            text.push_str(chunk);
+            match s.get(j) {
+                Some(b'"') => break j,
+                Some(b'\\') => {
+                    let (c, len) = escape(s.get(j + 1..).unwrap_or_default())?;
+                    text.push(c);
+                    from = j + 1 + len;
+                }
+                _ => return Err(Bail::MultiLine),
+            }
+        };
+        Ok(Scalar {
+            text,
+            style: ScalarStyle::DoubleQuoted,
+            span: self.span(at, close + 1),
+            stop: self.after_quoted(close + 1)?,
+        })
+    }
+
+    /// A literal or folded block scalar whose indicator is at `at`, in a block collection at
+    /// column `parent`: libyaml's `scan_block_scalar`, line by line.
+    fn block_scalar(&mut self, at: usize, parent: isize) -> R<Next> {
+        let s = self.s;
+        let literal = s.get(at) == Some(&b'|');
+        let mut p = at + 1;
+        // -1 strip, 0 clip, 1 keep.
+        let chomping: i8 = match s.get(p) {
+            Some(b'-') => -1,
+            Some(b'+') => 1,
+            _ => 0,
+        };
+        if chomping != 0 {
+            p += 1;
+        }
+        if s.get(p).is_some_and(u8::is_ascii_digit) {
+            return Err(Bail::BlockHeader);
+        }
+        while s.get(p) == Some(&b' ') {
+            p += 1;
+        }
+        let mut pos = match s.get(p) {
+            // libyaml takes a `#` right after the indicator as a comment too.
+            Some(b'#') => {
+                memchr::memchr(b'\n', s.get(p..).unwrap_or_default()).map_or(s.len(), |i| p + i + 1)
+            }
+            None => s.len(),
+            Some(b'\n') => p + 1,
+            Some(b'\r') if s.get(p + 1) == Some(&b'\n') => p + 2,
+            Some(b'\t') => return Err(Bail::Tab),
+            _ => return Err(Bail::BlockHeader),
+        };
+        let mut indent = 0usize;
+        let mut end = pos;
+        let mut trailing = 0usize;
+        let mut col;
+        (pos, col) = self.block_breaks(pos, &mut indent, parent, &mut trailing, &mut end)?;
+        let mut text = String::new();
+        let mut leading_break = false;
+        let mut leading_blank = false;
+        while col == indent && pos < s.len() {
+            let trailing_blank = matches!(s.get(pos), Some(b' ' | b'\t'));
+            if !literal && leading_break && !leading_blank && !trailing_blank {
+                if trailing == 0 {
+                    text.push(' ');
+                }
+            } else if leading_break {
+                text.push('\n');
+            }
+            for _ in 0..trailing {
+                text.push('\n');
+            }
+            trailing = 0;
+            leading_blank = trailing_blank;
+            let Some(k) = memchr::memchr(b'\n', s.get(pos..).unwrap_or_default()) else {
+                return Err(Bail::BlockAtEnd);
+            };
+            let mut line_end = pos + k;
+            if line_end > pos && s.get(line_end - 1) == Some(&b'\r') {
+                line_end -= 1;
+            }
+            text.push_str(self.slice(pos, line_end)?);
+            leading_break = true;
+            (pos, col) =
+                self.block_breaks(pos + k + 1, &mut indent, parent, &mut trailing, &mut end)?;
+        }
+        if chomping != -1 && leading_break {
+            text.push('\n');
+        }
+        if chomping == 1 {
+            for _ in 0..trailing {
+                text.push('\n');
+            }
+        }
+        let style = if literal {
+            ScalarStyle::Literal
+        } else {
+            ScalarStyle::Folded
+        };
+        let span = self.span(at, end);
+        self.b
+            .scalar(text, style, None, None, span)
+            .map_err(|_| Bail::Builder)?;
+        // `end` is the start of the line that ended the scalar.
+        self.next_token(end)
+    }
+
+    /// libyaml's `scan_block_scalar_breaks`: from the start of a line, skip indentation and
+    /// blank lines (counting them in `trailing`); fix the indentation if not yet known.
+    /// Returns the position and column reached on the first line that is not blank.
+    fn block_breaks(
+        &self,
+        mut pos: usize,
+        indent: &mut usize,
+        parent: isize,
+        trailing: &mut usize,
+        end: &mut usize,
+    ) -> R<(usize, usize)> {
+        let s = self.s;
+        let mut max_indent = 0;
+        *end = pos;
+        let col = loop {
+            let line = pos;
+            while (*indent == 0 || pos - line < *indent) && s.get(pos) == Some(&b' ') {
+                pos += 1;
+            }
+            let col = pos - line;
+            max_indent = max_indent.max(col);
+            if (*indent == 0 || col < *indent) && s.get(pos) == Some(&b'\t') {
+                return Err(Bail::Tab);
+            }
+            match s.get(pos) {
+                Some(b'\n') => pos += 1,
+                Some(b'\r') if s.get(pos + 1) == Some(&b'\n') => pos += 2,
+                _ => break col,
+            }
+            *trailing += 1;
+            *end = pos;
+        };
+        if *indent == 0 {
+            let floor = usize::try_from(parent + 1).unwrap_or(0).max(1);
+            *indent = max_indent.max(floor);
+        }
+        Ok((pos, col))
+    }
+}
+
+/// Whether a character can start a plain scalar in block context, given the one after it.
+fn is_plain_start(c: u8, next: Option<&u8>) -> bool {
+    match c {
+        b'-' => !matches!(next, None | Some(b' ' | b'\t' | b'\n' | b'\r')),
+        b'?' | b':' => !is_blankz(next),
+        b' ' | b'\t' | b'\n' | b'\r' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*'
+        | b'!' | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' => false,
+        _ => true,
+    }
+}
+
+/// A double-quoted escape (the bytes after its `\`): the character and how many bytes it took.
+fn escape(after: &[u8]) -> R<(char, usize)> {
+    let c = match after.first() {
+        Some(b'0') => '\0',
+        Some(b'a') => '\x07',
+        Some(b'b') => '\x08',
+        Some(b't' | b'\t') => '\t',
+        Some(b'n') => '\n',
+        Some(b'v') => '\x0B',
+        Some(b'f') => '\x0C',
+        Some(b'r') => '\r',
+        Some(b'e') => '\x1B',
+        Some(b' ') => ' ',
+        Some(b'"') => '"',
+        Some(b'/') => '/',
+        Some(b'\\') => '\\',
+        Some(b'N') => '\u{85}',
+        Some(b'_') => '\u{a0}',
+        Some(b'L') => '\u{2028}',
+        Some(b'P') => '\u{2029}',
+        Some(&k @ (b'x' | b'u' | b'U')) => {
+            let n = match k {
+                b'x' => 2,
+                b'u' => 4,
+                _ => 8,
+            };
+            let digits = after.get(1..=n).ok_or(Bail::Escape)?;
+            let mut value: u32 = 0;
+            for d in digits {
+                let v = char::from(*d).to_digit(16).ok_or(Bail::Escape)?;
+                value = (value << 4) | v;
+            }
+            return char::from_u32(value)
+                .map(|c| (c, 1 + n))
+                .ok_or(Bail::Escape);
+        }
+        Some(b'\n' | b'\r') => return Err(Bail::MultiLine),
+        _ => return Err(Bail::Escape),
+    };
+    Ok((c, 1))
+}
