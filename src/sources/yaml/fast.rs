@@ -266,6 +266,8 @@ impl Fast<'_, '_, '_> {
     ) -> R<Step> {
         let first = self.next_token(pos)?;
         let next = match first {
+            // Only comments and blank lines: unless libyaml breaks a line where this did not.
+            Next::End { at } if self.odd < at => return Err(Bail::OddCharacter),
             Next::End { .. } => return Ok(Step::None),
             Next::DocStart { at } => {
                 self.b.begin_document();
@@ -393,7 +395,7 @@ impl Fast<'_, '_, '_> {
             Some(b'|' | b'>') => return self.block_scalar(at, parent),
             Some(b'\'') => self.single_quoted(at)?,
             Some(b'"') => self.double_quoted(at)?,
-            Some(b'[' | b'{') => return Err(Bail::Flow),
+            Some(b'[' | b'{') => return self.flow(at),
             Some(b'&') => return Err(Bail::Anchor),
             Some(b'*') => return Err(Bail::Alias),
             Some(b'!') => return Err(Bail::Tag),
@@ -592,6 +594,27 @@ impl Fast<'_, '_, '_> {
     }
 
     fn single_quoted(&self, at: usize) -> R<Scalar> {
+        let (text, close) = self.single_quoted_text(at)?;
+        Ok(Scalar {
+            text,
+            style: ScalarStyle::SingleQuoted,
+            span: self.span(at, close + 1),
+            stop: self.after_quoted(close + 1)?,
+        })
+    }
+
+    fn double_quoted(&self, at: usize) -> R<Scalar> {
+        let (text, close) = self.double_quoted_text(at)?;
+        Ok(Scalar {
+            text,
+            style: ScalarStyle::DoubleQuoted,
+            span: self.span(at, close + 1),
+            stop: self.after_quoted(close + 1)?,
+        })
+    }
+
+    /// A single-line single-quoted scalar's text, and the offset of its closing quote.
+    fn single_quoted_text(&self, at: usize) -> R<(String, usize)> {
         let s = self.s;
         let mut text = String::new();
         let mut from = at + 1;
@@ -614,15 +637,11 @@ impl Fast<'_, '_, '_> {
                 break j;
             }
         };
-        Ok(Scalar {
-            text,
-            style: ScalarStyle::SingleQuoted,
-            span: self.span(at, close + 1),
-            stop: self.after_quoted(close + 1)?,
-        })
+        Ok((text, close))
     }
 
-    fn double_quoted(&self, at: usize) -> R<Scalar> {
+    /// A single-line double-quoted scalar's text, and the offset of its closing quote.
+    fn double_quoted_text(&self, at: usize) -> R<(String, usize)> {
         let s = self.s;
         let mut text = String::new();
         let mut from = at + 1;
@@ -647,12 +666,91 @@ impl Fast<'_, '_, '_> {
                 _ => return Err(Bail::MultiLine),
             }
         };
-        Ok(Scalar {
-            text,
-            style: ScalarStyle::DoubleQuoted,
-            span: self.span(at, close + 1),
-            stop: self.after_quoted(close + 1)?,
-        })
+        Ok((text, close))
+    }
+
+    /// A flow collection on one line: `{}`, `[]`, or a sequence of scalars (`[a, "b", 'c']`).
+    /// Returns the token after it.
+    fn flow(&mut self, at: usize) -> R<Next> {
+        let s = self.s;
+        let map = s.get(at) == Some(&b'{');
+        let skip = |mut p: usize| {
+            while s.get(p) == Some(&b' ') {
+                p += 1;
+            }
+            p
+        };
+        let mut p = skip(at + 1);
+        let closing = if map { b'}' } else { b']' };
+        if s.get(p) == Some(&closing) {
+            let open = self.point(at);
+            let close = self.span(p, p + 1);
+            let b = &mut *self.b;
+            if map {
+                b.open_map(None, open).map_err(|_| Bail::Builder)?;
+            } else {
+                b.open_seq(None, open).map_err(|_| Bail::Builder)?;
+            }
+            b.close(close).map_err(|_| Bail::Builder)?;
+        } else if map {
+            return Err(Bail::Flow);
+        } else {
+            self.b
+                .open_seq(None, self.point(at))
+                .map_err(|_| Bail::Builder)?;
+            loop {
+                let (text, style, start, end, after) = match s.get(p) {
+                    Some(b'\'') => {
+                        let (text, close) = self.single_quoted_text(p)?;
+                        (text, ScalarStyle::SingleQuoted, p, close + 1, close + 1)
+                    }
+                    Some(b'"') => {
+                        let (text, close) = self.double_quoted_text(p)?;
+                        (text, ScalarStyle::DoubleQuoted, p, close + 1, close + 1)
+                    }
+                    Some(&c) if is_flow_plain_start(c, s.get(p + 1)) => {
+                        let mut i = p;
+                        let mut end = p;
+                        loop {
+                            match s.get(i) {
+                                Some(b' ') => i += 1,
+                                Some(b',' | b']') => break,
+                                Some(b'[' | b'{' | b'}' | b':' | b'#' | b'\t' | b'\r' | b'\n')
+                                | None => return Err(Bail::Flow),
+                                Some(_) => {
+                                    i += 1;
+                                    end = i;
+                                }
+                            }
+                        }
+                        let text = self.slice(p, end)?.to_owned();
+                        (text, ScalarStyle::Plain, p, end, end)
+                    }
+                    _ => return Err(Bail::Flow),
+                };
+                let span = self.span(start, end);
+                self.b
+                    .scalar(text, style, None, None, span)
+                    .map_err(|_| Bail::Builder)?;
+                p = skip(after);
+                match s.get(p) {
+                    Some(b',') => {
+                        p = skip(p + 1);
+                        // A trailing comma (`[a, ]`) is libyaml's to read.
+                        if s.get(p) == Some(&b']') {
+                            return Err(Bail::Flow);
+                        }
+                    }
+                    Some(b']') => break,
+                    _ => return Err(Bail::Flow),
+                }
+            }
+            self.b
+                .close(self.span(p, p + 1))
+                .map_err(|_| Bail::Builder)?;
+        }
+        let line = self.rest_of_line(p + 1)?;
+        self.next_token(line)
     }
 
     /// A literal or folded block scalar whose indicator is at `at`, in a block collection at
@@ -793,6 +891,15 @@ fn is_plain_start(c: u8, next: Option<&u8>) -> bool {
     }
 }
 
+/// Whether a character can start a plain scalar inside a flow collection (conservatively: no
+/// indicator at all, `-` only before a letter or digit).
+fn is_flow_plain_start(c: u8, next: Option<&u8>) -> bool {
+    match c {
+        b'-' => next.is_some_and(u8::is_ascii_alphanumeric),
+        _ => is_plain_start(c, next) && !matches!(c, b'?' | b':'),
+    }
+}
+
 /// A double-quoted escape (the bytes after its `\`): the character and how many bytes it took.
 fn escape(after: &[u8]) -> R<(char, usize)> {
     let c = match after.first() {
@@ -842,11 +949,23 @@ mod tests {
 
     /// Parse `text` both ways and require the same documents (trees with spans), problems and
     /// text scalars; returns what the fast path did in the first segment.
+    /// libyaml-safer 0.3.0 panics on some inputs (a block scalar's last line without a line
+    /// break; a tag before a `,` in a flow collection); there, both must panic.
     fn same(text: &str) -> Outcome {
-        let reference = parse_reference(text, Limits::default());
-        let (fast, outcomes) = parse_with_outcomes(text, Limits::default());
-        assert_same(text, &fast, &reference);
-        outcomes.first().copied().unwrap_or_default()
+        let reference = std::panic::catch_unwind(|| parse_reference(text, Limits::default()));
+        let fast = std::panic::catch_unwind(|| parse_with_outcomes(text, Limits::default()));
+        match (reference, fast) {
+            (Ok(reference), Ok((fast, outcomes))) => {
+                assert_same(text, &fast, &reference);
+                outcomes.first().copied().unwrap_or_default()
+            }
+            (Err(_), Err(_)) => Outcome::default(),
+            (reference, fast) => panic!(
+                "{text:?}: libyaml panicked: {}, the fast path panicked: {}",
+                reference.is_err(),
+                fast.is_err()
+            ),
+        }
     }
 
     fn assert_same(text: &str, fast: &ParsedYaml, reference: &ParsedYaml) {
@@ -938,6 +1057,17 @@ mod tests {
     }
 
     #[test]
+    fn one_line_flow_collections() {
+        handled("a: {}\nb: []\nc: { }\nd: [  ] # c\n");
+        handled("- {}\n- []\n");
+        handled("a:\n  []\nb: 1\n");
+        handled("[]\n");
+        handled("a: [x, 'y z', \"w\\n\", -1, 1.5, a b , é]\n");
+        handled("args: [\"--port=80\", \"--v=2\"]\n");
+        handled("a: [x]\nb: [ x ,y ]   # c\n");
+    }
+
+    #[test]
     fn documents() {
         handled("a: 1\n---\nb: 2\n");
         handled("---\na: 1\n--- # c\nb: 2\n---\n");
@@ -1002,7 +1132,7 @@ mod tests {
     fn duplicate_keys_are_reported_once() {
         let o = same("a: 1\na: 2\n---\nb: [\n");
         assert_eq!(o.completed, 1);
-        let o = same("a: 1\na: 2\nc: [1]\n");
+        let o = same("a: 1\na: 2\nc: {d: 1}\n");
         assert_eq!(o.bailed, Some(Bail::Flow));
     }
 
@@ -1011,8 +1141,14 @@ mod tests {
         bails("a:\n\tb: 1\n", Bail::Tab);
         bails("a: 1\t\n", Bail::Tab);
         bails("a:\tb\n", Bail::Tab);
-        bails("a: [1, 2]\n", Bail::Flow);
-        bails("a: {}\n", Bail::Flow);
+        bails("a: {b: 1}\n", Bail::Flow);
+        bails("a: [b, [c]]\n", Bail::Flow);
+        bails("a: [b,\n  c]\n", Bail::Flow);
+        bails("a: [b, ]\n", Bail::Flow);
+        bails("a: [b: c]\n", Bail::Flow);
+        bails("a: [?b]\n", Bail::Flow);
+        bails("a: [b #c\n]\n", Bail::Flow);
+        bails("a: []: b\n", Bail::Structure);
         bails("a: &x 1\n", Bail::Anchor);
         bails("a: *x\n", Bail::Alias);
         bails("a: !!str 1\n", Bail::Tag);
@@ -1022,6 +1158,7 @@ mod tests {
         bails("--- a\n", Bail::AfterDocumentStart);
         bails("--- |\n  x\n", Bail::AfterDocumentStart);
         bails("a: 1\rb: 2\n", Bail::OddCharacter);
+        bails("# c\rb: %x\n", Bail::OddCharacter);
         bails("a: x\u{85}y\n", Bail::OddCharacter);
         bails("a: x\u{2028}y\n", Bail::OddCharacter);
         bails("\u{feff}a: 1\n", Bail::OddCharacter);
@@ -1076,7 +1213,7 @@ mod tests {
     fn after_a_bail_libyaml_reads_the_rest_with_the_same_messages() {
         // Document 1 by the fast path, 2 bails (flow), 3 is a syntax error whose message names
         // a line: counted from the same place as libyaml alone counts it.
-        let text = "a: 1\n---\nb: [1]\n---\nc:\n  d: 1\n e: 2\n---\nf: 1\n";
+        let text = "a: 1\n---\nb: {x: 1}\n---\nc:\n  d: 1\n e: 2\n---\nf: 1\n";
         let o = same(text);
         assert_eq!((o.completed, o.bailed), (1, Some(Bail::Flow)));
         let p = super::super::parse(text, Limits::default());
@@ -1203,7 +1340,18 @@ mod tests {
         }
 
         fn scalar(r: &mut Rng) -> String {
-            match r.below(10) {
+            match r.below(12) {
+                10 => r
+                    .pick(&[
+                        "[]",
+                        "{}",
+                        "[a, b]",
+                        "['x', \"y\"]",
+                        "[ a b , -1 ]",
+                        "{ }",
+                        "[x,]",
+                    ])
+                    .to_string(),
                 0 => format!("'{}'", r.pick(&["it''s", "", "a # b", " x ", "\"q\""])),
                 1 => format!(
                     "\"{}\"",
@@ -1362,8 +1510,9 @@ mod tests {
                 }
             }
             let mut text = String::from_utf8_lossy(&bytes).into_owned();
-            // libyaml-safer panics on a block scalar's last line without a line break.
-            if !text.ends_with('\n') {
+            // Mostly with a final line break (libyaml-safer panics on a block scalar's last
+            // line without one, which `same` accepts but which tests nothing).
+            if !text.ends_with('\n') && edits.len() > 1 {
                 text.push('\n');
             }
             text
