@@ -58,13 +58,18 @@ fn main() {
             files.push((entry.path().to_path_buf(), text));
         }
     }
-    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+    // SCALELINT_REPEAT=n parses the files n times (profiling the parser, not the reading).
+    let repeat: usize = std::env::var("SCALELINT_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum::<usize>() * repeat;
     let limits = yaml::Limits::default();
     let start = Instant::now();
     let (mut events, mut errors, mut documents) = (0usize, 0usize, 0usize);
     match mode.as_str() {
         "--saphyr" => {
-            for (_, text) in &files {
+            for (_, text) in files.iter().cycle().take(files.len() * repeat) {
                 let mut parser = Parser::new_from_str(text);
                 loop {
                     match parser.next_event() {
@@ -79,7 +84,7 @@ fn main() {
             }
         }
         "--tree" | "--reference" => {
-            for (_, text) in &files {
+            for (_, text) in files.iter().cycle().take(files.len() * repeat) {
                 let parsed = if mode == "--tree" {
                     yaml::parse(text, limits)
                 } else {
