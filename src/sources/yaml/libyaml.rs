@@ -2,15 +2,41 @@
 //! are byte offsets into the text it was given, so every span is exact without rescanning:
 //! a quoted scalar ends at its closing quote, a block scalar starts at its `|` or `>`.
 
-use super::{Builder, Document, Problem};
+use super::{Builder, Document, Problem, Start};
 use crate::model::{ScalarStyle, Span};
 use libyaml_safer::{Event, EventData, Parser, ScalarStyle as LibStyle};
 
-/// Parse one run of documents from `segment` (which starts at byte `base` of the file) into
-/// `b`. Returns the byte offset of a fatal error, if any.
+/// Parse one run of documents from `segment` (which starts at `at` in the file) into `b`.
+/// Returns the byte offset of a fatal error, if any.
+///
+/// libyaml's port is not ours: should it ever panic, the document it was reading is reported
+/// as unreadable and the run goes on (the fuzz target hunts for such inputs).
 pub(super) fn parse_segment(
     segment: &str,
-    base: usize,
+    at: Start,
+    b: &mut Builder<'_>,
+    on_document: &mut dyn FnMut(Document, &[Problem]),
+) -> Option<usize> {
+    b.document_start = at.base;
+    let run = std::panic::AssertUnwindSafe(|| parse_events(segment, at, b, on_document));
+    match std::panic::catch_unwind(run) {
+        Ok(result) => result,
+        Err(_) => {
+            let offset = b.document_start;
+            b.problems.push(Problem::Syntax {
+                span: Span::point(offset),
+                message: "the YAML parser failed on this document (an internal error of \
+                          scalelint; please report it with the file)"
+                    .to_string(),
+            });
+            Some(offset)
+        }
+    }
+}
+
+fn parse_events(
+    segment: &str,
+    Start { base, lines }: Start,
     b: &mut Builder<'_>,
     on_document: &mut dyn FnMut(Document, &[Problem]),
 ) -> Option<usize> {
@@ -38,7 +64,7 @@ pub(super) fn parse_segment(
                 let offset = at(e.problem_mark().map_or(0, |m| m.index));
                 b.problems.push(Problem::Syntax {
                     span: Span::point(offset),
-                    message: message(&e),
+                    message: message(&e, lines),
                 });
                 return Some(offset);
             }
@@ -49,7 +75,8 @@ pub(super) fn parse_segment(
             EventData::StreamStart { .. } => Ok(()),
             EventData::StreamEnd => return None,
             EventData::DocumentStart { .. } => {
-                b.begin_document(span.start);
+                b.document_start = span.start;
+                b.begin_document();
                 Ok(())
             }
             EventData::DocumentEnd { .. } => {
@@ -114,12 +141,14 @@ impl std::io::BufRead for Chunks<'_> {
 
 /// libyaml's problem, with its context when it has one ("did not find expected key (while
 /// parsing a block mapping that starts at line 3, column 1)").
-fn message(e: &libyaml_safer::Error) -> String {
+fn message(e: &libyaml_safer::Error, lines: usize) -> String {
     match (e.context(), e.context_mark()) {
         (Some(context), Some(mark)) if !context.is_empty() => format!(
             "{} ({context} that starts at line {}, column {})",
             e.problem(),
-            mark.line + 1,
+            usize::try_from(mark.line)
+                .unwrap_or(usize::MAX)
+                .saturating_add(lines + 1),
             mark.column + 1
         ),
         (Some(context), None) if !context.is_empty() => format!("{} ({context})", e.problem()),

@@ -4,8 +4,16 @@
 //! decoder accepts it. We build the tree ourselves rather than use a loader because we need
 //! byte spans on every key and value, Kubernetes' YAML 1.1 scalar resolution, merge keys,
 //! duplicate-key reports instead of silent overwrites, and hard limits on hostile input.
+//!
+//! libyaml's port is slow (it decodes its input into characters and checks bounds on each), so
+//! a byte-level fast path (`fast.rs`) reads the block-style documents manifests are made of and
+//! drives the same builder with exactly the calls libyaml's events would make; any document
+//! outside its subset is handed, with the rest of its segment, to libyaml.
 
+mod fast;
 mod libyaml;
+
+pub use fast::{Bail, Outcome};
 
 use super::resolve::{resolve_plain, resolve_tagged};
 use crate::model::{Entry, Node, Resolved, ScalarStyle, Span, Value};
@@ -50,8 +58,33 @@ pub struct ParsedYaml {
 /// Parse every document of `text`. A syntax error loses the document it is in; parsing
 /// resumes at the next `---` line so the documents after it are still linted.
 pub fn parse(text: &str, limits: Limits) -> ParsedYaml {
+    parse_with(text, limits, Front::Fast, &mut Vec::new())
+}
+
+/// [`parse`] by libyaml's events alone, without the fast path: the reference the fast path
+/// must reproduce exactly (documents, spans, problems, text scalars).
+pub fn parse_reference(text: &str, limits: Limits) -> ParsedYaml {
+    parse_with(text, limits, Front::Libyaml, &mut Vec::new())
+}
+
+/// [`parse`], also saying how far the fast path went in each segment (coverage figures).
+#[doc(hidden)]
+pub fn parse_with_outcomes(text: &str, limits: Limits) -> (ParsedYaml, Vec<Outcome>) {
+    let mut outcomes = Vec::new();
+    let parsed = parse_with(text, limits, Front::Fast, &mut outcomes);
+    (parsed, outcomes)
+}
+
+/// Which front-end reads a segment: the fast path (falling back to libyaml), or libyaml alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Front {
+    Fast,
+    Libyaml,
+}
+
+fn parse_with(text: &str, limits: Limits, front: Front, outcomes: &mut Vec<Outcome>) -> ParsedYaml {
     let mut documents = Vec::new();
-    let mut out = parse_each(text, limits, &mut |d, _| documents.push(d));
+    let mut out = parse_each_with(text, limits, front, outcomes, &mut |d, _| documents.push(d));
     out.documents = documents;
     out
 }
@@ -64,17 +97,34 @@ pub fn parse_each(
     limits: Limits,
     on_document: &mut dyn FnMut(Document, &[Problem]),
 ) -> ParsedYaml {
+    parse_each_with(text, limits, Front::Fast, &mut Vec::new(), on_document)
+}
+
+fn parse_each_with(
+    text: &str,
+    limits: Limits,
+    front: Front,
+    outcomes: &mut Vec<Outcome>,
+    on_document: &mut dyn FnMut(Document, &[Problem]),
+) -> ParsedYaml {
     let mut out = ParsedYaml::default();
     let mut base = 0;
+    // Line breaks before `base`: libyaml counts lines from the start of what it is given.
+    let mut lines = 0;
     while base <= text.len() {
         let Some(segment) = text.get(base..) else {
             break;
         };
         let mut b = Builder::new(limits, &mut out);
-        match parse_segment(segment, base, &mut b, on_document) {
+        let at = Start { base, lines };
+        match parse_segment(segment, at, front, outcomes, &mut b, on_document) {
             None => break,
-            Some(error_at) => match next_document_start(text, error_at) {
-                Some(next) if next > base => base = next,
+            Some(error_at) => match next_document_start(text, error_at, base) {
+                Some(next) if next > base => {
+                    let skipped = text.as_bytes().get(base..next).unwrap_or_default();
+                    lines += memchr::memchr_iter(b'\n', skipped).count();
+                    base = next;
+                }
                 _ => break,
             },
         }
@@ -84,13 +134,30 @@ pub fn parse_each(
     out
 }
 
+/// Where a segment starts in the file: its byte offset and the line breaks before it.
+#[derive(Clone, Copy, Debug)]
+struct Start {
+    base: usize,
+    lines: usize,
+}
+
 /// One run of documents, up to the first fatal error (whose offset it returns).
 fn parse_segment(
     segment: &str,
-    base: usize,
+    Start { base, lines }: Start,
+    front: Front,
+    outcomes: &mut Vec<Outcome>,
     b: &mut Builder<'_>,
     on_document: &mut dyn FnMut(Document, &[Problem]),
 ) -> Option<usize> {
+    let mut run = |text: &str, b: &mut Builder<'_>| match front {
+        Front::Fast => {
+            let (error, outcome) = fast::parse_segment(text, Start { base, lines }, b, on_document);
+            outcomes.push(outcome);
+            error
+        }
+        Front::Libyaml => libyaml::parse_segment(text, Start { base, lines }, b, on_document),
+    };
     // libyaml decodes its whole input before the first event, and refuses all of it when one
     // character is not printable. Kubernetes decodes each document on its own, so only the
     // document holding that character is lost: the ones before it are parsed without it.
@@ -98,7 +165,7 @@ fn parse_segment(
         let document_start = last_document_start(segment, bad);
         if document_start > 0
             && let Some(before) = segment.get(..document_start)
-            && let Some(error_at) = libyaml::parse_segment(before, base, b, on_document)
+            && let Some(error_at) = run(before, b)
         {
             return Some(error_at);
         }
@@ -108,41 +175,23 @@ fn parse_segment(
         });
         return Some(base + bad);
     }
-    guarded(segment, base, b, on_document)
-}
-
-/// libyaml's port is not ours: should it ever panic, the document it was reading is reported
-/// as unreadable and the run goes on (the fuzz target hunts for such inputs).
-fn guarded(
-    segment: &str,
-    base: usize,
-    b: &mut Builder<'_>,
-    on_document: &mut dyn FnMut(Document, &[Problem]),
-) -> Option<usize> {
-    let run =
-        std::panic::AssertUnwindSafe(|| libyaml::parse_segment(segment, base, b, on_document));
-    match std::panic::catch_unwind(run) {
-        Ok(result) => result,
-        Err(_) => {
-            let at = b.document_start.max(base);
-            b.problems.push(Problem::Syntax {
-                span: Span::point(at),
-                message: "the YAML parser failed on this document (an internal error of \
-                          scalelint; please report it with the file)"
-                    .to_string(),
-            });
-            Some(at)
-        }
-    }
+    run(segment, b)
 }
 
 /// The first character libyaml's reader refuses (YAML's printable set, as libyaml checks it).
 fn first_unprintable(text: &str) -> Option<usize> {
     let printable = |c: char| matches!(c, '\t' | '\n' | '\r' | '\x20'..='\x7e' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
-    // Most text is ASCII and printable: check bytes first, characters only when needed.
+    // Most text is ASCII and printable: check bytes first, characters only when needed; and
+    // bytes 64 at a time, with no early exit inside a block, so the check is vectorised.
     let bytes = text.as_bytes();
     let suspect = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || *b >= 0x7f;
-    let first = bytes.iter().position(suspect)?;
+    let block = |c: &[u8]| {
+        c.iter().fold(false, |any, &b| {
+            any | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b >= 0x7f)
+        })
+    };
+    let from = bytes.chunks(64).position(block)? * 64;
+    let first = from + bytes.get(from..)?.iter().position(suspect)?;
     text.get(first..)?
         .char_indices()
         .find(|&(_, c)| !printable(c))
@@ -170,8 +219,15 @@ fn is_document_marker(line: &str) -> bool {
         .is_some_and(|after| after.is_empty() || after.starts_with([' ', '\t', '\r', '\n']))
 }
 
-/// Start of the first line after the one holding `offset` that opens a document (`---`).
-fn next_document_start(text: &str, offset: usize) -> Option<usize> {
+/// Where to resume after an error at `offset`: the next line that opens a document (`---`),
+/// or the line holding `offset` when it is one (libyaml often stops at the `---` that ends
+/// the broken document; the document it opens is sound). Only positions past `after` count,
+/// so every resumption moves forward.
+fn next_document_start(text: &str, offset: usize, after: usize) -> Option<usize> {
+    let line_start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    if line_start > after && is_document_marker(text.get(line_start..)?) {
+        return Some(line_start);
+    }
     let mut pos = text.get(offset..)?.find('\n')? + offset + 1;
     loop {
         let rest = text.get(pos..)?;
@@ -273,8 +329,7 @@ impl<'p> Builder<'p> {
         }
     }
 
-    fn begin_document(&mut self, at: usize) {
-        self.document_start = at;
+    fn begin_document(&mut self) {
         self.stack.clear();
         self.items.clear();
         self.entries.clear();
@@ -782,6 +837,17 @@ mod tests {
                 .as_str(),
             Some("first second")
         );
+    }
+
+    #[test]
+    fn messages_count_lines_from_the_top_after_a_resumed_error() {
+        let text = "a: [1\n---\nb: 2\n---\nc: {d: 1\n";
+        let p = parse(text, Limits::default());
+        let messages: Vec<String> = p.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].contains("line 1, column 4"), "{messages:?}");
+        assert!(messages[1].contains("line 5, column 4"), "{messages:?}");
+        assert_eq!(p.documents.len(), 1);
     }
 
     #[test]
