@@ -7,7 +7,7 @@
 //!
 //! The subset: block mappings whose keys are plain or quoted single-line scalars (under libyaml's
 //! 1024-character simple-key limit); block sequences, indentless ones (`key:\n- a`) included;
-//! single-line plain, single-quoted and double-quoted scalars (escapes decoded as libyaml does);
+//! single-line plain, single-quoted and double-quoted scalars (escapes decoded as go-yaml does);
 //! literal and folded block scalars without an indentation indicator; empty values; full-line and
 //! trailing comments; `---` lines; LF and CRLF line breaks. A document is delivered only once the
 //! line that ends it (`---` or the end of the segment) has been reached, so a `...`, a directive
