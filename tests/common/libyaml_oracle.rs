@@ -412,7 +412,7 @@ enum Event {
 fn events(text: &str) -> (Vec<Event>, Option<String>) {
     use std::ffi::CStr;
     use std::mem::MaybeUninit;
-    use unsafe_libyaml as ly;
+    use unsafe_libyaml as unsafe_yaml;
 
     // A byte order mark is skipped by libyaml's reader without counting in its marks.
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -423,21 +423,21 @@ fn events(text: &str) -> (Vec<Event>, Option<String>) {
     // through the union member its `type_` names, and deleted before the next one; C strings
     // are libyaml's NUL-terminated allocations, copied before the event is deleted.
     unsafe {
-        let mut parser = MaybeUninit::<ly::yaml_parser_t>::uninit();
+        let mut parser = MaybeUninit::<unsafe_yaml::yaml_parser_t>::uninit();
         let parser = parser.as_mut_ptr();
         assert!(
-            ly::yaml_parser_initialize(parser).ok,
+            unsafe_yaml::yaml_parser_initialize(parser).ok,
             "libyaml could not initialise a parser"
         );
-        ly::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
-        let mut event = MaybeUninit::<ly::yaml_event_t>::uninit();
+        unsafe_yaml::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
+        let mut event = MaybeUninit::<unsafe_yaml::yaml_event_t>::uninit();
         let event = event.as_mut_ptr();
         let string = |p: *const u8| -> Option<String> {
             (!p.is_null()).then(|| CStr::from_ptr(p.cast()).to_string_lossy().into_owned())
         };
         let error = loop {
-            if ly::yaml_parser_parse(parser, event).fail {
-                let failed: &ly::yaml_parser_t = &*parser;
+            if unsafe_yaml::yaml_parser_parse(parser, event).fail {
+                let failed: &unsafe_yaml::yaml_parser_t = &*parser;
                 let problem = string(failed.problem.cast()).unwrap_or_default();
                 let mut message =
                     format!("{problem} (at byte {})", offset(failed.problem_mark.index));
@@ -449,13 +449,13 @@ fn events(text: &str) -> (Vec<Event>, Option<String>) {
             let at = offset((*event).start_mark.index);
             let kind = (*event).type_;
             let converted = match kind {
-                ly::YAML_DOCUMENT_START_EVENT => Some(Event::DocumentStart),
-                ly::YAML_DOCUMENT_END_EVENT => Some(Event::DocumentEnd),
-                ly::YAML_ALIAS_EVENT => Some(Event::Alias {
+                unsafe_yaml::YAML_DOCUMENT_START_EVENT => Some(Event::DocumentStart),
+                unsafe_yaml::YAML_DOCUMENT_END_EVENT => Some(Event::DocumentEnd),
+                unsafe_yaml::YAML_ALIAS_EVENT => Some(Event::Alias {
                     anchor: string((*event).data.alias.anchor).unwrap_or_default(),
                     at,
                 }),
-                ly::YAML_SCALAR_EVENT => {
+                unsafe_yaml::YAML_SCALAR_EVENT => {
                     let s = (*event).data.scalar;
                     let bytes =
                         std::slice::from_raw_parts(s.value, usize::try_from(s.length).unwrap_or(0));
@@ -463,33 +463,39 @@ fn events(text: &str) -> (Vec<Event>, Option<String>) {
                         anchor: string(s.anchor),
                         text: String::from_utf8_lossy(bytes).into_owned(),
                         style: match s.style {
-                            ly::YAML_SINGLE_QUOTED_SCALAR_STYLE => ScalarStyle::SingleQuoted,
-                            ly::YAML_DOUBLE_QUOTED_SCALAR_STYLE => ScalarStyle::DoubleQuoted,
-                            ly::YAML_LITERAL_SCALAR_STYLE => ScalarStyle::Literal,
-                            ly::YAML_FOLDED_SCALAR_STYLE => ScalarStyle::Folded,
+                            unsafe_yaml::YAML_SINGLE_QUOTED_SCALAR_STYLE => {
+                                ScalarStyle::SingleQuoted
+                            }
+                            unsafe_yaml::YAML_DOUBLE_QUOTED_SCALAR_STYLE => {
+                                ScalarStyle::DoubleQuoted
+                            }
+                            unsafe_yaml::YAML_LITERAL_SCALAR_STYLE => ScalarStyle::Literal,
+                            unsafe_yaml::YAML_FOLDED_SCALAR_STYLE => ScalarStyle::Folded,
                             _ => ScalarStyle::Plain,
                         },
                         at,
                     })
                 }
-                ly::YAML_SEQUENCE_START_EVENT => Some(Event::SequenceStart {
+                unsafe_yaml::YAML_SEQUENCE_START_EVENT => Some(Event::SequenceStart {
                     anchor: string((*event).data.sequence_start.anchor),
                     at,
                 }),
-                ly::YAML_MAPPING_START_EVENT => Some(Event::MappingStart {
+                unsafe_yaml::YAML_MAPPING_START_EVENT => Some(Event::MappingStart {
                     anchor: string((*event).data.mapping_start.anchor),
                     at,
                 }),
-                ly::YAML_SEQUENCE_END_EVENT | ly::YAML_MAPPING_END_EVENT => Some(Event::End),
+                unsafe_yaml::YAML_SEQUENCE_END_EVENT | unsafe_yaml::YAML_MAPPING_END_EVENT => {
+                    Some(Event::End)
+                }
                 _ => None,
             };
-            ly::yaml_event_delete(event);
-            if kind == ly::YAML_STREAM_END_EVENT {
+            unsafe_yaml::yaml_event_delete(event);
+            if kind == unsafe_yaml::YAML_STREAM_END_EVENT {
                 break None;
             }
             out.extend(converted);
         };
-        ly::yaml_parser_delete(parser);
+        unsafe_yaml::yaml_parser_delete(parser);
         (out, error)
     }
 }
