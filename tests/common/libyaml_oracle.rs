@@ -236,7 +236,12 @@ fn check_spans(text: &str, node: &Node, out: &mut Vec<String>) {
                 ScalarStyle::DoubleQuoted => body.starts_with('"'),
                 ScalarStyle::Literal => body.starts_with('|'),
                 ScalarStyle::Folded => body.starts_with('>'),
-                ScalarStyle::Plain => s.text.chars().next().is_none_or(|c| body.starts_with(c)),
+                // (A plain scalar may start with a byte order mark not at a line's start.)
+                ScalarStyle::Plain => s
+                    .text
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c == '\u{feff}' || body.starts_with(c)),
             };
             if !ok {
                 out.push(format!(
@@ -255,11 +260,12 @@ fn check_spans(text: &str, node: &Node, out: &mut Vec<String>) {
     }
 }
 
-/// `source` after leading `&anchor` and `!tag` properties and the blanks, line breaks and
-/// comments between them.
+/// `source` after leading `&anchor` and `!tag` properties and the blanks, line breaks, byte
+/// order marks and comments between them.
 fn without_properties(mut source: &str) -> &str {
     loop {
-        let trimmed = source.trim_start_matches([' ', '\t', '\r', '\n']);
+        // libyaml skips a byte order mark at the start of a line like a blank.
+        let trimmed = source.trim_start_matches([' ', '\t', '\r', '\n', '\u{feff}']);
         if trimmed.starts_with('#') && trimmed.len() < source.len() {
             // A comment after the properties, before the node's line.
             source = trimmed.find('\n').map_or("", |i| &trimmed[i..]);
