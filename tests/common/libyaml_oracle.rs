@@ -268,7 +268,7 @@ fn without_properties(mut source: &str) -> &str {
         let trimmed = source.trim_start_matches([' ', '\t', '\r', '\n', '\u{feff}']);
         if trimmed.starts_with('#') && trimmed.len() < source.len() {
             // A comment after the properties, before the node's line.
-            source = trimmed.find('\n').map_or("", |i| &trimmed[i..]);
+            source = trimmed.find(['\r', '\n']).map_or("", |i| &trimmed[i..]);
         } else if let Some(name) = trimmed.strip_prefix('&') {
             // libyaml's anchor characters: alphanumerics, `-` and `_` (`&an:chor` is the
             // anchor `an` on the scalar `:chor`).
