@@ -1148,7 +1148,11 @@ fn fuzz_findings_that_were_the_span_checks_own() {
     // The fuzz target stopped on these, where the reader and libyaml agreed: the span check
     // now knows a byte order mark is a blank at a line's start (and may start a plain scalar
     // elsewhere), and that a comment after properties ends at a carriage return too.
-    for text in ["!t\n\u{feff}\nR\n", " \u{feff}", "\u{feff}!\r\r#\r\rf\r\\n\n"] {
+    for text in [
+        "!t\n\u{feff}\nR\n",
+        " \u{feff}",
+        "\u{feff}!\r\r#\r\rf\r\\n\n",
+    ] {
         assert!(check(text).is_ok(), "{text:?}: {:?}", check(text));
     }
 }
