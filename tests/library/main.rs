@@ -15,3 +15,4 @@ mod readme;
 mod rolling_update;
 mod schemas;
 mod two_projects;
+mod yaml_parity;
