@@ -40,10 +40,12 @@ fn parse_events(
     b: &mut Builder<'_>,
     on_document: &mut dyn FnMut(Document, &[Problem]),
 ) -> Option<usize> {
-    // libyaml skips a leading byte order mark without counting it in its marks.
-    let (segment, base) = match segment.strip_prefix('\u{feff}') {
-        Some(rest) => (rest, base + '\u{feff}'.len_utf8()),
-        None => (segment, base),
+    // libyaml takes a leading byte order mark for the stream's and does not count it in its
+    // marks (any further one is text it counts).
+    let base = if segment.starts_with('\u{feff}') {
+        base + '\u{feff}'.len_utf8()
+    } else {
+        base
     };
     let mut parser = Parser::new();
     parser.set_input(Chunks(segment.as_bytes()));

@@ -243,12 +243,12 @@ fn next_document_start(text: &str, offset: usize, after: usize) -> Option<usize>
 /// growth by doubling per collection, no spare capacity kept in the tree.
 enum Frame {
     Seq {
-        anchor: Option<String>,
+        anchor: Option<(String, usize)>,
         start: usize,
         first: usize,
     },
     Map {
-        anchor: Option<String>,
+        anchor: Option<(String, usize)>,
         start: usize,
         first: usize,
         key: Option<Node>,
@@ -258,13 +258,21 @@ enum Frame {
     },
 }
 
+/// What an anchor names: a collection still open, or a complete node and its node count.
+enum Anchored {
+    Open(usize),
+    Done(Node, usize),
+}
+
 struct Builder<'p> {
     limits: Limits,
     stack: Vec<Frame>,
     text_scalars: &'p mut Vec<Span>,
     items: Vec<Node>,
     entries: Vec<Entry>,
-    anchors: HashMap<String, (Node, usize)>,
+    anchors: HashMap<String, Anchored>,
+    /// Collections opened with an anchor so far (names each such collection).
+    opened: usize,
     expanded: usize,
     root: Option<Node>,
     problems: &'p mut Vec<Problem>,
@@ -321,6 +329,7 @@ impl<'p> Builder<'p> {
             items: Vec::new(),
             entries: Vec::new(),
             anchors: HashMap::new(),
+            opened: 0,
             expanded: 0,
             root: None,
             problems: &mut out.problems,
@@ -368,7 +377,18 @@ impl<'p> Builder<'p> {
         self.value(Node::scalar(span, text, style, resolved), anchor)
     }
 
+    /// go-yaml names a collection by its anchor as soon as it opens, so an alias inside it to
+    /// that name is the document containing itself (refused), not the earlier node.
+    fn open_anchor(&mut self, anchor: Option<String>) -> Option<(String, usize)> {
+        let name = anchor?;
+        self.opened += 1;
+        self.anchors
+            .insert(name.clone(), Anchored::Open(self.opened));
+        Some((name, self.opened))
+    }
+
     fn open_seq(&mut self, anchor: Option<String>, span: Span) -> Result<(), usize> {
+        let anchor = self.open_anchor(anchor);
         let first = self.items.len();
         self.open(
             Frame::Seq {
@@ -381,6 +401,7 @@ impl<'p> Builder<'p> {
     }
 
     fn open_map(&mut self, anchor: Option<String>, span: Span) -> Result<(), usize> {
+        let anchor = self.open_anchor(anchor);
         let first = self.entries.len();
         self.open(
             Frame::Map {
@@ -452,19 +473,36 @@ impl<'p> Builder<'p> {
                 )
             }
         };
-        self.value(node, anchor)
+        // The anchor names this node unless a later node took the name meanwhile.
+        if let Some((name, id)) = anchor
+            && matches!(self.anchors.get(&name), Some(Anchored::Open(open)) if *open == id)
+        {
+            let count = node.count();
+            self.anchors
+                .insert(name, Anchored::Done(node.clone(), count));
+        }
+        self.value(node, None)
     }
 
     fn alias(&mut self, name: &str, span: Span) -> Result<(), usize> {
-        let Some((node, count)) = self.anchors.get(name) else {
-            // libyaml's parser leaves this to the composer; go-yaml and PyYAML reject it. An
-            // alias inside the node its anchor names is one too: anchors are registered when
-            // their node is complete, as go-yaml refuses such recursive documents.
-            self.problems.push(Problem::Syntax {
-                span,
-                message: format!("unknown anchor `{name}` referenced"),
-            });
-            return Err(span.start);
+        // libyaml's parser leaves these to the composer; go-yaml and PyYAML reject an unknown
+        // anchor, and go-yaml an alias inside the collection its anchor names.
+        let (node, count) = match self.anchors.get(name) {
+            Some(Anchored::Done(node, count)) => (node, count),
+            Some(Anchored::Open(_)) => {
+                self.problems.push(Problem::Syntax {
+                    span,
+                    message: format!("anchor `{name}` value contains itself"),
+                });
+                return Err(span.start);
+            }
+            None => {
+                self.problems.push(Problem::Syntax {
+                    span,
+                    message: format!("unknown anchor `{name}` referenced"),
+                });
+                return Err(span.start);
+            }
         };
         self.expanded = self.expanded.saturating_add(*count);
         if self.expanded > self.limits.max_alias_nodes {
@@ -488,7 +526,8 @@ impl<'p> Builder<'p> {
             // A name anchored again names the later node (YAML and go-yaml; libyaml's own
             // loader and PyYAML reject the repetition).
             let count = node.count();
-            self.anchors.insert(name, (node.clone(), count));
+            self.anchors
+                .insert(name, Anchored::Done(node.clone(), count));
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),
