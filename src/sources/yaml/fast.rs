@@ -242,6 +242,14 @@ struct Fast<'t, 'b, 'p> {
 }
 
 impl Fast<'_, '_, '_> {
+    /// The first position at or after `at` that is not a space.
+    fn skip_spaces(&self, mut at: usize) -> usize {
+        while self.byte(at) == Some(&b' ') {
+            at += 1;
+        }
+        at
+    }
+
     fn byte(&self, at: usize) -> Option<&u8> {
         self.s.get(at)
     }
@@ -436,10 +444,7 @@ impl Fast<'_, '_, '_> {
             }
             self.emit(key)?;
             let after = colon + 1;
-            let mut p = after;
-            while self.byte(p) == Some(&b' ') {
-                p += 1;
-            }
+            let p = self.skip_spaces(after);
             let next = match self.byte(p) {
                 None | Some(b'\n' | b'\r' | b'#') => {
                     let line = self.rest_of_line(after)?;
@@ -507,10 +512,7 @@ impl Fast<'_, '_, '_> {
         let mut dash = at;
         loop {
             let after = dash + 1;
-            let mut p = after;
-            while self.byte(p) == Some(&b' ') {
-                p += 1;
-            }
+            let p = self.skip_spaces(after);
             let next = match self.byte(p) {
                 None | Some(b'\n' | b'\r' | b'#') => {
                     let line = self.rest_of_line(after)?;
