@@ -146,7 +146,7 @@ fn prune_map(span: Span, entries: Vec<Entry>, pick: impl Fn(&str) -> Option<Keep
 /// Drop the spare capacity the parser's growing vectors left, in a subtree kept whole.
 fn shrink(node: &mut Node) {
     match &mut node.value {
-        // saphyr hands scalars over in buffers with room to spare.
+        // The parsers build scalar text by pushing, which leaves room to spare.
         Value::Scalar(s) => s.text.shrink_to_fit(),
         Value::Seq(items) => {
             items.shrink_to_fit();

@@ -91,7 +91,7 @@ impl Out {
 
 /// Decode the scalar written at `span` in `src` in `style`.
 fn decode(src: &str, span: Span, style: ScalarStyle) -> Option<(String, Vec<usize>)> {
-    // saphyr ends a quoted scalar's span after the white space that follows it.
+    // A block scalar's span runs on over the line breaks and blank lines after its text.
     let written = src.get(span.start..span.end)?;
     let span = Span::new(
         span.start,
