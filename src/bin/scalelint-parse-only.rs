@@ -132,12 +132,9 @@ fn compare(files: &[(PathBuf, String)], limits: yaml::Limits) {
                 *bailed.entry(b.name()).or_default() += 1;
             }
         }
-        let same = format!("{:?}", fast.documents) == format!("{:?}", reference.documents)
-            && fast.problems == reference.problems
-            && fast.text_scalars == reference.text_scalars;
-        if !same {
+        if let Some(part) = fast.difference(&reference) {
             differ += 1;
-            println!("DIFFER: {}", path.display());
+            println!("DIFFER ({part}): {}", path.display());
             if std::env::var_os("VERBOSE").is_some() {
                 println!(
                     "fast problems: {:?}\nref problems: {:?}",

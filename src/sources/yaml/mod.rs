@@ -55,6 +55,25 @@ pub struct ParsedYaml {
     pub text_scalars: Vec<Span>,
 }
 
+impl ParsedYaml {
+    /// The first part in which two readings of one text differ (documents, problems, text
+    /// scalars), or `None`: how the fast path is held to libyaml alone (its tests, the fuzz
+    /// target, `scalelint-parse-only --compare`). Documents compare by their `Debug` text, so a
+    /// `.nan` equals itself.
+    #[doc(hidden)]
+    pub fn difference(&self, other: &ParsedYaml) -> Option<&'static str> {
+        if format!("{:?}", self.documents) != format!("{:?}", other.documents) {
+            Some("documents")
+        } else if self.problems != other.problems {
+            Some("problems")
+        } else if self.text_scalars != other.text_scalars {
+            Some("text scalars")
+        } else {
+            None
+        }
+    }
+}
+
 /// Parse every document of `text`. A syntax error loses the document it is in; parsing
 /// resumes at the next `---` line so the documents after it are still linted.
 pub fn parse(text: &str, limits: Limits) -> ParsedYaml {
