@@ -79,6 +79,10 @@ enum Command {
         /// Worker threads (default: the available cores). Output is the same for any value.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
+        /// Render Kustomize overlays: auto (when kustomize or kubectl is found), always, or
+        /// never [default: the config's `kustomize.enabled`, else auto].
+        #[arg(long, value_enum, value_name = "WHEN")]
+        kustomize: Option<KustomizeWhen>,
     },
     /// List every rule: name, level, summary.
     Rules {
@@ -97,6 +101,24 @@ enum Command {
     },
     /// Explain a rule: what it checks, why, how to fix it, its parameters.
     Explain { rule: String },
+}
+
+/// `--kustomize`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum KustomizeWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<KustomizeWhen> for engine::kustomize::Enabled {
+    fn from(w: KustomizeWhen) -> Self {
+        match w {
+            KustomizeWhen::Auto => engine::kustomize::Enabled::Auto,
+            KustomizeWhen::Always => engine::kustomize::Enabled::Always,
+            KustomizeWhen::Never => engine::kustomize::Enabled::Never,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -135,6 +157,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             no_color,
             stdin_filename,
             jobs,
+            kustomize,
         } => {
             if stdin_filename.is_some() && !paths.iter().any(|p| p.as_os_str() == "-") {
                 return Err(
@@ -177,6 +200,13 @@ fn run(cli: Cli) -> Result<u8, String> {
                 // the changed ones).
                 project_index: true,
                 exclude: exclude_set(cfg)?,
+                kustomize: {
+                    let mut k = cfg.kustomize.clone();
+                    if let Some(when) = kustomize {
+                        k.enabled = when.into();
+                    }
+                    k
+                },
             };
             let baseline = match &baseline {
                 Some(p) => Some(

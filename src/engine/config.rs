@@ -15,7 +15,14 @@ use std::path::{Path, PathBuf};
 pub const FILE_NAME: &str = ".scalelint.yaml";
 
 /// Top-level keys, for did-you-mean.
-const KEYS: &[&str] = &["fail-on", "exclude", "tier", "rules", "custom-rules"];
+const KEYS: &[&str] = &[
+    "fail-on",
+    "exclude",
+    "tier",
+    "rules",
+    "custom-rules",
+    "kustomize",
+];
 
 /// What one rule's configuration says.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -37,6 +44,8 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Per rule name, after resolving groups (`kafka-*`); only rules the file mentions.
     pub rules: BTreeMap<String, RuleConfig>,
+    /// How Kustomize overlays are rendered (`kustomize:`).
+    pub kustomize: super::kustomize::Settings,
     /// Problems that do not stop the run (an always-on rule turned off by name), each with
     /// its place in the file; the CLI prints them on standard error.
     pub warnings: Vec<String>,
@@ -268,6 +277,75 @@ pub fn parse(shown: &str, text: &str, catalog: &Catalog) -> Result<Config, Confi
     from_tree(&e, root.as_ref(), catalog)
 }
 
+const KUSTOMIZE_KEYS: &[&str] = &["enabled", "command", "allow-remote", "timeout-seconds"];
+
+/// The `kustomize:` section.
+fn kustomize(e: &Errors, node: &Node) -> Result<super::kustomize::Settings, ConfigError> {
+    use super::kustomize::{Enabled, Settings};
+    let mut settings = Settings::default();
+    if node.is_null() {
+        return Ok(settings);
+    }
+    let Some(entries) = node.as_map() else {
+        return Err(e.at(
+            node.span,
+            "`kustomize` must be a mapping (enabled, command, allow-remote, timeout-seconds)",
+        ));
+    };
+    for entry in entries {
+        let key = entry.key.text().unwrap_or("");
+        let v = &entry.value;
+        match key {
+            "enabled" => {
+                let text = v.text().unwrap_or("");
+                settings.enabled = Enabled::parse(text).ok_or_else(|| {
+                    e.at(
+                        v.span,
+                        format!(
+                            "`kustomize.enabled` must be auto, always or never, not `{text}`{}",
+                            hint(text, &Enabled::NAMES)
+                        ),
+                    )
+                })?;
+            }
+            "command" => {
+                let cmd = strings(v).filter(|c| !c.is_empty()).ok_or_else(|| {
+                    e.at(
+                        v.span,
+                        "`kustomize.command` must be a list: the program and its arguments, \
+                         without the folder (e.g. [kustomize, build])",
+                    )
+                })?;
+                settings.command = Some(cmd);
+            }
+            "allow-remote" => {
+                settings.allow_remote = v.as_bool().ok_or_else(|| {
+                    e.at(v.span, "`kustomize.allow-remote` must be true or false")
+                })?;
+            }
+            "timeout-seconds" => {
+                let secs = v
+                    .as_i64()
+                    .filter(|s| (1..=3600).contains(s))
+                    .ok_or_else(|| {
+                        e.at(
+                            v.span,
+                            "`kustomize.timeout-seconds` must be a whole number from 1 to 3600",
+                        )
+                    })?;
+                settings.timeout = std::time::Duration::from_secs(secs.unsigned_abs());
+            }
+            _ => {
+                return Err(e.at(
+                    entry.key.span,
+                    format!("unknown key `kustomize.{key}`{}", hint(key, KUSTOMIZE_KEYS)),
+                ));
+            }
+        }
+    }
+    Ok(settings)
+}
+
 /// The configuration a parsed config file says, checked against `catalog`.
 fn from_tree(e: &Errors, root: Option<&Node>, catalog: &Catalog) -> Result<Config, ConfigError> {
     let mut config = Config::default();
@@ -316,6 +394,7 @@ fn from_tree(e: &Errors, root: Option<&Node>, catalog: &Catalog) -> Result<Confi
                 tier = Some((s.text.clone(), entry.value.span));
             }
             "rules" => rules(e, &entry.value, catalog, &mut config, &mut places)?,
+            "kustomize" => config.kustomize = kustomize(e, &entry.value)?,
             // Read (leniently, before the rules it adds are needed) by `custom_rule_paths`;
             // checked here, in file order with the other keys.
             "custom-rules" => {
@@ -731,6 +810,36 @@ pub fn schema(catalog: &Catalog) -> serde_json::Value {
             "tier": {
                 "description": "Default tier of workloads that declare none (container-resources-tier).",
                 "type": "string",
+            },
+            "kustomize": {
+                "description": "How Kustomize overlays are rendered and traced back to their sources.",
+                "type": ["object", "null"],
+                "additionalProperties": false,
+                "properties": {
+                    "enabled": {
+                        "description": "auto: render when kustomize or kubectl is found (else a note per overlay); always: a missing kustomize is an error; never: lint files one by one.",
+                        "enum": ["auto", "always", "never"],
+                        "default": "auto",
+                    },
+                    "command": {
+                        "description": "The program and arguments that build a folder given last (default: `kustomize build`, else `kubectl kustomize`).",
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "minItems": 1,
+                    },
+                    "allow-remote": {
+                        "description": "Render overlays whose bases are fetched over the network (URLs, git references, Helm chart repositories).",
+                        "type": "boolean",
+                        "default": false,
+                    },
+                    "timeout-seconds": {
+                        "description": "How long one render may take.",
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 3600,
+                        "default": super::kustomize::DEFAULT_TIMEOUT_SECONDS,
+                    },
+                },
             },
             "rules": {
                 "description": "Per rule, or per group (`kafka-*`): off, a level, or a level and parameters.",

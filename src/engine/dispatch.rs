@@ -5,8 +5,9 @@ use super::catalog::{Catalog, RuleImpl};
 use super::config;
 use super::custom::CustomRule;
 use super::index::Index;
+use super::kustomize::trace::Provenance;
 use super::meta::RuleMeta;
-use super::read::{Origin, Read};
+use super::read::{Origin, Read, Treat};
 use super::rule::{Ctx, Implementation, IndexCtx, IndexRule, ObjectRule, Target};
 use super::{Error, locate, projection, suppress};
 use crate::model::{Finding, Format, Level, Object, SourceFile};
@@ -199,6 +200,9 @@ pub(super) struct Checked {
     pub(super) findings: Vec<Finding>,
     pub(super) directives: suppress::Directives,
     pub(super) context: bool,
+    /// A rendered overlay: its root and where each object came from. Its `objects` are
+    /// then whole trees, which findings are traced through to their sources.
+    pub(super) rendered: Option<(usize, Vec<Provenance>)>,
 }
 
 impl RuleSet {
@@ -207,14 +211,15 @@ impl RuleSet {
     /// then the tree is reduced to the index's projection. A context file (project indexing)
     /// only gives projections.
     pub(super) fn check(&self, id: usize, read: Read) -> Checked {
-        let (shown, kind, text, origin, context) = match read {
+        let (shown, kind, text, origin, context, treat) = match read {
             Read::Text {
                 shown,
                 kind,
                 text,
                 origin,
                 context,
-            } => (shown, kind, text, origin, context),
+                treat,
+            } => (shown, kind, text, origin, context, treat),
             Read::Failed(f) => {
                 return Checked {
                     source: f.source,
@@ -224,20 +229,53 @@ impl RuleSet {
                     findings: f.findings,
                     directives: suppress::Directives::default(),
                     context: false,
+                    rendered: None,
                 };
             }
         };
         let mut annotations = suppress::Directives::default();
         let mut linted = 0;
-        let mut sink = |src: &SourceFile, objects: Vec<Object>, findings: &mut Vec<Finding>| {
+        let mut provenance = Vec::new();
+        let mut sink = |src: &SourceFile, mut objects: Vec<Object>, findings: &mut Vec<Finding>| {
+            match &treat {
+                // Parsed for its own problems and suppressions; linted as rendered.
+                Treat::Traced => {
+                    if !context {
+                        annotations.add_annotations(src, &objects);
+                    }
+                    return Vec::new();
+                }
+                Treat::Namespace(ns) => {
+                    for o in objects
+                        .iter_mut()
+                        .filter(|o| o.format == Format::Kubernetes)
+                    {
+                        o.namespace.clone_from(ns);
+                    }
+                }
+                Treat::Rendered { base, .. } => {
+                    provenance.extend(
+                        objects
+                            .iter_mut()
+                            .map(|o| super::kustomize::strip_build_metadata(o, base)),
+                    );
+                }
+                Treat::Lint => {}
+            }
             // A context file's findings are dropped: it only gives projections.
             if !context {
                 self.check_objects(src, &objects, findings);
-                annotations.add_annotations(src, &objects);
+                // A rendered object's annotations are its source's, which suppress there.
+                if !matches!(treat, Treat::Rendered { .. }) {
+                    annotations.add_annotations(src, &objects);
+                }
                 linted += objects.len();
                 locate::assign(|_| Some((src.path.as_str(), objects.as_slice())), findings);
             }
-            objects.into_iter().map(projection::project).collect()
+            match treat {
+                Treat::Rendered { .. } => objects,
+                _ => objects.into_iter().map(projection::project).collect(),
+            }
         };
         let loaded = sources::load_each(id, shown, text, kind, &mut sink);
         let LoadedFile {
@@ -266,6 +304,10 @@ impl RuleSet {
         } else {
             SourceFile::new(source.path, String::new())
         };
+        let rendered = match treat {
+            Treat::Rendered { root, .. } => Some((root, provenance)),
+            _ => None,
+        };
         Checked {
             source,
             origin,
@@ -274,6 +316,7 @@ impl RuleSet {
             findings,
             directives,
             context,
+            rendered,
         }
     }
 }

@@ -12,6 +12,7 @@ mod discover;
 mod dispatch;
 mod exclude;
 pub mod index;
+pub mod kustomize;
 pub mod locate;
 pub mod meta;
 mod placed;
@@ -52,6 +53,8 @@ pub struct Options {
     /// Files found in named directories (and project files indexed) that these globs match
     /// are skipped (`exclude` in the configuration); named files never are.
     pub exclude: Option<Exclude>,
+    /// Whether and how Kustomize overlays are rendered (see [`kustomize`]).
+    pub kustomize: kustomize::Settings,
 }
 
 /// Why rules could not be set up (exit code 2), as opposed to findings.
@@ -79,15 +82,106 @@ impl From<catalog::CatalogError> for Error {
     }
 }
 
-/// Lint files on disk (and standard input).
+/// Lint files on disk (and standard input). Kustomize overlays among them are rendered
+/// while the other files are linted (see [`kustomize`]).
 pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     let start = Instant::now();
-    let files: Vec<Checked> = discover::discover(opts)
-        .into_par_iter()
+    let inputs = discover::discover(opts);
+    let kust = kustomize::Prepared::new(&inputs, opts);
+    let precommit = inputs.iter().any(read::Input::is_context);
+    let (mut files, renders) = std::thread::scope(|s| {
+        let renders = s.spawn(|| kust.render_all());
+        let files: Vec<Checked> = inputs
+            .into_par_iter()
+            .enumerate()
+            .map(|(id, input)| {
+                let treat = kust.treat(&input);
+                rules.check(id, read::read_input(id, input).treated(treat))
+            })
+            .collect();
+        (files, renders.join().unwrap_or_default())
+    });
+    if !kust.plan.kustomizations.is_empty() {
+        add_renders(&mut files, renders, &kust, rules, precommit);
+    }
+    report::finish(files, rules, start, Some(&kust))
+}
+
+/// The rendered overlays as files of the run; a render that failed is a `kustomize-error`
+/// at its kustomization, and its resource files are linted one by one instead.
+fn add_renders(
+    files: &mut Vec<Checked>,
+    renders: Vec<Result<kustomize::render::Rendered, String>>,
+    kust: &kustomize::Prepared,
+    rules: &RuleSet,
+    precommit: bool,
+) {
+    let ids: std::collections::HashMap<PathBuf, usize> = files
+        .iter()
         .enumerate()
-        .map(|(id, input)| rules.check(id, read::read_input(id, input)))
+        .filter_map(|(id, f)| Some((kustomize::tree::normalize(f.origin.as_ref()?.path()), id)))
         .collect();
-    report::finish(files, rules, start)
+    let file_id = |p: &Path| ids.get(p).copied();
+    let mut rendered_resources = std::collections::BTreeSet::new();
+    let mut failed = Vec::new();
+    for ((root, shown), result) in kust.to_render.iter().zip(renders) {
+        match result {
+            Ok(r) => {
+                let id = files.len();
+                let read = Read::Text {
+                    shown: kustomize::rendered_name(shown),
+                    kind: classify::Kind::Yaml,
+                    text: r.text,
+                    origin: None,
+                    context: precommit,
+                    treat: read::Treat::Rendered {
+                        root: *root,
+                        base: r.base,
+                    },
+                };
+                files.push(rules.check(id, read));
+                rendered_resources.extend(kust.resources_of(*root).into_iter().flatten().cloned());
+            }
+            Err(message) => {
+                let Some(k) = kust.plan.get(*root) else {
+                    continue;
+                };
+                if let Some(id) = file_id(&k.file)
+                    && let Some(f) = files.get_mut(id)
+                {
+                    f.findings.push(diagnostics::kustomize_error::finding(
+                        id, k.anchor, shown, &message,
+                    ));
+                }
+                failed.push(*root);
+            }
+        }
+    }
+    for note in kust.notes(&file_id) {
+        if let Some(f) = files.get_mut(note.file) {
+            f.findings.push(note);
+        }
+    }
+    let mut retried = std::collections::BTreeSet::new();
+    for root in failed {
+        for path in kust.resources_of(root).into_iter().flatten() {
+            if rendered_resources.contains(path) || !retried.insert(path.clone()) {
+                continue;
+            }
+            let Some(id) = file_id(path) else { continue };
+            let Some(old) = files.get(id) else { continue };
+            let input = read::Input::File {
+                path: path.clone(),
+                shown: old.source.path.clone(),
+                kind: classify::by_name(path).unwrap_or(classify::Kind::Yaml),
+                context: old.context,
+            };
+            let checked = rules.check(id, read::read_input(id, input).treated(kust.fallback(path)));
+            if let Some(slot) = files.get_mut(id) {
+                *slot = checked;
+            }
+        }
+    }
 }
 
 /// Lint in-memory sources (tests, editors): `(path, text)` pairs.
@@ -106,9 +200,10 @@ pub fn lint_sources(sources: Vec<(String, String)>, rules: &RuleSet) -> Report {
                 text,
                 origin: None,
                 context: false,
+                treat: read::Treat::Lint,
             };
             rules.check(id, read)
         })
         .collect();
-    report::finish(files, rules, start)
+    report::finish(files, rules, start, None)
 }

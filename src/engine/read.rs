@@ -54,6 +54,11 @@ pub(super) struct Origin {
 }
 
 impl Origin {
+    /// The path the file was read from.
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
     fn of(path: &Path, meta: &std::fs::Metadata) -> Origin {
         Origin {
             path: path.to_path_buf(),
@@ -118,6 +123,22 @@ fn unreadable(id: usize, shown: String, reason: &str) -> LoadedFile {
     LoadedFile::failed(shown, io_error::finding(id, reason))
 }
 
+/// How a file's objects are treated (see `engine::kustomize`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) enum Treat {
+    /// Linted as written.
+    #[default]
+    Lint,
+    /// A resource of an overlay that is not rendered: linted with the namespace kustomize
+    /// gives it.
+    Namespace(String),
+    /// A patch, or a resource of an overlay that is rendered: parsed for its own problems and
+    /// suppressions only; its objects are linted as rendered.
+    Traced,
+    /// The output of rendering root `root` from the wrapper folder `base`.
+    Rendered { root: usize, base: PathBuf },
+}
+
 /// A file's text, ready to parse, or the finding that it could not be read.
 pub(super) enum Read {
     Text {
@@ -126,8 +147,19 @@ pub(super) enum Read {
         text: String,
         origin: Option<Origin>,
         context: bool,
+        treat: Treat,
     },
     Failed(LoadedFile),
+}
+
+impl Read {
+    /// The same, read as `treat` says.
+    pub(super) fn treated(mut self, how: Treat) -> Read {
+        if let Read::Text { treat, .. } = &mut self {
+            *treat = how;
+        }
+        self
+    }
 }
 
 pub(super) fn read_input(id: usize, input: Input) -> Read {
@@ -159,6 +191,7 @@ pub(super) fn read_input(id: usize, input: Input) -> Read {
             text,
             origin,
             context: false,
+            treat: Treat::Lint,
         },
         Err(finding) => Read::Failed(LoadedFile::failed(shown, *finding)),
     }
@@ -184,5 +217,6 @@ fn read_context(id: usize, path: &Path, shown: String, kind: classify::Kind) -> 
         text: text.unwrap_or_default(),
         origin,
         context: true,
+        treat: Treat::Lint,
     }
 }

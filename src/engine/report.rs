@@ -4,6 +4,9 @@
 use super::diagnostics::{analysis_incomplete, io_error};
 use super::dispatch::{Checked, RuleSet};
 use super::index::Index;
+use super::kustomize::Prepared;
+use super::kustomize::trace::{Provenance, Tracer};
+use super::kustomize::tree::normalize;
 use super::read::{Origin, reread};
 use super::{locate, suppress};
 use crate::model::{Finding, SourceFile};
@@ -45,10 +48,20 @@ impl Report {
 /// locators on the projections; texts read again (after the projections are dropped: the
 /// two never take memory at the same time); the files kept (context files only when a
 /// secondary label points into them, ids renumbered, order kept); the final order.
-pub(super) fn finish(files: Vec<Checked>, rules: &RuleSet, start: Instant) -> Report {
+pub(super) fn finish(
+    files: Vec<Checked>,
+    rules: &RuleSet,
+    start: Instant,
+    kust: Option<&Prepared>,
+) -> Report {
     let mut findings = cross_resource(&files, rules);
     let objects = files.iter().map(|f| f.linted).sum();
     let mut run = Files::split(files, &mut findings);
+    if let Some(kust) = kust
+        && !kust.to_render.is_empty()
+    {
+        findings = trace_rendered(&mut run, findings, kust);
+    }
     findings.retain(|f| !run.is_context(f.file) && !rules.off.contains(&f.rule));
     let (mut findings, mut suppressed) = suppress_and_level(&mut run, findings, rules);
     locate_late(&mut run, &mut findings, &mut suppressed);
@@ -74,6 +87,12 @@ struct Files {
     directives: Vec<suppress::Directives>,
     projections: Vec<Vec<crate::model::Object>>,
     context: Vec<bool>,
+    /// Rendered overlays: root and provenance of each object (`projections` holds whole
+    /// trees for them).
+    rendered: Vec<Option<(usize, Vec<Provenance>)>>,
+    /// How many files were checked inputs; those after them were added while tracing or
+    /// are rendered overlays.
+    inputs: usize,
 }
 
 impl Files {
@@ -85,6 +104,8 @@ impl Files {
             directives: Vec::with_capacity(files.len()),
             projections: Vec::with_capacity(files.len()),
             context: Vec::with_capacity(files.len()),
+            rendered: Vec::with_capacity(files.len()),
+            inputs: files.iter().filter(|f| f.rendered.is_none()).count(),
         };
         for mut f in files {
             findings.append(&mut f.findings);
@@ -93,8 +114,20 @@ impl Files {
             run.directives.push(f.directives);
             run.projections.push(f.objects);
             run.context.push(f.context);
+            run.rendered.push(f.rendered);
         }
         run
+    }
+
+    /// Adds a file read while tracing (outside the inputs); returns its id.
+    fn add(&mut self, path: String, text: String, context: bool) -> usize {
+        self.sources.push(SourceFile::new(path, text));
+        self.origins.push(None);
+        self.directives.push(suppress::Directives::default());
+        self.projections.push(Vec::new());
+        self.context.push(context);
+        self.rendered.push(None);
+        self.sources.len() - 1
     }
 
     fn is_context(&self, id: usize) -> bool {
@@ -103,20 +136,177 @@ impl Files {
 }
 
 /// The cross-resource rules over the index, and the relations a limit cut short, said at the
-/// object concerned.
+/// object concerned. Each rendered overlay is its own scope (two overlays are never applied
+/// together); the other files share one.
 fn cross_resource(files: &[Checked], rules: &RuleSet) -> Vec<Finding> {
-    let index = Index::build(
-        files.iter().flat_map(|f| f.objects.iter()),
-        files.iter().map(|f| f.source.path.as_str()).collect(),
-    );
-    let mut findings = rules.check_index(&index);
-    findings.extend(
-        index
-            .incomplete
-            .iter()
-            .map(|i| analysis_incomplete::finding(i.file, i.span, i.message.clone())),
-    );
+    let paths: Vec<&str> = files.iter().map(|f| f.source.path.as_str()).collect();
+    let mut scopes: std::collections::BTreeMap<Option<usize>, Vec<&Checked>> =
+        std::collections::BTreeMap::new();
+    for f in files {
+        scopes
+            .entry(f.rendered.as_ref().map(|(root, _)| *root))
+            .or_default()
+            .push(f);
+    }
+    let mut findings = Vec::new();
+    for scope in scopes.values() {
+        let index = Index::build(scope.iter().flat_map(|f| f.objects.iter()), paths.clone());
+        findings.extend(rules.check_index(&index));
+        findings.extend(
+            index
+                .incomplete
+                .iter()
+                .map(|i| analysis_incomplete::finding(i.file, i.span, i.message.clone())),
+        );
+    }
     findings
+}
+
+/// Findings and labels in rendered overlays, moved to the place the user edits (see
+/// `kustomize::trace`), with the rendered place as a related location and the overlay named
+/// in the message; the same finding from several overlays is reported once, naming them all.
+fn trace_rendered(run: &mut Files, mut findings: Vec<Finding>, kust: &Prepared) -> Vec<Finding> {
+    let tracer = Tracer::new(&kust.plan);
+    let shown: std::collections::HashMap<usize, &str> = kust
+        .to_render
+        .iter()
+        .map(|(root, shown)| (*root, shown.as_str()))
+        .collect();
+    // Locators are computed on the rendered objects, before findings move.
+    {
+        let sources = &run.sources;
+        let projections = &run.projections;
+        let file_of = |id: usize| {
+            Some((
+                sources.get(id)?.path.as_str(),
+                projections.get(id)?.as_slice(),
+            ))
+        };
+        locate::assign(file_of, &mut findings);
+    }
+    let mut ids: std::collections::HashMap<std::path::PathBuf, usize> = run
+        .origins
+        .iter()
+        .enumerate()
+        .filter_map(|(id, o)| Some((normalize(o.as_ref()?.path()), id)))
+        .collect();
+    let precommit = run.context.iter().any(|c| *c);
+    // (finding, overlays it was found in)
+    let mut out: Vec<(Finding, Vec<String>)> = Vec::with_capacity(findings.len());
+    for mut f in findings {
+        let mut overlays = Vec::new();
+        if let Some((file, span)) = trace_place(run, &tracer, f.file, f.span, &mut ids, precommit) {
+            let root = run
+                .rendered
+                .get(f.file)
+                .and_then(Option::as_ref)
+                .map(|(r, _)| *r);
+            let overlay = root.and_then(|r| shown.get(&r)).copied().unwrap_or("");
+            overlays.push(overlay.to_string());
+            let rendered_at = (f.file, f.span);
+            let old_path = run
+                .sources
+                .get(f.file)
+                .map(|s| s.path.clone())
+                .unwrap_or_default();
+            let new_path = run
+                .sources
+                .get(file)
+                .map(|s| s.path.clone())
+                .unwrap_or_default();
+            if let Some(rest) = f.locator.strip_prefix(old_path.as_str()) {
+                f.locator = format!("{new_path}{rest}");
+            }
+            f.file = file;
+            f.span = span;
+            f.labels.push(crate::model::Label {
+                file: rendered_at.0,
+                span: rendered_at.1,
+                message: format!("as rendered for `{overlay}`"),
+            });
+        }
+        for l in &mut f.labels {
+            if run.rendered.get(l.file).is_some_and(Option::is_some)
+                && !l.message.starts_with("as rendered for")
+                && let Some((file, span)) =
+                    trace_place(run, &tracer, l.file, l.span, &mut ids, precommit)
+            {
+                l.file = file;
+                l.span = span;
+            }
+        }
+        out.push((f, overlays));
+    }
+    // One finding per place, naming every overlay it was found in.
+    out.sort_by(|(a, _), (b, _)| {
+        (a.file, a.span.start, a.span.end, &a.rule, &a.message).cmp(&(
+            b.file,
+            b.span.start,
+            b.span.end,
+            &b.rule,
+            &b.message,
+        ))
+    });
+    let mut merged: Vec<(Finding, Vec<String>)> = Vec::with_capacity(out.len());
+    for (f, overlays) in out {
+        if let Some((last, names)) = merged.last_mut()
+            && !overlays.is_empty()
+            && !names.is_empty()
+            && (last.file, last.span, &last.rule, &last.message)
+                == (f.file, f.span, &f.rule, &f.message)
+        {
+            for l in f.labels {
+                if !last.labels.contains(&l) {
+                    last.labels.push(l);
+                }
+            }
+            names.extend(overlays);
+            continue;
+        }
+        merged.push((f, overlays));
+    }
+    merged
+        .into_iter()
+        .map(|(mut f, mut overlays)| {
+            overlays.sort();
+            overlays.dedup();
+            let quoted: Vec<String> = overlays.iter().map(|o| format!("`{o}`")).collect();
+            match quoted.as_slice() {
+                [] => {}
+                [one] => f.message = format!("{} (in overlay {one})", f.message),
+                many => f.message = format!("{} (in overlays {})", f.message, many.join(", ")),
+            }
+            f
+        })
+        .collect()
+}
+
+/// The place in a source file that `span` of rendered file `file` shows, as (file id, span);
+/// files outside the run are added to it.
+fn trace_place(
+    run: &mut Files,
+    tracer: &Tracer<'_>,
+    file: usize,
+    span: crate::model::Span,
+    ids: &mut std::collections::HashMap<std::path::PathBuf, usize>,
+    precommit: bool,
+) -> Option<(usize, crate::model::Span)> {
+    let (root, provenance) = run.rendered.get(file)?.as_ref()?;
+    let objects = run.projections.get(file)?;
+    let (i, obj) = objects.iter().enumerate().find(|(_, o)| {
+        o.root.span.start <= span.start && span.end <= o.root.span.end.max(o.root.span.start)
+    })?;
+    let located = tracer.locate(*root, obj, provenance.get(i)?, span)?;
+    let id = match ids.get(&located.file) {
+        Some(&id) => id,
+        None => {
+            let text = tracer.text(&located.file)?;
+            let id = run.add(super::shown_path(&located.file), text, precommit);
+            ids.insert(located.file.clone(), id);
+            id
+        }
+    };
+    Some((id, located.span))
 }
 
 /// Suppression comments and annotations, then the configured levels: `(reported,
@@ -185,31 +375,45 @@ fn keep_files(
     findings: &mut [Finding],
     suppressed: &mut [Finding],
 ) -> (Vec<SourceFile>, usize) {
-    let mut keep: Vec<bool> = run.context.iter().map(|c| !c).collect();
+    // Not checked themselves: context files, rendered overlays and files read while tracing.
+    let aside: Vec<bool> = (0..run.sources.len())
+        .map(|id| {
+            run.is_context(id)
+                || run.rendered.get(id).is_some_and(Option::is_some)
+                || id >= run.inputs
+        })
+        .collect();
+    let mut keep: Vec<bool> = aside.iter().map(|a| !a).collect();
     for f in findings.iter().chain(suppressed.iter()) {
-        for l in &f.labels {
-            if let Some(k) = keep.get_mut(l.file) {
+        for id in std::iter::once(f.file).chain(f.labels.iter().map(|l| l.file)) {
+            if let Some(k) = keep.get_mut(id) {
                 *k = true;
             }
         }
     }
-    let mut new_id = Vec::with_capacity(keep.len());
-    let mut next = 0;
-    for &k in &keep {
-        new_id.push(next);
-        next += usize::from(k);
+    // Kept files sorted by path (rendered overlays and traced files came after the inputs).
+    let mut order: Vec<usize> = (0..run.sources.len())
+        .filter(|&id| keep.get(id).copied().unwrap_or(false))
+        .collect();
+    order.sort_by(|&a, &b| {
+        let path = |id: usize| run.sources.get(id).map(|s| s.path.as_str());
+        path(a).cmp(&path(b)).then(a.cmp(&b))
+    });
+    let mut new_id = vec![usize::MAX; run.sources.len()];
+    for (new, &old) in order.iter().enumerate() {
+        if let Some(slot) = new_id.get_mut(old) {
+            *slot = new;
+        }
     }
     let renumber = |id: usize| new_id.get(id).copied().unwrap_or(id);
-    let mut context_files = 0;
-    let sources: Vec<SourceFile> = run
-        .sources
-        .into_iter()
-        .zip(keep.iter().zip(&run.context))
-        .filter(|(_, (k, _))| **k)
-        .map(|(s, (_, c))| {
-            context_files += usize::from(*c);
-            s
-        })
+    let context_files = order
+        .iter()
+        .filter(|&&id| aside.get(id).copied().unwrap_or(false))
+        .count();
+    let mut slots: Vec<Option<SourceFile>> = run.sources.into_iter().map(Some).collect();
+    let sources: Vec<SourceFile> = order
+        .iter()
+        .filter_map(|&id| slots.get_mut(id).and_then(Option::take))
         .collect();
     for f in findings.iter_mut().chain(suppressed.iter_mut()) {
         f.file = renumber(f.file);

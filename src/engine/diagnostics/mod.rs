@@ -4,5 +4,8 @@
 
 pub mod analysis_incomplete;
 pub mod io_error;
+pub mod kustomize_error;
+pub mod kustomize_not_rendered;
+pub mod kustomize_remote_skipped;
 pub mod suppression_unknown_rule;
 pub mod suppression_unused;
