@@ -133,13 +133,17 @@ fn add_renders(
                     kind: classify::Kind::Yaml,
                     text: r.text,
                     origin: None,
-                    context: precommit,
+                    context: false,
                     treat: read::Treat::Rendered {
                         root: *root,
                         base: r.base,
                     },
                 };
-                files.push(rules.check(id, read));
+                let mut checked = rules.check(id, read);
+                // Linted in full; under pre-commit, what cannot be traced to a named file is
+                // not reported (as for the other files not named).
+                checked.context = precommit;
+                files.push(checked);
                 rendered_resources.extend(kust.resources_of(*root).into_iter().flatten().cloned());
             }
             Err(message) => {

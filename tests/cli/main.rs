@@ -16,6 +16,7 @@ mod exclude;
 mod formats;
 mod hostile;
 mod invalid_values;
+mod kustomize;
 mod nothing;
 mod output;
 mod project;

@@ -10,8 +10,11 @@ fn has_fixture(rule: &str, prefix: &str) -> bool {
     std::fs::read_dir(Path::new("fixtures").join(rule))
         .map(|rd| {
             rd.flatten().any(|e| {
+                // A file `fail.yaml`, `fail-x.conf`, or a folder `fail/` (a Kustomize tree).
                 e.file_name().to_str().is_some_and(|n| {
-                    n.starts_with(&format!("{prefix}.")) || n.starts_with(&format!("{prefix}-"))
+                    n.starts_with(&format!("{prefix}."))
+                        || n.starts_with(&format!("{prefix}-"))
+                        || (n == prefix && e.path().is_dir())
                 })
             })
         })

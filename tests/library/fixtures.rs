@@ -7,8 +7,20 @@ use scalelint::Report;
 use scalelint::render::human;
 use std::path::{Path, PathBuf};
 
+/// A case is a file, or a folder (a Kustomize tree); a folder may carry the configuration it
+/// is linted with (`.scalelint.yaml`, e.g. the kustomize command).
 fn lint_one(path: &Path) -> Report {
-    lint_files([path])
+    let config = path.join(".scalelint.yaml");
+    if !config.is_file() {
+        return lint_files([path]);
+    }
+    let project = scalelint::Project::load(path, Some(&config)).expect("the case's config loads");
+    let opts = scalelint::engine::Options {
+        paths: vec![path.to_path_buf()],
+        kustomize: project.config.kustomize.clone(),
+        ..Default::default()
+    };
+    scalelint::engine::lint(&opts, &project.rules().expect("rules load"))
 }
 
 fn only_rule(mut report: Report, rule: &str) -> Report {

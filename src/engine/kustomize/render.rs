@@ -93,7 +93,12 @@ pub fn render(
     );
     std::fs::write(base.join("kustomization.yaml"), wrapper)
         .map_err(|e| format!("cannot write the wrapper kustomization: {e}"))?;
-    let mut child = Command::new(program)
+    let mut command = Command::new(program);
+    // Its own process group, so a timeout kills what it started too (a wrapper script's
+    // children would otherwise keep the output pipes open).
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
         .args(args)
         .arg(&base)
         .current_dir(&base)
@@ -123,6 +128,7 @@ pub fn render(
         match child.try_wait() {
             Ok(Some(status)) => break Ok(status),
             Ok(None) if started.elapsed() >= timeout => {
+                kill_group(child.id());
                 let _ = child.kill();
                 let _ = child.wait();
                 break Err(format!(
@@ -135,9 +141,11 @@ pub fn render(
             Err(e) => break Err(format!("cannot wait for `{program}`: {e}")),
         }
     };
+    // After a timeout the readers are left to finish on their own: something the command
+    // started may still hold the pipes.
+    let status = status?;
     let stdout = out_thread.join().unwrap_or_default();
     let stderr = err_thread.join().unwrap_or_default();
-    let status = status?;
     let clean = |bytes: &[u8]| {
         String::from_utf8_lossy(bytes)
             .replace(&format!("{rel_text}/"), &format!("{shown}/"))
@@ -157,6 +165,22 @@ pub fn render(
     let text =
         String::from_utf8(stdout).map_err(|_| "kustomize wrote invalid UTF-8".to_string())?;
     Ok(Rendered { text, base })
+}
+
+/// Kills the process group `pid` leads (see `process_group(0)` above), without `unsafe`:
+/// through `kill(1)`.
+fn kill_group(pid: u32) {
+    #[cfg(unix)]
+    {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{pid}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    #[cfg(not(unix))]
+    let _ = pid;
 }
 
 /// kustomize's error, without the logger's prefix (`E1202 12:58:39.8 run.go:72] "command
