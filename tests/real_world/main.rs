@@ -13,6 +13,7 @@ mod copies;
 mod corpus;
 mod cross_resource;
 mod kafka;
+mod kustomize;
 mod pgbouncer;
 mod pgbouncer_conf;
 mod prometheus;
