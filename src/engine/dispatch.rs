@@ -203,6 +203,9 @@ pub(super) struct Checked {
     /// A rendered overlay: its root and where each object came from. Its `objects` are
     /// then whole trees, which findings are traced through to their sources.
     pub(super) rendered: Option<(usize, Vec<Provenance>)>,
+    /// Its objects are linted as rendered: the projections it gives are only for files
+    /// outside any overlay to refer to, and findings about them are not its own.
+    pub(super) traced: bool,
 }
 
 impl RuleSet {
@@ -230,6 +233,7 @@ impl RuleSet {
                     directives: suppress::Directives::default(),
                     context: false,
                     rendered: None,
+                    traced: false,
                 };
             }
         };
@@ -239,11 +243,14 @@ impl RuleSet {
         let mut sink = |src: &SourceFile, mut objects: Vec<Object>, findings: &mut Vec<Finding>| {
             match &treat {
                 // Parsed for its own problems and suppressions; linted as rendered.
-                Treat::Traced => {
+                Treat::Traced { indexed } => {
                     if !context {
                         annotations.add_annotations(src, &objects);
                     }
-                    return Vec::new();
+                    if !indexed {
+                        return Vec::new();
+                    }
+                    return objects.into_iter().map(projection::project).collect();
                 }
                 Treat::Namespace(ns) => {
                     for o in objects
@@ -304,6 +311,7 @@ impl RuleSet {
         } else {
             SourceFile::new(source.path, String::new())
         };
+        let traced = matches!(treat, Treat::Traced { .. });
         let rendered = match treat {
             Treat::Rendered { root, .. } => Some((root, provenance)),
             _ => None,
@@ -317,6 +325,7 @@ impl RuleSet {
             directives,
             context,
             rendered,
+            traced,
         }
     }
 }

@@ -133,8 +133,10 @@ pub(super) enum Treat {
     /// gives it.
     Namespace(String),
     /// A patch, or a resource of an overlay that is rendered: parsed for its own problems and
-    /// suppressions only; its objects are linted as rendered.
-    Traced,
+    /// suppressions only; its objects are linted as rendered. A resource's objects, as
+    /// written, are still `indexed` for the files outside any overlay to refer to (an HPA in a
+    /// plain file that targets a Deployment of a kustomize base); a patch is a fragment.
+    Traced { indexed: bool },
     /// The output of rendering root `root` from the wrapper folder `base`.
     Rendered { root: usize, base: PathBuf },
 }

@@ -148,16 +148,28 @@ fn cross_resource(files: &[Checked], rules: &RuleSet) -> Vec<Finding> {
             .or_default()
             .push(f);
     }
+    // Files whose objects are linted as rendered take part in the shared scope only as what
+    // others refer to: findings about their own objects come from the rendered overlays.
+    let traced: std::collections::HashSet<usize> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.traced)
+        .map(|(id, _)| id)
+        .collect();
     let mut findings = Vec::new();
-    for scope in scopes.values() {
-        let index = Index::build(scope.iter().flat_map(|f| f.objects.iter()), paths.clone());
-        findings.extend(rules.check_index(&index));
-        findings.extend(
+    for (scope, members) in &scopes {
+        let index = Index::build(members.iter().flat_map(|f| f.objects.iter()), paths.clone());
+        let mut found = rules.check_index(&index);
+        found.extend(
             index
                 .incomplete
                 .iter()
                 .map(|i| analysis_incomplete::finding(i.file, i.span, i.message.clone())),
         );
+        if scope.is_none() {
+            found.retain(|f| !traced.contains(&f.file));
+        }
+        findings.extend(found);
     }
     findings
 }

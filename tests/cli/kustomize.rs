@@ -340,3 +340,50 @@ fn machine_formats_carry_the_rendered_location() {
         "{out}"
     );
 }
+
+#[test]
+fn plain_files_still_refer_to_the_objects_of_a_kustomize_base() {
+    // An HPA kept outside any kustomization targets the base's Deployment: it is found (no
+    // `hpa-target-not-found`), and the base's objects get no finding of that plain scope.
+    let deployment =
+        std::fs::read_to_string(repo().join("tests/kustomize/scaling/base/deployment.yaml"))
+            .unwrap();
+    let p = project(&[
+        ("base/kustomization.yaml", "resources:\n- deployment.yaml\n"),
+        ("base/deployment.yaml", &deployment),
+        ("autoscaling/hpa.yaml", crate::common::HPA),
+    ]);
+    let (lines, err, _) = compact(p.path(), &["."]);
+    assert!(
+        !lines.iter().any(|l| l.contains("hpa-target-not-found")),
+        "{lines:#?}{err}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("autoscaling/hpa.yaml:10:16: error[hpa-min-replicas]")),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("base/deployment.yaml") && !l.contains("(in overlay")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn remote_patches_and_generator_inputs_are_remote_too() {
+    let p = project(&[
+        (
+            "remote/kustomization.yaml",
+            "resources:\n- hpa.yaml\npatches:\n- path: https://example.com/patch.yaml\n",
+        ),
+        ("remote/hpa.yaml", crate::common::HPA),
+    ]);
+    let (lines, err, _) = compact(p.path(), &["."]);
+    assert!(
+        lines.iter().any(|l| l.starts_with("remote/kustomization.yaml:4:9: info[kustomize-remote-skipped]")),
+        "{lines:#?}{err}"
+    );
+}

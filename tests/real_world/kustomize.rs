@@ -16,7 +16,10 @@ fn lines(report: &Report) -> Vec<String> {
         .map(|f| {
             let file = &report.files[f.file];
             let at = file.line_col(f.span.start);
-            format!("{}:{}:{}: {} {}", file.path, at.line, at.column, f.rule, f.message)
+            format!(
+                "{}:{}:{}: {} {}",
+                file.path, at.line, at.column, f.rule, f.message
+            )
         })
         .collect()
 }
@@ -171,7 +174,8 @@ fn every_kustomize_tree_of_the_shared_corpus_opt_in() {
         assert!(got.contains(&want), "missing:\n{want}\nin:\n{got:#?}");
     }
     // The gateway's PDB wants 2 pods of a Deployment the overlays leave at 1.
-    let root = shared.join("kustomize/plantsuite-kubernetes/k8s/overlays/production/plantsuite/gateway");
+    let root =
+        shared.join("kustomize/plantsuite-kubernetes/k8s/overlays/production/plantsuite/gateway");
     let got = lines(&lint(&root));
     assert!(
         got.iter().any(|l| l.starts_with(&format!(

@@ -286,7 +286,14 @@ fn other_formats_are_not_sniffed_as_redis_opt_in() {
 
 #[test]
 fn other_formats_are_not_sniffed_as_redis() {
-    let dirs = ["k8s", "kafka", "kustomize", "pgbouncer", "prometheus", "yaml-test-suite"];
+    let dirs = [
+        "k8s",
+        "kafka",
+        "kustomize",
+        "pgbouncer",
+        "prometheus",
+        "yaml-test-suite",
+    ];
     let checked = not_sniffed_as_redis(Path::new(CORPUS), &dirs);
     assert_eq!(checked, crate::common::copied_count("", |_| true));
 

@@ -150,7 +150,9 @@ impl Prepared {
         // Patches are fragments: never objects, rendered or not.
         for (file, roles) in &plan.roles {
             if roles.contains(&Role::Patch) && !roles.contains(&Role::Resource) {
-                prepared.treat.insert(file.clone(), Treat::Traced);
+                prepared
+                    .treat
+                    .insert(file.clone(), Treat::Traced { indexed: false });
             }
         }
         // A YAML file beside a kustomization that no kustomization names is not applied by
@@ -167,7 +169,9 @@ impl Prepared {
                 continue;
             }
             if file.parent().is_some_and(|d| plan.in_dir(d).is_some()) {
-                prepared.treat.insert(file, Treat::Traced);
+                prepared
+                    .treat
+                    .insert(file, Treat::Traced { indexed: false });
             }
         }
         let mut unrendered = Vec::new();
@@ -218,7 +222,9 @@ impl Prepared {
                 })
                 .collect();
             for f in &resources {
-                prepared.treat.insert(f.clone(), Treat::Traced);
+                prepared
+                    .treat
+                    .insert(f.clone(), Treat::Traced { indexed: true });
             }
             prepared.resources.insert(root, resources);
             prepared.to_render.push((root, shown));

@@ -416,9 +416,11 @@ impl<'p> Tracer<'p> {
             // A mapping merges into what is there: it sets the field only when it replaces
             // it, is empty, or adds a field the object's file does not have.
             let sets = match &node.value {
-                _ if merge_key => {
-                    !(cx.origin_has)(cx.steps.get(..cx.steps.len() - 1).unwrap_or(&[]))
-                }
+                _ if merge_key => !(cx.origin_has)(
+                    cx.steps
+                        .get(..cx.steps.len().saturating_sub(1))
+                        .unwrap_or(&[]),
+                ),
                 Value::Map(m) => {
                     m.is_empty()
                         || node.get("$patch").and_then(Node::text) == Some("replace")

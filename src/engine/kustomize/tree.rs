@@ -371,6 +371,18 @@ impl Kustomization {
                     (None, None, Some(s)) => Some(PatchText::File(normalize(&dir.join(&s.text)))),
                     _ => None,
                 };
+                // kustomize's loader fetches a patch file given as a URL.
+                if let (Some(PatchText::File(f)), Some(raw)) =
+                    (&source, item.get("path").and_then(Node::as_scalar))
+                    && is_remote(&raw.text, f)
+                {
+                    self.remote.push(Ref {
+                        raw: raw.text.clone(),
+                        path: f.clone(),
+                        span: item.get("path").map_or(item.span, |p| p.span),
+                    });
+                    continue;
+                }
                 if let Some(text) = source {
                     self.patches.push(Patch {
                         text,
@@ -405,11 +417,23 @@ impl Kustomization {
 
     fn read_inputs(&mut self, root: &Node) {
         let dir = self.dir.clone();
+        let anchor = self.anchor;
         let mut add = |raw: &str| {
             // `key=path` names the key of a generated ConfigMap or Secret.
             let raw = raw.split_once('=').map_or(raw, |(_, p)| p);
-            if !raw.is_empty() {
-                self.inputs.push(normalize(&dir.join(raw)));
+            if raw.is_empty() {
+                return;
+            }
+            let path = normalize(&dir.join(raw));
+            // kustomize's loader fetches any file given as a URL.
+            if is_remote(raw, &path) {
+                self.remote.push(Ref {
+                    raw: raw.to_string(),
+                    path,
+                    span: anchor,
+                });
+            } else {
+                self.inputs.push(path);
             }
         };
         for key in ["configMapGenerator", "secretGenerator"] {
