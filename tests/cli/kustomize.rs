@@ -387,3 +387,59 @@ fn remote_patches_and_generator_inputs_are_remote_too() {
         "{lines:#?}{err}"
     );
 }
+
+#[test]
+fn without_rendering_the_overlay_namespace_is_applied() {
+    let p = project(&[
+        (
+            "base/kustomization.yaml",
+            "resources:\n- deployment.yaml\n- hpa.yaml\n",
+        ),
+        (
+            "base/deployment.yaml",
+            &std::fs::read_to_string(repo().join("tests/kustomize/scaling/base/deployment.yaml"))
+                .unwrap(),
+        ),
+        ("base/hpa.yaml", crate::common::HPA),
+        (
+            "shop/kustomization.yaml",
+            "namespace: shop\nresources:\n- ../base\n",
+        ),
+    ]);
+    let (lines, err, _) = compact(
+        p.path(),
+        &["--kustomize", "never", "--select", "pdb-missing", "."],
+    );
+    assert_eq!(
+        lines,
+        [
+            "base/deployment.yaml:4:9: warning[pdb-missing] Deployment `web` is scaled by HorizontalPodAutoscaler `web` but no PodDisruptionBudget in namespace `shop` selects its pods; a node drain or cluster upgrade may evict all of them at once"
+        ],
+        "{err}"
+    );
+}
+
+#[test]
+fn rendering_never_writes_into_the_users_tree() {
+    fn listing(dir: &Path) -> Vec<(PathBuf, u64)> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let meta = e.metadata().unwrap();
+                if meta.is_dir() {
+                    stack.push(e.path());
+                } else {
+                    out.push((e.path(), meta.len()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+    let p = scratch("scaling");
+    let before = listing(p.path());
+    let (lines, _, _) = compact(p.path(), &["."]);
+    assert!(!lines.is_empty());
+    assert_eq!(listing(p.path()), before);
+}
