@@ -36,6 +36,10 @@ pub enum Decided {
 
 /// The kind of a file found while walking a directory, or `None` to skip it.
 pub fn by_name(path: &Path) -> Option<Kind> {
+    // kustomize's third name for a kustomization file has no extension.
+    if path.file_name().and_then(|n| n.to_str()) == Some("Kustomization") {
+        return Some(Kind::Yaml);
+    }
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
         "yaml" | "yml" | "json" => Some(Kind::Yaml),
@@ -147,5 +151,9 @@ mod tests {
         assert_eq!(by_name(Path::new("a/pgbouncer.conf")), Some(Kind::Conf));
         assert_eq!(by_name(Path::new("a/pgbouncer.ini")), Some(Kind::Ini));
         assert_eq!(by_name(Path::new("a/userlist.txt")), None);
+        assert_eq!(
+            by_name(Path::new("overlays/prod/Kustomization")),
+            Some(Kind::Yaml)
+        );
     }
 }

@@ -443,3 +443,32 @@ fn rendering_never_writes_into_the_users_tree() {
     assert!(!lines.is_empty());
     assert_eq!(listing(p.path()), before);
 }
+
+#[test]
+fn every_kustomization_file_name_is_a_kustomization() {
+    for name in ["kustomization.yaml", "kustomization.yml", "Kustomization"] {
+        let p = project(&[
+            ("base/kustomization.yaml", "resources:\n- hpa.yaml\n"),
+            (
+                "base/hpa.yaml",
+                &crate::common::HPA.replace("minReplicas: 1", "minReplicas: 2"),
+            ),
+            (
+                &format!("prod/{name}"),
+                "resources:\n- ../base\npatches:\n- path: min.yaml\n",
+            ),
+            (
+                "prod/min.yaml",
+                "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  minReplicas: 1\n",
+            ),
+        ]);
+        let (lines, err, _) = compact(p.path(), &["--select", "hpa-min-replicas", "."]);
+        assert_eq!(
+            lines,
+            [
+                "prod/min.yaml:6:16: error[hpa-min-replicas] minReplicas is 1; at least 2 are needed to survive losing a pod (in overlay `prod`)"
+            ],
+            "{name}: {err}"
+        );
+    }
+}
