@@ -374,18 +374,27 @@ fn plain_files_still_refer_to_the_objects_of_a_kustomize_base() {
 
 #[test]
 fn remote_patches_and_generator_inputs_are_remote_too() {
-    let p = project(&[
+    for (kustomization, at) in [
         (
-            "remote/kustomization.yaml",
             "resources:\n- hpa.yaml\npatches:\n- path: https://example.com/patch.yaml\n",
+            "4:9",
         ),
-        ("remote/hpa.yaml", crate::common::HPA),
-    ]);
-    let (lines, err, _) = compact(p.path(), &["."]);
-    assert!(
-        lines.iter().any(|l| l.starts_with("remote/kustomization.yaml:4:9: info[kustomize-remote-skipped]")),
-        "{lines:#?}{err}"
-    );
+        (
+            "resources:\n- hpa.yaml\nconfigMapGenerator:\n- name: app\n  files:\n  - https://example.com/app.properties\n",
+            "1:1",
+        ),
+    ] {
+        let p = project(&[
+            ("remote/kustomization.yaml", kustomization),
+            ("remote/hpa.yaml", crate::common::HPA),
+        ]);
+        let (lines, err, _) = compact(p.path(), &["."]);
+        let want = format!("remote/kustomization.yaml:{at}: info[kustomize-remote-skipped]");
+        assert!(
+            lines.iter().any(|l| l.starts_with(&want)),
+            "{want}: {lines:#?}{err}"
+        );
+    }
 }
 
 #[test]

@@ -77,6 +77,13 @@ fn assert_traced(report: &Report, root: &Path) {
     }
 }
 
+/// Every one of `want` is among `got`.
+fn assert_has(got: &[String], want: &[String]) {
+    for w in want {
+        assert!(got.contains(w), "missing:\n{w}\nin:\n{got:#?}");
+    }
+}
+
 #[test]
 fn kustomize_examples_point_at_the_line_to_edit() {
     let root = corpus("kustomize/kubernetes-sigs-kustomize/examples");
@@ -84,31 +91,32 @@ fn kustomize_examples_point_at_the_line_to_edit() {
     assert_traced(&report, &root);
     let got = lines(&report);
     let at = "tests/corpus/kustomize/kubernetes-sigs-kustomize/examples";
-    for want in [
-        // The production patch adds the memory limit and request: the container's resources
-        // are the patch's.
-        format!(
-            "{at}/springboot/overlays/production/memorylimit_patch.yaml:11:11: container-resources-missing container `sbdemo` has no cpu request and no cpu limit (in overlay `{at}/springboot/overlays/production`)"
-        ),
-        // The patch adds the init container; the `wordpress` container it merges into is the
-        // base's.
-        format!(
-            "{at}/wordpress/patch.yaml:9:9: container-resources-missing init container `init-command` has no cpu request, no memory request, no cpu limit and no memory limit (in overlay `{at}/wordpress`)"
-        ),
-        format!(
-            "{at}/wordpress/wordpress/deployment.yaml:20:9: container-resources-missing container `wordpress` has no cpu request, no memory request, no cpu limit and no memory limit (in overlay `{at}/wordpress`)"
-        ),
-        // `replicas: 6` comes from the production patch; the missing strategy is the base's.
-        format!(
-            "{at}/ldap/base/deployment.yaml:7:1: deployment-rolling-update maxUnavailable is not set and defaults to 25%; 25% of 6 replicas: 1 pod out of service during a rollout, before its replacement is ready (in overlay `{at}/ldap/overlays/production`)"
-        ),
-        // One place, two overlays: one finding naming both.
-        format!(
-            "{at}/ldap/base/deployment.yaml:18:11: container-resources-missing container `ldap` has no cpu request, no memory request, no cpu limit and no memory limit (in overlays `{at}/ldap/overlays/production`, `{at}/ldap/overlays/staging`)"
-        ),
-    ] {
-        assert!(got.contains(&want), "missing:\n{want}\nin:\n{got:#?}");
-    }
+    assert_has(
+        &got,
+        &[
+            // The production patch adds the memory limit and request: the container's resources
+            // are the patch's.
+            format!(
+                "{at}/springboot/overlays/production/memorylimit_patch.yaml:11:11: container-resources-missing container `sbdemo` has no cpu request and no cpu limit (in overlay `{at}/springboot/overlays/production`)"
+            ),
+            // The patch adds the init container; the `wordpress` container it merges into is the
+            // base's.
+            format!(
+                "{at}/wordpress/patch.yaml:9:9: container-resources-missing init container `init-command` has no cpu request, no memory request, no cpu limit and no memory limit (in overlay `{at}/wordpress`)"
+            ),
+            format!(
+                "{at}/wordpress/wordpress/deployment.yaml:20:9: container-resources-missing container `wordpress` has no cpu request, no memory request, no cpu limit and no memory limit (in overlay `{at}/wordpress`)"
+            ),
+            // `replicas: 6` comes from the production patch; the missing strategy is the base's.
+            format!(
+                "{at}/ldap/base/deployment.yaml:7:1: deployment-rolling-update maxUnavailable is not set and defaults to 25%; 25% of 6 replicas: 1 pod out of service during a rollout, before its replacement is ready (in overlay `{at}/ldap/overlays/production`)"
+            ),
+            // One place, two overlays: one finding naming both.
+            format!(
+                "{at}/ldap/base/deployment.yaml:18:11: container-resources-missing container `ldap` has no cpu request, no memory request, no cpu limit and no memory limit (in overlays `{at}/ldap/overlays/production`, `{at}/ldap/overlays/staging`)"
+            ),
+        ],
+    );
 }
 
 #[test]
@@ -161,18 +169,19 @@ fn every_kustomize_tree_of_the_shared_corpus_opt_in() {
     let prefix = shared.join("kustomize/plantsuite-kubernetes/k8s");
     let shown = |rel: &str| scalelint::engine::shown_path(&prefix.join(rel));
     let overlay = shown("overlays/demo/plantsuite/alarms");
-    for want in [
-        format!(
-            "{}:3:10: container-resources-missing container `alarms` has no cpu request, no memory request, no cpu limit and no memory limit (in overlay `{overlay}`)",
-            shown("overlays/demo/plantsuite/alarms/patches/deployment-ops.yaml")
-        ),
-        format!(
-            "{}:10:16: hpa-min-replicas minReplicas is 1; at least 2 are needed to survive losing a pod (in overlay `{overlay}`)",
-            shown("base/plantsuite/alarms/hpa.yaml")
-        ),
-    ] {
-        assert!(got.contains(&want), "missing:\n{want}\nin:\n{got:#?}");
-    }
+    assert_has(
+        &got,
+        &[
+            format!(
+                "{}:3:10: container-resources-missing container `alarms` has no cpu request, no memory request, no cpu limit and no memory limit (in overlay `{overlay}`)",
+                shown("overlays/demo/plantsuite/alarms/patches/deployment-ops.yaml")
+            ),
+            format!(
+                "{}:10:16: hpa-min-replicas minReplicas is 1; at least 2 are needed to survive losing a pod (in overlay `{overlay}`)",
+                shown("base/plantsuite/alarms/hpa.yaml")
+            ),
+        ],
+    );
     // The gateway's PDB wants 2 pods of a Deployment the overlays leave at 1.
     let root =
         shared.join("kustomize/plantsuite-kubernetes/k8s/overlays/production/plantsuite/gateway");

@@ -316,28 +316,15 @@ impl Kustomization {
                 }
             }
         }
-        for e in root
-            .get("commonLabels")
-            .and_then(Node::as_map)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(key) = e.key.text() {
-                k.labels.push((key.to_string(), e.key.span));
-            }
-        }
-        for item in root
+        // `commonLabels: {k: v}`, and `labels: [{pairs: {k: v}}]`.
+        let pairs = root
             .get("labels")
             .and_then(Node::as_seq)
             .into_iter()
             .flatten()
-        {
-            for e in item
-                .get("pairs")
-                .and_then(Node::as_map)
-                .into_iter()
-                .flatten()
-            {
+            .filter_map(|item| item.get("pairs"));
+        for map in root.get("commonLabels").into_iter().chain(pairs) {
+            for e in map.as_map().into_iter().flatten() {
                 if let Some(key) = e.key.text() {
                     k.labels.push((key.to_string(), e.key.span));
                 }
