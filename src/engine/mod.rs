@@ -124,27 +124,12 @@ fn add_renders(
     let file_id = |p: &Path| ids.get(p).copied();
     let mut rendered_resources = std::collections::BTreeSet::new();
     let mut failed = Vec::new();
+    let mut ok = Vec::new();
     for ((root, shown), result) in kust.to_render.iter().zip(renders) {
         match result {
             Ok(r) => {
-                let id = files.len();
-                let read = Read::Text {
-                    shown: kustomize::rendered_name(shown),
-                    kind: classify::Kind::Yaml,
-                    text: r.text,
-                    origin: None,
-                    context: false,
-                    treat: read::Treat::Rendered {
-                        root: *root,
-                        base: r.base,
-                    },
-                };
-                let mut checked = rules.check(id, read);
-                // Linted in full; under pre-commit, what cannot be traced to a named file is
-                // not reported (as for the other files not named).
-                checked.context = precommit;
-                files.push(checked);
                 rendered_resources.extend(kust.resources_of(*root).into_iter().flatten().cloned());
+                ok.push((files.len() + ok.len(), *root, shown, r));
             }
             Err(message) => {
                 let Some(k) = kust.plan.get(*root) else {
@@ -161,9 +146,38 @@ fn add_renders(
             }
         }
     }
+    let checked: Vec<Checked> = ok
+        .into_par_iter()
+        .map(|(id, root, shown, r)| {
+            let read = Read::Text {
+                shown: kustomize::rendered_name(shown),
+                kind: classify::Kind::Yaml,
+                text: r.text,
+                origin: None,
+                context: false,
+                treat: read::Treat::Rendered { root, base: r.base },
+            };
+            let mut checked = rules.check(id, read);
+            // Linted in full; under pre-commit, what cannot be traced to a named file is
+            // not reported (as for the other files not named).
+            checked.context = precommit;
+            checked
+        })
+        .collect();
+    files.extend(checked);
     for note in kust.notes(&file_id) {
         if let Some(f) = files.get_mut(note.file) {
             f.findings.push(note);
+        }
+    }
+    // Under pre-commit, an overlay that a named file is in and that does not build (or is
+    // not rendered) is said at its kustomization even when that file was not named.
+    for f in files
+        .iter_mut()
+        .filter(|f| f.context && f.rendered.is_none())
+    {
+        if f.findings.iter().any(|x| x.rule.starts_with("kustomize-")) {
+            f.context = false;
         }
     }
     let mut retried = std::collections::BTreeSet::new();

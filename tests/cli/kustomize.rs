@@ -234,6 +234,21 @@ fn precommit_renders_only_the_overlays_of_the_named_files_and_reports_only_in_th
     assert!(lines[0].starts_with(
         "overlays/dev/kustomization.yaml:8:12: warning[workload-replicas-with-autoscaler]"
     ));
+    // A named patch that breaks its overlay: the overlay's error is said, at its
+    // kustomization, though that file was not named.
+    std::fs::write(
+        p.path().join("overlays/prod/hpa-min.yaml"),
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: no-such-hpa\nspec:\n  minReplicas: 3\n",
+    )
+    .unwrap();
+    let (lines, err, code) = compact(p.path(), &["overlays/prod/hpa-min.yaml"]);
+    assert_eq!(code, 1, "{lines:#?}{err}");
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("overlays/prod/kustomization.yaml:1:1: error[kustomize-error] kustomize cannot build `overlays/prod`: ")
+            && lines[0].contains("no-such-hpa"),
+        "{lines:#?}"
+    );
 }
 
 #[test]
