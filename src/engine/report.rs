@@ -309,6 +309,12 @@ fn trace_place(
         o.root.span.start <= span.start && span.end <= o.root.span.end.max(o.root.span.start)
     })?;
     let located = tracer.locate(*root, obj, provenance.get(i)?, span)?;
+    let mut at = located.span;
+    if let Some(outer) = located.within
+        && let (Some(rendered), Some(source)) = (run.sources.get(file), tracer.text(&located.file))
+    {
+        at = super::kustomize::trace::sub_span(&rendered.text, outer, span, &source, at);
+    }
     let id = match ids.get(&located.file) {
         Some(&id) => id,
         None => {
@@ -318,7 +324,7 @@ fn trace_place(
             id
         }
     };
-    Some((id, located.span))
+    Some((id, at))
 }
 
 /// Suppression comments and annotations, then the configured levels: `(reported,

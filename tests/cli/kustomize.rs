@@ -496,3 +496,32 @@ fn every_kustomization_file_name_is_a_kustomization() {
         );
     }
 }
+
+#[test]
+fn a_place_inside_a_value_keeps_its_column() {
+    // PromQL findings point inside `expr` (a block scalar kustomize re-indents): rendered or
+    // not, they are at the same line and column of the file.
+    let at = |mode: &str| -> Vec<String> {
+        let (lines, _, _) = compact(
+            &repo(),
+            &["--kustomize", mode, "tests/kustomize/monitoring"],
+        );
+        lines
+            .iter()
+            .map(|l| l.split(" (in overlay").next().unwrap_or(l).to_string())
+            .collect()
+    };
+    let rendered = at("auto");
+    assert_eq!(rendered, at("never"));
+    assert_eq!(
+        rendered
+            .iter()
+            .map(|l| l.split(": ").next().unwrap_or(""))
+            .collect::<Vec<_>>(),
+        [
+            "tests/kustomize/monitoring/base/rules.yaml:11:13",
+            "tests/kustomize/monitoring/base/rules.yaml:12:18",
+            "tests/kustomize/monitoring/base/rules.yaml:19:20",
+        ]
+    );
+}

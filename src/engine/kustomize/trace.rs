@@ -159,6 +159,9 @@ pub struct Located {
     /// Absolute, normalized.
     pub file: PathBuf,
     pub span: Span,
+    /// When the rendered place was a part of a scalar (a PromQL error inside `expr`): that
+    /// scalar's span in the rendered text, for [`sub_span`].
+    pub within: Option<Span>,
 }
 
 struct Parsed {
@@ -218,6 +221,26 @@ impl<'p> Tracer<'p> {
 
     /// Where the user edits what `span` of the rendered `obj` (built from `root`) shows.
     pub fn locate(
+        &self,
+        root: usize,
+        obj: &Object,
+        prov: &Provenance,
+        span: Span,
+    ) -> Option<Located> {
+        let mut located = self.locate_field(root, obj, prov, span)?;
+        let mut steps = Vec::new();
+        if contains(obj.root.span, span)
+            && steps_to(&obj.root, span, None, &mut steps) == Some(false)
+            && let Some((_, node)) = walk(&obj.root, &steps).full
+            && node.as_scalar().is_some()
+            && node.span != span
+        {
+            located.within = Some(node.span);
+        }
+        Some(located)
+    }
+
+    fn locate_field(
         &self,
         root: usize,
         obj: &Object,
@@ -284,7 +307,11 @@ impl<'p> Tracer<'p> {
                     Some((_, node)) if !steps.is_empty() => node.span,
                     _ => w.deepest.unwrap_or_else(|| anchor(&doc)),
                 };
-                Some(Located { file, span })
+                Some(Located {
+                    file,
+                    span,
+                    within: None,
+                })
             }
             None => {
                 let k = prov
@@ -296,6 +323,7 @@ impl<'p> Tracer<'p> {
                 Some(Located {
                     file: k.file.clone(),
                     span: k.anchor,
+                    within: None,
                 })
             }
         }
@@ -309,6 +337,7 @@ impl<'p> Tracer<'p> {
             return Some(Located {
                 file: k.file.clone(),
                 span,
+                within: None,
             });
         }
         for patch in k.patches.iter().rev() {
@@ -347,6 +376,7 @@ impl<'p> Tracer<'p> {
                 Some(lines) => map_inline(&parsed.text, lines, span),
                 None => span,
             },
+            within: None,
         };
         let ops = patch.json6902 || parsed.docs.first().is_some_and(|d| d.as_seq().is_some());
         if ops {
@@ -622,6 +652,57 @@ fn anchor(doc: &Node) -> Span {
         .unwrap_or(Span::point(doc.span.start))
 }
 
+/// The part `inner` of the rendered scalar at `outer` (of `rendered`), in the source scalar at
+/// `at` (of `source`): at the same offset when both are written alike, line by line when
+/// kustomize only changed the indentation of a block scalar; else the whole source scalar.
+pub fn sub_span(rendered: &str, outer: Span, inner: Span, source: &str, at: Span) -> Span {
+    let (Some(r), Some(s)) = (
+        rendered.get(outer.start..outer.end),
+        source.get(at.start..at.end),
+    ) else {
+        return at;
+    };
+    if !(contains(outer, inner)) {
+        return at;
+    }
+    if r == s {
+        return Span::new(
+            at.start + (inner.start - outer.start),
+            at.start + (inner.end - outer.start),
+        );
+    }
+    let (rl, sl): (Vec<&str>, Vec<&str>) = (r.split('\n').collect(), s.split('\n').collect());
+    if rl.len() != sl.len()
+        || rl
+            .iter()
+            .zip(&sl)
+            .any(|(a, b)| a.trim_start() != b.trim_start())
+    {
+        return at;
+    }
+    // Offset `o` of `r` → offset in `source`, by line and column past the indentation.
+    let map = |o: usize| -> Option<usize> {
+        let mut line_start = 0;
+        let mut source_start = at.start;
+        for (a, b) in rl.iter().zip(&sl) {
+            let end = line_start + a.len();
+            if o <= end {
+                let indent_a = a.len() - a.trim_start().len();
+                let indent_b = b.len() - b.trim_start().len();
+                let col = (o - line_start).checked_sub(indent_a)?;
+                return Some(source_start + indent_b + col);
+            }
+            line_start = end + 1;
+            source_start += b.len() + 1;
+        }
+        None
+    };
+    match (map(inner.start - outer.start), map(inner.end - outer.start)) {
+        (Some(start), Some(end)) if start <= end => Span::new(start, end),
+        _ => at,
+    }
+}
+
 /// A span of an inline patch's text, in the kustomization file.
 fn map_inline(text: &str, lines: &[usize], span: Span) -> Span {
     let at = |offset: usize| {
@@ -697,6 +778,38 @@ mod tests {
             Some(0)
         );
         assert!(strip_pointer("/spec/x", &steps).is_none());
+    }
+
+    #[test]
+    fn parts_of_scalars_keep_their_place() {
+        let rendered = "expr: |\n    sum(rate(x[5m]))\n    > 1\n";
+        let source = "  expr: |\n      sum(rate(x[5m]))\n      > 1\n";
+        let outer = Span::new(6, rendered.len());
+        let at = Span::new(8, source.len());
+        let x = rendered.find("x[").unwrap();
+        let got = sub_span(rendered, outer, Span::new(x, x + 1), source, at);
+        assert_eq!(&source[got.start..got.end], "x");
+        let gt = rendered.find('>').unwrap();
+        let got = sub_span(rendered, outer, Span::new(gt, gt + 1), source, at);
+        assert_eq!(&source[got.start..got.end], ">");
+        // Written alike: the same offset.
+        let got = sub_span(
+            "a: abc",
+            Span::new(3, 6),
+            Span::new(4, 5),
+            "  a: abc",
+            Span::new(5, 8),
+        );
+        assert_eq!(got, Span::new(6, 7));
+        // Rewritten otherwise (quoted one way, plain the other): the whole scalar.
+        let got = sub_span(
+            "a: 'x y'",
+            Span::new(3, 8),
+            Span::new(5, 6),
+            "a: x y",
+            Span::new(3, 6),
+        );
+        assert_eq!(got, Span::new(3, 6));
     }
 
     #[test]
