@@ -159,6 +159,11 @@ fn patch_files_are_never_linted_as_objects() {
             "prod/delete.yaml",
             "$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
         ),
+        // Beside the kustomization but listed by none: not applied, not an object.
+        (
+            "prod/unused-patch.yaml",
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  minReplicas: 1\n",
+        ),
     ]);
     for mode in ["auto", "never"] {
         let (lines, err, _) = compact(p.path(), &["--kustomize", mode, "."]);
