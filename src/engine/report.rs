@@ -249,24 +249,40 @@ fn trace_rendered(run: &mut Files, mut findings: Vec<Finding>, kust: &Prepared) 
         }
         out.push((f, overlays));
     }
-    // One finding per place, naming every overlay it was found in.
-    out.sort_by(|(a, _), (b, _)| {
-        (a.file, a.span.start, a.span.end, &a.rule, &a.message).cmp(&(
+    // One finding per place and rule, naming every overlay it was found in. Where the
+    // overlays' messages differ (another namespace, another replica count), the message is
+    // the first overlay's and each overlay's own is on its rendered place.
+    out.sort_by(|(a, ao), (b, bo)| {
+        (a.file, a.span.start, a.span.end, &a.rule, ao, &a.message).cmp(&(
             b.file,
             b.span.start,
             b.span.end,
             &b.rule,
+            bo,
             &b.message,
         ))
     });
+    let own_message = |f: &mut Finding, overlays: &[String], message: &str| {
+        for o in overlays {
+            let plain = format!("as rendered for `{o}`");
+            for l in f.labels.iter_mut().filter(|l| l.message == plain) {
+                l.message = format!("{plain}: {message}");
+            }
+        }
+    };
     let mut merged: Vec<(Finding, Vec<String>)> = Vec::with_capacity(out.len());
-    for (f, overlays) in out {
+    for (mut f, overlays) in out {
         if let Some((last, names)) = merged.last_mut()
             && !overlays.is_empty()
             && !names.is_empty()
-            && (last.file, last.span, &last.rule, &last.message)
-                == (f.file, f.span, &f.rule, &f.message)
+            && (last.file, last.span, &last.rule) == (f.file, f.span, &f.rule)
         {
+            if f.message != last.message {
+                let first = last.message.clone();
+                own_message(last, names, &first);
+                let message = f.message.clone();
+                own_message(&mut f, &overlays, &message);
+            }
             for l in f.labels {
                 if !last.labels.contains(&l) {
                     last.labels.push(l);

@@ -91,15 +91,30 @@ fn overlays_are_never_related_to_each_other() {
         !lines.iter().any(|l| l.contains("autoscaler-conflict")),
         "{lines:#?}"
     );
-    // The same place from two overlays: each says which.
-    assert_eq!(
-        lines
-            .iter()
-            .filter(|l| l
-                .starts_with("tests/kustomize/labs/app/deployment.yaml:4:9: warning[pdb-missing]"))
-            .count(),
-        2,
-        "{lines:#?}"
+    // The same place and rule from two overlays, with messages that differ (each lab's HPA
+    // has its own name): one finding, the first lab's message, both labs named.
+    let pdb: Vec<&String> = lines
+        .iter()
+        .filter(|l| {
+            l.starts_with("tests/kustomize/labs/app/deployment.yaml:4:9: warning[pdb-missing]")
+        })
+        .collect();
+    assert_eq!(pdb.len(), 1, "{lines:#?}");
+    assert!(
+        pdb[0].contains("HorizontalPodAutoscaler `web-a`")
+            && pdb[0].ends_with(
+                "(in overlays `tests/kustomize/labs/lab-a`, `tests/kustomize/labs/lab-b`)"
+            ),
+        "{pdb:#?}"
+    );
+    // Each lab's own message is on its rendered place.
+    let (out, _, _) = run(
+        &repo(),
+        &["check", "--format", "json", "tests/kustomize/labs"],
+    );
+    assert!(
+        out.contains("as rendered for `tests/kustomize/labs/lab-b`: Deployment `web` is scaled by HorizontalPodAutoscaler `web-b`"),
+        "{out}"
     );
     // Files one by one relate the two labs' autoscalers: what rendering avoids.
     let (lines, _, _) = compact(&repo(), &["--kustomize", "never", "tests/kustomize/labs"]);
