@@ -206,9 +206,11 @@ pub(super) fn read_input(id: usize, input: Input) -> Read {
 fn read_context(id: usize, path: &Path, shown: String, kind: classify::Kind) -> Read {
     let (text, origin) = match read_file(path) {
         Ok((bytes, origin)) => (
-            sources::decode(id, bytes)
-                .ok()
-                .filter(|text| Kind::INDEXED.iter().any(|k| text.contains(k.name()))),
+            sources::decode(id, bytes).ok().filter(|text| {
+                Kind::INDEXED.iter().any(|k| text.contains(k.name()))
+                        // A ConfigMap's sentinel.conf covers the Redis servers of its namespace.
+                        || text.contains("sentinel")
+            }),
             Some(origin),
         ),
         Err(_) => (None, None),

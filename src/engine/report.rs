@@ -321,9 +321,16 @@ fn trace_place(
 ) -> Option<(usize, crate::model::Span)> {
     let (root, provenance) = run.rendered.get(file)?.as_ref()?;
     let objects = run.projections.get(file)?;
-    let (i, obj) = objects.iter().enumerate().find(|(_, o)| {
+    // The Kubernetes object holding the place (not a config embedded in it): kustomize's
+    // provenance and the source files are about Kubernetes objects.
+    let holds = |o: &crate::model::Object| {
         o.root.span.start <= span.start && span.end <= o.root.span.end.max(o.root.span.start)
-    })?;
+    };
+    let (i, obj) = objects
+        .iter()
+        .enumerate()
+        .find(|(_, o)| o.format == crate::model::Format::Kubernetes && holds(o))
+        .or_else(|| objects.iter().enumerate().find(|(_, o)| holds(o)))?;
     let located = tracer.locate(*root, obj, provenance.get(i)?, span)?;
     let mut at = located.span;
     if let Some(outer) = located.within

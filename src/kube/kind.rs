@@ -19,10 +19,20 @@ pub enum Kind {
     KafkaTopic,
     /// prometheus-operator's rule groups, linted as Prometheus rules.
     PrometheusRule,
+    /// Its `data` keys may hold config files (`redis.conf`, `pgbouncer.ini`, …), linted as such.
+    ConfigMap,
+    /// Its `stringData` keys may hold config files, as a ConfigMap's `data`.
+    Secret,
+    /// CrunchyData PGO's PostgreSQL cluster (instances, PgBouncer; `kube::operators`).
+    PostgresCluster,
+    /// Percona's fork of PGO's cluster, with the same `spec.proxy.pgBouncer`.
+    PerconaPGCluster,
+    /// Zalando's PostgreSQL cluster (`kind: postgresql`), with its connection pooler.
+    ZalandoPostgresql,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Deployment,
         Kind::StatefulSet,
         Kind::HorizontalPodAutoscaler,
@@ -33,6 +43,11 @@ impl Kind {
         Kind::Kafka,
         Kind::KafkaTopic,
         Kind::PrometheusRule,
+        Kind::ConfigMap,
+        Kind::Secret,
+        Kind::PostgresCluster,
+        Kind::PerconaPGCluster,
+        Kind::ZalandoPostgresql,
     ];
 
     /// The workloads the workload rules judge.
@@ -61,6 +76,11 @@ impl Kind {
             Kind::Kafka => "Kafka",
             Kind::KafkaTopic => "KafkaTopic",
             Kind::PrometheusRule => "PrometheusRule",
+            Kind::ConfigMap => "ConfigMap",
+            Kind::Secret => "Secret",
+            Kind::PostgresCluster => "PostgresCluster",
+            Kind::PerconaPGCluster => "PerconaPGCluster",
+            Kind::ZalandoPostgresql => "postgresql",
         }
     }
 
@@ -76,6 +96,10 @@ impl Kind {
             Kind::PodDisruptionBudget => &["policy", ""],
             Kind::Kafka | Kind::KafkaTopic => &["kafka.strimzi.io"],
             Kind::PrometheusRule => &["monitoring.coreos.com"],
+            Kind::ConfigMap | Kind::Secret => &[""],
+            Kind::PostgresCluster => &["postgres-operator.crunchydata.com"],
+            Kind::PerconaPGCluster => &["pgv2.percona.com"],
+            Kind::ZalandoPostgresql => &["acid.zalan.do"],
         }
     }
 
@@ -115,9 +139,14 @@ impl Kind {
             Kind::ScaledObject => super::ScaledObject::FIELDS,
             Kind::VerticalPodAutoscaler => super::Vpa::FIELDS,
             Kind::PodDisruptionBudget => super::Pdb::FIELDS,
-            Kind::ScaledJob | Kind::Kafka | Kind::KafkaTopic | Kind::PrometheusRule => {
-                Keep::NOTHING
-            }
+            Kind::ScaledJob
+            | Kind::Kafka
+            | Kind::KafkaTopic
+            | Kind::PrometheusRule
+            | Kind::ConfigMap
+            | Kind::Secret => Keep::NOTHING,
+            Kind::PostgresCluster | Kind::PerconaPGCluster => super::operators::PGO_FIELDS,
+            Kind::ZalandoPostgresql => super::operators::ZALANDO_FIELDS,
         }
     }
 }

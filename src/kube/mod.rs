@@ -20,6 +20,7 @@ pub mod keda;
 pub mod keep;
 pub mod kind;
 pub mod object;
+pub mod operators;
 pub mod pdb;
 pub mod quantity;
 pub mod selector;

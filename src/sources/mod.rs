@@ -4,6 +4,7 @@
 
 pub mod classify;
 pub mod diagnostics;
+pub mod embedded;
 pub mod pgbouncer;
 pub mod prometheus;
 pub mod promql;
@@ -195,16 +196,40 @@ pub fn load_each(
 
 /// The objects of one document: Kubernetes objects (and list items), a Prometheus rule file,
 /// and what Strimzi resources, PrometheusRules and KEDA triggers carry (Kafka configuration,
-/// rule groups, PromQL queries), which is linted as Kafka and Prometheus too.
-fn document_objects(file: FileId, root: Node) -> Vec<Object> {
-    let mut objects = Vec::new();
-    collect_objects(file, root, &mut objects);
-    let derived: Vec<Object> = objects
-        .iter()
-        .filter_map(|o| strimzi::kafka_config(o).or_else(|| prometheus::derived(o)))
-        .collect();
+/// rule groups, PromQL queries), which is linted as Kafka and Prometheus too; and the config
+/// files ConfigMaps and Secrets embed (`embedded`), with their parse problems as findings and
+/// their comments (for suppressions), placed in `text`.
+fn document_objects(
+    file: FileId,
+    root: Node,
+    text: &str,
+) -> (Vec<Object>, Vec<Finding>, Vec<Comment>) {
+    let mut collected = Vec::new();
+    collect_objects(file, root, &mut collected);
+    let mut findings = Vec::new();
+    let mut comments = Vec::new();
+    let mut derived = Vec::new();
+    let mut objects = Vec::with_capacity(collected.len());
+    for o in collected {
+        derived.extend(
+            strimzi::kafka_config(&o)
+                .or_else(|| prometheus::derived(&o))
+                .or_else(|| embedded::pgbouncer_of(&o)),
+        );
+        let e = embedded::of(text, &o);
+        findings.extend(
+            e.problems
+                .into_iter()
+                .map(|(format, p)| problem_finding(file, format, p)),
+        );
+        comments.extend(e.comments);
+        // An embedded file before its ConfigMap: a place inside it is located (`locate`, the
+        // first object holding it) in the file, not in the ConfigMap.
+        objects.extend(e.objects);
+        objects.push(o);
+    }
     objects.extend(derived);
-    objects
+    (objects, findings, comments)
 }
 
 /// Hand `objects` and `findings` to the sink and keep what it returns.
@@ -245,13 +270,15 @@ fn load_yaml(file: FileId, report_errors: bool, out: &mut LoadedFile, sink: &mut
             out.findings.push(template_skipped::finding(file, at));
             return;
         }
-        let comments = yaml::comments(text, &parsed);
-        let findings = yaml_findings(file, &parsed.problems);
-        let objects: Vec<Object> = parsed
-            .documents
-            .into_iter()
-            .flat_map(|d| document_objects(file, d.root))
-            .collect();
+        let mut comments = yaml::comments(text, &parsed);
+        let mut findings = yaml_findings(file, &parsed.problems);
+        let mut objects = Vec::new();
+        for d in parsed.documents {
+            let (o, f, c) = document_objects(file, d.root, text);
+            objects.extend(o);
+            findings.extend(f);
+            comments.extend(c);
+        }
         out.comments = comments;
         deliver(out, objects, findings, sink);
         return;
@@ -262,10 +289,13 @@ fn load_yaml(file: FileId, report_errors: bool, out: &mut LoadedFile, sink: &mut
     let mut objects_kept = Vec::new();
     let mut findings_kept = Vec::new();
     let mut reported = 0;
+    let mut embedded_comments = Vec::new();
     let parsed = yaml::parse_each(text, limits, &mut |d, problems| {
         let mut findings = yaml_findings(file, problems.get(reported..).unwrap_or_default());
         reported = problems.len();
-        let objects = document_objects(file, d.root);
+        let (objects, embedded_findings, comments) = document_objects(file, d.root, text);
+        findings.extend(embedded_findings);
+        embedded_comments.extend(comments);
         objects_kept.extend(sink(source, objects, &mut findings));
         findings_kept.append(&mut findings);
     });
@@ -276,6 +306,7 @@ fn load_yaml(file: FileId, report_errors: bool, out: &mut LoadedFile, sink: &mut
         findings_kept.append(&mut findings);
     }
     out.comments = yaml::comments(text, &parsed);
+    out.comments.append(&mut embedded_comments);
     out.objects = objects_kept;
     out.findings = findings_kept;
 }

@@ -545,3 +545,25 @@ fn a_place_inside_a_value_keeps_its_column() {
         ]
     );
 }
+
+#[test]
+fn a_config_embedded_in_a_configmap_is_traced_inside_its_scalar() {
+    let cm = std::fs::read_to_string(repo().join("fixtures/redis-maxmemory/fail-configmap.yaml"))
+        .unwrap();
+    let p = project(&[
+        ("base/kustomization.yaml", "resources:\n- cm.yaml\n"),
+        ("base/cm.yaml", &cm),
+        (
+            "prod/kustomization.yaml",
+            "namespace: prod\nresources:\n- ../base\n",
+        ),
+    ]);
+    let (lines, err, _) = compact(p.path(), &["--select", "redis-maxmemory", "."]);
+    assert_eq!(
+        lines,
+        [
+            "base/cm.yaml:10:15: error[redis-maxmemory] maxmemory is `0`, which means no limit: Redis grows until the container is OOM-killed instead of evicting keys (in overlay `prod`)"
+        ],
+        "{err}"
+    );
+}

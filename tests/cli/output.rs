@@ -120,3 +120,29 @@ fn a_vanished_current_directory_is_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn sarif_places_a_finding_inside_a_configmaps_embedded_file() {
+    // The ConfigMap fixture: `maxmemory 0` on line 10, its value at column 15.
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let (out, _, _) = crate::common::run(
+        &root,
+        &[
+            "check",
+            "--format",
+            "sarif",
+            "fixtures/redis-maxmemory/fail-configmap.yaml",
+        ],
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let r = results
+        .iter()
+        .find(|r| r["ruleId"] == "redis-maxmemory")
+        .expect("redis-maxmemory");
+    let region = &r["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_i64(), region["startColumn"].as_i64()),
+        (Some(10), Some(15))
+    );
+}

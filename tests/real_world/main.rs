@@ -12,6 +12,7 @@ mod common;
 mod copies;
 mod corpus;
 mod cross_resource;
+mod embedded;
 mod kafka;
 mod kustomize;
 mod pgbouncer;

@@ -287,6 +287,7 @@ fn other_formats_are_not_sniffed_as_redis_opt_in() {
 #[test]
 fn other_formats_are_not_sniffed_as_redis() {
     let dirs = [
+        "embedded",
         "k8s",
         "kafka",
         "kustomize",

@@ -26,6 +26,25 @@ pub const DEFAULT_RESERVE_POOL_SIZE: i64 = 0;
 pub const DEFAULT_MAX_DB_CONNECTIONS: i64 = 0;
 
 /// The `[pgbouncer]` section, if the file has one.
+/// How a fix writes `key` set to `value` where `obj`'s settings live, and where that is: a
+/// line of the INI file's [pgbouncer] section, a `config.global` entry of a PostgreSQL
+/// operator's cluster, or the `mode` of a Zalando pooler (`sources::embedded::pgbouncer_of`).
+pub fn written(obj: &Object, key: &str, value: &str) -> (String, &'static str) {
+    if obj.kind == "PgBouncerPooler" {
+        return (format!("`mode: {value}`"), " under `spec.connectionPooler`");
+    }
+    if matches!(
+        obj.group(),
+        "postgres-operator.crunchydata.com" | "pgv2.percona.com"
+    ) {
+        return (
+            format!("`{key}: \"{value}\"`"),
+            " under `spec.proxy.pgBouncer.config.global`",
+        );
+    }
+    (format!("`{key} = {value}`"), " to the [pgbouncer] section")
+}
+
 pub fn main_section(obj: &Object) -> Option<&Node> {
     obj.root.get("pgbouncer")
 }

@@ -16,7 +16,8 @@ pub struct PgbouncerMaxClientConn {
 
 impl ObjectRule for PgbouncerMaxClientConn {
     fn target(&self) -> Target<'_> {
-        Target::format(Format::PgBouncer, &[])
+        // Not a Zalando pooler's mode alone (`PgBouncerPooler`): its operator sets the rest.
+        Target::format(Format::PgBouncer, &["PgBouncerConfig"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
@@ -45,7 +46,10 @@ impl ObjectRule for PgbouncerMaxClientConn {
                     format!("max_client_conn is not set and defaults to {DEFAULT_MAX_CLIENT_CONN}; at least {min} client connections are needed, or clients are refused under load"),
                 )
                 .with_label("no max_client_conn in [pgbouncer]")
-                .with_help(format!("add `max_client_conn = {min}` or more to the [pgbouncer] section")),
+                .with_help({
+                    let (setting, place) = super::written(cx.obj, "max_client_conn", &min.to_string());
+                    format!("add {setting} or more{place}")
+                }),
         };
         cx.emit(f);
     }

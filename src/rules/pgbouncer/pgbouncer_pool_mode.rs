@@ -50,7 +50,12 @@ impl ObjectRule for PgbouncerPoolMode {
                                 format!("pool_mode is `{written}`, not `transaction`: {}", consequence(mode)),
                             )
                             .with_label("not transaction")
-                            .with_help("set `pool_mode = transaction`; clients must then not rely on session state (SET, LISTEN, advisory locks) across transactions");
+                            .with_help({
+                                let (setting, place) = super::written(cx.obj, "pool_mode", "transaction");
+                                // An INI value is set where it is written.
+                                let place = if place.starts_with(" to ") { "" } else { place };
+                                format!("set {setting}{place}; clients must then not rely on session state (SET, LISTEN, advisory locks) across transactions")
+                            });
                         cx.emit(f);
                     }
                 }
@@ -64,7 +69,10 @@ impl ObjectRule for PgbouncerPoolMode {
                             ),
                         )
                         .with_label("no pool_mode in [pgbouncer]")
-                        .with_help("add `pool_mode = transaction` to the [pgbouncer] section");
+                        .with_help({
+                            let (setting, place) = super::written(cx.obj, "pool_mode", "transaction");
+                            format!("add {setting}{place}")
+                        });
                     cx.emit(f);
                 }
             }

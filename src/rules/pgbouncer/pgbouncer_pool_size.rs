@@ -24,7 +24,8 @@ fn show(key: &str, node: Option<&Node>, value: i64) -> String {
 
 impl ObjectRule for PgbouncerPoolSize {
     fn target(&self) -> Target<'_> {
-        Target::format(Format::PgBouncer, &[])
+        // Not a Zalando pooler's mode alone (`PgBouncerPooler`): its operator sets the rest.
+        Target::format(Format::PgBouncer, &["PgBouncerConfig"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

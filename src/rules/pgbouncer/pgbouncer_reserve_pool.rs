@@ -13,7 +13,8 @@ pub struct PgbouncerReservePool {}
 
 impl ObjectRule for PgbouncerReservePool {
     fn target(&self) -> Target<'_> {
-        Target::format(Format::PgBouncer, &[])
+        // Not a Zalando pooler's mode alone (`PgBouncerPooler`): its operator sets the rest.
+        Target::format(Format::PgBouncer, &["PgBouncerConfig"])
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
@@ -42,7 +43,10 @@ impl ObjectRule for PgbouncerReservePool {
                     "reserve_pool_size is not set and defaults to 0: a pool has no extra connections for a burst of clients",
                 )
                 .with_label("no reserve_pool_size in [pgbouncer]")
-                .with_help("add `reserve_pool_size = 5` (as the Scaling Guide does) to the [pgbouncer] section"),
+                .with_help({
+                    let (setting, place) = super::written(cx.obj, "reserve_pool_size", "5");
+                    format!("add {setting} (as the Scaling Guide does){place}")
+                }),
         };
         cx.emit(f);
     }

@@ -43,18 +43,31 @@ fn is_redis(obj: &Object, kind: &str) -> bool {
 impl IndexRule for RedisHighAvailability {
     fn check(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
-        let sentinel_dirs: Vec<&str> = index
+        let sentinels: Vec<&&Object> = index
             .objects
             .iter()
             .filter(|o| is_redis(o, "SentinelConfig"))
+            .collect();
+        let sentinel_dirs: Vec<&str> = sentinels
+            .iter()
             .map(|o| directory(index.file_path(o.file)))
+            .collect();
+        // Configs embedded in ConfigMaps carry their namespace (a file's is empty): a
+        // sentinel.conf in the same ConfigMap, or another of the namespace, covers them.
+        let sentinel_namespaces: Vec<&str> = sentinels
+            .iter()
+            .filter(|o| !o.namespace.is_empty())
+            .map(|o| o.namespace.as_str())
             .collect();
         for obj in index.objects.iter().filter(|o| is_redis(o, "RedisConfig")) {
             if !standalone(&obj.root) {
                 continue;
             }
             let dir = directory(index.file_path(obj.file));
-            if sentinel_dirs.contains(&dir) {
+            if sentinel_dirs.contains(&dir)
+                || (!obj.namespace.is_empty()
+                    && sentinel_namespaces.contains(&obj.namespace.as_str()))
+            {
                 continue;
             }
             let f = cx
