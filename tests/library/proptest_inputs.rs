@@ -30,6 +30,9 @@ fn seeds() -> &'static Vec<String> {
             "fixtures/pgbouncer-pool-mode/fail.ini",
             "fixtures/redis-maxmemory/fail.conf",
             "fixtures/kafka-replication-factor/fail.properties",
+            "fixtures/redis-maxmemory/fail-configmap.yaml",
+            "fixtures/pgbouncer-pool-mode/fail-configmap.yaml",
+            "fixtures/pgbouncer-pool-mode/fail-postgrescluster.yaml",
         ]
         .iter()
         .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}")))
@@ -82,7 +85,73 @@ proptest! {
     }
 }
 
+/// A ConfigMap whose `key` holds `content`, written in one of YAML's scalar styles.
+fn configmap(key: &str, content: &str, style: u8) -> String {
+    let head = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  {key}: ");
+    let block = |indicator: &str| {
+        let body: String = content.lines().map(|l| format!("    {l}\n")).collect();
+        format!("{head}{indicator}\n{body}")
+    };
+    match style % 4 {
+        0 => block("|"),
+        1 => block("|-"),
+        2 => block(">"),
+        _ => format!("{head}{}\n", serde_json::Value::String(content.to_string())),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A config embedded in a ConfigMap, in any scalar style: every finding and label lies
+    /// within the YAML file, on character boundaries.
+    #[test]
+    fn embedded_configs_point_inside_the_file(
+        key in prop::sample::select(vec!["redis.conf", "sentinel.conf", "pgbouncer.ini", "server.properties", "app.conf"]),
+        lines in proptest::collection::vec(
+            "(maxmemory|maxmemory-policy|pool_mode|\\[pgbouncer\\]|default.replication.factor=|# scalelint-disable-next-line redis-maxmemory|sentinel monitor m h 6379|cluster-node-timeout) ?[a-zé0-9 #;=\\\\\"]{0,12}",
+            0..8,
+        ),
+        style in any::<u8>(),
+    ) {
+        let text = configmap(key, &lines.join("\n"), style);
+        let report = lint_sources(vec![("cm.yaml".to_string(), text.clone())], rules());
+        for f in &report.findings {
+            let spans = std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span));
+            for s in spans {
+                prop_assert!(s.start <= s.end && s.end <= text.len(), "{s:?} in {text:?}");
+                prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+            }
+        }
+    }
+}
+
 #[test]
 fn seeds_are_found() {
-    assert_eq!(seeds().len(), 5, "{}", seeds().len());
+    assert_eq!(seeds().len(), 8, "{}", seeds().len());
+}
+
+#[test]
+fn embedded_findings_point_at_the_value_in_every_scalar_style() {
+    for style in 0..4 {
+        let text = configmap("redis.conf", "bind 0.0.0.0\nmaxmemory 0", style);
+        let report = lint_sources(vec![("cm.yaml".to_string(), text.clone())], rules());
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.rule == "redis-maxmemory")
+            .unwrap_or_else(|| panic!("style {style}: no redis-maxmemory in {text:?}"));
+        if style == 2 {
+            // Folded: the two lines are one to Redis (`bind 0.0.0.0 maxmemory 0`), which sets
+            // no maxmemory at all: said at the key.
+            assert!(f.message.contains("not set"), "{}", f.message);
+            assert_eq!(&text[f.span.start..f.span.end], "redis.conf");
+        } else {
+            assert_eq!(
+                &text[f.span.start..f.span.end],
+                "0",
+                "style {style}: {text:?}"
+            );
+        }
+    }
 }

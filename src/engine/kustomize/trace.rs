@@ -824,4 +824,30 @@ mod tests {
         let p = Provenance::parse("path: ../a/b.yaml\n", Path::new("/tmp/w"));
         assert_eq!(p.origin, Some(PathBuf::from("/tmp/a/b.yaml")));
     }
+
+    proptest::proptest! {
+        /// Hostile texts and spans never panic, and a mapped span stays inside the source.
+        #[test]
+        fn sub_spans_and_inline_spans_stay_inside(
+            rendered in "[a-z é:|>\n-]{0,40}",
+            source in "[a-z é:|>\n-]{0,40}",
+            a in 0usize..48, b in 0usize..48, c in 0usize..48, d in 0usize..48,
+            lines in proptest::collection::vec(0usize..60, 0..6),
+        ) {
+            let (outer, inner) = (Span::new(a.min(b), a.max(b)), Span::new(c.min(d), c.max(d)));
+            let at = Span::new(0, source.len());
+            let got = sub_span(&rendered, outer, inner, &source, at);
+            proptest::prop_assert!(got.start <= got.end);
+            let mapped = map_inline(&rendered, &lines, inner);
+            proptest::prop_assert!(mapped.start <= mapped.end);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn kustomizations_of_any_shape_never_panic(text in "[a-zA-Z:/.\\- \n\\[\\]{},|'\"]{0,120}") {
+            let k = super::super::tree::Kustomization::parse(Path::new("/x/kustomization.yaml"), &text);
+            let _ = k.children().count();
+        }
+    }
 }
