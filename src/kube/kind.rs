@@ -29,10 +29,12 @@ pub enum Kind {
     PerconaPGCluster,
     /// Zalando's PostgreSQL cluster (`kind: postgresql`), with its connection pooler.
     ZalandoPostgresql,
+    /// CloudNativePG's PgBouncer deployment (`kind: Pooler`).
+    CnpgPooler,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Deployment,
         Kind::StatefulSet,
         Kind::HorizontalPodAutoscaler,
@@ -48,6 +50,7 @@ impl Kind {
         Kind::PostgresCluster,
         Kind::PerconaPGCluster,
         Kind::ZalandoPostgresql,
+        Kind::CnpgPooler,
     ];
 
     /// The workloads the workload rules judge.
@@ -81,6 +84,7 @@ impl Kind {
             Kind::PostgresCluster => "PostgresCluster",
             Kind::PerconaPGCluster => "PerconaPGCluster",
             Kind::ZalandoPostgresql => "postgresql",
+            Kind::CnpgPooler => "Pooler",
         }
     }
 
@@ -100,6 +104,7 @@ impl Kind {
             Kind::PostgresCluster => &["postgres-operator.crunchydata.com"],
             Kind::PerconaPGCluster => &["pgv2.percona.com"],
             Kind::ZalandoPostgresql => &["acid.zalan.do"],
+            Kind::CnpgPooler => &["postgresql.cnpg.io"],
         }
     }
 
@@ -147,6 +152,7 @@ impl Kind {
             | Kind::Secret => Keep::NOTHING,
             Kind::PostgresCluster | Kind::PerconaPGCluster => super::operators::PGO_FIELDS,
             Kind::ZalandoPostgresql => super::operators::ZALANDO_FIELDS,
+            Kind::CnpgPooler => super::operators::CNPG_FIELDS,
         }
     }
 }

@@ -12,6 +12,10 @@
 //!   `numberOfInstances` defaulting to 2 and `mode` to `transaction` (the operator
 //!   configuration's `connection_pooler_number_of_instances` and `connection_pooler_mode`,
 //!   docs/reference/operator_parameters.md).
+//! - CloudNativePG `Pooler` (`postgresql.cnpg.io`): `spec.instances` defaults to 1 and
+//!   `spec.pgbouncer.poolMode` to `session` (the CRD's `default`s, `api/v1/pooler_types.go`);
+//!   `spec.pgbouncer.parameters` are written over CloudNativePG's own PgBouncer settings, so
+//!   only the mode is judged.
 
 use super::{Keep, Kind};
 use crate::model::{Entry, Node, Object, Span};
@@ -63,6 +67,11 @@ pub const ZALANDO_FIELDS: Keep = Keep::Fields(&[(
             Keep::Fields(&[("numberOfInstances", Keep::All), ("mode", Keep::All)]),
         ),
     ]),
+)]);
+
+pub const CNPG_FIELDS: Keep = Keep::Fields(&[(
+    "spec",
+    Keep::Fields(&[("instances", Keep::All), ("pgbouncer", Keep::Fields(&[]))]),
 )]);
 
 fn int(node: &Node) -> Option<i64> {
@@ -225,8 +234,55 @@ impl<'a> ZalandoPostgresql<'a> {
     }
 }
 
+/// A CloudNativePG `Pooler`.
+pub struct CnpgPooler<'a> {
+    obj: &'a Object,
+}
+
+impl<'a> CnpgPooler<'a> {
+    pub fn of(obj: &'a Object) -> Option<CnpgPooler<'a>> {
+        Kind::CnpgPooler.is(obj).then_some(CnpgPooler { obj })
+    }
+
+    /// `spec.pgbouncer`'s entry.
+    pub fn pgbouncer(&self) -> Option<&'a Entry> {
+        self.obj.root.get("spec")?.entry("pgbouncer")
+    }
+
+    /// `poolMode` as written (absent: `session`).
+    pub fn pool_mode(&self) -> Option<&'a Node> {
+        self.pgbouncer()?.value.get("poolMode")
+    }
+
+    /// `spec.instances` (default 1).
+    pub fn replicas(&self) -> Vec<OperatorReplicas<'a>> {
+        let Some(spec) = self.obj.root.get("spec") else {
+            return Vec::new();
+        };
+        let node = spec.get("instances");
+        let at = spec
+            .entry("pgbouncer")
+            .map(|e| e.key.span)
+            .or_else(|| self.obj.root.entry("spec").map(|e| e.key.span))
+            .unwrap_or(Span::point(0));
+        match node.map_or(Some(1), int) {
+            Some(value) => vec![OperatorReplicas {
+                what: "the PgBouncer pooler".to_string(),
+                value,
+                node,
+                field: "instances",
+                at: node.map_or(at, |n| n.span),
+            }],
+            None => Vec::new(),
+        }
+    }
+}
+
 /// The replica counts of an operator resource, if `obj` is one.
 pub fn replicas(obj: &Object) -> Vec<OperatorReplicas<'_>> {
+    if let Some(p) = CnpgPooler::of(obj) {
+        return p.replicas();
+    }
     if let Some(c) = PgoCluster::of(obj) {
         return c.replicas();
     }

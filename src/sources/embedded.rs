@@ -95,11 +95,11 @@ pub fn of(src: &str, obj: &Object) -> Embedded {
 /// The PgBouncer configuration a PostgreSQL operator's resource carries, as a PgBouncer
 /// object whose nodes keep their places in the YAML (as Strimzi's Kafka configuration):
 /// a `PostgresCluster`'s (or `PerconaPGCluster`'s) `spec.proxy.pgBouncer.config.global`
-/// over PgBouncer's defaults (kind `PgBouncerConfig`, judged by every PgBouncer rule), or a
-/// Zalando `postgresql`'s pooler `mode` (kind `PgBouncerPooler`: the operator sets the rest,
-/// so only the mode is judged).
+/// over PgBouncer's defaults (kind `PgBouncerConfig`, judged by every PgBouncer rule), or the
+/// mode of a Zalando `postgresql`'s pooler or of a CloudNativePG `Pooler` (kind
+/// `PgBouncerPooler`: the operator sets the rest, so only the mode is judged).
 pub fn pgbouncer_of(obj: &Object) -> Option<Object> {
-    use crate::kube::operators::{PgoCluster, ZalandoPostgresql};
+    use crate::kube::operators::{CnpgPooler, PgoCluster, ZalandoPostgresql};
     use crate::model::Entry;
     let section = |span: Span, value: Node| Node {
         span,
@@ -118,6 +118,23 @@ pub fn pgbouncer_of(obj: &Object) -> Option<Object> {
             },
         };
         ("PgBouncerConfig", section(at, settings), at)
+    } else if let Some(p) = CnpgPooler::of(obj) {
+        // Absent, the mode is CloudNativePG's default, `session`: judged as PgBouncer's.
+        let at = p.pgbouncer()?.key.span;
+        let settings = match p.pool_mode() {
+            Some(mode) => Node {
+                span: mode.span,
+                value: Value::Map(vec![Entry {
+                    key: Node::string(mode.span, "pool_mode"),
+                    value: mode.clone(),
+                }]),
+            },
+            None => Node {
+                span: at,
+                value: Value::Map(Vec::new()),
+            },
+        };
+        ("PgBouncerPooler", section(at, settings), at)
     } else {
         let z = ZalandoPostgresql::of(obj)?;
         let mode = z.pooler_mode()?;

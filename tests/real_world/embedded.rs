@@ -74,6 +74,10 @@ fn operator_resources_are_linted_at_their_fields() {
         "00-cluster.yaml:10:17 workload-min-replicas",
         "00-cluster.yaml:14:17 workload-min-replicas",
         "00-cluster.yaml:18:9 pgbouncer-pool-mode",
+        // CloudNativePG's samples: `poolMode: session`, one instance.
+        "pooler-basic-auth.yaml:9:14 workload-min-replicas",
+        "pooler-basic-auth.yaml:12:15 pgbouncer-pool-mode",
+        "pooler-external.yaml:17:15 pgbouncer-pool-mode",
     ] {
         assert!(got.iter().any(|g| g == want), "missing {want} in {got:#?}");
     }
@@ -81,6 +85,12 @@ fn operator_resources_are_linted_at_their_fields() {
     assert!(
         !got.iter()
             .any(|g| g.starts_with("ha-postgres.yaml") && g.ends_with("workload-min-replicas")),
+        "{got:#?}"
+    );
+    // Three pooler instances are enough.
+    assert!(
+        !got.iter()
+            .any(|g| g.starts_with("pooler-external.yaml") && g.ends_with("workload-min-replicas")),
         "{got:#?}"
     );
     // Zalando's complete manifest: 2 instances, pooler disabled.

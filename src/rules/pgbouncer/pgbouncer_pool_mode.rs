@@ -68,7 +68,12 @@ impl ObjectRule for PgbouncerPoolMode {
                                 consequence(DEFAULT_POOL_MODE)
                             ),
                         )
-                        .with_label("no pool_mode in [pgbouncer]")
+                        .with_label(if cx.obj.group().contains('.') {
+                            // An operator's resource: no INI section to name.
+                            "no pool mode set here"
+                        } else {
+                            "no pool_mode in [pgbouncer]"
+                        })
                         .with_help({
                             let (setting, place) = super::written(cx.obj, "pool_mode", "transaction");
                             format!("add {setting}{place}")
