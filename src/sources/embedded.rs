@@ -108,44 +108,37 @@ pub fn pgbouncer_of(obj: &Object) -> Option<Object> {
             value,
         }]),
     };
+    let empty = |span: Span| Node {
+        span,
+        value: Value::Map(Vec::new()),
+    };
+    // A pooler's mode, written under the name PgBouncer gives it.
+    let pool_mode = |mode: &Node| Node {
+        span: mode.span,
+        value: Value::Map(vec![Entry {
+            key: Node::string(mode.span, "pool_mode"),
+            value: mode.clone(),
+        }]),
+    };
     let (kind, root, anchor) = if let Some(c) = PgoCluster::of(obj) {
         let (global, at) = c.pgbouncer_global()?;
         let settings = match global {
             Some(g) if g.as_map().is_some() => g.clone(),
-            _ => Node {
-                span: at,
-                value: Value::Map(Vec::new()),
-            },
+            _ => empty(at),
         };
         ("PgBouncerConfig", section(at, settings), at)
     } else if let Some(p) = CnpgPooler::of(obj) {
         // Absent, the mode is CloudNativePG's default, `session`: judged as PgBouncer's.
         let at = p.pgbouncer()?.key.span;
-        let settings = match p.pool_mode() {
-            Some(mode) => Node {
-                span: mode.span,
-                value: Value::Map(vec![Entry {
-                    key: Node::string(mode.span, "pool_mode"),
-                    value: mode.clone(),
-                }]),
-            },
-            None => Node {
-                span: at,
-                value: Value::Map(Vec::new()),
-            },
-        };
+        let settings = p.pool_mode().map_or_else(|| empty(at), pool_mode);
         ("PgBouncerPooler", section(at, settings), at)
     } else {
-        let z = ZalandoPostgresql::of(obj)?;
-        let mode = z.pooler_mode()?;
-        let settings = Node {
-            span: mode.span,
-            value: Value::Map(vec![Entry {
-                key: Node::string(mode.span, "pool_mode"),
-                value: mode.clone(),
-            }]),
-        };
-        ("PgBouncerPooler", section(mode.span, settings), mode.span)
+        let mode = ZalandoPostgresql::of(obj)?.pooler_mode()?;
+        (
+            "PgBouncerPooler",
+            section(mode.span, pool_mode(mode)),
+            mode.span,
+        )
     };
     Some(Object {
         file: obj.file,
