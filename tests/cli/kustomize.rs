@@ -292,6 +292,12 @@ fn a_remote_base_is_not_rendered() {
             .any(|l| l.starts_with("remote/hpa.yaml:10:16: error[hpa-min-replicas]")),
         "{lines:#?}"
     );
+    // With rendering off there is nothing to say about it.
+    let (lines, _, _) = compact(p.path(), &["--kustomize", "never", "."]);
+    assert!(
+        !lines.iter().any(|l| l.contains("kustomize-")),
+        "{lines:#?}"
+    );
 }
 
 #[test]

@@ -183,6 +183,11 @@ impl Prepared {
             }
             let Some(k) = plan.get(root) else { continue };
             let shown = shown_path(&k.dir);
+            // Rendering turned off: files one by one, and nothing to say about it.
+            if settings.enabled == Enabled::Never {
+                unrendered.push(root);
+                continue;
+            }
             if let Some((at, remote)) = plan.remote_of(root)
                 && !settings.allow_remote
             {
@@ -196,20 +201,17 @@ impl Prepared {
                 continue;
             }
             if command.is_none() {
-                match settings.enabled {
-                    Enabled::Never => {}
-                    enabled => prepared.notes.push(Note::NotRendered {
-                        root,
-                        why: match &settings.command {
-                            Some(cmd) => format!(
-                                "the configured command `{}` was not found",
-                                cmd.first().map_or("", String::as_str)
-                            ),
-                            None => "neither `kustomize` nor `kubectl` is on PATH".to_string(),
-                        },
-                        error: enabled == Enabled::Always,
-                    }),
-                }
+                prepared.notes.push(Note::NotRendered {
+                    root,
+                    why: match &settings.command {
+                        Some(cmd) => format!(
+                            "the configured command `{}` was not found",
+                            cmd.first().map_or("", String::as_str)
+                        ),
+                        None => "neither `kustomize` nor `kubectl` is on PATH".to_string(),
+                    },
+                    error: settings.enabled == Enabled::Always,
+                });
                 unrendered.push(root);
                 continue;
             }
