@@ -31,10 +31,12 @@ pub enum Kind {
     ZalandoPostgresql,
     /// CloudNativePG's PgBouncer deployment (`kind: Pooler`).
     CnpgPooler,
+    /// KubeDB's PgBouncer (`kubedb.com`, `kind: PgBouncer`).
+    KubedbPgBouncer,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Deployment,
         Kind::StatefulSet,
         Kind::HorizontalPodAutoscaler,
@@ -51,6 +53,7 @@ impl Kind {
         Kind::PerconaPGCluster,
         Kind::ZalandoPostgresql,
         Kind::CnpgPooler,
+        Kind::KubedbPgBouncer,
     ];
 
     /// The workloads the workload rules judge.
@@ -85,6 +88,7 @@ impl Kind {
             Kind::PerconaPGCluster => "PerconaPGCluster",
             Kind::ZalandoPostgresql => "postgresql",
             Kind::CnpgPooler => "Pooler",
+            Kind::KubedbPgBouncer => "PgBouncer",
         }
     }
 
@@ -105,6 +109,7 @@ impl Kind {
             Kind::PerconaPGCluster => &["pgv2.percona.com"],
             Kind::ZalandoPostgresql => &["acid.zalan.do"],
             Kind::CnpgPooler => &["postgresql.cnpg.io"],
+            Kind::KubedbPgBouncer => &["kubedb.com"],
         }
     }
 
@@ -153,6 +158,7 @@ impl Kind {
             Kind::PostgresCluster | Kind::PerconaPGCluster => super::operators::PGO_FIELDS,
             Kind::ZalandoPostgresql => super::operators::ZALANDO_FIELDS,
             Kind::CnpgPooler => super::operators::CNPG_FIELDS,
+            Kind::KubedbPgBouncer => super::operators::KUBEDB_FIELDS,
         }
     }
 }

@@ -16,6 +16,10 @@
 //!   `spec.pgbouncer.poolMode` to `session` (the CRD's `default`s, `api/v1/pooler_types.go`);
 //!   `spec.pgbouncer.parameters` are written over CloudNativePG's own PgBouncer settings, so
 //!   only the mode is judged.
+//! - KubeDB `PgBouncer` (`kubedb.com`): `spec.replicas` defaults to 1 and
+//!   `spec.connectionPool.poolMode` to `session` (KubeDB's `PgBouncerDefaultPoolMode`, set by
+//!   its defaulting webhook); KubeDB's other pool defaults have changed between versions, so
+//!   only the mode is judged.
 
 use super::{Keep, Kind};
 use crate::model::{Entry, Node, Object, Span};
@@ -72,6 +76,14 @@ pub const ZALANDO_FIELDS: Keep = Keep::Fields(&[(
 pub const CNPG_FIELDS: Keep = Keep::Fields(&[(
     "spec",
     Keep::Fields(&[("instances", Keep::All), ("pgbouncer", Keep::Fields(&[]))]),
+)]);
+
+pub const KUBEDB_FIELDS: Keep = Keep::Fields(&[(
+    "spec",
+    Keep::Fields(&[
+        ("replicas", Keep::All),
+        ("connectionPool", Keep::Fields(&[])),
+    ]),
 )]);
 
 fn int(node: &Node) -> Option<i64> {
@@ -278,8 +290,51 @@ impl<'a> CnpgPooler<'a> {
     }
 }
 
+/// A KubeDB `PgBouncer`.
+pub struct KubedbPgBouncer<'a> {
+    obj: &'a Object,
+}
+
+impl<'a> KubedbPgBouncer<'a> {
+    pub fn of(obj: &'a Object) -> Option<KubedbPgBouncer<'a>> {
+        Kind::KubedbPgBouncer
+            .is(obj)
+            .then_some(KubedbPgBouncer { obj })
+    }
+
+    /// `poolMode` as written (absent: `session`), and where a finding about its absence
+    /// points: `connectionPool`, else `spec`.
+    pub fn pool_mode(&self) -> Option<(Option<&'a Node>, Span)> {
+        let spec = self.obj.root.entry("spec")?;
+        let pool = spec.value.entry("connectionPool");
+        let mode = pool.and_then(|e| e.value.get("poolMode"));
+        Some((mode, pool.map_or(spec.key.span, |e| e.key.span)))
+    }
+
+    /// `spec.replicas` (default 1).
+    pub fn replicas(&self) -> Vec<OperatorReplicas<'a>> {
+        let Some(spec) = self.obj.root.entry("spec") else {
+            return Vec::new();
+        };
+        let node = spec.value.get("replicas");
+        match node.map_or(Some(1), int) {
+            Some(value) => vec![OperatorReplicas {
+                what: "PgBouncer".to_string(),
+                value,
+                node,
+                field: "replicas",
+                at: node.map_or(spec.key.span, |n| n.span),
+            }],
+            None => Vec::new(),
+        }
+    }
+}
+
 /// The replica counts of an operator resource, if `obj` is one.
 pub fn replicas(obj: &Object) -> Vec<OperatorReplicas<'_>> {
+    if let Some(p) = KubedbPgBouncer::of(obj) {
+        return p.replicas();
+    }
     if let Some(p) = CnpgPooler::of(obj) {
         return p.replicas();
     }

@@ -96,10 +96,10 @@ pub fn of(src: &str, obj: &Object) -> Embedded {
 /// object whose nodes keep their places in the YAML (as Strimzi's Kafka configuration):
 /// a `PostgresCluster`'s (or `PerconaPGCluster`'s) `spec.proxy.pgBouncer.config.global`
 /// over PgBouncer's defaults (kind `PgBouncerConfig`, judged by every PgBouncer rule), or the
-/// mode of a Zalando `postgresql`'s pooler or of a CloudNativePG `Pooler` (kind
+/// mode of a Zalando `postgresql`'s pooler, a CloudNativePG `Pooler` or a KubeDB `PgBouncer` (kind
 /// `PgBouncerPooler`: the operator sets the rest, so only the mode is judged).
 pub fn pgbouncer_of(obj: &Object) -> Option<Object> {
-    use crate::kube::operators::{CnpgPooler, PgoCluster, ZalandoPostgresql};
+    use crate::kube::operators::{CnpgPooler, KubedbPgBouncer, PgoCluster, ZalandoPostgresql};
     use crate::model::Entry;
     let section = |span: Span, value: Node| Node {
         span,
@@ -131,6 +131,11 @@ pub fn pgbouncer_of(obj: &Object) -> Option<Object> {
         // Absent, the mode is CloudNativePG's default, `session`: judged as PgBouncer's.
         let at = p.pgbouncer()?.key.span;
         let settings = p.pool_mode().map_or_else(|| empty(at), pool_mode);
+        ("PgBouncerPooler", section(at, settings), at)
+    } else if let Some(p) = KubedbPgBouncer::of(obj) {
+        // Absent, the mode is KubeDB's default, `session`.
+        let (mode, at) = p.pool_mode()?;
+        let settings = mode.map_or_else(|| empty(at), pool_mode);
         ("PgBouncerPooler", section(at, settings), at)
     } else {
         let mode = ZalandoPostgresql::of(obj)?.pooler_mode()?;

@@ -74,6 +74,9 @@ fn operator_resources_are_linted_at_their_fields() {
         "00-cluster.yaml:10:17 workload-min-replicas",
         "00-cluster.yaml:14:17 workload-min-replicas",
         "00-cluster.yaml:18:9 pgbouncer-pool-mode",
+        // KubeDB's PgBouncer: `poolMode: session`, one replica.
+        "pb-custom-config.yaml:7:13 workload-min-replicas",
+        "pb-custom-config.yaml:18:15 pgbouncer-pool-mode",
         // CloudNativePG's samples: `poolMode: session`, one instance.
         "pooler-basic-auth.yaml:9:14 workload-min-replicas",
         "pooler-basic-auth.yaml:12:15 pgbouncer-pool-mode",

@@ -29,8 +29,14 @@ pub const DEFAULT_MAX_DB_CONNECTIONS: i64 = 0;
 /// How a fix writes `key` set to `value` where `obj`'s settings live, and where that is: a
 /// line of the INI file's [pgbouncer] section, a `config.global` entry of a PostgreSQL
 /// operator's cluster, the `mode` of a Zalando pooler or the `poolMode` of a CloudNativePG
-/// `Pooler` (`sources::embedded::pgbouncer_of`).
+/// `Pooler` or a KubeDB `PgBouncer` (`sources::embedded::pgbouncer_of`).
 pub fn written(obj: &Object, key: &str, value: &str) -> (String, &'static str) {
+    if obj.kind == "PgBouncerPooler" && obj.group() == "kubedb.com" {
+        return (
+            format!("`poolMode: {value}`"),
+            " under `spec.connectionPool`",
+        );
+    }
     if obj.kind == "PgBouncerPooler" && obj.group() == "postgresql.cnpg.io" {
         return (format!("`poolMode: {value}`"), " under `spec.pgbouncer`");
     }
