@@ -850,4 +850,66 @@ mod tests {
             let _ = k.children().count();
         }
     }
+
+    /// Kustomization fields trace without kustomize: the rendered object is written by hand
+    /// as kustomize would render it, with its origin.
+    #[test]
+    fn kustomization_fields_set_what_they_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("base");
+        let prod = dir.path().join("prod");
+        std::fs::create_dir_all(&base).unwrap();
+        std::fs::create_dir_all(&prod).unwrap();
+        std::fs::write(base.join("kustomization.yaml"), "resources:\n- web.yaml\n").unwrap();
+        std::fs::write(
+            base.join("web.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.0\n",
+        )
+        .unwrap();
+        let overlay = "namespace: prod\ncommonLabels:\n  team: a\nimages:\n- name: nginx\n  newTag: \"1.27\"\nresources:\n- ../base\n";
+        std::fs::write(prod.join("kustomization.yaml"), overlay).unwrap();
+        let plan = Plan::build(&[prod.join("kustomization.yaml")]);
+        let root = plan.roots.first().copied().unwrap();
+        let rendered = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    team: a\n  name: web\n  namespace: prod\nspec:\n  template:\n    spec:\n      containers:\n      - image: nginx:1.27\n        name: web\n";
+        let obj = crate::sources::load(
+            0,
+            "r.yaml".into(),
+            rendered.into(),
+            crate::sources::classify::Kind::Yaml,
+        )
+        .objects
+        .remove(0);
+        let prov = Provenance {
+            origin: Some(normalize(&base.join("web.yaml"))),
+            configured_in: None,
+        };
+        let tracer = Tracer::new(&plan);
+        let at = |needle: &str| {
+            let i = rendered.find(needle).unwrap();
+            Span::new(i, i + needle.len())
+        };
+        let overlay_at = |needle: &str| overlay.find(needle).unwrap();
+        // `images:` sets the image: its `newTag`.
+        let l = tracer.locate(root, &obj, &prov, at("nginx:1.27")).unwrap();
+        assert_eq!(l.file, normalize(&prod.join("kustomization.yaml")));
+        assert_eq!(l.span.start, overlay_at("\"1.27\""));
+        // `namespace:` sets the namespace.
+        let ns = rendered.find("namespace: prod").unwrap() + "namespace: ".len();
+        let l = tracer
+            .locate(root, &obj, &prov, Span::new(ns, ns + 4))
+            .unwrap();
+        assert_eq!(l.span.start, overlay_at("prod"));
+        // A label the file does not write: the kustomization's `commonLabels` key.
+        let team = rendered.find("team: a").unwrap();
+        let l = tracer
+            .locate(root, &obj, &prov, Span::new(team, team + 4))
+            .unwrap();
+        assert_eq!(l.span.start, overlay_at("team"));
+        // The container's name is the base file's.
+        let name = rendered.rfind("name: web").unwrap() + "name: ".len();
+        let l = tracer
+            .locate(root, &obj, &prov, Span::new(name, name + 3))
+            .unwrap();
+        assert_eq!(l.file, normalize(&base.join("web.yaml")));
+    }
 }
