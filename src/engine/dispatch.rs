@@ -261,54 +261,7 @@ impl RuleSet {
                     }
                 }
                 Treat::Rendered { base, .. } => {
-                    let mut from: Vec<Provenance> = objects
-                        .iter_mut()
-                        .map(|o| super::kustomize::strip_build_metadata(o, base))
-                        .collect();
-                    // What an object carries (an embedded redis.conf, a Strimzi config) came
-                    // from where the object came from.
-                    for i in 0..objects.len() {
-                        let Some(inner) = objects.get(i) else {
-                            continue;
-                        };
-                        if inner.format == Format::Kubernetes {
-                            continue;
-                        }
-                        let outer = objects.iter().position(|o| {
-                            o.format == Format::Kubernetes
-                                && o.root.span.start <= inner.root.span.start
-                                && inner.root.span.end <= o.root.span.end
-                        });
-                        if let Some(p) = outer.and_then(|j| from.get(j).cloned())
-                            && let Some(slot) = from.get_mut(i)
-                        {
-                            *slot = p;
-                        }
-                    }
-                    // A ConfigMap or Secret a generator made holds the generator's input
-                    // files, which are linted as files: not again from the output.
-                    let generated: Vec<crate::model::Span> = objects
-                        .iter()
-                        .zip(&from)
-                        .filter(|(o, p)| {
-                            o.format == Format::Kubernetes
-                                && p.origin.is_none()
-                                && p.configured_in.is_some()
-                        })
-                        .map(|(o, _)| o.root.span)
-                        .collect();
-                    let (kept, from): (Vec<Object>, Vec<Provenance>) = objects
-                        .into_iter()
-                        .zip(from)
-                        .filter(|(o, _)| {
-                            o.format == Format::Kubernetes
-                                || !generated.iter().any(|g| {
-                                    g.start <= o.root.span.start && o.root.span.end <= g.end
-                                })
-                        })
-                        .unzip();
-                    objects = kept;
-                    provenance.extend(from);
+                    provenance.extend(super::kustomize::provenance(&mut objects, base));
                 }
                 Treat::Lint => {}
             }

@@ -16,10 +16,7 @@ pub fn assign<'o>(
         let Some((path, objects)) = file_of(f.file) else {
             continue;
         };
-        let object = objects.iter().find(|o| {
-            o.root.span.start <= f.span.start
-                && f.span.end <= o.root.span.end.max(o.root.span.start)
-        });
+        let object = objects.iter().find(|o| o.root.span.contains(f.span));
         let (id, field) = match object {
             Some(o) => (
                 object_id(o),

@@ -95,7 +95,7 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
             .into_par_iter()
             .enumerate()
             .map(|(id, input)| {
-                let treat = kust.treat(&input);
+                let treat = kust.treat(id);
                 rules.check(id, read::read_input(id, input).treated(treat))
             })
             .collect();
@@ -116,12 +116,7 @@ fn add_renders(
     rules: &RuleSet,
     precommit: bool,
 ) {
-    let ids: std::collections::HashMap<PathBuf, usize> = files
-        .iter()
-        .enumerate()
-        .filter_map(|(id, f)| Some((kustomize::tree::normalize(f.origin.as_ref()?.path()), id)))
-        .collect();
-    let file_id = |p: &Path| ids.get(p).copied();
+    let file_id = |p: &Path| kust.file_id(p);
     let mut rendered_resources = std::collections::BTreeSet::new();
     let mut failed = Vec::new();
     let mut ok = Vec::new();

@@ -54,11 +54,6 @@ pub(super) struct Origin {
 }
 
 impl Origin {
-    /// The path the file was read from.
-    pub(super) fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn of(path: &Path, meta: &std::fs::Metadata) -> Origin {
         Origin {
             path: path.to_path_buf(),

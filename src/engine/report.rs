@@ -6,7 +6,6 @@ use super::dispatch::{Checked, RuleSet};
 use super::index::Index;
 use super::kustomize::Prepared;
 use super::kustomize::trace::{Provenance, Tracer};
-use super::kustomize::tree::normalize;
 use super::read::{Origin, reread};
 use super::{locate, suppress};
 use crate::model::{Finding, SourceFile};
@@ -185,23 +184,8 @@ fn trace_rendered(run: &mut Files, mut findings: Vec<Finding>, kust: &Prepared) 
         .map(|(root, shown)| (*root, shown.as_str()))
         .collect();
     // Locators are computed on the rendered objects, before findings move.
-    {
-        let sources = &run.sources;
-        let projections = &run.projections;
-        let file_of = |id: usize| {
-            Some((
-                sources.get(id)?.path.as_str(),
-                projections.get(id)?.as_slice(),
-            ))
-        };
-        locate::assign(file_of, &mut findings);
-    }
-    let mut ids: std::collections::HashMap<std::path::PathBuf, usize> = run
-        .origins
-        .iter()
-        .enumerate()
-        .filter_map(|(id, o)| Some((normalize(o.as_ref()?.path()), id)))
-        .collect();
+    locate::assign(file_of(&run.sources, &run.projections), &mut findings);
+    let mut ids = kust.ids.clone();
     let precommit = run.context.iter().any(|c| *c);
     // (finding, overlays it was found in)
     let mut out: Vec<(Finding, Vec<String>)> = Vec::with_capacity(findings.len());
@@ -323,9 +307,7 @@ fn trace_place(
     let objects = run.projections.get(file)?;
     // The Kubernetes object holding the place (not a config embedded in it): kustomize's
     // provenance and the source files are about Kubernetes objects.
-    let holds = |o: &crate::model::Object| {
-        o.root.span.start <= span.start && span.end <= o.root.span.end.max(o.root.span.start)
-    };
+    let holds = |o: &crate::model::Object| o.root.span.contains(span);
     let (i, obj) = objects
         .iter()
         .enumerate()
@@ -376,15 +358,21 @@ fn suppress_and_level(
 /// dropped afterwards.
 fn locate_late(run: &mut Files, findings: &mut [Finding], suppressed: &mut [Finding]) {
     let projections = std::mem::take(&mut run.projections);
-    let sources = &run.sources;
-    let file_of = |id: usize| {
+    locate::assign(file_of(&run.sources, &projections), findings);
+    locate::assign(file_of(&run.sources, &projections), suppressed);
+}
+
+/// A file's shown path and objects, by id, as `locate::assign` reads them.
+fn file_of<'a>(
+    sources: &'a [SourceFile],
+    projections: &'a [Vec<crate::model::Object>],
+) -> impl Fn(usize) -> Option<(&'a str, &'a [crate::model::Object])> + Copy {
+    move |id| {
         Some((
             sources.get(id)?.path.as_str(),
             projections.get(id)?.as_slice(),
         ))
-    };
-    locate::assign(file_of, findings);
-    locate::assign(file_of, suppressed);
+    }
 }
 
 /// Texts dropped after checking are read again for the findings that point into them; a file

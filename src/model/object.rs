@@ -62,6 +62,21 @@ impl Object {
             .unwrap_or_else(|| self.anchor_span())
     }
 
+    /// An object this one carries, linted in another format (a Strimzi resource's Kafka
+    /// configuration, a ConfigMap's `redis.conf`): same file, version, name and namespace.
+    pub fn derived(&self, format: Format, kind: &str, root: Node, anchor: Span) -> Object {
+        Object {
+            file: self.file,
+            format,
+            api_version: self.api_version.clone(),
+            kind: kind.to_string(),
+            name: self.name.clone(),
+            namespace: self.namespace.clone(),
+            root,
+            anchor: Some(anchor),
+        }
+    }
+
     /// The API group of `apiVersion` (`apps/v1` → `apps`; `v1` → the core group, `""`).
     pub fn group(&self) -> &str {
         self.api_version.rsplit_once('/').map_or("", |(g, _)| g)

@@ -21,6 +21,11 @@ impl Span {
         self.end <= self.start
     }
 
+    /// Whether `inner` lies within this span (an empty span holds its own point).
+    pub fn contains(self, inner: Span) -> bool {
+        self.start <= inner.start && inner.end <= self.end.max(self.start)
+    }
+
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
         Span {

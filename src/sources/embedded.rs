@@ -75,19 +75,12 @@ pub fn of(src: &str, obj: &Object) -> Embedded {
             span: map.span(c.span),
             text: c.text,
         }));
-        out.objects.push(Object {
-            file: obj.file,
-            format,
-            api_version: obj.api_version.clone(),
-            kind: kind.to_string(),
-            name: Some(key.to_string()),
-            // Related files (a `sentinel.conf` for a `redis.conf`) are looked for in the
-            // same namespace: the same ConfigMap, or another one beside it.
-            namespace: obj.namespace.clone(),
-            root,
-            // A missing directive: at the key that holds the file.
-            anchor: Some(e.key.span),
-        });
+        let mut config = obj.derived(format, kind, root, e.key.span);
+        // A missing directive is said at the key that holds the file; the file is given by
+        // name, and related files (a `sentinel.conf` for a `redis.conf`) are looked for in
+        // the same namespace: the same ConfigMap, or another one beside it.
+        config.name = Some(key.to_string());
+        out.objects.push(config);
     }
     out
 }
@@ -145,16 +138,7 @@ pub fn pgbouncer_of(obj: &Object) -> Option<Object> {
             mode.span,
         )
     };
-    Some(Object {
-        file: obj.file,
-        format: Format::PgBouncer,
-        api_version: obj.api_version.clone(),
-        kind: kind.to_string(),
-        name: obj.name.clone(),
-        namespace: obj.namespace.clone(),
-        root,
-        anchor: Some(anchor),
-    })
+    Some(obj.derived(Format::PgBouncer, kind, root, anchor))
 }
 
 /// Moves spans of a scalar's content to the file.

@@ -50,16 +50,7 @@ pub fn derived(obj: &Object) -> Option<Object> {
             value: entry.value.clone(),
         }]),
     };
-    Some(Object {
-        file: obj.file,
-        format: Format::Prometheus,
-        api_version: obj.api_version.clone(),
-        kind: kind.to_string(),
-        name: obj.name.clone(),
-        namespace: obj.namespace.clone(),
-        root,
-        anchor: Some(entry.key.span),
-    })
+    Some(obj.derived(Format::Prometheus, kind, root, entry.key.span))
 }
 
 /// One rule of a group: alerting (`alert:`) or recording (`record:`).

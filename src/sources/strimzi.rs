@@ -52,16 +52,7 @@ fn entries_of(node: Option<&Node>) -> Vec<Entry> {
 }
 
 fn derived(obj: &Object, kind: &str, root: Node, anchor: Span) -> Object {
-    Object {
-        file: obj.file,
-        format: Format::Kafka,
-        api_version: obj.api_version.clone(),
-        kind: kind.to_string(),
-        name: obj.name.clone(),
-        namespace: obj.namespace.clone(),
-        root,
-        anchor: Some(anchor),
-    }
+    obj.derived(Format::Kafka, kind, root, anchor)
 }
 
 /// `Kafka`: the brokers' config. Absent keys take Kafka's defaults, which Strimzi keeps.

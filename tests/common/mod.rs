@@ -55,6 +55,13 @@ pub fn lint_files<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Report 
     lint_paths(paths.into_iter().map(|p| p.as_ref().to_path_buf())).expect("rules load")
 }
 
+/// Where a finding is: its file's shown path, and its 1-based line and column.
+pub fn place<'r>(report: &'r Report, f: &scalelint::model::Finding) -> (&'r str, usize, usize) {
+    let file = &report.files[f.file];
+    let at = file.line_col(f.span.start);
+    (file.path.as_str(), at.line, at.column)
+}
+
 /// Lint in-memory files `(path, text)` with the built-in rules.
 pub fn lint_texts(files: &[(&str, &str)]) -> Report {
     let rules = scalelint::builtin_rules().expect("rules load");

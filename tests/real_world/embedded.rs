@@ -3,7 +3,7 @@
 //! and MIT; the files of unknown licence are read by the opt-in test). Findings sit at the
 //! exact line and column inside the YAML scalar, or at the operator resource's field.
 
-use crate::common::{corpus, lint_files, shared_corpus, under};
+use crate::common::{corpus, lint_files, place, shared_corpus, under};
 use scalelint::Report;
 
 /// `file:line:col rule` of every finding of `rules`, file names without their folders.
@@ -13,10 +13,9 @@ fn found(report: &Report, rules: &[&str]) -> Vec<String> {
         .iter()
         .filter(|f| rules.contains(&f.rule.as_str()))
         .map(|f| {
-            let file = &report.files[f.file];
-            let at = file.line_col(f.span.start);
-            let name = file.path.rsplit('/').next().unwrap_or(&file.path);
-            format!("{name}:{}:{} {}", at.line, at.column, f.rule)
+            let (path, line, column) = place(report, f);
+            let name = path.rsplit('/').next().unwrap_or(path);
+            format!("{name}:{line}:{column} {}", f.rule)
         })
         .collect()
 }

@@ -3,7 +3,7 @@
 //! tree of the shared corpus. Findings on rendered objects point at the file and line to edit,
 //! never at the rendered output; a patch file has only findings of the objects it patches.
 
-use crate::common::{corpus, shared_corpus};
+use crate::common::{corpus, place, shared_corpus};
 use scalelint::Report;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -14,12 +14,8 @@ fn lines(report: &Report) -> Vec<String> {
         .findings
         .iter()
         .map(|f| {
-            let file = &report.files[f.file];
-            let at = file.line_col(f.span.start);
-            format!(
-                "{}:{}:{}: {} {}",
-                file.path, at.line, at.column, f.rule, f.message
-            )
+            let (path, line, column) = place(report, f);
+            format!("{path}:{line}:{column}: {} {}", f.rule, f.message)
         })
         .collect()
 }

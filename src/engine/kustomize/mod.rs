@@ -86,6 +86,11 @@ pub(super) struct Prepared {
     timeout: Duration,
     /// How each file named by a kustomization is read (absolute, normalized path).
     treat: HashMap<PathBuf, Treat>,
+    /// Each input file's absolute, normalized path, by input id (made once: the
+    /// kustomizations, the renders and the tracing all compare such paths).
+    paths: Vec<Option<PathBuf>>,
+    /// The id of each input file, by its normalized path.
+    pub(super) ids: HashMap<PathBuf, usize>,
     /// The resource files of each root to render, to lint one by one if its render fails.
     resources: BTreeMap<usize, BTreeSet<PathBuf>>,
     /// The namespace each resource file gets when linted one by one.
@@ -127,16 +132,18 @@ impl Prepared {
         }
         let plan = Plan::build(&in_scope);
         let precommit = inputs.iter().any(Input::is_context);
-        let named: BTreeSet<PathBuf> = inputs
+        let paths: Vec<Option<PathBuf>> = inputs
             .iter()
-            .filter_map(|i| match i {
-                Input::File {
-                    path,
-                    context: false,
-                    ..
-                } => Some(normalize(path)),
+            .map(|i| match i {
+                Input::File { path, .. } => Some(normalize(path)),
                 _ => None,
             })
+            .collect();
+        let named: BTreeSet<PathBuf> = inputs
+            .iter()
+            .zip(&paths)
+            .filter(|(i, _)| !i.is_context())
+            .filter_map(|(_, p)| p.clone())
             .collect();
         let command = match settings.enabled {
             Enabled::Never => None,
@@ -157,21 +164,20 @@ impl Prepared {
         }
         // A YAML file beside a kustomization that no kustomization names is not applied by
         // it (a patch kept for scripts, a commented-out entry): not linted as objects.
-        for input in inputs {
-            let Input::File { path, kind, .. } = input else {
+        for (input, file) in inputs.iter().zip(&paths) {
+            let (Input::File { kind, .. }, Some(file)) = (input, file) else {
                 continue;
             };
-            let file = normalize(path);
             if *kind != crate::sources::classify::Kind::Yaml
-                || tree::is_kustomization_file(&file)
-                || plan.roles.contains_key(&file)
+                || tree::is_kustomization_file(file)
+                || plan.roles.contains_key(file)
             {
                 continue;
             }
             if file.parent().is_some_and(|d| plan.in_dir(d).is_some()) {
                 prepared
                     .treat
-                    .insert(file, Treat::Traced { indexed: false });
+                    .insert(file.clone(), Treat::Traced { indexed: false });
             }
         }
         let mut unrendered = Vec::new();
@@ -245,28 +251,34 @@ impl Prepared {
                 .entry(file.clone())
                 .or_insert_with(|| Treat::Namespace(ns.clone()));
         }
+        prepared.ids = paths
+            .iter()
+            .enumerate()
+            .filter_map(|(id, p)| Some((p.clone()?, id)))
+            .collect();
+        prepared.paths = paths;
         prepared.plan = plan;
         prepared
     }
 
-    /// How `input` is read.
-    pub(super) fn treat(&self, input: &Input) -> Treat {
-        if self.treat.is_empty() {
-            return Treat::Lint;
-        }
-        match input {
-            Input::File { path, .. } => self
-                .treat
-                .get(&normalize(path))
-                .cloned()
-                .unwrap_or(Treat::Lint),
-            _ => Treat::Lint,
-        }
+    /// How input `id` is read.
+    pub(super) fn treat(&self, id: usize) -> Treat {
+        self.paths
+            .get(id)
+            .and_then(Option::as_ref)
+            .and_then(|p| self.treat.get(p))
+            .cloned()
+            .unwrap_or(Treat::Lint)
     }
 
-    /// How a resource file of a root whose render failed is read instead.
+    /// The id of the input file at `path` (normalized).
+    pub(super) fn file_id(&self, path: &Path) -> Option<usize> {
+        self.ids.get(path).copied()
+    }
+
+    /// How a resource file (normalized path) of a root whose render failed is read instead.
     pub(super) fn fallback(&self, path: &Path) -> Treat {
-        match self.namespaces.get(&normalize(path)) {
+        match self.namespaces.get(path) {
             Some(ns) => Treat::Namespace(ns.clone()),
             None => Treat::Lint,
         }
@@ -362,12 +374,62 @@ impl Prepared {
     }
 }
 
+/// Where each object of a rendered document came from, its build-metadata annotations
+/// stripped (`strip_build_metadata`). What an object carries (an embedded redis.conf, a
+/// Strimzi config) came from where the object came from. A ConfigMap or Secret a generator
+/// made holds the generator's input files, which are linted as files: what it carries is
+/// dropped from `objects`, not linted again from the output.
+pub(super) fn provenance(
+    objects: &mut Vec<crate::model::Object>,
+    base: &Path,
+) -> Vec<trace::Provenance> {
+    use crate::model::Format;
+    let mut from: Vec<trace::Provenance> = objects
+        .iter_mut()
+        .map(|o| strip_build_metadata(o, base))
+        .collect();
+    let outer_of = |inner: &crate::model::Object| {
+        objects
+            .iter()
+            .position(|o| o.format == Format::Kubernetes && o.root.span.contains(inner.root.span))
+    };
+    let inherited: Vec<Option<usize>> = objects
+        .iter()
+        .map(|o| {
+            (o.format != Format::Kubernetes)
+                .then(|| outer_of(o))
+                .flatten()
+        })
+        .collect();
+    for (i, outer) in inherited.into_iter().enumerate() {
+        if let Some(p) = outer.and_then(|j| from.get(j).cloned())
+            && let Some(slot) = from.get_mut(i)
+        {
+            *slot = p;
+        }
+    }
+    let generated: Vec<crate::model::Span> = objects
+        .iter()
+        .zip(&from)
+        .filter(|(o, p)| {
+            o.format == Format::Kubernetes && p.origin.is_none() && p.configured_in.is_some()
+        })
+        .map(|(o, _)| o.root.span)
+        .collect();
+    let (kept, from): (Vec<crate::model::Object>, Vec<trace::Provenance>) = std::mem::take(objects)
+        .into_iter()
+        .zip(from)
+        .filter(|(o, _)| {
+            o.format == Format::Kubernetes || !generated.iter().any(|g| g.contains(o.root.span))
+        })
+        .unzip();
+    *objects = kept;
+    from
+}
+
 /// Removes the build-metadata annotations the wrapper asked for (and `annotations` itself
 /// when nothing else is left in it), returning where the object came from.
-pub(super) fn strip_build_metadata(
-    obj: &mut crate::model::Object,
-    base: &Path,
-) -> trace::Provenance {
+fn strip_build_metadata(obj: &mut crate::model::Object, base: &Path) -> trace::Provenance {
     use crate::model::Value;
     let mut provenance = trace::Provenance::default();
     let Value::Map(top) = &mut obj.root.value else {

@@ -67,10 +67,6 @@ fn merge_key(parent: Option<&str>, item: &Node) -> Option<(&'static str, String)
     Some((key, item.get(key)?.text()?.to_string()))
 }
 
-fn contains(outer: Span, inner: Span) -> bool {
-    outer.start <= inner.start && inner.end <= outer.end.max(outer.start)
-}
-
 /// The steps to the node or key at `span`, and whether it is a key.
 fn steps_to(node: &Node, span: Span, parent: Option<&str>, out: &mut Vec<Step>) -> Option<bool> {
     match &node.value {
@@ -78,11 +74,11 @@ fn steps_to(node: &Node, span: Span, parent: Option<&str>, out: &mut Vec<Step>) 
         Value::Map(entries) => {
             for e in entries {
                 let key = e.key.text().unwrap_or("").to_string();
-                if contains(e.key.span, span) {
+                if e.key.span.contains(span) {
                     out.push(Step::Key(key));
                     return Some(true);
                 }
-                if contains(e.value.span, span) {
+                if e.value.span.contains(span) {
                     out.push(Step::Key(key.clone()));
                     return Some(steps_to(&e.value, span, Some(&key), out).unwrap_or(false));
                 }
@@ -91,7 +87,7 @@ fn steps_to(node: &Node, span: Span, parent: Option<&str>, out: &mut Vec<Step>) 
         }
         Value::Seq(items) => {
             for (index, item) in items.iter().enumerate() {
-                if contains(item.span, span) {
+                if item.span.contains(span) {
                     out.push(Step::Item {
                         index,
                         merge: merge_key(parent, item),
@@ -173,6 +169,8 @@ struct Parsed {
 pub struct Tracer<'p> {
     plan: &'p Plan,
     files: Mutex<HashMap<PathBuf, Option<Arc<Parsed>>>>,
+    /// Inline patches, parsed once: by kustomization file and the offset of their first line.
+    inline: Mutex<HashMap<(PathBuf, usize), Arc<Parsed>>>,
 }
 
 /// The names an object had on its way: as rendered, and as written in its file.
@@ -199,6 +197,7 @@ impl<'p> Tracer<'p> {
         Tracer {
             plan,
             files: Mutex::new(HashMap::new()),
+            inline: Mutex::new(HashMap::new()),
         }
     }
 
@@ -229,7 +228,7 @@ impl<'p> Tracer<'p> {
     ) -> Option<Located> {
         let mut located = self.locate_field(root, obj, prov, span)?;
         let mut steps = Vec::new();
-        if contains(obj.root.span, span)
+        if obj.root.span.contains(span)
             && steps_to(&obj.root, span, None, &mut steps) == Some(false)
             && let Some((_, node)) = walk(&obj.root, &steps).full
             && node.as_scalar().is_some()
@@ -248,7 +247,7 @@ impl<'p> Tracer<'p> {
         span: Span,
     ) -> Option<Located> {
         let mut steps = Vec::new();
-        let on_key = if contains(obj.root.span, span) && obj.root.span != span {
+        let on_key = if obj.root.span.contains(span) && obj.root.span != span {
             steps_to(&obj.root, span, None, &mut steps)?
         } else {
             false
@@ -361,14 +360,22 @@ impl<'p> Tracer<'p> {
     fn in_patch(&self, k: &Kustomization, patch: &Patch, cx: &Cx<'_>) -> Option<Located> {
         let (file, parsed, lines) = match &patch.text {
             PatchText::File(f) => (f.clone(), self.parsed(f)?, None),
-            PatchText::Inline { text, lines } => (
-                k.file.clone(),
-                Arc::new(Parsed {
-                    text: text.clone(),
-                    docs: parse_docs(text),
-                }),
-                Some(lines),
-            ),
+            PatchText::Inline { text, lines } => {
+                let key = (k.file.clone(), lines.first().copied().unwrap_or(0));
+                let parsed = self
+                    .inline
+                    .lock()
+                    .ok()?
+                    .entry(key)
+                    .or_insert_with(|| {
+                        Arc::new(Parsed {
+                            text: text.clone(),
+                            docs: parse_docs(text),
+                        })
+                    })
+                    .clone();
+                (k.file.clone(), parsed, Some(lines))
+            }
         };
         let place = |span: Span| Located {
             file: file.clone(),
@@ -662,7 +669,7 @@ pub fn sub_span(rendered: &str, outer: Span, inner: Span, source: &str, at: Span
     ) else {
         return at;
     };
-    if !(contains(outer, inner)) {
+    if !outer.contains(inner) {
         return at;
     }
     if r == s {

@@ -52,7 +52,15 @@ pub fn written(obj: &Object, key: &str, value: &str) -> (String, &'static str) {
             " under `spec.proxy.pgBouncer.config.global`",
         );
     }
-    (format!("`{key} = {value}`"), " to the [pgbouncer] section")
+    (format!("`{key} = {value}`"), INI_PLACE)
+}
+
+const INI_PLACE: &str = " to the [pgbouncer] section";
+
+/// Whether `obj`'s settings are written as an INI file (a `pgbouncer.ini`, or one kept in a
+/// ConfigMap) rather than as an operator resource's fields.
+pub fn is_ini(obj: &Object) -> bool {
+    written(obj, "", "").1 == INI_PLACE
 }
 
 pub fn main_section(obj: &Object) -> Option<&Node> {

@@ -53,7 +53,7 @@ impl ObjectRule for PgbouncerPoolMode {
                             .with_help({
                                 let (setting, place) = super::written(cx.obj, "pool_mode", "transaction");
                                 // An INI value is set where it is written.
-                                let place = if place.starts_with(" to ") { "" } else { place };
+                                let place = if super::is_ini(cx.obj) { "" } else { place };
                                 format!("set {setting}{place}; clients must then not rely on session state (SET, LISTEN, advisory locks) across transactions")
                             });
                         cx.emit(f);
@@ -68,11 +68,11 @@ impl ObjectRule for PgbouncerPoolMode {
                                 consequence(DEFAULT_POOL_MODE)
                             ),
                         )
-                        .with_label(if cx.obj.group().contains('.') {
+                        .with_label(if super::is_ini(cx.obj) {
+                            "no pool_mode in [pgbouncer]"
+                        } else {
                             // An operator's resource: no INI section to name.
                             "no pool mode set here"
-                        } else {
-                            "no pool_mode in [pgbouncer]"
                         })
                         .with_help({
                             let (setting, place) = super::written(cx.obj, "pool_mode", "transaction");
