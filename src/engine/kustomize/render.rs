@@ -94,20 +94,58 @@ pub fn render(
     std::fs::write(base.join("kustomization.yaml"), wrapper)
         .map_err(|e| format!("cannot write the wrapper kustomization: {e}"))?;
     let mut command = Command::new(program);
+    command
+        .args(args)
+        .arg(&base)
+        .current_dir(&base)
+        // Helm and plugins stay off whatever the user's environment says.
+        .env_remove("KUSTOMIZE_PLUGIN_HOME")
+        .env_remove("XDG_CONFIG_HOME");
+    let (status, stdout, stderr) = run(
+        command,
+        &cmd.join(" "),
+        timeout,
+        "the `kustomize: {timeout-seconds}` setting",
+    )?;
+    let clean = |bytes: &[u8]| {
+        String::from_utf8_lossy(bytes)
+            .replace(&format!("{rel_text}/"), &format!("{shown}/"))
+            .replace(&rel_text, shown)
+            .replace(&format!("{}/", base.display()), "")
+            .replace(&base.display().to_string(), "")
+    };
+    if !status.success() {
+        return Err(message(&clean(&stderr)));
+    }
+    if stdout.len() > MAX_OUTPUT {
+        return Err(format!(
+            "the rendered output is over the {} MiB limit",
+            MAX_OUTPUT / 1024 / 1024
+        ));
+    }
+    let text =
+        String::from_utf8(stdout).map_err(|_| "kustomize wrote invalid UTF-8".to_string())?;
+    Ok(Rendered { text, base })
+}
+
+/// Runs `command` in its own process group with piped output, killing the group after
+/// `timeout` (`setting` names where the user changes it): (status, stdout, stderr), each
+/// stream cut at the output limit.
+pub fn run(
+    mut command: Command,
+    shown: &str,
+    timeout: Duration,
+    setting: &str,
+) -> Result<(std::process::ExitStatus, Vec<u8>, Vec<u8>), String> {
+    let program = command.get_program().to_string_lossy().to_string();
     // Its own process group, so a timeout kills what it started too (a wrapper script's
     // children would otherwise keep the output pipes open).
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let mut child = command
-        .args(args)
-        .arg(&base)
-        .current_dir(&base)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        // Helm and plugins stay off whatever the user's environment says.
-        .env_remove("KUSTOMIZE_PLUGIN_HOME")
-        .env_remove("XDG_CONFIG_HOME")
         .spawn()
         .map_err(|e| format!("cannot run `{program}`: {e}"))?;
     let out = child.stdout.take();
@@ -132,8 +170,7 @@ pub fn render(
                 let _ = child.kill();
                 let _ = child.wait();
                 break Err(format!(
-                    "`{}` did not finish within {} s (the `kustomize: {{timeout-seconds}}` setting)",
-                    cmd.join(" "),
+                    "`{shown}` did not finish within {} s ({setting})",
                     timeout.as_secs()
                 ));
             }
@@ -146,25 +183,7 @@ pub fn render(
     let status = status?;
     let stdout = out_thread.join().unwrap_or_default();
     let stderr = err_thread.join().unwrap_or_default();
-    let clean = |bytes: &[u8]| {
-        String::from_utf8_lossy(bytes)
-            .replace(&format!("{rel_text}/"), &format!("{shown}/"))
-            .replace(&rel_text, shown)
-            .replace(&format!("{}/", base.display()), "")
-            .replace(&base.display().to_string(), "")
-    };
-    if !status.success() {
-        return Err(message(&clean(&stderr)));
-    }
-    if stdout.len() > MAX_OUTPUT {
-        return Err(format!(
-            "the rendered output is over the {} MiB limit",
-            MAX_OUTPUT / 1024 / 1024
-        ));
-    }
-    let text =
-        String::from_utf8(stdout).map_err(|_| "kustomize wrote invalid UTF-8".to_string())?;
-    Ok(Rendered { text, base })
+    Ok((status, stdout, stderr))
 }
 
 /// Kills the process group `pid` leads (see `process_group(0)` above), without `unsafe`:

@@ -46,7 +46,7 @@ fn unquote(v: &str) -> &str {
 
 /// One step of a field path: a key, or a list item with the value of its merge key.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Step {
+pub enum Step {
     Key(String),
     Item {
         index: usize,
@@ -68,7 +68,12 @@ fn merge_key(parent: Option<&str>, item: &Node) -> Option<(&'static str, String)
 }
 
 /// The steps to the node or key at `span`, and whether it is a key.
-fn steps_to(node: &Node, span: Span, parent: Option<&str>, out: &mut Vec<Step>) -> Option<bool> {
+pub fn steps_to(
+    node: &Node,
+    span: Span,
+    parent: Option<&str>,
+    out: &mut Vec<Step>,
+) -> Option<bool> {
     match &node.value {
         Value::Scalar(_) => None,
         Value::Map(entries) => {
@@ -102,12 +107,12 @@ fn steps_to(node: &Node, span: Span, parent: Option<&str>, out: &mut Vec<Step>) 
 
 /// How far `steps` lead into `node`: the node reached and its key's span when all of them
 /// do, and the key of the deepest entry reached.
-struct Walked<'n> {
-    full: Option<(Option<Span>, &'n Node)>,
-    deepest: Option<Span>,
+pub struct Walked<'n> {
+    pub full: Option<(Option<Span>, &'n Node)>,
+    pub deepest: Option<Span>,
 }
 
-fn walk<'n>(node: &'n Node, steps: &[Step]) -> Walked<'n> {
+pub fn walk<'n>(node: &'n Node, steps: &[Step]) -> Walked<'n> {
     let mut at = node;
     let mut key = None;
     let mut deepest = None;
