@@ -40,6 +40,8 @@ enum RulesFormat {
     Markdown,
 }
 
+// One value per run, parsed once: the size of `Check` costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Lint files and directories (default: the current directory). `-` reads standard input.
@@ -83,6 +85,20 @@ enum Command {
         /// never [default: the config's `kustomize.enabled`, else auto].
         #[arg(long, value_enum, value_name = "WHEN")]
         kustomize: Option<KustomizeWhen>,
+        /// Render Helm charts in the tree: auto (`helm template` when helm is found, else
+        /// static analysis), always (helm required), or never [default: the config's
+        /// `helm.enabled`, else auto].
+        #[arg(long, value_enum, value_name = "WHEN")]
+        helm: Option<KustomizeWhen>,
+        /// The chart folder that rendered input (`helm template … | scalelint check -`) came
+        /// from, to report findings at its template and values lines [default: the
+        /// `# Source:` paths under the current folder].
+        #[arg(long, value_name = "DIR")]
+        chart: Option<PathBuf>,
+        /// A values file the rendered input was made with (after the chart's values.yaml;
+        /// repeatable, in helm's order).
+        #[arg(long = "values", value_name = "FILE")]
+        values_files: Vec<PathBuf>,
     },
     /// List every rule: name, level, summary.
     Rules {
@@ -158,6 +174,9 @@ fn run(cli: Cli) -> Result<u8, String> {
             stdin_filename,
             jobs,
             kustomize,
+            helm,
+            chart,
+            values_files,
         } => {
             if stdin_filename.is_some() && !paths.iter().any(|p| p.as_os_str() == "-") {
                 return Err(
@@ -206,6 +225,26 @@ fn run(cli: Cli) -> Result<u8, String> {
                         k.enabled = when.into();
                     }
                     k
+                },
+                helm: {
+                    let mut h = cfg.helm.clone();
+                    if let Some(when) = helm {
+                        h.enabled = when.into();
+                    }
+                    if let Some(dir) = &chart
+                        && !dir.join("Chart.yaml").is_file()
+                    {
+                        return Err(format!(
+                            "--chart {}: no Chart.yaml in that folder",
+                            dir.display()
+                        ));
+                    }
+                    h.chart = chart;
+                    h.input_values = values_files
+                        .iter()
+                        .map(|f| std::path::absolute(f).unwrap_or_else(|_| f.clone()))
+                        .collect();
+                    h
                 },
             };
             let baseline = match &baseline {

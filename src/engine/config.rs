@@ -22,6 +22,7 @@ const KEYS: &[&str] = &[
     "rules",
     "custom-rules",
     "kustomize",
+    "helm",
 ];
 
 /// What one rule's configuration says.
@@ -46,6 +47,8 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleConfig>,
     /// How Kustomize overlays are rendered (`kustomize:`).
     pub kustomize: super::kustomize::Settings,
+    /// How Helm charts are rendered (`helm:`).
+    pub helm: super::helm::Settings,
     /// Problems that do not stop the run (an always-on rule turned off by name), each with
     /// its place in the file; the CLI prints them on standard error.
     pub warnings: Vec<String>,
@@ -346,6 +349,108 @@ fn kustomize(e: &Errors, node: &Node) -> Result<super::kustomize::Settings, Conf
     Ok(settings)
 }
 
+const HELM_KEYS: &[&str] = &[
+    "enabled",
+    "command",
+    "release",
+    "namespace",
+    "values",
+    "set",
+    "timeout-seconds",
+];
+
+/// The `helm:` section.
+fn helm(e: &Errors, node: &Node) -> Result<super::helm::Settings, ConfigError> {
+    use super::kustomize::Enabled;
+    let mut settings = super::helm::Settings::default();
+    if node.is_null() {
+        return Ok(settings);
+    }
+    let Some(entries) = node.as_map() else {
+        return Err(e.at(
+            node.span,
+            "`helm` must be a mapping (enabled, command, release, namespace, values, set, timeout-seconds)",
+        ));
+    };
+    let name = |v: &Node, key: &str| -> Result<String, ConfigError> {
+        v.text()
+            .filter(|t| !t.is_empty() && v.as_scalar().is_some())
+            .map(str::to_string)
+            .ok_or_else(|| e.at(v.span, format!("`helm.{key}` must be a name")))
+    };
+    for entry in entries {
+        let key = entry.key.text().unwrap_or("");
+        let v = &entry.value;
+        match key {
+            "enabled" => {
+                let text = v.text().unwrap_or("");
+                settings.enabled = Enabled::parse(text).ok_or_else(|| {
+                    e.at(
+                        v.span,
+                        format!(
+                            "`helm.enabled` must be auto, always or never, not `{text}`{}",
+                            hint(text, &Enabled::NAMES)
+                        ),
+                    )
+                })?;
+            }
+            "command" => {
+                let cmd = strings(v).filter(|c| !c.is_empty()).ok_or_else(|| {
+                    e.at(
+                        v.span,
+                        "`helm.command` must be a list: the program and its arguments before \
+                         `template` (e.g. [helm])",
+                    )
+                })?;
+                settings.command = Some(cmd);
+            }
+            "release" => settings.release = name(v, key)?,
+            "namespace" => settings.namespace = name(v, key)?,
+            "values" => {
+                settings.values = strings(v).ok_or_else(|| {
+                    e.at(
+                        v.span,
+                        "`helm.values` must be a list of values files, relative to each chart's folder",
+                    )
+                })?;
+            }
+            "set" => {
+                let Some(pairs) = v.as_map() else {
+                    return Err(e.at(
+                        v.span,
+                        "`helm.set` must be a mapping of value paths to values (`autoscaling.enabled: true`)",
+                    ));
+                };
+                for p in pairs {
+                    let (Some(k), Some(val)) = (p.key.text(), p.value.as_scalar()) else {
+                        return Err(e.at(p.value.span, "`helm.set` values must be scalars"));
+                    };
+                    settings.set.push((k.to_string(), val.text.clone()));
+                }
+            }
+            "timeout-seconds" => {
+                let secs = v
+                    .as_i64()
+                    .filter(|s| (1..=3600).contains(s))
+                    .ok_or_else(|| {
+                        e.at(
+                            v.span,
+                            "`helm.timeout-seconds` must be a whole number from 1 to 3600",
+                        )
+                    })?;
+                settings.timeout = std::time::Duration::from_secs(secs.unsigned_abs());
+            }
+            _ => {
+                return Err(e.at(
+                    entry.key.span,
+                    format!("unknown key `helm.{key}`{}", hint(key, HELM_KEYS)),
+                ));
+            }
+        }
+    }
+    Ok(settings)
+}
+
 /// The configuration a parsed config file says, checked against `catalog`.
 fn from_tree(e: &Errors, root: Option<&Node>, catalog: &Catalog) -> Result<Config, ConfigError> {
     let mut config = Config::default();
@@ -395,6 +500,7 @@ fn from_tree(e: &Errors, root: Option<&Node>, catalog: &Catalog) -> Result<Confi
             }
             "rules" => rules(e, &entry.value, catalog, &mut config, &mut places)?,
             "kustomize" => config.kustomize = kustomize(e, &entry.value)?,
+            "helm" => config.helm = helm(e, &entry.value)?,
             // Read (leniently, before the rules it adds are needed) by `custom_rule_paths`;
             // checked here, in file order with the other keys.
             "custom-rules" => {
@@ -838,6 +944,51 @@ pub fn schema(catalog: &Catalog) -> serde_json::Value {
                         "minimum": 1,
                         "maximum": 3600,
                         "default": super::kustomize::DEFAULT_TIMEOUT_SECONDS,
+                    },
+                },
+            },
+            "helm": {
+                "description": "How Helm charts in the tree are rendered (helm template, else static analysis of the templates) and traced back to template and values lines.",
+                "type": ["object", "null"],
+                "additionalProperties": false,
+                "properties": {
+                    "enabled": {
+                        "description": "auto: `helm template` when helm is found, else static analysis; always: a missing helm is an error per chart; never: templates are skipped.",
+                        "enum": ["auto", "always", "never"],
+                        "default": "auto",
+                    },
+                    "command": {
+                        "description": "The program and arguments before `template` (default: `helm`).",
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "minItems": 1,
+                    },
+                    "release": {
+                        "description": "The release name charts are rendered with.",
+                        "type": "string",
+                        "default": super::helm::DEFAULT_RELEASE,
+                    },
+                    "namespace": {
+                        "description": "The namespace charts are rendered into.",
+                        "type": "string",
+                        "default": "default",
+                    },
+                    "values": {
+                        "description": "Values files applied after each chart's values.yaml, relative to the chart's folder (a chart without one renders without it). Each ci/*-values.yaml is also rendered as its own scenario.",
+                        "type": "array",
+                        "items": {"type": "string"},
+                    },
+                    "set": {
+                        "description": "Values set last, as `helm --set path=value` does.",
+                        "type": "object",
+                        "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+                    },
+                    "timeout-seconds": {
+                        "description": "How long one render may take.",
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 3600,
+                        "default": super::helm::DEFAULT_TIMEOUT_SECONDS,
                     },
                 },
             },

@@ -11,6 +11,7 @@ use super::read::{Origin, Read, Treat};
 use super::rule::{Ctx, Implementation, IndexCtx, IndexRule, ObjectRule, Target};
 use super::{Error, locate, projection, suppress};
 use crate::model::{Finding, Format, Level, Object, SourceFile};
+use crate::sources::classify;
 use crate::sources::{self, LoadedFile};
 use std::collections::{HashMap, HashSet};
 
@@ -203,6 +204,9 @@ pub(super) struct Checked {
     /// A rendered overlay: its root and where each object came from. Its `objects` are
     /// then whole trees, which findings are traced through to their sources.
     pub(super) rendered: Option<(usize, Vec<Provenance>)>,
+    /// Helm output (a chart's render, or input with `# Source:` comments): its render (none
+    /// for input) and each object's template. Its `objects` are then whole trees.
+    pub(super) helm: Option<HelmRendered>,
     /// Its objects are linted as rendered: the projections it gives are only for files
     /// outside any overlay to refer to, and findings about them are not its own.
     pub(super) traced: bool,
@@ -233,13 +237,24 @@ impl RuleSet {
                     directives: suppress::Directives::default(),
                     context: false,
                     rendered: None,
+                    helm: None,
                     traced: false,
                 };
             }
         };
+        if treat == Treat::Template {
+            return template(shown, text, origin, context);
+        }
         let mut annotations = suppress::Directives::default();
         let mut linted = 0;
         let mut provenance = Vec::new();
+        // Helm output: its objects stay whole, each with its template.
+        let helm_scope = match &treat {
+            Treat::Helm { scope } => Some(Some(*scope)),
+            Treat::Lint if kind == classify::Kind::Yaml && has_source_comments(&text) => Some(None),
+            _ => None,
+        };
+        let mut helm_sources = Vec::new();
         let mut sink = |src: &SourceFile, mut objects: Vec<Object>, findings: &mut Vec<Finding>| {
             match &treat {
                 // Parsed for its own problems and suppressions; linted as rendered.
@@ -263,7 +278,7 @@ impl RuleSet {
                 Treat::Rendered { base, .. } => {
                     provenance.extend(super::kustomize::provenance(&mut objects, base));
                 }
-                Treat::Lint => {}
+                Treat::Lint | Treat::Helm { .. } | Treat::Template => {}
             }
             // A context file's findings are dropped: it only gives projections.
             if !context {
@@ -274,6 +289,10 @@ impl RuleSet {
                 }
                 linted += objects.len();
                 locate::assign(|_| Some((src.path.as_str(), objects.as_slice())), findings);
+            }
+            if helm_scope.is_some() && !context {
+                helm_sources.extend(super::helm::object_sources(&src.text, &objects));
+                return objects;
             }
             match treat {
                 Treat::Rendered { .. } => objects,
@@ -312,6 +331,13 @@ impl RuleSet {
             Treat::Rendered { root, .. } => Some((root, provenance)),
             _ => None,
         };
+        let helm = match helm_scope {
+            Some(scope) if !context => Some(HelmRendered {
+                scope,
+                sources: helm_sources,
+            }),
+            _ => None,
+        };
         Checked {
             source,
             origin,
@@ -321,7 +347,48 @@ impl RuleSet {
             directives,
             context,
             rendered,
+            helm,
             traced,
         }
+    }
+}
+
+/// Helm output: which render it is (`None` for input) and each object's template (its
+/// `# Source:` path), in the order of the file's objects.
+#[derive(Debug)]
+pub(super) struct HelmRendered {
+    pub(super) scope: Option<usize>,
+    pub(super) sources: Vec<Option<String>>,
+}
+
+/// Whether a text has Helm's `# Source:` comments.
+fn has_source_comments(text: &str) -> bool {
+    text.starts_with("# Source: ") || text.contains("\n# Source: ")
+}
+
+/// A chart's template: never parsed as YAML (it is not YAML until rendered); its comments
+/// can still suppress what is traced to it.
+fn template(shown: String, text: String, origin: Option<Origin>, context: bool) -> Checked {
+    let source = SourceFile::new(shown, text);
+    let mut directives = suppress::Directives::default();
+    if !context {
+        directives.add_comments(&source, &super::helm::template_comments(&source.text));
+    }
+    let source = if origin.is_none() || !directives.is_empty() {
+        source
+    } else {
+        SourceFile::new(source.path, String::new())
+    };
+    Checked {
+        source,
+        origin,
+        objects: Vec::new(),
+        linted: 0,
+        findings: Vec::new(),
+        directives,
+        context,
+        rendered: None,
+        helm: None,
+        traced: false,
     }
 }

@@ -11,6 +11,7 @@ pub mod diagnostics;
 mod discover;
 mod dispatch;
 mod exclude;
+pub mod helm;
 pub mod index;
 pub mod kustomize;
 pub mod locate;
@@ -55,6 +56,9 @@ pub struct Options {
     pub exclude: Option<Exclude>,
     /// Whether and how Kustomize overlays are rendered (see [`kustomize`]).
     pub kustomize: kustomize::Settings,
+    /// Whether and how Helm charts are rendered, and where rendered input's chart is (see
+    /// [`helm`]).
+    pub helm: helm::Settings,
 }
 
 /// Why rules could not be set up (exit code 2), as opposed to findings.
@@ -88,23 +92,135 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     let start = Instant::now();
     let inputs = discover::discover(opts);
     let kust = kustomize::Prepared::new(&inputs, opts);
+    let mut charts = helm::Prepared::new(&inputs, opts);
     let precommit = inputs.iter().any(read::Input::is_context);
-    let (mut files, renders) = std::thread::scope(|s| {
+    let (mut files, renders, chart_renders) = std::thread::scope(|s| {
         let renders = s.spawn(|| kust.render_all());
+        let chart_renders = s.spawn(|| charts.render_all());
         let files: Vec<Checked> = inputs
             .into_par_iter()
             .enumerate()
             .map(|(id, input)| {
-                let treat = kust.treat(id);
+                let treat = charts.treat(id).unwrap_or_else(|| kust.treat(id));
                 rules.check(id, read::read_input(id, input).treated(treat))
             })
             .collect();
-        (files, renders.join().unwrap_or_default())
+        (
+            files,
+            renders.join().unwrap_or_default(),
+            chart_renders.join().unwrap_or_default(),
+        )
     });
     if !kust.plan.kustomizations.is_empty() {
         add_renders(&mut files, renders, &kust, rules, precommit);
     }
-    report::finish(files, rules, start, Some(&kust))
+    add_chart_renders(&mut files, chart_renders, &mut charts, rules, precommit);
+    report::finish(files, rules, start, Some(&kust), &charts)
+}
+
+/// A finding about a chart file, built once the file's id is known.
+type ChartNote = (
+    std::path::PathBuf,
+    Box<dyn Fn(usize) -> crate::model::Finding>,
+);
+
+/// The charts' renders as files of the run; a render that failed is a `helm-error` at its
+/// `Chart.yaml`, and templates not evaluated statically are `template-skipped`.
+fn add_chart_renders(
+    files: &mut Vec<Checked>,
+    renders: Vec<Result<helm::render::Rendered, String>>,
+    charts: &mut helm::Prepared,
+    rules: &RuleSet,
+    precommit: bool,
+) {
+    let chart_yaml = |c: &helm::Chart| c.dir.join("Chart.yaml");
+    // (file, finding builder given its id)
+    let mut notes: Vec<ChartNote> = Vec::new();
+    for (i, why) in &charts.refused {
+        if let Some(c) = charts.charts.get(*i) {
+            let (anchor, label, why) = (c.anchor, helm::shown_chart(c), why.clone());
+            notes.push((
+                chart_yaml(c),
+                Box::new(move |id| diagnostics::helm_error::finding(id, anchor, &label, &why)),
+            ));
+        }
+    }
+    let mut said = std::collections::BTreeSet::new();
+    let mut partial = std::collections::BTreeSet::new();
+    let mut ok = Vec::new();
+    for (scope, (scenario, result)) in charts.scenarios.iter().zip(renders).enumerate() {
+        let Some(chart) = charts.charts.get(scenario.chart) else {
+            continue;
+        };
+        match result {
+            Ok(r) => {
+                if !r.skipped.is_empty() {
+                    partial.insert(scope);
+                }
+                for s in r.skipped {
+                    if !said.insert(s.template.clone()) {
+                        continue;
+                    }
+                    let span = helm::action_at(&s.template, s.offset);
+                    notes.push((
+                        s.template,
+                        Box::new(move |id| {
+                            crate::sources::diagnostics::template_skipped::not_analysed(
+                                id, span, &s.reason,
+                            )
+                        }),
+                    ));
+                }
+                ok.push((
+                    files.len() + ok.len(),
+                    scope,
+                    scenario.label.clone(),
+                    r.text,
+                ));
+            }
+            Err(message) => {
+                let (anchor, label) = (chart.anchor, scenario.label.clone());
+                notes.push((
+                    chart_yaml(chart),
+                    Box::new(move |id| {
+                        diagnostics::helm_error::finding(id, anchor, &label, &message)
+                    }),
+                ));
+            }
+        }
+    }
+    charts.partial = partial;
+    let checked: Vec<Checked> = ok
+        .into_par_iter()
+        .map(|(id, scope, label, text)| {
+            let read = Read::Text {
+                shown: helm::rendered_name(&label),
+                kind: classify::Kind::Yaml,
+                text,
+                origin: None,
+                context: false,
+                treat: read::Treat::Helm { scope },
+            };
+            let mut checked = rules.check(id, read);
+            checked.context = precommit;
+            checked
+        })
+        .collect();
+    files.extend(checked);
+    for (path, note) in notes {
+        let Some(id) = charts.ids.get(&kustomize::tree::normalize(&path)).copied() else {
+            continue;
+        };
+        if let Some(f) = files.get_mut(id) {
+            let finding = note(id);
+            // Under pre-commit, a chart a named file is in is said to fail at its
+            // `Chart.yaml` even when that was not named.
+            if finding.rule == diagnostics::helm_error::NAME {
+                f.context = false;
+            }
+            f.findings.push(finding);
+        }
+    }
 }
 
 /// The rendered overlays as files of the run; a render that failed is a `kustomize-error`
@@ -218,5 +334,5 @@ pub fn lint_sources(sources: Vec<(String, String)>, rules: &RuleSet) -> Report {
             rules.check(id, read)
         })
         .collect();
-    report::finish(files, rules, start, None)
+    report::finish(files, rules, start, None, &helm::Prepared::default())
 }

@@ -134,6 +134,10 @@ pub(super) enum Treat {
     Traced { indexed: bool },
     /// The output of rendering root `root` from the wrapper folder `base`.
     Rendered { root: usize, base: PathBuf },
+    /// A Helm chart's template: not YAML until rendered, read for its comments only.
+    Template,
+    /// Helm's output for render `scope` (see `engine::helm`).
+    Helm { scope: usize },
 }
 
 /// A file's text, ready to parse, or the finding that it could not be read.

@@ -2,7 +2,9 @@
 //! levels, late locators, restored texts, the files kept, and the order of findings.
 
 use super::diagnostics::{analysis_incomplete, io_error};
+use super::dispatch::HelmRendered;
 use super::dispatch::{Checked, RuleSet};
+use super::helm;
 use super::index::Index;
 use super::kustomize::Prepared;
 use super::kustomize::trace::{Provenance, Tracer};
@@ -52,14 +54,18 @@ pub(super) fn finish(
     rules: &RuleSet,
     start: Instant,
     kust: Option<&Prepared>,
+    charts: &helm::Prepared,
 ) -> Report {
-    let mut findings = cross_resource(&files, rules);
+    let mut findings = cross_resource(&files, rules, charts);
     let objects = files.iter().map(|f| f.linted).sum();
     let mut run = Files::split(files, &mut findings);
     if let Some(kust) = kust
         && !kust.to_render.is_empty()
     {
         findings = trace_rendered(&mut run, findings, kust);
+    }
+    if run.helm.iter().any(Option::is_some) {
+        findings = trace_helm(&mut run, findings, charts);
     }
     findings.retain(|f| !run.is_context(f.file) && !rules.off.contains(&f.rule));
     let (mut findings, mut suppressed) = suppress_and_level(&mut run, findings, rules);
@@ -89,6 +95,8 @@ struct Files {
     /// Rendered overlays: root and provenance of each object (`projections` holds whole
     /// trees for them).
     rendered: Vec<Option<(usize, Vec<Provenance>)>>,
+    /// Helm output: its render and each object's template (`projections` holds whole trees).
+    helm: Vec<Option<HelmRendered>>,
     /// How many files were checked inputs; those after them were added while tracing or
     /// are rendered overlays.
     inputs: usize,
@@ -104,7 +112,13 @@ impl Files {
             projections: Vec::with_capacity(files.len()),
             context: Vec::with_capacity(files.len()),
             rendered: Vec::with_capacity(files.len()),
-            inputs: files.iter().filter(|f| f.rendered.is_none()).count(),
+            helm: Vec::with_capacity(files.len()),
+            inputs: files
+                .iter()
+                .filter(|f| {
+                    f.rendered.is_none() && f.helm.as_ref().is_none_or(|h| h.scope.is_none())
+                })
+                .count(),
         };
         for mut f in files {
             findings.append(&mut f.findings);
@@ -114,6 +128,7 @@ impl Files {
             run.projections.push(f.objects);
             run.context.push(f.context);
             run.rendered.push(f.rendered);
+            run.helm.push(f.helm);
         }
         run
     }
@@ -126,6 +141,7 @@ impl Files {
         self.projections.push(Vec::new());
         self.context.push(context);
         self.rendered.push(None);
+        self.helm.push(None);
         self.sources.len() - 1
     }
 
@@ -137,13 +153,17 @@ impl Files {
 /// The cross-resource rules over the index, and the relations a limit cut short, said at the
 /// object concerned. Each rendered overlay is its own scope (two overlays are never applied
 /// together); the other files share one.
-fn cross_resource(files: &[Checked], rules: &RuleSet) -> Vec<Finding> {
+fn cross_resource(files: &[Checked], rules: &RuleSet, charts: &helm::Prepared) -> Vec<Finding> {
     let paths: Vec<&str> = files.iter().map(|f| f.source.path.as_str()).collect();
-    let mut scopes: std::collections::BTreeMap<Option<usize>, Vec<&Checked>> =
+    // (kustomize root, helm render): each rendered overlay and chart render is a scope.
+    let mut scopes: std::collections::BTreeMap<(Option<usize>, Option<usize>), Vec<&Checked>> =
         std::collections::BTreeMap::new();
     for f in files {
         scopes
-            .entry(f.rendered.as_ref().map(|(root, _)| *root))
+            .entry((
+                f.rendered.as_ref().map(|(root, _)| *root),
+                f.helm.as_ref().and_then(|h| h.scope),
+            ))
             .or_default()
             .push(f);
     }
@@ -165,8 +185,14 @@ fn cross_resource(files: &[Checked], rules: &RuleSet) -> Vec<Finding> {
                 .iter()
                 .map(|i| analysis_incomplete::finding(i.file, i.span, i.message.clone())),
         );
-        if scope.is_none() {
+        if *scope == (None, None) {
             found.retain(|f| !traced.contains(&f.file));
+        }
+        // A chart rendered here without some of its templates: what is absent may be in them.
+        if let (None, Some(render)) = scope
+            && charts.partial(*render)
+        {
+            found.retain(|f| !helm::ABSENCE_RULES.contains(&f.rule.as_str()));
         }
         findings.extend(found);
     }
@@ -233,9 +259,14 @@ fn trace_rendered(run: &mut Files, mut findings: Vec<Finding>, kust: &Prepared) 
         }
         out.push((f, overlays));
     }
-    // One finding per place and rule, naming every overlay it was found in. Where the
-    // overlays' messages differ (another namespace, another replica count), the message is
-    // the first overlay's and each overlay's own is on its rendered place.
+    merge_renders(out, "overlay", "overlays")
+}
+
+/// One finding per place and rule, naming every render (overlay, chart render) it was found
+/// in: `out` holds each finding with the renders it came from.
+fn merge_renders(mut out: Vec<(Finding, Vec<String>)>, noun: &str, nouns: &str) -> Vec<Finding> {
+    // Where the renders' messages differ (another namespace, another replica count), the
+    // message is the first one's and each render's own is on its rendered place.
     out.sort_by(|(a, ao), (b, bo)| {
         (a.file, a.span.start, a.span.end, &a.rule, ao, &a.message).cmp(&(
             b.file,
@@ -285,12 +316,161 @@ fn trace_rendered(run: &mut Files, mut findings: Vec<Finding>, kust: &Prepared) 
             let quoted: Vec<String> = overlays.iter().map(|o| format!("`{o}`")).collect();
             match quoted.as_slice() {
                 [] => {}
-                [one] => f.message = format!("{} (in overlay {one})", f.message),
-                many => f.message = format!("{} (in overlays {})", f.message, many.join(", ")),
+                [one] => f.message = format!("{} (in {noun} {one})", f.message),
+                many => f.message = format!("{} (in {nouns} {})", f.message, many.join(", ")),
             }
             f
         })
         .collect()
+}
+
+/// Findings and labels in Helm output, moved to the template or values line that wrote
+/// them (see `helm::trace`), with the rendered place as a related location; the same finding
+/// from several renders of a chart is reported once, naming them all.
+fn trace_helm(
+    run: &mut Files,
+    mut findings: Vec<Finding>,
+    charts: &helm::Prepared,
+) -> Vec<Finding> {
+    locate::assign(file_of(&run.sources, &run.projections), &mut findings);
+    let mut cx = HelmTracing {
+        charts,
+        ids: charts.ids.clone(),
+        precommit: run.context.iter().any(|c| *c),
+        templates: std::collections::HashMap::new(),
+        values: helm::ValuesCache::default(),
+        defines: std::collections::HashMap::new(),
+    };
+    let mut out: Vec<(Finding, Vec<String>)> = Vec::with_capacity(findings.len());
+    for mut f in findings {
+        let mut renders = Vec::new();
+        if let Some((file, span)) = cx.place(run, f.file, f.span) {
+            let scope = run
+                .helm
+                .get(f.file)
+                .and_then(Option::as_ref)
+                .and_then(|h| h.scope);
+            let label = match scope.and_then(|s| charts.scenarios.get(s)) {
+                Some(sc) => {
+                    renders.push(sc.label.clone());
+                    format!("as rendered for `{}`", sc.label)
+                }
+                None => "as rendered".to_string(),
+            };
+            let rendered_at = (f.file, f.span);
+            let old_path = run
+                .sources
+                .get(f.file)
+                .map(|s| s.path.clone())
+                .unwrap_or_default();
+            let new_path = run
+                .sources
+                .get(file)
+                .map(|s| s.path.clone())
+                .unwrap_or_default();
+            if let Some(rest) = f.locator.strip_prefix(old_path.as_str()) {
+                f.locator = format!("{new_path}{rest}");
+            }
+            f.file = file;
+            f.span = span;
+            f.labels.push(crate::model::Label {
+                file: rendered_at.0,
+                span: rendered_at.1,
+                message: label,
+            });
+        }
+        for l in &mut f.labels {
+            if run.helm.get(l.file).is_some_and(Option::is_some)
+                && !l.message.starts_with("as rendered")
+                && let Some((file, span)) = cx.place(run, l.file, l.span)
+            {
+                l.file = file;
+                l.span = span;
+            }
+        }
+        out.push((f, renders));
+    }
+    merge_renders(out, "chart render", "chart renders")
+}
+
+/// What tracing Helm output reads once: template skeletons and values files.
+struct HelmTracing<'a> {
+    charts: &'a helm::Prepared,
+    ids: std::collections::HashMap<std::path::PathBuf, usize>,
+    precommit: bool,
+    templates: std::collections::HashMap<
+        std::path::PathBuf,
+        Option<std::sync::Arc<(String, helm::trace::Skeleton)>>,
+    >,
+    values: helm::ValuesCache,
+    /// The named templates of each chart folder.
+    defines: std::collections::HashMap<
+        std::path::PathBuf,
+        std::sync::Arc<std::collections::HashMap<String, std::sync::Arc<helm::trace::Define>>>,
+    >,
+}
+
+impl HelmTracing<'_> {
+    /// The place in a template or values file that `span` of Helm output `file` shows, as
+    /// (file id, span); files outside the run are added to it.
+    fn place(
+        &mut self,
+        run: &mut Files,
+        file: usize,
+        span: crate::model::Span,
+    ) -> Option<(usize, crate::model::Span)> {
+        let h = run.helm.get(file)?.as_ref()?;
+        let objects = run.projections.get(file)?;
+        let (i, obj) = objects.iter().enumerate().find(|(_, o)| {
+            o.format == crate::model::Format::Kubernetes && o.root.span.contains(span)
+        })?;
+        let source = h.sources.get(i)?.as_deref()?;
+        let (chart_dir, mut values) = match h.scope.and_then(|s| self.charts.scenarios.get(s)) {
+            Some(sc) => (
+                self.charts.charts.get(sc.chart)?.dir.clone(),
+                sc.all_values(&self.charts.charts),
+            ),
+            None => {
+                let dir = helm::chart_for_input(&self.charts.settings, source)?;
+                let mut v = vec![dir.join("values.yaml")];
+                v.extend(self.charts.settings.input_values.iter().cloned());
+                (dir, v)
+            }
+        };
+        let template = helm::template_path(&chart_dir, source);
+        // A subchart's template reads the subchart's values.
+        if let Some(sub) = helm::subchart_dir(&chart_dir, source) {
+            values = vec![sub.join("values.yaml")];
+        }
+        let parsed = self
+            .templates
+            .entry(template.clone())
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(&template).ok()?;
+                let skeleton = helm::trace::Skeleton::parse(&text);
+                Some(std::sync::Arc::new((text, skeleton)))
+            })
+            .clone()?;
+        let values = self.values.get(&values);
+        let defines = self
+            .defines
+            .entry(chart_dir.clone())
+            .or_insert_with(|| std::sync::Arc::new(helm::chart_defines(&chart_dir)))
+            .clone();
+        let find = |name: &str| defines.get(name).cloned();
+        let traced = parsed.1.locate(&parsed.0, obj, span, &values, &find)?;
+        let path = super::kustomize::tree::normalize(traced.file.as_deref().unwrap_or(&template));
+        let id = match self.ids.get(&path) {
+            Some(&id) => id,
+            None => {
+                let text = std::fs::read_to_string(&path).ok()?;
+                let id = run.add(super::shown_path(&path), text, self.precommit);
+                self.ids.insert(path, id);
+                id
+            }
+        };
+        Some((id, traced.span))
+    }
 }
 
 /// The place in a source file that `span` of rendered file `file` shows, as (file id, span);

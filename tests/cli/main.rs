@@ -14,6 +14,7 @@ mod determinism;
 mod errors;
 mod exclude;
 mod formats;
+mod helm;
 mod hostile;
 mod invalid_values;
 mod kustomize;

@@ -18,6 +18,7 @@ fn lint_one(path: &Path) -> Report {
     let opts = scalelint::engine::Options {
         paths: vec![path.to_path_buf()],
         kustomize: project.config.kustomize.clone(),
+        helm: project.config.helm.clone(),
         ..Default::default()
     };
     scalelint::engine::lint(&opts, &project.rules().expect("rules load"))

@@ -3,6 +3,7 @@
 //! the rules are declared (`reported`) in `rules::source` with these names.
 
 pub mod analysis_incomplete;
+pub mod helm_error;
 pub mod io_error;
 pub mod kustomize_error;
 pub mod kustomize_not_rendered;

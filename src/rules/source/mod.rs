@@ -11,6 +11,7 @@ reported! {
     analysis_incomplete: crate::engine::diagnostics::analysis_incomplete::NAME,
     duplicate_key: crate::sources::diagnostics::duplicate_key::NAME,
     io_error: crate::engine::diagnostics::io_error::NAME,
+    helm_error: crate::engine::diagnostics::helm_error::NAME,
     kustomize_error: crate::engine::diagnostics::kustomize_error::NAME,
     kustomize_not_rendered: crate::engine::diagnostics::kustomize_not_rendered::NAME,
     kustomize_remote_skipped: crate::engine::diagnostics::kustomize_remote_skipped::NAME,

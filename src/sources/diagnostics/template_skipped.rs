@@ -17,6 +17,20 @@ pub fn finding(file: FileId, at: Span) -> Finding {
     .with_help("lint the rendered output instead: `helm template RELEASE CHART | scalelint check - --stdin-filename chart.yaml`")
 }
 
+/// A template of a chart in the tree that was not evaluated without helm: at the action
+/// concerned, with the reason.
+pub fn not_analysed(file: FileId, at: Span, reason: &str) -> Finding {
+    Finding::new(
+        NAME,
+        Level::Info,
+        file,
+        at,
+        format!("template not analysed without helm: {reason}"),
+    )
+    .with_label("not evaluated here")
+    .with_help("install helm to lint what this template renders (scalelint runs `helm template` when it is on PATH), or lint the rendered output: `helm template RELEASE CHART | scalelint check - --chart CHART`")
+}
+
 /// Where a file uses Go template syntax as YAML structure: a `{{` that is neither inside a
 /// string scalar nor in a comment. Templates inside strings (Prometheus' `{{ $labels.pod }}`
 /// annotations, Alertmanager block scalars) are ordinary YAML and do not count. When the YAML

@@ -1,0 +1,534 @@
+//! Helm charts: what a chart renders, linted, and findings reported at the template and
+//! values lines the user edits.
+//!
+//! Three ways in. Rendered input (`helm template … | scalelint check -`) whose documents
+//! carry Helm's `# Source:` comments: each object knows its template, and when the chart is
+//! on disk (`--chart DIR`, or the `# Source:` path under the current folder) findings move to
+//! the template line and, for direct references to values, to the values line (`trace`).
+//! Charts in the walked tree (`Chart.yaml`): rendered by `helm template` when helm is found,
+//! once with the chart's values and once per `ci/*-values.yaml` (as chart-testing does), each
+//! render its own scope. Without helm, the templates of the common chart shape are evaluated
+//! here (`gotemplate`, `render::statically`); a template that uses what cannot be evaluated
+//! without helm is `template-skipped`, with the reason. Template files are never linted as
+//! YAML.
+
+pub mod gotemplate;
+pub mod render;
+pub mod trace;
+
+use super::Options;
+use super::discover::shown_path;
+use super::kustomize::Enabled;
+use super::kustomize::tree::normalize;
+use super::read::{Input, Treat};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The `helm:` settings of `.scalelint.yaml` (and `--chart`, `--helm`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// auto: `helm template` when helm is found, else static analysis; always: helm is
+    /// required (a `helm-error` per chart without it); never: charts are not rendered and
+    /// their templates are `template-skipped`.
+    pub enabled: Enabled,
+    /// The program (and arguments before `template`) that renders; default `helm`.
+    pub command: Option<Vec<String>>,
+    pub release: String,
+    pub namespace: String,
+    /// Values files, relative to each chart's folder, applied after the chart's own
+    /// `values.yaml` in every render (a chart without one renders without it).
+    pub values: Vec<String>,
+    /// `--set` pairs, applied last.
+    pub set: Vec<(String, String)>,
+    pub timeout: Duration,
+    /// The chart that rendered input comes from (`--chart`).
+    pub chart: Option<PathBuf>,
+    /// The values files rendered input was made with, beyond the chart's (`--values`).
+    pub input_values: Vec<PathBuf>,
+}
+
+pub const DEFAULT_RELEASE: &str = "release-name";
+pub const DEFAULT_TIMEOUT_SECONDS: u64 = 120;
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            enabled: Enabled::Auto,
+            command: None,
+            release: DEFAULT_RELEASE.to_string(),
+            namespace: "default".to_string(),
+            values: Vec::new(),
+            set: Vec::new(),
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECONDS),
+            chart: None,
+            input_values: Vec::new(),
+        }
+    }
+}
+
+/// A chart on disk.
+#[derive(Clone, Debug, Default)]
+pub struct Chart {
+    /// Absolute, normalized.
+    pub dir: PathBuf,
+    pub name: String,
+    pub version: String,
+    pub app_version: Option<String>,
+    /// Where a `helm-error` points: `name:`'s value in `Chart.yaml`.
+    pub anchor: crate::model::Span,
+}
+
+impl Chart {
+    /// Reads `dir/Chart.yaml`.
+    pub fn read(dir: &Path) -> Option<Chart> {
+        let text = std::fs::read_to_string(dir.join("Chart.yaml")).ok()?;
+        let doc = crate::sources::yaml::parse(&text, crate::sources::yaml::Limits::default())
+            .documents
+            .into_iter()
+            .next()?
+            .root;
+        let field = |k: &str| {
+            doc.get(k)
+                .and_then(crate::model::Node::text)
+                .map(str::to_string)
+        };
+        Some(Chart {
+            dir: dir.to_path_buf(),
+            name: field("name").unwrap_or_else(|| {
+                dir.file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default()
+            }),
+            version: field("version").unwrap_or_default(),
+            app_version: field("appVersion"),
+            anchor: doc
+                .get("name")
+                .map(|n| n.span)
+                .unwrap_or(crate::model::Span::point(0)),
+        })
+    }
+
+    /// The chart's template files (`templates/`, recursively, sorted), helpers included.
+    pub fn template_files(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut dirs = vec![self.dir.join("templates")];
+        while let Some(d) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else {
+                    out.push(p);
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+/// One render of a chart: its chart and the values files given to it (beyond the chart's
+/// own `values.yaml`, which Helm always reads first).
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub chart: usize,
+    pub values: Vec<PathBuf>,
+    /// How it is named in messages: the chart folder, and the CI values file.
+    pub label: String,
+}
+
+impl Scenario {
+    /// Every values file of the render, the chart's own first (the order Helm merges them).
+    pub fn all_values(&self, charts: &[Chart]) -> Vec<PathBuf> {
+        let mut all = Vec::new();
+        if let Some(c) = charts.get(self.chart) {
+            all.push(c.dir.join("values.yaml"));
+        }
+        all.extend(self.values.iter().cloned());
+        all
+    }
+}
+
+/// Whether `path` is a file of a chart's `templates/` folder (or of a subchart's).
+pub fn is_template(path: &Path) -> bool {
+    chart_of_template(path).is_some()
+}
+
+/// The chart folder of template file `path`: the parent of the nearest `templates` folder
+/// above it, when that holds a `Chart.yaml`.
+pub fn chart_of_template(path: &Path) -> Option<PathBuf> {
+    let mut dir = path.parent()?;
+    loop {
+        if dir.file_name().is_some_and(|n| n == "templates") {
+            let chart = dir.parent()?;
+            return chart
+                .join("Chart.yaml")
+                .is_file()
+                .then(|| chart.to_path_buf());
+        }
+        dir = dir.parent()?;
+    }
+}
+
+/// The chart a named file belongs to: a template's chart, or the folder of a values file
+/// (`values*.yaml`, `ci/*.yaml`) holding a `Chart.yaml`.
+fn chart_of(path: &Path) -> Option<PathBuf> {
+    if path.file_name().is_some_and(|n| n == "Chart.yaml") {
+        return path.parent().map(Path::to_path_buf);
+    }
+    if let Some(c) = chart_of_template(path) {
+        return Some(c);
+    }
+    let dir = path.parent()?;
+    if dir.join("Chart.yaml").is_file() {
+        return Some(dir.to_path_buf());
+    }
+    let up = dir.parent()?;
+    (dir.file_name().is_some_and(|n| n == "ci") && up.join("Chart.yaml").is_file())
+        .then(|| up.to_path_buf())
+}
+
+/// The Helm part of a run, decided before files are read.
+#[derive(Default)]
+pub(super) struct Prepared {
+    pub(super) settings: Settings,
+    pub(super) charts: Vec<Chart>,
+    pub(super) scenarios: Vec<Scenario>,
+    /// The command that renders (`helm`), when found and wanted.
+    command: Option<Vec<String>>,
+    /// Each input file's id, by absolute normalized path.
+    pub(super) ids: HashMap<PathBuf, usize>,
+    paths: Vec<Option<PathBuf>>,
+    /// Template files of the charts in scope (not linted as YAML).
+    templates: BTreeSet<PathBuf>,
+    /// Charts whose rendering was refused before starting: (chart, why).
+    pub(super) refused: Vec<(usize, String)>,
+    /// Renders made here without some of their templates.
+    pub(super) partial: BTreeSet<usize>,
+}
+
+impl Prepared {
+    pub(super) fn new(inputs: &[Input], opts: &Options) -> Prepared {
+        let settings = opts.helm.clone();
+        let paths: Vec<Option<PathBuf>> = inputs
+            .iter()
+            .map(|i| match i {
+                Input::File { path, .. } => Some(normalize(path)),
+                _ => None,
+            })
+            .collect();
+        let ids = paths
+            .iter()
+            .enumerate()
+            .filter_map(|(id, p)| Some((p.clone()?, id)))
+            .collect();
+        let mut prepared = Prepared {
+            settings: settings.clone(),
+            ids,
+            ..Prepared::default()
+        };
+        let precommit = inputs.iter().any(Input::is_context);
+        // Charts: every `Chart.yaml` in scope, and the chart of each file named.
+        let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut named_charts: BTreeSet<PathBuf> = BTreeSet::new();
+        for (input, path) in inputs.iter().zip(&paths) {
+            let Some(path) = path else { continue };
+            if let Some(chart) = chart_of(path) {
+                if path.file_name().is_some_and(|n| n == "Chart.yaml") || !input.is_context() {
+                    dirs.insert(chart.clone());
+                }
+                if !input.is_context() {
+                    named_charts.insert(chart);
+                }
+            }
+        }
+        for dir in dirs {
+            let Some(chart) = Chart::read(&dir) else {
+                continue;
+            };
+            for t in chart.template_files() {
+                prepared.templates.insert(normalize(&t));
+            }
+            // Subcharts are rendered by helm as part of their parent; their folder is not a
+            // chart of its own here.
+            if dir
+                .parent()
+                .filter(|p| p.file_name().is_some_and(|n| n == "charts"))
+                .and_then(Path::parent)
+                .is_some_and(|p| p.join("Chart.yaml").is_file())
+            {
+                continue;
+            }
+            if precommit && !named_charts.contains(&dir) {
+                continue;
+            }
+            prepared.charts.push(chart);
+        }
+        prepared.paths = paths;
+        if settings.enabled == Enabled::Never {
+            return prepared;
+        }
+        prepared.command = render::command(&settings);
+        for (i, chart) in prepared.charts.iter().enumerate() {
+            if prepared.command.is_none() && settings.enabled == Enabled::Always {
+                prepared.refused.push((
+                    i,
+                    "`helm` is not on PATH (`helm: {enabled: always}`)".to_string(),
+                ));
+                continue;
+            }
+            let own: Vec<PathBuf> = settings
+                .values
+                .iter()
+                .map(|v| chart.dir.join(v))
+                .filter(|p| p.is_file())
+                .collect();
+            let shown = shown_path(&chart.dir);
+            prepared.scenarios.push(Scenario {
+                chart: i,
+                values: own.clone(),
+                label: shown.clone(),
+            });
+            let mut ci: Vec<PathBuf> = std::fs::read_dir(chart.dir.join("ci"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.ends_with("-values.yaml") || n.ends_with("-values.yml"))
+                })
+                .collect();
+            ci.sort();
+            for file in ci {
+                let mut values = own.clone();
+                let rel = file
+                    .strip_prefix(&chart.dir)
+                    .map(|r| r.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default();
+                values.push(normalize(&file));
+                prepared.scenarios.push(Scenario {
+                    chart: i,
+                    values,
+                    label: format!("{shown} with {rel}"),
+                });
+            }
+        }
+        prepared
+    }
+
+    /// How input `id` is read: a chart's template is never linted as YAML.
+    pub(super) fn treat(&self, id: usize) -> Option<Treat> {
+        let path = self.paths.get(id)?.as_ref()?;
+        (self.settings.enabled != Enabled::Never && self.templates.contains(path))
+            .then_some(Treat::Template)
+    }
+
+    /// Renders every scenario, a few at a time, in order.
+    pub(super) fn render_all(&self) -> Vec<Result<render::Rendered, String>> {
+        let jobs = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(1, 4)
+            .min(self.scenarios.len().max(1));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results: std::sync::Mutex<Vec<(usize, Result<render::Rendered, String>)>> =
+            std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            for _ in 0..jobs {
+                s.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(scenario) = self.scenarios.get(i) else {
+                            break;
+                        };
+                        let Some(chart) = self.charts.get(scenario.chart) else {
+                            break;
+                        };
+                        let result = match &self.command {
+                            Some(cmd) => render::with_helm(cmd, chart, scenario, &self.settings),
+                            None => Ok(render::statically(
+                                chart,
+                                &scenario.all_values(&self.charts),
+                                &self.settings,
+                            )),
+                        };
+                        if let Ok(mut r) = results.lock() {
+                            r.push((i, result));
+                        }
+                    }
+                });
+            }
+        });
+        let mut results = results.into_inner().unwrap_or_default();
+        results.sort_by_key(|(i, _)| *i);
+        results.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// Whether render `scope` lacks some templates (not evaluated here).
+    pub(super) fn partial(&self, scope: usize) -> bool {
+        self.partial.contains(&scope)
+    }
+}
+
+/// The `# Source:` comments of rendered text: (offset of the comment, template path as
+/// written, e.g. `api/templates/hpa.yaml`).
+pub fn source_comments(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("# Source: ") {
+            out.push((offset, rest.trim().to_string()));
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// The template each object came from: the last `# Source:` comment before it and after the
+/// object before it.
+pub fn object_sources(text: &str, objects: &[crate::model::Object]) -> Vec<Option<String>> {
+    let comments = source_comments(text);
+    let mut starts: Vec<usize> = objects.iter().map(|o| o.root.span.start).collect();
+    starts.sort_unstable();
+    objects
+        .iter()
+        .map(|o| {
+            let start = o.root.span.start;
+            let previous = starts
+                .iter()
+                .copied()
+                .filter(|s| *s < start)
+                .max()
+                .unwrap_or(0);
+            comments
+                .iter()
+                .rfind(|(at, _)| *at < start && (*at >= previous || previous == 0))
+                .map(|(_, p)| p.clone())
+        })
+        .collect()
+}
+
+/// Where template path `source` (`chart/templates/x.yaml`, or
+/// `chart/charts/sub/templates/x.yaml`) is on disk, given the chart folder it names.
+pub fn template_path(chart_dir: &Path, source: &str) -> PathBuf {
+    let rest = source.split_once('/').map_or("", |(_, r)| r);
+    chart_dir.join(rest)
+}
+
+/// The chart folder of rendered input: `--chart`, else the first component of a `# Source:`
+/// path under the current folder.
+pub fn chart_for_input(settings: &Settings, source: &str) -> Option<PathBuf> {
+    if let Some(c) = &settings.chart {
+        return Some(normalize(c));
+    }
+    let first = source.split('/').next()?;
+    let dir = std::env::current_dir().ok()?.join(first);
+    dir.join("Chart.yaml").is_file().then(|| normalize(&dir))
+}
+
+/// Comments of a template (`#` lines and trailing ` #` comments outside actions), for
+/// suppression directives.
+pub fn template_comments(text: &str) -> Vec<crate::sources::Comment> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let lead = body.len() - body.trim_start().len();
+        let at = if body.trim_start().starts_with('#') {
+            Some(lead)
+        } else {
+            body.find(" #")
+                .filter(|i| !body.get(..*i).unwrap_or("").contains("{{"))
+                .map(|i| i + 1)
+        };
+        if let Some(i) = at {
+            let text_after = body.get(i + 1..).unwrap_or("").trim().to_string();
+            out.push(crate::sources::Comment {
+                span: crate::model::Span::new(offset + i, offset + body.len()),
+                text: text_after,
+            });
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// A chart's values files by scenario, loaded once.
+#[derive(Default)]
+pub(super) struct ValuesCache {
+    loaded: BTreeMap<Vec<PathBuf>, std::sync::Arc<trace::Values>>,
+}
+
+impl ValuesCache {
+    pub(super) fn get(&mut self, files: &[PathBuf]) -> std::sync::Arc<trace::Values> {
+        self.loaded
+            .entry(files.to_vec())
+            .or_insert_with(|| std::sync::Arc::new(trace::Values::load(files)))
+            .clone()
+    }
+}
+
+/// How a chart is named in messages: its folder.
+pub fn shown_chart(chart: &Chart) -> String {
+    shown_path(&chart.dir)
+}
+
+/// The name a chart's render is shown under (no file on disk, like `<stdin>`).
+pub fn rendered_name(label: &str) -> String {
+    format!("<helm template {label}>")
+}
+
+/// The span of the template action at `offset` of file `path` (the `{{` alone when the file
+/// cannot be read again).
+pub fn action_at(path: &Path, offset: usize) -> crate::model::Span {
+    let end = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| {
+            let rest = t.get(offset..)?;
+            let line_end = rest.find('\n').unwrap_or(rest.len());
+            let close = rest.find("}}").map(|i| i + 2)?;
+            Some(offset + close.min(line_end.max(2)))
+        })
+        .unwrap_or(offset + 2);
+    crate::model::Span::new(offset, end.max(offset))
+}
+
+/// The subchart folder of template path `source` (`chart/charts/sub/templates/x.yaml`).
+pub fn subchart_dir(chart_dir: &Path, source: &str) -> Option<PathBuf> {
+    let rest = source.split_once('/')?.1;
+    let (sub, _) = rest.strip_prefix("charts/")?.split_once("/templates/")?;
+    Some(chart_dir.join("charts").join(sub))
+}
+
+/// Cross-resource rules that report something absent (a target, a disruption budget): not
+/// said of a chart rendered here without some of its templates, where it may be.
+pub const ABSENCE_RULES: &[&str] = &["hpa-target-not-found", "pdb-missing"];
+
+/// The named templates of the chart in `dir` (its `templates/` files, helpers included), by
+/// name; the last definition of a name wins, as in Helm.
+pub fn chart_defines(
+    dir: &Path,
+) -> std::collections::HashMap<String, std::sync::Arc<trace::Define>> {
+    let chart = Chart {
+        dir: dir.to_path_buf(),
+        ..Chart::default()
+    };
+    let mut out = std::collections::HashMap::new();
+    for file in chart.template_files() {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        if !text.contains("define") {
+            continue;
+        }
+        for (name, define) in trace::defines_of(&file, &text) {
+            out.insert(name, std::sync::Arc::new(define));
+        }
+    }
+    out
+}

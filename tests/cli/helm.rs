@@ -1,0 +1,406 @@
+//! Helm charts, the three ways in: rendered input with `# Source:` comments (real renders that
+//! grafana/alloy commits, Apache-2.0, copied under `tests/corpus/helm`), charts in the tree
+//! rendered by `helm template`, and charts analysed without helm. Findings point at the
+//! template line, or at the values line a template reads directly; the rendered place is a
+//! related location.
+//!
+//! Helm is not installable on this project's machines, so `helm template` is a test double:
+//! a shell script named `helm` that records its arguments and replays a real recorded render
+//! (opentelemetry-collector's committed `examples/custom-metrics-hpa/rendered/`, made by
+//! `helm template example . --values examples/custom-metrics-hpa/values.yaml`).
+
+use crate::common::project;
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn helm_corpus() -> PathBuf {
+    repo().join("tests/corpus/helm")
+}
+
+fn alloy() -> PathBuf {
+    helm_corpus().join("grafana-alloy/operations/helm")
+}
+
+/// The files of a rendered case, concatenated in path order (as `helm template` prints them).
+fn rendered(dir: &Path) -> String {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                files.push(e.path());
+            }
+        }
+    }
+    files.sort();
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect()
+}
+
+/// Runs the binary in `dir` with `stdin` and extra `PATH` entries first: (stdout lines,
+/// stderr, exit code).
+fn run(
+    dir: &Path,
+    args: &[&str],
+    stdin: &str,
+    path_first: Option<&Path>,
+) -> (Vec<String>, String, i32) {
+    let mut cmd = Command::cargo_bin("scalelint").unwrap();
+    cmd.current_dir(dir)
+        .args(args)
+        .write_stdin(stdin.to_string());
+    if let Some(p) = path_first {
+        let old = std::env::var_os("PATH").unwrap_or_default();
+        let mut paths = vec![p.to_path_buf()];
+        paths.extend(std::env::split_paths(&old));
+        cmd.env("PATH", std::env::join_paths(paths).unwrap());
+    }
+    let out = cmd.output().unwrap();
+    (
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+const AUTOSCALING_CASE: &str = "tests/create-deployment-autoscaling/alloy";
+
+#[test]
+fn rendered_input_points_at_the_template_and_values_lines() {
+    let input = rendered(&alloy().join(AUTOSCALING_CASE));
+    let (lines, err, code) = run(
+        &alloy(),
+        &[
+            "check",
+            "-",
+            "--format",
+            "compact",
+            "--chart",
+            "charts/alloy",
+            "--values",
+            "charts/alloy/ci/create-deployment-autoscaling-values.yaml",
+        ],
+        &input,
+        None,
+    );
+    assert_eq!(code, 1, "{lines:#?}{err}");
+    let has = |want: &str| {
+        assert!(
+            lines.iter().any(|l| l.starts_with(want)),
+            "no line starting {want:?} in {lines:#?}"
+        );
+    };
+    // `minReplicas: {{ .minReplicas }}` inside `with $autoscaling`, the variable set to
+    // `.Values.controller.autoscaling.horizontal`: the chart's values.yaml sets it.
+    has("charts/alloy/values.yaml:405:20: error[hpa-min-replicas] minReplicas is 1");
+    // Set by the CI values file the render was made with.
+    has(
+        "charts/alloy/ci/create-deployment-autoscaling-values.yaml:13:37: error[hpa-scale-down-window]",
+    );
+    // Inside `range .policies`: the template line.
+    has("charts/alloy/templates/hpa.yaml:42:18: warning[hpa-scale-down-rate]");
+    // A missing field: the template's key it would go under.
+    has("charts/alloy/templates/controllers/deployment.yaml:16:1: warning[workload-min-replicas]");
+    assert!(
+        lines.iter().all(|l| !l.starts_with("<stdin>")),
+        "a finding left at the rendered input: {lines:#?}"
+    );
+}
+
+#[test]
+fn the_rendered_place_is_a_related_location() {
+    let input = rendered(&alloy().join(AUTOSCALING_CASE));
+    let (lines, _, _) = run(
+        &alloy(),
+        &["check", "-", "--chart", "charts/alloy", "--no-color"],
+        &input,
+        None,
+    );
+    let text = lines.join("\n");
+    assert!(
+        text.contains("--> charts/alloy/values.yaml:405:20")
+            && text.contains("--> <stdin>:159:16")
+            && text.contains("as rendered"),
+        "{text}"
+    );
+}
+
+#[test]
+fn without_the_chart_on_disk_findings_stay_at_the_rendered_lines() {
+    let input = rendered(&alloy().join(AUTOSCALING_CASE));
+    let dir = tempfile::tempdir().unwrap();
+    let (lines, err, code) = run(
+        dir.path(),
+        &["check", "-", "--format", "compact"],
+        &input,
+        None,
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("<stdin>:159:16: error[hpa-min-replicas]")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn the_chart_is_found_from_source_paths_under_the_current_folder() {
+    let input = rendered(&alloy().join(AUTOSCALING_CASE));
+    let (lines, err, _) = run(
+        &alloy().join("charts"),
+        &["check", "-", "--format", "compact"],
+        &input,
+        None,
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("alloy/values.yaml:405:20: error[hpa-min-replicas]")),
+        "{lines:#?}{err}"
+    );
+}
+
+#[test]
+fn a_chart_folder_without_chart_yaml_is_refused() {
+    let (_, err, code) = run(&repo(), &["check", "-", "--chart", "tests"], "", None);
+    assert_eq!(code, 2);
+    assert!(err.contains("no Chart.yaml"), "{err}");
+}
+
+/// A scratch project holding opentelemetry-collector's chart (without its CI values) and a
+/// `helm` double on `bin/` that replays the recorded custom-metrics-hpa render.
+fn otel_project(config: &str) -> tempfile::TempDir {
+    let p = project(&[(".scalelint.yaml", config)]);
+    let chart = p.path().join("chart");
+    copy_dir(
+        &helm_corpus().join("opentelemetry-collector/charts/opentelemetry-collector"),
+        &chart,
+    );
+    std::fs::remove_dir_all(chart.join("ci")).unwrap();
+    let render = rendered(&chart.join("examples/custom-metrics-hpa/rendered"));
+    std::fs::write(p.path().join("recorded.yaml"), render).unwrap();
+    let bin = p.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = format!(
+        "#!/bin/sh\n# A stand-in for helm (not installable here): records its arguments, replays a real render.\necho \"$@\" >> {log}\ncase \"$*\" in\n  *broken-values.yaml*) echo 'Error: execution error at (opentelemetry-collector/templates/hpa.yaml:2:3): autoscaling needs a memory request' >&2; exit 1;;\nesac\ncat {render}\n",
+        log = p.path().join("helm.log").display(),
+        render = p.path().join("recorded.yaml").display(),
+    );
+    let helm = bin.join("helm");
+    std::fs::write(&helm, script).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&helm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    p
+}
+
+#[test]
+fn charts_in_the_tree_are_rendered_by_helm_and_traced_to_values() {
+    let p = otel_project(
+        "helm:\n  release: example\n  values: [examples/custom-metrics-hpa/values.yaml]\n",
+    );
+    let (lines, err, code) = run(
+        p.path(),
+        &["check", "chart", "--format", "compact"],
+        "",
+        Some(&p.path().join("bin")),
+    );
+    assert_eq!(code, 1, "{lines:#?}{err}");
+    let log = std::fs::read_to_string(p.path().join("helm.log")).unwrap();
+    let chart = p.path().join("chart");
+    assert_eq!(
+        log.trim(),
+        format!(
+            "template example {} --namespace default --values {}",
+            chart.display(),
+            chart
+                .join("examples/custom-metrics-hpa/values.yaml")
+                .display()
+        )
+    );
+    let has = |want: &str| {
+        assert!(
+            lines.iter().any(|l| l.starts_with(want)),
+            "no line starting {want:?} in {lines:#?}"
+        );
+    };
+    // `autoscaling.minReplicas: 1` in the values file the render was made with.
+    has(
+        "chart/examples/custom-metrics-hpa/values.yaml:11:18: error[hpa-min-replicas] minReplicas is 1; at least 2 are needed to survive losing a pod (in chart render `chart`)",
+    );
+    assert!(
+        lines.iter().all(|l| !l.starts_with("<helm")),
+        "a finding left at the render: {lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l.contains("template-skipped") && !l.contains("parse-error")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_failing_render_is_a_helm_error_at_chart_yaml_and_the_run_goes_on() {
+    let p = otel_project("helm:\n  release: example\n");
+    std::fs::create_dir_all(p.path().join("chart/ci")).unwrap();
+    std::fs::write(
+        p.path().join("chart/ci/broken-values.yaml"),
+        "mode: deployment\n",
+    )
+    .unwrap();
+    let (lines, err, code) = run(
+        p.path(),
+        &["check", "chart", "--format", "compact"],
+        "",
+        Some(&p.path().join("bin")),
+    );
+    assert_eq!(code, 1, "{lines:#?}{err}");
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "chart/Chart.yaml:2:7: error[helm-error] helm cannot render `chart with ci/broken-values.yaml`: Error: execution error at (opentelemetry-collector/templates/hpa.yaml:2:3): autoscaling needs a memory request"
+        )),
+        "{lines:#?}"
+    );
+    // The default render still gave its findings.
+    assert!(
+        lines.iter().any(|l| l.contains("[hpa-min-replicas]")),
+        "{lines:#?}"
+    );
+}
+
+/// A scratch project with the dnsbl-exporter chart (a `helm create` scaffold).
+fn scaffold(config: &str) -> tempfile::TempDir {
+    let p = project(&[(".scalelint.yaml", config)]);
+    copy_dir(
+        &helm_corpus().join("scaffold-dnsbl-exporter/chart"),
+        &p.path().join("chart"),
+    );
+    p
+}
+
+#[test]
+fn without_helm_the_scaffold_is_analysed_at_its_values_lines() {
+    // No helm on PATH here (`.ci/run` installs none); autoscaling turned on as a user would.
+    let p = scaffold("helm:\n  set: {autoscaling.enabled: true}\n");
+    let (lines, err, code) = run(p.path(), &["check", ".", "--format", "compact"], "", None);
+    assert_eq!(code, 1, "{lines:#?}{err}");
+    let has = |want: &str| {
+        assert!(
+            lines.iter().any(|l| l.starts_with(want)),
+            "no line starting {want:?} in {lines:#?}"
+        );
+    };
+    has("chart/values.yaml:52:16: error[hpa-min-replicas] minReplicas is 1");
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l.contains("parse-error") && !l.starts_with("<helm")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn with_autoscaling_off_the_deployment_replicas_come_from_values() {
+    let p = scaffold("");
+    let (lines, err, _) = run(p.path(), &["check", ".", "--format", "compact"], "", None);
+    assert!(
+        lines.iter().any(|l| l
+            .starts_with("chart/values.yaml:1:15: warning[workload-min-replicas] replicas is 1")),
+        "{lines:#?}{err}"
+    );
+    assert!(
+        lines.iter().all(|l| !l.contains("hpa-min-replicas")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn pre_commit_on_a_values_file_relints_its_chart() {
+    let p = scaffold("helm:\n  set: {autoscaling.enabled: true}\n");
+    let (lines, err, _) = run(
+        p.path(),
+        &["check", "chart/values.yaml", "--format", "compact"],
+        "",
+        None,
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("chart/values.yaml:52:16: error[hpa-min-replicas]")),
+        "{lines:#?}{err}"
+    );
+    // Only the named file's findings.
+    assert!(
+        lines.iter().all(|l| l.starts_with("chart/values.yaml")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn helm_never_leaves_templates_skipped() {
+    let p = scaffold("helm:\n  enabled: never\n");
+    let (lines, err, _) = run(p.path(), &["check", ".", "--format", "compact"], "", None);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("chart/templates/hpa.yaml:1:1: info[template-skipped]")),
+        "{lines:#?}{err}"
+    );
+}
+
+#[test]
+fn helm_always_without_helm_is_an_error_per_chart() {
+    let p = scaffold("helm:\n  enabled: always\n");
+    let (lines, err, code) = run(p.path(), &["check", ".", "--format", "compact"], "", None);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("chart/Chart.yaml:") && l.contains("error[helm-error]")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn no_template_of_the_copied_charts_gets_a_parse_error() {
+    let (lines, err, _) = run(
+        &repo(),
+        &["check", "tests/corpus/helm", "--format", "compact"],
+        "",
+        None,
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| !(l.contains("/templates/") && l.contains("parse-error"))),
+        "{lines:#?}{err}"
+    );
+}
