@@ -153,43 +153,47 @@ impl Scenario {
     }
 }
 
-/// Whether `path` is a file of a chart's `templates/` folder (or of a subchart's).
-pub fn is_template(path: &Path) -> bool {
-    chart_of_template(path).is_some()
-}
+/// Whether folders hold a `Chart.yaml`, asked once per folder (every input's folder is).
+#[derive(Default)]
+struct ChartDirs(HashMap<PathBuf, bool>);
 
-/// The chart folder of template file `path`: the parent of the nearest `templates` folder
-/// above it, when that holds a `Chart.yaml`.
-pub fn chart_of_template(path: &Path) -> Option<PathBuf> {
-    let mut dir = path.parent()?;
-    loop {
-        if dir.file_name().is_some_and(|n| n == "templates") {
-            let chart = dir.parent()?;
-            return chart
-                .join("Chart.yaml")
-                .is_file()
-                .then(|| chart.to_path_buf());
+impl ChartDirs {
+    fn is_chart(&mut self, dir: &Path) -> bool {
+        if let Some(&known) = self.0.get(dir) {
+            return known;
         }
-        dir = dir.parent()?;
+        let known = dir.join("Chart.yaml").is_file();
+        self.0.insert(dir.to_path_buf(), known);
+        known
     }
-}
 
-/// The chart a named file belongs to: a template's chart, or the folder of a values file
-/// (`values*.yaml`, `ci/*.yaml`) holding a `Chart.yaml`.
-fn chart_of(path: &Path) -> Option<PathBuf> {
-    if path.file_name().is_some_and(|n| n == "Chart.yaml") {
-        return path.parent().map(Path::to_path_buf);
+    /// The chart folder of template file `path`: the parent of the nearest `templates`
+    /// folder above it, when that holds a `Chart.yaml`.
+    fn of_template(&mut self, path: &Path) -> Option<PathBuf> {
+        let templates = path
+            .ancestors()
+            .skip(1)
+            .find(|d| d.file_name().is_some_and(|n| n == "templates"))?;
+        let chart = templates.parent()?;
+        self.is_chart(chart).then(|| chart.to_path_buf())
     }
-    if let Some(c) = chart_of_template(path) {
-        return Some(c);
+
+    /// The chart a named file belongs to: a template's chart, or the folder of a values file
+    /// (`values*.yaml`, `ci/*.yaml`) holding a `Chart.yaml`.
+    fn of(&mut self, path: &Path) -> Option<PathBuf> {
+        if path.file_name().is_some_and(|n| n == "Chart.yaml") {
+            return path.parent().map(Path::to_path_buf);
+        }
+        if let Some(c) = self.of_template(path) {
+            return Some(c);
+        }
+        let dir = path.parent()?;
+        if self.is_chart(dir) {
+            return Some(dir.to_path_buf());
+        }
+        let up = dir.parent()?;
+        (dir.file_name().is_some_and(|n| n == "ci") && self.is_chart(up)).then(|| up.to_path_buf())
     }
-    let dir = path.parent()?;
-    if dir.join("Chart.yaml").is_file() {
-        return Some(dir.to_path_buf());
-    }
-    let up = dir.parent()?;
-    (dir.file_name().is_some_and(|n| n == "ci") && up.join("Chart.yaml").is_file())
-        .then(|| up.to_path_buf())
 }
 
 /// The Helm part of a run, decided before files are read.
@@ -214,6 +218,38 @@ pub(super) struct Prepared {
 impl Prepared {
     pub(super) fn new(inputs: &[Input], opts: &Options) -> Prepared {
         let settings = opts.helm.clone();
+        let precommit = inputs.iter().any(Input::is_context);
+        // Charts: every `Chart.yaml` in scope, and the chart of each file named (a template,
+        // a values file). A context file (pre-commit) only counts as a `Chart.yaml`, so the
+        // project's other files cost no look at their folders.
+        let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut named_charts: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut known = ChartDirs::default();
+        for input in inputs {
+            let Input::File { path, context, .. } = input else {
+                continue;
+            };
+            let chart_yaml = path.file_name().is_some_and(|n| n == "Chart.yaml");
+            if *context && !chart_yaml {
+                continue;
+            }
+            if let Some(chart) = known.of(path) {
+                let chart = normalize(&chart);
+                dirs.insert(chart.clone());
+                if !context {
+                    named_charts.insert(chart);
+                }
+            }
+        }
+        let mut prepared = Prepared {
+            settings: settings.clone(),
+            ..Prepared::default()
+        };
+        // Paths are compared normalized (the renders, the tracing); made only when a chart or
+        // rendered input may need them.
+        if dirs.is_empty() && settings.chart.is_none() {
+            return prepared;
+        }
         let paths: Vec<Option<PathBuf>> = inputs
             .iter()
             .map(|i| match i {
@@ -221,31 +257,12 @@ impl Prepared {
                 _ => None,
             })
             .collect();
-        let ids = paths
+        prepared.ids = paths
             .iter()
             .enumerate()
             .filter_map(|(id, p)| Some((p.clone()?, id)))
             .collect();
-        let mut prepared = Prepared {
-            settings: settings.clone(),
-            ids,
-            ..Prepared::default()
-        };
-        let precommit = inputs.iter().any(Input::is_context);
-        // Charts: every `Chart.yaml` in scope, and the chart of each file named.
-        let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
-        let mut named_charts: BTreeSet<PathBuf> = BTreeSet::new();
-        for (input, path) in inputs.iter().zip(&paths) {
-            let Some(path) = path else { continue };
-            if let Some(chart) = chart_of(path) {
-                if path.file_name().is_some_and(|n| n == "Chart.yaml") || !input.is_context() {
-                    dirs.insert(chart.clone());
-                }
-                if !input.is_context() {
-                    named_charts.insert(chart);
-                }
-            }
-        }
+        prepared.paths = paths;
         for dir in dirs {
             let Some(chart) = Chart::read(&dir) else {
                 continue;
@@ -259,7 +276,7 @@ impl Prepared {
                 .parent()
                 .filter(|p| p.file_name().is_some_and(|n| n == "charts"))
                 .and_then(Path::parent)
-                .is_some_and(|p| p.join("Chart.yaml").is_file())
+                .is_some_and(|p| known.is_chart(p))
             {
                 continue;
             }
@@ -268,7 +285,6 @@ impl Prepared {
             }
             prepared.charts.push(chart);
         }
-        prepared.paths = paths;
         if settings.enabled == Enabled::Never {
             return prepared;
         }

@@ -233,3 +233,74 @@ fn set_value(key: &str, value: &str) -> Val {
         Val::Map(m)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_split_and_trimmed_as_helm_prints_them() {
+        assert_eq!(
+            split_documents("\n\napiVersion: v1\nkind: A\n---\n\n---\n  x: 1\nkind: B\n\n"),
+            ["apiVersion: v1\nkind: A", "  x: 1\nkind: B"]
+        );
+        assert!(split_documents("\n  \n").is_empty());
+    }
+
+    #[test]
+    fn a_chart_renders_here_with_its_files_as_named_templates() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("templates");
+        std::fs::create_dir_all(&t).unwrap();
+        std::fs::write(
+            dir.path().join("Chart.yaml"),
+            "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("values.yaml"),
+            "replicaCount: 1\nautoscaling:\n  enabled: false\n",
+        )
+        .unwrap();
+        std::fs::write(
+            t.join("configmap.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            t.join("deployment.yaml"),
+            "{{- if not .Values.autoscaling.enabled }}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  annotations:\n    checksum: {{ include (print $.Template.BasePath \"/configmap.yaml\") . | sha256sum | trunc 8 }}\nspec:\n  replicas: {{ .Values.replicaCount }}\n{{- end }}\n---\n{{- if .Values.autoscaling.enabled }}\nkind: HorizontalPodAutoscaler\n{{- end }}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            t.join("lookup.yaml"),
+            "a: {{ lookup \"v1\" \"Secret\" \"ns\" \"x\" }}\n",
+        )
+        .unwrap();
+        std::fs::write(t.join("NOTES.txt"), "{{ .Release.Name }} installed\n").unwrap();
+        let chart = Chart::read(dir.path()).unwrap();
+        let settings = Settings {
+            set: vec![("replicaCount".into(), "3".into())],
+            ..Settings::default()
+        };
+        let out = statically(&chart, &[dir.path().join("values.yaml")], &settings);
+        assert!(out.text.contains("---\n# Source: web/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\n"), "{}", out.text);
+        assert!(out.text.contains("  replicas: 3\n"), "{}", out.text);
+        assert!(out.text.contains("    checksum: "), "{}", out.text);
+        // The false `if` leaves an empty document: no header for it.
+        assert_eq!(
+            out.text
+                .matches("# Source: web/templates/deployment.yaml")
+                .count(),
+            1
+        );
+        assert!(!out.text.contains("installed"));
+        assert_eq!(out.skipped.len(), 1);
+        assert!(out.skipped[0].template.ends_with("lookup.yaml"));
+        assert!(
+            out.skipped[0].reason.contains("lookup"),
+            "{:?}",
+            out.skipped
+        );
+    }
+}

@@ -1162,6 +1162,39 @@ spec:
     }
 
     #[test]
+    fn included_named_templates_are_followed_to_their_lines_and_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = values(dir.path());
+        let helpers = "{{/* the pod */}}\n{{- define \"x.container\" -}}\n- name: web\n  image: nginx\n  resources:\n    {{- toYaml .Values.resources | nindent 4 }}\n{{- end }}\n";
+        let tpl = "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        {{- include \"x.container\" . | nindent 8 }}\n";
+        let file = dir.path().join("_pod.tpl");
+        let found: Vec<(String, Define)> = defines_of(&file, helpers);
+        assert_eq!(found.len(), 1);
+        let define = Arc::new(found.into_iter().next().unwrap().1);
+        let find = |name: &str| (name == "x.container").then(|| define.clone());
+        let rendered = "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          resources:\n            {}\n";
+        let o = object(rendered);
+        let sk = Skeleton::parse(tpl);
+        // A key written in the named template: its line there.
+        let t = sk
+            .locate(tpl, &o, at(rendered, "image"), &v, &find)
+            .unwrap();
+        assert_eq!(t.file.as_deref(), Some(file.as_path()));
+        assert_eq!(&helpers[t.span.start..t.span.end], "image");
+        // Its toYaml block: the values line.
+        let t = sk
+            .locate(tpl, &o, at(rendered, "resources"), &v, &find)
+            .unwrap();
+        assert_eq!(&VALUES[t.span.start..t.span.end], "resources");
+        // Without the named template: the include.
+        let t = sk
+            .locate(tpl, &o, at(rendered, "image"), &v, &none)
+            .unwrap();
+        assert_eq!(t.file, None);
+        assert!(tpl[t.span.start..t.span.end].starts_with("{{- include"));
+    }
+
+    #[test]
     fn references_are_read_through_transparent_functions_only() {
         let root = Dot::Root;
         let mut vars = Vars::new();
