@@ -5,7 +5,7 @@
 //! lazy evaluation (only the executed path is evaluated, as in Go), `include`/`template`/`define`,
 //! Sprig's functions as Helm registers them, and `toYaml` as sigs.k8s.io/yaml prints (JSON, then
 //! go-yaml v2: sorted keys, block style, the same quoting and folding). Anything it cannot do
-//! faithfully (`tpl`, `lookup`, `.Files`, an unknown function, a Go runtime error) comes back as
+//! faithfully (`lookup`, `.Files`, an unknown function, a Go runtime error) comes back as
 //! [`Unsupported`] at the offset of the action concerned rather than as a guess.
 //!
 //! Known differences from Helm, all deliberate:
@@ -1630,7 +1630,33 @@ impl Exec<'_> {
                 let s = self.call_define(n, data, pos)?;
                 Ok(Rc::new(Val::Str(s)))
             }
-            "tpl" => Err(unsup(pos, "uses `tpl`, not evaluated without helm")),
+            // Helm's `tpl`: the string is a template, rendered with the given context (its
+            // own `define`s are not added to the chart's).
+            "tpl" => {
+                let vals = self.eval_args(args, fin, sc, pos)?;
+                let (Some(text), data) = (vals.first(), vals.get(1)) else {
+                    return Err(unsup(pos, "`tpl` needs a template string"));
+                };
+                let Val::Str(text) = &**text else {
+                    return Err(unsup(pos, "`tpl` needs a template string"));
+                };
+                let parsed =
+                    parse(text).map_err(|e| unsup(pos, format!("in `tpl`: {}", e.reason)))?;
+                if self.includes >= MAX_INCLUDE_DEPTH {
+                    return Err(unsup(pos, "`tpl` nests templates too deep"));
+                }
+                let data = data.cloned().unwrap_or_else(|| Rc::new(Val::Null));
+                let mut inner = Scope {
+                    dot: Rc::clone(&data),
+                    vars: vec![("$".to_string(), data)],
+                };
+                let mut out = String::new();
+                self.includes += 1;
+                let r = self.nested(&parsed.nodes, &mut inner, &mut out);
+                self.includes -= 1;
+                r.map_err(|e| unsup(pos, format!("in `tpl`: {}", e.reason)))?;
+                Ok(Rc::new(Val::Str(out)))
+            }
             "lookup" => Err(unsup(pos, "calls `lookup`, which needs a cluster")),
             "required" => {
                 let vals = self.eval_args(args, fin, sc, pos)?;
@@ -4442,10 +4468,21 @@ mod tests {
     }
 
     #[test]
+    fn tpl_renders_a_values_string_with_the_given_context() {
+        assert_eq!(
+            ok(
+                "{{ tpl .Values.label . }}|{{ tpl \"{{ .x }}\" .Values }}",
+                "label: \"{{ .Release.Name }}-x\"\nx: 3\n"
+            ),
+            "rel-x|3"
+        );
+    }
+
+    #[test]
     fn unsupported_features() {
         assert_eq!(
-            err("{{ tpl \"x\" . }}", "").reason,
-            "uses `tpl`, not evaluated without helm"
+            err("{{ tpl \"{{ lookup 1 }}\" . }}", "").reason,
+            "in `tpl`: calls `lookup`, which needs a cluster"
         );
         assert_eq!(
             err("{{ lookup \"v1\" \"Secret\" \"ns\" \"n\" }}", "").reason,

@@ -14,14 +14,19 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The variables that hold a values path, by name (without `$`).
-type Vars = std::collections::HashMap<String, Vec<String>>;
+type Vars = std::collections::HashMap<String, Paths>;
+
+/// The values paths a reference may read: one, or several where a variable was reassigned
+/// under a condition (`$a := .Values.x` then `{{ if … }}{{ $a = .Values.y }}`); the values
+/// decide which (see `Values::locate`).
+type Paths = Vec<Vec<String>>;
 
 /// What `.` is at a template line: the root, a values path (inside `with .Values.x`), or
 /// something else (inside `range`, a `define`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Dot {
     Root,
-    Values(Vec<String>),
+    Values(Paths),
     Unknown,
 }
 
@@ -43,13 +48,13 @@ enum What {
         /// The value written on the key's line (trimmed, without a comment).
         value: Option<Span>,
         /// The values path that value reads directly, if it does.
-        reads: Option<Vec<String>>,
+        reads: Option<Paths>,
     },
     Scalar(Span),
     /// An action-only line inserting a block at `col`: `toYaml X | nindent n`; the values
     /// path `X` reads when it is one.
     Insert {
-        from: Option<Vec<String>>,
+        from: Option<Paths>,
         /// The named template an `include` inserts.
         include: Option<String>,
         at: Span,
@@ -109,45 +114,42 @@ const TRANSPARENT: &[&str] = &[
     "b64enc",
 ];
 
-/// The values path an action reads directly (`.Values.a.b`, `$.Values.a`, `.x` inside
-/// `with .Values.y`), through transparent functions only.
-fn direct_ref(action: &str, dot: &Dot, vars: &Vars) -> Option<Vec<String>> {
+/// The values paths an action reads directly (`.Values.a.b`, `$.Values.a`, `.x` inside
+/// `with .Values.y`, `$v.x` where `$v := .Values.y`), through transparent functions only.
+fn direct_ref(action: &str, dot: &Dot, vars: &Vars) -> Option<Paths> {
     if action.contains('(') {
         return None;
     }
-    let mut found: Option<Vec<String>> = None;
+    let under = |bases: &Paths, rest: &str| -> Paths {
+        bases
+            .iter()
+            .map(|b| {
+                let mut p = b.clone();
+                p.extend(
+                    rest.split('.')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                );
+                p
+            })
+            .collect()
+    };
+    let mut found: Option<Paths> = None;
     for token in action.split(|c: char| c.is_whitespace() || c == '|') {
         if token.is_empty() {
             continue;
         }
-        let path = if let Some(rest) = token
+        let paths = if let Some(rest) = token
             .strip_prefix(".Values.")
             .or_else(|| token.strip_prefix("$.Values."))
         {
-            Some(rest.split('.').map(str::to_string).collect::<Vec<_>>())
+            vec![rest.split('.').map(str::to_string).collect::<Vec<_>>()]
         } else if let Some(var) = token.strip_prefix('$') {
-            // A variable holding a values path (`$autoscaling := .Values.autoscaling`).
             let (name, rest) = var.split_once('.').unwrap_or((var, ""));
-            let mut p = vars.get(name)?.clone();
-            p.extend(
-                rest.split('.')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string),
-            );
-            Some(p)
-        } else if token == "." || token.starts_with('.') {
+            under(vars.get(name)?, rest)
+        } else if token.starts_with('.') {
             match dot {
-                Dot::Values(base) => {
-                    let mut p = base.clone();
-                    p.extend(
-                        token
-                            .trim_start_matches('.')
-                            .split('.')
-                            .filter(|s| !s.is_empty())
-                            .map(str::to_string),
-                    );
-                    Some(p)
-                }
+                Dot::Values(bases) => under(bases, token),
                 _ => return None,
             }
         } else if TRANSPARENT.contains(&token)
@@ -156,16 +158,14 @@ fn direct_ref(action: &str, dot: &Dot, vars: &Vars) -> Option<Vec<String>> {
             || token.parse::<f64>().is_ok()
             || matches!(token, "true" | "false" | "nil")
         {
-            None
+            continue;
         } else {
             return None;
         };
-        if let Some(p) = path {
-            if found.is_some() {
-                return None;
-            }
-            found = Some(p);
+        if found.is_some() {
+            return None;
         }
+        found = Some(paths);
     }
     found
 }
@@ -177,7 +177,7 @@ fn insert_of(
     dot: &Dot,
     vars: &Vars,
     line_col: usize,
-) -> Option<(Option<Vec<String>>, Option<String>, usize)> {
+) -> Option<(Option<Paths>, Option<String>, usize)> {
     let words: Vec<&str> = action
         .split(|c: char| c.is_whitespace() || c == '|')
         .filter(|w| !w.is_empty())
@@ -379,8 +379,9 @@ impl Skeleton {
         } else {
             false
         };
-        let rendered_scalar =
-            rendered_node(&obj.root, &steps).is_some_and(|n| n.as_scalar().is_some());
+        let rendered = rendered_node(&obj.root, &steps)
+            .and_then(Node::as_scalar)
+            .map(|s| s.text.clone());
         let doc = self.doc_for(template, obj)?;
         if steps.is_empty() {
             return Some(Traced {
@@ -391,7 +392,7 @@ impl Skeleton {
         let walk = Walk {
             steps: &steps,
             on_key,
-            rendered_scalar,
+            rendered: rendered.as_deref(),
             values,
             defines,
         };
@@ -493,14 +494,15 @@ pub fn defines_of(file: &Path, text: &str) -> Vec<(String, Define)> {
 struct Walk<'a> {
     steps: &'a [Step],
     on_key: bool,
-    rendered_scalar: bool,
+    /// The rendered scalar's text, when the place is (in) a scalar.
+    rendered: Option<&'a str>,
     values: &'a Values,
     defines: &'a dyn Fn(&str) -> Option<Arc<Define>>,
 }
 
 /// A block insert among a line's children: the values path it reads, the named template it
 /// includes, the action.
-type InsertRef<'a> = (&'a Option<Vec<String>>, &'a Option<String>, Span);
+type InsertRef<'a> = (&'a Option<Paths>, &'a Option<String>, Span);
 
 /// How deep `include`s are followed.
 const MAX_INCLUDES: usize = 8;
@@ -569,13 +571,13 @@ impl Walk<'_> {
                     if let Some(from) = from
                         && let Some(t) =
                             self.values
-                                .locate(&from, rest, self.on_key, self.rendered_scalar, true)
+                                .locate(&from, rest, self.on_key, self.rendered, true)
                     {
                         return Some(t);
                     }
                     if rest.is_empty() {
                         let span = match value {
-                            Some(v) if !self.on_key && self.rendered_scalar => *v,
+                            Some(v) if !self.on_key && self.rendered.is_some() => *v,
                             _ => *key,
                         };
                         return Some(at(span));
@@ -585,7 +587,7 @@ impl Walk<'_> {
                     fallback = Some(at(first_key_of_item(doc, c).unwrap_or(*dash)));
                     // A scalar item (`- a`): the item's text, for a finding on its value.
                     if i + 1 == steps.len()
-                        && self.rendered_scalar
+                        && self.rendered.is_some()
                         && let Some(What::Scalar(item)) = children_of_item(doc, c)
                             .first()
                             .and_then(|&k| doc.get(k))
@@ -627,13 +629,8 @@ impl Walk<'_> {
             .collect();
         let from_values = |partial: bool| {
             inserts.iter().find_map(|(from, _, _)| {
-                self.values.locate(
-                    from.as_deref()?,
-                    rest,
-                    self.on_key,
-                    self.rendered_scalar,
-                    partial,
-                )
+                self.values
+                    .locate(from.as_deref()?, rest, self.on_key, self.rendered, partial)
             })
         };
         // A values block that holds the whole path.
@@ -763,7 +760,7 @@ fn first_key_of_item(doc: &[Line], dash: usize) -> Option<Span> {
 }
 
 /// The values path of the only thing in line `c`'s block, when that is a values insert.
-fn sole_insert(doc: &[Line], c: usize) -> Option<Vec<String>> {
+fn sole_insert(doc: &[Line], c: usize) -> Option<Paths> {
     let kids = children(doc, Some(c));
     match kids.as_slice() {
         [only] => match doc.get(*only).map(|l| &l.what) {
@@ -856,16 +853,29 @@ fn value_span(after: &str, base: usize, acts: &[Span]) -> Option<Span> {
 fn update_stack(stack: &mut Vec<Dot>, vars: &mut Vars, action: &str) {
     let current = stack.last().cloned().unwrap_or(Dot::Root);
     let word = action.split_whitespace().next().unwrap_or("");
-    // `$x := EXPR` / `$x = EXPR`: the variable holds a values path when EXPR reads one. A
-    // conditional reassignment is taken as made (the last one written wins).
+    // `$x := EXPR` declares what the variable may hold; `$x = EXPR` (under some condition)
+    // adds to it: the values then tell which one rendered.
     if let Some(var) = word.strip_prefix('$') {
         let mut words = action.split_whitespace().skip(1);
-        if matches!(words.next(), Some(":=" | "=")) {
-            let expr: Vec<&str> = words.collect();
-            match direct_ref(&expr.join(" "), &current, vars) {
-                Some(p) => vars.insert(var.to_string(), p),
-                None => vars.remove(var),
-            };
+        let op = words.next();
+        let expr: Vec<&str> = words.collect();
+        let read = direct_ref(&expr.join(" "), &current, vars);
+        match (op, read) {
+            (Some(":="), Some(p)) => {
+                vars.insert(var.to_string(), p);
+            }
+            (Some(":="), None) => {
+                vars.remove(var);
+            }
+            (Some("="), Some(p)) => {
+                let held = vars.entry(var.to_string()).or_default();
+                for path in p {
+                    if !held.contains(&path) {
+                        held.push(path);
+                    }
+                }
+            }
+            _ => {}
         }
         return;
     }
@@ -920,41 +930,51 @@ impl Values {
         Values { files }
     }
 
-    /// Where the value at `path` then `rest` is set: the last file that sets all of it, else
-    /// the deepest entry of the last file that sets `path`.
+    /// Where the value at one of `paths` then `rest` is set: the last file that sets all of
+    /// it, trying the paths most recently assigned first; else (`partial_ok`) the deepest
+    /// entry of the last file that sets a path. A scalar set to something else than what was
+    /// `rendered` was not what rendered (a default, a transformation, a values file not
+    /// named, the other branch of a condition): that path is not it.
     fn locate(
         &self,
-        path: &[String],
+        paths: &[Vec<String>],
         rest: &[Step],
         on_key: bool,
-        rendered_scalar: bool,
+        rendered: Option<&str>,
         partial_ok: bool,
     ) -> Option<Traced> {
-        let mut steps: Vec<Step> = path.iter().map(|k| Step::Key(k.clone())).collect();
-        steps.extend(rest.iter().cloned());
         let mut partial = None;
-        for (file, doc) in self.files.iter().rev() {
-            let w = walk(doc, &steps);
-            if let Some((key, node)) = w.full {
-                let span = match key {
-                    Some(k) if on_key || !rendered_scalar || node.as_scalar().is_none() => k,
-                    _ => node.span,
-                };
-                return Some(Traced {
-                    file: Some(file.clone()),
-                    span,
-                });
-            }
+        for path in paths.iter().rev() {
             let prefix: Vec<Step> = path.iter().map(|k| Step::Key(k.clone())).collect();
-            if partial_ok
-                && partial.is_none()
-                && walk(doc, &prefix).full.is_some()
-                && let Some(d) = w.deepest
-            {
-                partial = Some(Traced {
-                    file: Some(file.clone()),
-                    span: d,
-                });
+            let mut steps = prefix.clone();
+            steps.extend(rest.iter().cloned());
+            for (file, doc) in self.files.iter().rev() {
+                let w = walk(doc, &steps);
+                if let Some((key, node)) = w.full {
+                    if let (Some(want), Some(set), false) = (rendered, node.as_scalar(), on_key)
+                        && set.text != want
+                    {
+                        break;
+                    }
+                    let span = match key {
+                        Some(k) if on_key || rendered.is_none() || node.as_scalar().is_none() => k,
+                        _ => node.span,
+                    };
+                    return Some(Traced {
+                        file: Some(file.clone()),
+                        span,
+                    });
+                }
+                if partial_ok
+                    && partial.is_none()
+                    && walk(doc, &prefix).full.is_some()
+                    && let Some(d) = w.deepest
+                {
+                    partial = Some(Traced {
+                        file: Some(file.clone()),
+                        span: d,
+                    });
+                }
             }
         }
         partial
@@ -1117,6 +1137,25 @@ spec:
     }
 
     #[test]
+    fn a_value_the_values_files_do_not_hold_stays_at_the_template() {
+        // Rendered with another values file than those known: values.yaml says 1, the
+        // render says 3. Pointing at `minReplicas: 1` would be false.
+        let dir = tempfile::tempdir().unwrap();
+        let v = values(dir.path());
+        let rendered = "kind: HorizontalPodAutoscaler\nspec:\n  minReplicas: 3\n";
+        let o = object(rendered);
+        let sk = Skeleton::parse(HPA);
+        let t = sk
+            .locate(HPA, &o, at_after(rendered, "minReplicas: ", "3"), &v, &none)
+            .unwrap();
+        assert_eq!(t.file, None);
+        assert_eq!(
+            &HPA[t.span.start..t.span.end],
+            "{{ .Values.autoscaling.minReplicas }}"
+        );
+    }
+
+    #[test]
     fn to_yaml_blocks_and_with_blocks_lead_into_values() {
         let dir = tempfile::tempdir().unwrap();
         let v = values(dir.path());
@@ -1198,8 +1237,17 @@ spec:
     fn references_are_read_through_transparent_functions_only() {
         let root = Dot::Root;
         let mut vars = Vars::new();
-        vars.insert("a".into(), vec!["x".into(), "y".into()]);
-        let p = |s: &str| direct_ref(s, &root, &vars).map(|v| v.join("."));
+        let path = |s: &str| s.split('.').map(str::to_string).collect::<Vec<_>>();
+        vars.insert("a".into(), vec![path("x.y")]);
+        let show = |r: Option<Paths>| {
+            r.map(|ps| {
+                ps.iter()
+                    .map(|p| p.join("."))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            })
+        };
+        let p = |s: &str| show(direct_ref(s, &root, &vars));
         assert_eq!(p("$a.b").as_deref(), Some("x.y.b"));
         assert_eq!(p("$b.c"), None);
         assert_eq!(p(".Values.a.b | quote").as_deref(), Some("a.b"));
@@ -1208,12 +1256,17 @@ spec:
         assert_eq!(p("add .Values.a 1"), None);
         assert_eq!(p("include \"x\" ."), None);
         assert_eq!(p(".Values.a | default .Values.b"), None);
-        let with = Dot::Values(vec!["x".into()]);
+        let with = Dot::Values(vec![path("x")]);
+        assert_eq!(show(direct_ref(".y", &with, &vars)).as_deref(), Some("x.y"));
+        // A conditional reassignment: either path may be the one.
+        let mut stack = Vec::new();
+        update_stack(&mut stack, &mut vars, "$s := .Values.a");
+        update_stack(&mut stack, &mut vars, "if .Values.b.on");
+        update_stack(&mut stack, &mut vars, "$s = .Values.b");
+        update_stack(&mut stack, &mut vars, "end");
         assert_eq!(
-            direct_ref(".y", &with, &vars)
-                .map(|v| v.join("."))
-                .as_deref(),
-            Some("x.y")
+            show(direct_ref("$s.n", &root, &vars)).as_deref(),
+            Some("a.n or b.n")
         );
     }
 }
