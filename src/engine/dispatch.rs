@@ -249,10 +249,21 @@ impl RuleSet {
         let mut linted = 0;
         let mut provenance = Vec::new();
         // Helm output: its objects stay whole, each with its template.
+        // Helm output whose chart is on disk: its objects stay whole, each with its template.
         let helm_scope = match &treat {
             Treat::Helm { scope } => Some(Some(*scope)),
-            Treat::Lint if kind == classify::Kind::Yaml && has_source_comments(&text) => Some(None),
+            Treat::Lint | Treat::HelmInput
+                if kind == classify::Kind::Yaml
+                    && !context
+                    && super::helm::traceable_input(&text, treat == Treat::HelmInput) =>
+            {
+                Some(None)
+            }
             _ => None,
+        };
+        let comments = match helm_scope {
+            Some(_) => super::helm::source_comments(&text),
+            None => Vec::new(),
         };
         let mut helm_sources = Vec::new();
         let mut sink = |src: &SourceFile, mut objects: Vec<Object>, findings: &mut Vec<Finding>| {
@@ -278,7 +289,7 @@ impl RuleSet {
                 Treat::Rendered { base, .. } => {
                     provenance.extend(super::kustomize::provenance(&mut objects, base));
                 }
-                Treat::Lint | Treat::Helm { .. } | Treat::Template => {}
+                Treat::Lint | Treat::HelmInput | Treat::Helm { .. } | Treat::Template => {}
             }
             // A context file's findings are dropped: it only gives projections.
             if !context {
@@ -291,7 +302,7 @@ impl RuleSet {
                 locate::assign(|_| Some((src.path.as_str(), objects.as_slice())), findings);
             }
             if helm_scope.is_some() && !context {
-                helm_sources.extend(super::helm::object_sources(&src.text, &objects));
+                helm_sources.extend(super::helm::object_sources(&comments, &objects));
                 return objects;
             }
             match treat {
@@ -359,11 +370,6 @@ impl RuleSet {
 pub(super) struct HelmRendered {
     pub(super) scope: Option<usize>,
     pub(super) sources: Vec<Option<String>>,
-}
-
-/// Whether a text has Helm's `# Source:` comments.
-fn has_source_comments(text: &str) -> bool {
-    text.starts_with("# Source: ") || text.contains("\n# Source: ")
 }
 
 /// A chart's template: never parsed as YAML (it is not YAML until rendered); its comments

@@ -96,19 +96,22 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     let precommit = inputs.iter().any(read::Input::is_context);
     let (mut files, renders, chart_renders) = std::thread::scope(|s| {
         let renders = s.spawn(|| kust.render_all());
-        let chart_renders = s.spawn(|| charts.render_all());
+        // No thread when no chart is rendered (most runs).
+        let chart_renders = (!charts.scenarios.is_empty()).then(|| s.spawn(|| charts.render_all()));
         let files: Vec<Checked> = inputs
             .into_par_iter()
             .enumerate()
             .map(|(id, input)| {
-                let treat = charts.treat(id).unwrap_or_else(|| kust.treat(id));
+                let treat = charts.treat(id, kust.treat(id));
                 rules.check(id, read::read_input(id, input).treated(treat))
             })
             .collect();
         (
             files,
             renders.join().unwrap_or_default(),
-            chart_renders.join().unwrap_or_default(),
+            chart_renders
+                .map(|h| h.join().unwrap_or_default())
+                .unwrap_or_default(),
         )
     });
     if !kust.plan.kustomizations.is_empty() {

@@ -136,6 +136,9 @@ pub(super) enum Treat {
     Rendered { root: usize, base: PathBuf },
     /// A Helm chart's template: not YAML until rendered, read for its comments only.
     Template,
+    /// Linted as written; Helm output in it (`# Source:` comments) is traced to the chart
+    /// given with `--chart`.
+    HelmInput,
     /// Helm's output for render `scope` (see `engine::helm`).
     Helm { scope: usize },
 }

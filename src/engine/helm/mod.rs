@@ -153,7 +153,25 @@ impl Scenario {
     }
 }
 
-/// Whether folders hold a `Chart.yaml`, asked once per folder (every input's folder is).
+/// Whether a path (its bytes) may be a file of a chart: `Chart.yaml`, under a `templates`
+/// folder, a `values*` file, or in a `ci` folder. Asked of every file named, before any
+/// path component is parsed or any folder looked at.
+fn may_be_chart_file(path: &[u8]) -> bool {
+    let name_at = path
+        .iter()
+        .rposition(|&b| b == b'/' || b == b'\\')
+        .map_or(0, |i| i + 1);
+    let name = path.get(name_at..).unwrap_or_default();
+    let dir = path.get(..name_at).unwrap_or_default();
+    name == b"Chart.yaml"
+        || name.starts_with(b"values")
+        || [&b"ci/"[..], b"ci\\"].contains(&dir)
+        || dir.ends_with(b"/ci/")
+        || dir.ends_with(b"\\ci\\")
+        || dir.windows(b"templates".len()).any(|w| w == b"templates")
+}
+
+/// Whether folders hold a `Chart.yaml`, asked once per folder.
 #[derive(Default)]
 struct ChartDirs(HashMap<PathBuf, bool>);
 
@@ -179,16 +197,25 @@ impl ChartDirs {
     }
 
     /// The chart a named file belongs to: a template's chart, or the folder of a values file
-    /// (`values*.yaml`, `ci/*.yaml`) holding a `Chart.yaml`.
+    /// (`values*.yaml`, `ci/*.yaml`) holding a `Chart.yaml`. Asked of every file named: a
+    /// look at the path's bytes first, path components only for the few that may be.
     fn of(&mut self, path: &Path) -> Option<PathBuf> {
+        if !may_be_chart_file(path.as_os_str().as_encoded_bytes()) {
+            return None;
+        }
         if path.file_name().is_some_and(|n| n == "Chart.yaml") {
             return path.parent().map(Path::to_path_buf);
         }
         if let Some(c) = self.of_template(path) {
             return Some(c);
         }
+        // Values files: `values*.yaml` beside `Chart.yaml`, or any file of its `ci/`.
         let dir = path.parent()?;
-        if self.is_chart(dir) {
+        if path
+            .file_name()
+            .is_some_and(|n| n.as_encoded_bytes().starts_with(b"values"))
+            && self.is_chart(dir)
+        {
             return Some(dir.to_path_buf());
         }
         let up = dir.parent()?;
@@ -338,11 +365,20 @@ impl Prepared {
         prepared
     }
 
-    /// How input `id` is read: a chart's template is never linted as YAML.
-    pub(super) fn treat(&self, id: usize) -> Option<Treat> {
-        let path = self.paths.get(id)?.as_ref()?;
-        (self.settings.enabled != Enabled::Never && self.templates.contains(path))
-            .then_some(Treat::Template)
+    /// How input `id` is read, given how it would be otherwise (`otherwise`, kustomize's
+    /// say): a chart's template is never linted as YAML; with `--chart`, a file linted as
+    /// written is rendered input traced to that chart.
+    pub(super) fn treat(&self, id: usize, otherwise: Treat) -> Treat {
+        if let Some(path) = self.paths.get(id).and_then(Option::as_ref)
+            && self.settings.enabled != Enabled::Never
+            && self.templates.contains(path)
+        {
+            return Treat::Template;
+        }
+        if otherwise == Treat::Lint && self.settings.chart.is_some() {
+            return Treat::HelmInput;
+        }
+        otherwise
     }
 
     /// Renders every scenario, a few at a time, in order.
@@ -392,23 +428,47 @@ impl Prepared {
 }
 
 /// The `# Source:` comments of rendered text: (offset of the comment, template path as
-/// written, e.g. `api/templates/hpa.yaml`).
+/// written, e.g. `api/templates/hpa.yaml`). memchr's searcher: this is asked of every file
+/// of rendered input.
 pub fn source_comments(text: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix("# Source: ") {
-            out.push((offset, rest.trim().to_string()));
-        }
-        offset += line.len();
-    }
-    out
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, b"# Source: ")
+        .filter(|&at| at == 0 || bytes.get(at - 1) == Some(&b'\n'))
+        .filter_map(|at| {
+            let rest = text.get(at + "# Source: ".len()..)?;
+            let line = rest.split('\n').next().unwrap_or(rest);
+            Some((at, line.trim().to_string()))
+        })
+        .collect()
 }
 
-/// The template each object came from: the last `# Source:` comment before it and after the
-/// object before it.
-pub fn object_sources(text: &str, objects: &[crate::model::Object]) -> Vec<Option<String>> {
-    let comments = source_comments(text);
+/// Whether rendered input `text` holds Helm output whose chart is on disk: `--chart` was
+/// given (`chart_given`), or its first `# Source:` path starts with a chart folder under the
+/// current one. Only then are its objects kept whole, to be traced.
+pub fn traceable_input(text: &str, chart_given: bool) -> bool {
+    let bytes = text.as_bytes();
+    let Some(at) = memchr::memmem::find_iter(bytes, b"# Source: ")
+        .find(|&at| at == 0 || bytes.get(at - 1) == Some(&b'\n'))
+    else {
+        return false;
+    };
+    if chart_given {
+        return true;
+    }
+    let first = text
+        .get(at + "# Source: ".len()..)
+        .and_then(|r| r.split(['/', '\n']).next())
+        .unwrap_or("")
+        .trim();
+    !first.is_empty() && Path::new(first).join("Chart.yaml").is_file()
+}
+
+/// The template each object came from: the last `# Source:` comment (of `comments`) before
+/// it and after the object before it.
+pub fn object_sources(
+    comments: &[(usize, String)],
+    objects: &[crate::model::Object],
+) -> Vec<Option<String>> {
     let mut starts: Vec<usize> = objects.iter().map(|o| o.root.span.start).collect();
     starts.sort_unstable();
     objects
@@ -547,4 +607,64 @@ pub fn chart_defines(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_files_are_told_from_path_bytes_first() {
+        for yes in [
+            "chart/Chart.yaml",
+            "Chart.yaml",
+            "a/chart/templates/hpa.yaml",
+            "a/chart/templates/sub/x.yaml",
+            "chart/values.yaml",
+            "chart/values-prod.yml",
+            "chart/ci/hpa-values.yaml",
+        ] {
+            assert!(may_be_chart_file(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            "k8s/deployment.yaml",
+            "ci.yaml",
+            "x/chart.yaml",
+            "myci/a.yaml",
+        ] {
+            assert!(!may_be_chart_file(no.as_bytes()), "{no}");
+        }
+    }
+
+    #[test]
+    fn objects_take_the_last_source_comment_before_them() {
+        let text = "---\n# Source: c/templates/a.yaml\nkind: A\n---\n# Source: c/templates/b.yaml\nkind: B\n---\nkind: C\n";
+        let comments = source_comments(text);
+        assert_eq!(comments.len(), 2);
+        assert!(traceable_input(text, true));
+        assert!(!traceable_input("kind: A\n# Sources: x\n", true));
+        let objects: Vec<crate::model::Object> =
+            crate::sources::yaml::parse(text, crate::sources::yaml::Limits::default())
+                .documents
+                .into_iter()
+                .map(|d| crate::model::Object {
+                    file: 0,
+                    format: crate::model::Format::Kubernetes,
+                    api_version: String::new(),
+                    kind: String::new(),
+                    name: None,
+                    namespace: "default".into(),
+                    root: d.root,
+                    anchor: None,
+                })
+                .collect();
+        assert_eq!(
+            object_sources(&comments, &objects),
+            [
+                Some("c/templates/a.yaml".to_string()),
+                Some("c/templates/b.yaml".to_string()),
+                None
+            ]
+        );
+    }
 }
