@@ -280,11 +280,40 @@ pub fn parse(shown: &str, text: &str, catalog: &Catalog) -> Result<Config, Confi
     from_tree(&e, root.as_ref(), catalog)
 }
 
+/// `<section>.enabled`: auto, always or never (how a renderer is used).
+fn enabled(e: &Errors, v: &Node, section: &str) -> Result<super::kustomize::Enabled, ConfigError> {
+    use super::kustomize::Enabled;
+    let text = v.text().unwrap_or("");
+    Enabled::parse(text).ok_or_else(|| {
+        e.at(
+            v.span,
+            format!(
+                "`{section}.enabled` must be auto, always or never, not `{text}`{}",
+                hint(text, &Enabled::NAMES)
+            ),
+        )
+    })
+}
+
+/// `<section>.timeout-seconds`: how long one render may take.
+fn timeout(e: &Errors, v: &Node, section: &str) -> Result<std::time::Duration, ConfigError> {
+    let secs = v
+        .as_i64()
+        .filter(|s| (1..=3600).contains(s))
+        .ok_or_else(|| {
+            e.at(
+                v.span,
+                format!("`{section}.timeout-seconds` must be a whole number from 1 to 3600"),
+            )
+        })?;
+    Ok(std::time::Duration::from_secs(secs.unsigned_abs()))
+}
+
 const KUSTOMIZE_KEYS: &[&str] = &["enabled", "command", "allow-remote", "timeout-seconds"];
 
 /// The `kustomize:` section.
 fn kustomize(e: &Errors, node: &Node) -> Result<super::kustomize::Settings, ConfigError> {
-    use super::kustomize::{Enabled, Settings};
+    use super::kustomize::Settings;
     let mut settings = Settings::default();
     if node.is_null() {
         return Ok(settings);
@@ -299,18 +328,7 @@ fn kustomize(e: &Errors, node: &Node) -> Result<super::kustomize::Settings, Conf
         let key = entry.key.text().unwrap_or("");
         let v = &entry.value;
         match key {
-            "enabled" => {
-                let text = v.text().unwrap_or("");
-                settings.enabled = Enabled::parse(text).ok_or_else(|| {
-                    e.at(
-                        v.span,
-                        format!(
-                            "`kustomize.enabled` must be auto, always or never, not `{text}`{}",
-                            hint(text, &Enabled::NAMES)
-                        ),
-                    )
-                })?;
-            }
+            "enabled" => settings.enabled = enabled(e, v, "kustomize")?,
             "command" => {
                 let cmd = strings(v).filter(|c| !c.is_empty()).ok_or_else(|| {
                     e.at(
@@ -326,18 +344,7 @@ fn kustomize(e: &Errors, node: &Node) -> Result<super::kustomize::Settings, Conf
                     e.at(v.span, "`kustomize.allow-remote` must be true or false")
                 })?;
             }
-            "timeout-seconds" => {
-                let secs = v
-                    .as_i64()
-                    .filter(|s| (1..=3600).contains(s))
-                    .ok_or_else(|| {
-                        e.at(
-                            v.span,
-                            "`kustomize.timeout-seconds` must be a whole number from 1 to 3600",
-                        )
-                    })?;
-                settings.timeout = std::time::Duration::from_secs(secs.unsigned_abs());
-            }
+            "timeout-seconds" => settings.timeout = timeout(e, v, "kustomize")?,
             _ => {
                 return Err(e.at(
                     entry.key.span,
@@ -361,7 +368,6 @@ const HELM_KEYS: &[&str] = &[
 
 /// The `helm:` section.
 fn helm(e: &Errors, node: &Node) -> Result<super::helm::Settings, ConfigError> {
-    use super::kustomize::Enabled;
     let mut settings = super::helm::Settings::default();
     if node.is_null() {
         return Ok(settings);
@@ -382,18 +388,7 @@ fn helm(e: &Errors, node: &Node) -> Result<super::helm::Settings, ConfigError> {
         let key = entry.key.text().unwrap_or("");
         let v = &entry.value;
         match key {
-            "enabled" => {
-                let text = v.text().unwrap_or("");
-                settings.enabled = Enabled::parse(text).ok_or_else(|| {
-                    e.at(
-                        v.span,
-                        format!(
-                            "`helm.enabled` must be auto, always or never, not `{text}`{}",
-                            hint(text, &Enabled::NAMES)
-                        ),
-                    )
-                })?;
-            }
+            "enabled" => settings.enabled = enabled(e, v, "helm")?,
             "command" => {
                 let cmd = strings(v).filter(|c| !c.is_empty()).ok_or_else(|| {
                     e.at(
@@ -428,18 +423,7 @@ fn helm(e: &Errors, node: &Node) -> Result<super::helm::Settings, ConfigError> {
                     settings.set.push((k.to_string(), val.text.clone()));
                 }
             }
-            "timeout-seconds" => {
-                let secs = v
-                    .as_i64()
-                    .filter(|s| (1..=3600).contains(s))
-                    .ok_or_else(|| {
-                        e.at(
-                            v.span,
-                            "`helm.timeout-seconds` must be a whole number from 1 to 3600",
-                        )
-                    })?;
-                settings.timeout = std::time::Duration::from_secs(secs.unsigned_abs());
-            }
+            "timeout-seconds" => settings.timeout = timeout(e, v, "helm")?,
             _ => {
                 return Err(e.at(
                     entry.key.span,

@@ -225,27 +225,13 @@ fn trace_rendered(run: &mut Files, mut findings: Vec<Finding>, kust: &Prepared) 
                 .map(|(r, _)| *r);
             let overlay = root.and_then(|r| shown.get(&r)).copied().unwrap_or("");
             overlays.push(overlay.to_string());
-            let rendered_at = (f.file, f.span);
-            let old_path = run
-                .sources
-                .get(f.file)
-                .map(|s| s.path.clone())
-                .unwrap_or_default();
-            let new_path = run
-                .sources
-                .get(file)
-                .map(|s| s.path.clone())
-                .unwrap_or_default();
-            if let Some(rest) = f.locator.strip_prefix(old_path.as_str()) {
-                f.locator = format!("{new_path}{rest}");
-            }
-            f.file = file;
-            f.span = span;
-            f.labels.push(crate::model::Label {
-                file: rendered_at.0,
-                span: rendered_at.1,
-                message: format!("as rendered for `{overlay}`"),
-            });
+            move_finding(
+                run,
+                &mut f,
+                file,
+                span,
+                format!("as rendered for `{overlay}`"),
+            );
         }
         for l in &mut f.labels {
             if run.rendered.get(l.file).is_some_and(Option::is_some)
@@ -260,6 +246,28 @@ fn trace_rendered(run: &mut Files, mut findings: Vec<Finding>, kust: &Prepared) 
         out.push((f, overlays));
     }
     merge_renders(out, "overlay", "overlays")
+}
+
+/// Moves finding `f` from its rendered place to `span` of `file`, the rendered place kept as
+/// a related location saying `label`; its locator follows.
+fn move_finding(
+    run: &Files,
+    f: &mut Finding,
+    file: usize,
+    span: crate::model::Span,
+    label: String,
+) {
+    let path = |id: usize| run.sources.get(id).map(|s| s.path.as_str()).unwrap_or("");
+    if let Some(rest) = f.locator.strip_prefix(path(f.file)) {
+        f.locator = format!("{}{rest}", path(file));
+    }
+    f.labels.push(crate::model::Label {
+        file: f.file,
+        span: f.span,
+        message: label,
+    });
+    f.file = file;
+    f.span = span;
 }
 
 /// One finding per place and rule, naming every render (overlay, chart render) it was found
@@ -357,27 +365,7 @@ fn trace_helm(
                 }
                 None => "as rendered".to_string(),
             };
-            let rendered_at = (f.file, f.span);
-            let old_path = run
-                .sources
-                .get(f.file)
-                .map(|s| s.path.clone())
-                .unwrap_or_default();
-            let new_path = run
-                .sources
-                .get(file)
-                .map(|s| s.path.clone())
-                .unwrap_or_default();
-            if let Some(rest) = f.locator.strip_prefix(old_path.as_str()) {
-                f.locator = format!("{new_path}{rest}");
-            }
-            f.file = file;
-            f.span = span;
-            f.labels.push(crate::model::Label {
-                file: rendered_at.0,
-                span: rendered_at.1,
-                message: label,
-            });
+            move_finding(run, &mut f, file, span, label);
         }
         for l in &mut f.labels {
             if run.helm.get(l.file).is_some_and(Option::is_some)

@@ -9,7 +9,7 @@
 //! (opentelemetry-collector's committed `examples/custom-metrics-hpa/rendered/`, made by
 //! `helm template example . --values examples/custom-metrics-hpa/values.yaml`).
 
-use crate::common::project;
+use crate::common::{copy_dir, project, rendered};
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -23,26 +23,6 @@ fn helm_corpus() -> PathBuf {
 
 fn alloy() -> PathBuf {
     helm_corpus().join("grafana-alloy/operations/helm")
-}
-
-/// The files of a rendered case, concatenated in path order (as `helm template` prints them).
-fn rendered(dir: &Path) -> String {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else {
-                files.push(e.path());
-            }
-        }
-    }
-    files.sort();
-    files
-        .iter()
-        .map(|f| std::fs::read_to_string(f).unwrap())
-        .collect()
 }
 
 /// Runs the binary in `dir` with `stdin` and extra `PATH` entries first: (stdout lines,
@@ -73,18 +53,6 @@ fn run(
         String::from_utf8(out.stderr).unwrap(),
         out.status.code().unwrap_or(-1),
     )
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 const AUTOSCALING_CASE: &str = "tests/create-deployment-autoscaling/alloy";

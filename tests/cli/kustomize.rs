@@ -7,7 +7,7 @@
 //! These tests need kustomize or kubectl on PATH (`.ci/run` fails when neither is there); the
 //! first one says so clearly instead of letting the others fail obscurely.
 
-use crate::common::{project, run};
+use crate::common::{copy_dir, project, run};
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {
@@ -32,18 +32,6 @@ fn scratch(name: &str) -> tempfile::TempDir {
     let p = project(&[]);
     copy_dir(&repo().join("tests/kustomize").join(name), p.path());
     p
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! Every finding on a rendered object moves into the chart: to the template line that writes
 //! the key, or to the values line a template reads directly.
 
-use crate::common::{corpus, place, shared_corpus};
+use crate::common::{corpus, place, rendered, shared_corpus};
 use scalelint::Report;
 use scalelint::engine::{Options, helm, lint};
 use std::path::{Path, PathBuf};
@@ -23,26 +23,6 @@ fn lines(report: &Report, base: &Path) -> Vec<String> {
                 .unwrap_or(path);
             format!("{path}:{line}:{column}: {}", f.rule)
         })
-        .collect()
-}
-
-/// The files of a rendered case, concatenated in path order, as helm prints them.
-fn rendered(dir: &Path) -> String {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else if e.path().extension().is_some_and(|x| x == "yaml") {
-                files.push(e.path());
-            }
-        }
-    }
-    files.sort();
-    files
-        .iter()
-        .map(|f| std::fs::read_to_string(f).unwrap())
         .collect()
 }
 

@@ -383,42 +383,18 @@ impl Prepared {
 
     /// Renders every scenario, a few at a time, in order.
     pub(super) fn render_all(&self) -> Vec<Result<render::Rendered, String>> {
-        let jobs = std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .clamp(1, 4)
-            .min(self.scenarios.len().max(1));
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let results: std::sync::Mutex<Vec<(usize, Result<render::Rendered, String>)>> =
-            std::sync::Mutex::new(Vec::new());
-        std::thread::scope(|s| {
-            for _ in 0..jobs {
-                s.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(scenario) = self.scenarios.get(i) else {
-                            break;
-                        };
-                        let Some(chart) = self.charts.get(scenario.chart) else {
-                            break;
-                        };
-                        let result = match &self.command {
-                            Some(cmd) => render::with_helm(cmd, chart, scenario, &self.settings),
-                            None => Ok(render::statically(
-                                chart,
-                                &scenario.all_values(&self.charts),
-                                &self.settings,
-                            )),
-                        };
-                        if let Ok(mut r) = results.lock() {
-                            r.push((i, result));
-                        }
-                    }
-                });
+        super::kustomize::render::few_at_a_time(self.scenarios.len(), |i| {
+            let scenario = self.scenarios.get(i).ok_or("no such render")?;
+            let chart = self.charts.get(scenario.chart).ok_or("no such chart")?;
+            match &self.command {
+                Some(cmd) => render::with_helm(cmd, chart, scenario, &self.settings),
+                None => Ok(render::statically(
+                    chart,
+                    &scenario.all_values(&self.charts),
+                    &self.settings,
+                )),
             }
-        });
-        let mut results = results.into_inner().unwrap_or_default();
-        results.sort_by_key(|(i, _)| *i);
-        results.into_iter().map(|(_, r)| r).collect()
+        })
     }
 
     /// Whether render `scope` lacks some templates (not evaluated here).

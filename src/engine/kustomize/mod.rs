@@ -294,37 +294,15 @@ impl Prepared {
         let Some(cmd) = &self.command else {
             return Vec::new();
         };
-        let jobs = std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .clamp(1, 4)
-            .min(self.to_render.len().max(1));
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let results: std::sync::Mutex<Vec<(usize, Result<render::Rendered, String>)>> =
-            std::sync::Mutex::new(Vec::new());
-        std::thread::scope(|s| {
-            for _ in 0..jobs {
-                s.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((root, shown)) = self.to_render.get(i) else {
-                            break;
-                        };
-                        let dir = self
-                            .plan
-                            .get(*root)
-                            .map(|k| k.dir.clone())
-                            .unwrap_or_default();
-                        let result = render::render(cmd, &dir, shown, self.timeout);
-                        if let Ok(mut r) = results.lock() {
-                            r.push((i, result));
-                        }
-                    }
-                });
-            }
-        });
-        let mut results = results.into_inner().unwrap_or_default();
-        results.sort_by_key(|(i, _)| *i);
-        results.into_iter().map(|(_, r)| r).collect()
+        render::few_at_a_time(self.to_render.len(), |i| {
+            let (root, shown) = self.to_render.get(i).ok_or("no such overlay")?;
+            let dir = self
+                .plan
+                .get(*root)
+                .map(|k| k.dir.clone())
+                .unwrap_or_default();
+            render::render(cmd, &dir, shown, self.timeout)
+        })
     }
 
     /// The notes decided before rendering, as findings; `file_id` gives a file's id.

@@ -128,6 +128,36 @@ pub fn render(
     Ok(Rendered { text, base })
 }
 
+/// Runs `job(0..count)` on up to four threads (renders are processes that wait), results in
+/// index order.
+pub fn few_at_a_time<T: Send>(count: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let jobs = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 4)
+        .min(count.max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<(usize, T)>> = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..jobs {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= count {
+                        break;
+                    }
+                    let result = job(i);
+                    if let Ok(mut r) = results.lock() {
+                        r.push((i, result));
+                    }
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
 /// Runs `command` in its own process group with piped output, killing the group after
 /// `timeout` (`setting` names where the user changes it): (status, stdout, stderr), each
 /// stream cut at the output limit.
