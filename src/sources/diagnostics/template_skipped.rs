@@ -14,7 +14,7 @@ pub fn finding(file: FileId, at: Span) -> Finding {
         "file contains Go template syntax (`{{ … }}`) and was not linted",
     )
     .with_label("template starts here")
-    .with_help("lint the rendered output instead: `helm template RELEASE CHART | scalelint check - --stdin-filename chart.yaml`")
+    .with_help("lint the rendered output instead, with the chart beside it for findings at its lines: `helm template RELEASE CHART | scalelint check - --chart CHART`")
 }
 
 /// A template of a chart in the tree that was not evaluated without helm: at the action
