@@ -294,11 +294,19 @@ fn merge_renders(mut out: Vec<(Finding, Vec<String>)>, noun: &str, nouns: &str) 
         }
     };
     let mut merged: Vec<(Finding, Vec<String>)> = Vec::with_capacity(out.len());
+    // A finding moved from a rendered place (it carries that place as a label).
+    let traced = |x: &Finding| {
+        x.labels
+            .iter()
+            .any(|l| l.message.starts_with("as rendered"))
+    };
     for (mut f, overlays) in out {
         if let Some((last, names)) = merged.last_mut()
-            && !overlays.is_empty()
-            && !names.is_empty()
             && (last.file, last.span, &last.rule) == (f.file, f.span, &f.rule)
+            // From several renders; or the same words from several objects of one render (a
+            // template's `range`), said once with each rendered place.
+            && ((!overlays.is_empty() && !names.is_empty())
+                || (f.message == last.message && traced(&f) && traced(last)))
         {
             if f.message != last.message {
                 let first = last.message.clone();

@@ -372,3 +372,85 @@ fn no_template_of_the_copied_charts_gets_a_parse_error() {
         "{lines:#?}{err}"
     );
 }
+
+#[test]
+fn the_same_finding_from_objects_a_range_renders_is_said_once() {
+    let p = project(&[
+        (
+            "chart/Chart.yaml",
+            "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+        ),
+        (
+            "chart/values.yaml",
+            "components: [api, worker]\nreplicas: 1\n",
+        ),
+        (
+            "chart/templates/deployments.yaml",
+            "{{- range .Values.components }}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ . }}\nspec:\n  replicas: {{ $.Values.replicas }}\n  selector:\n    matchLabels: {app: {{ . }}}\n  template:\n    metadata:\n      labels: {app: {{ . }}}\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27\n          resources:\n            requests: {cpu: 100m, memory: 128Mi}\n            limits: {cpu: 200m, memory: 128Mi}\n{{- end }}\n",
+        ),
+    ]);
+    let (lines, err, _) = run(
+        p.path(),
+        &[
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--select",
+            "workload-min-replicas",
+        ],
+        "",
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_str(&lines.join("\n")).unwrap_or_else(|e| {
+        panic!("{e}: {lines:#?}{err}");
+    });
+    let found = json["diagnostics"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = &found[0];
+    // `replicas: {{ $.Values.replicas }}`: the values line, once for both Deployments.
+    assert_eq!(f["path"], "chart/values.yaml");
+    assert_eq!(f["start"]["line"], 2);
+    assert_eq!(f["start"]["column"], 11);
+    let rendered: Vec<&serde_json::Value> = f["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| {
+            l["message"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("as rendered")
+        })
+        .collect();
+    assert_eq!(rendered.len(), 2, "{f:#}");
+    // The same from rendered input (no render to name): once, with both rendered places.
+    let doc = |name: &str| {
+        format!(
+            "---\n# Source: app/templates/deployments.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27\n"
+        )
+    };
+    let input = doc("api") + &doc("worker");
+    let (lines, err, _) = run(
+        p.path(),
+        &[
+            "check",
+            "-",
+            "--chart",
+            "chart",
+            "--format",
+            "compact",
+            "--select",
+            "workload-min-replicas",
+        ],
+        &input,
+        None,
+    );
+    assert_eq!(
+        lines,
+        [
+            "chart/values.yaml:2:11: warning[workload-min-replicas] replicas is 1 and no autoscaler scales this Deployment; at least 2 are needed to survive losing a pod"
+        ],
+        "{err}"
+    );
+}

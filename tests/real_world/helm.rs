@@ -175,14 +175,20 @@ fn every_alloy_case_and_example_is_traced_into_its_chart_opt_in() {
         &[chart.join("values-micro-services-hpa.yaml")],
     );
     assert_in_chart_but(&report, &chart, &|line| subchart_lines.contains(&line));
-    assert!(
-        report
-            .findings
-            .iter()
-            .any(|f| f.rule == "hpa-scale-down-window"),
-        "the querier HPA's 60 s window: {:#?}",
-        lines(&report, &shared)
-    );
+    // The querier HPA's 60 s scale-down window: `scaleDown: {{ toYaml . | nindent 6 }}` of a
+    // merged dict, so the template line. Three HPAs without `behavior`: one finding at their
+    // template's `spec:`, with each rendered place.
+    let got = lines(&report, &chart);
+    for want in [
+        "templates/hpa.yaml:46:16: hpa-scale-down-window",
+        "templates/hpa.yaml:16:1: hpa-scale-down-rate",
+    ] {
+        assert_eq!(
+            got.iter().filter(|l| l.ends_with(want)).count(),
+            1,
+            "{want} in {got:#?}"
+        );
+    }
 }
 
 #[test]
