@@ -427,7 +427,7 @@ impl HelmTracing<'_> {
                 sc.all_values(&self.charts.charts),
             ),
             None => {
-                let dir = helm::chart_for_input(&self.charts.settings, source)?;
+                let dir = helm::chart_for_input(self.charts.input_chart.as_ref(), source)?;
                 let mut v = vec![dir.join("values.yaml")];
                 v.extend(self.charts.settings.input_values.iter().cloned());
                 (dir, v)

@@ -454,3 +454,28 @@ fn the_same_finding_from_objects_a_range_renders_is_said_once() {
         "{err}"
     );
 }
+
+#[test]
+fn a_render_of_another_chart_is_not_traced_to_the_one_given() {
+    let input = rendered(&alloy().join(AUTOSCALING_CASE));
+    let other = helm_corpus().join("scaffold-dnsbl-exporter/chart");
+    let (lines, err, _) = run(
+        &repo(),
+        &[
+            "check",
+            "-",
+            "--chart",
+            other.to_str().unwrap(),
+            "--format",
+            "compact",
+        ],
+        &input,
+        None,
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("<stdin>:159:16: error[hpa-min-replicas]")),
+        "{lines:#?}{err}"
+    );
+}

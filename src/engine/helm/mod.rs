@@ -240,6 +240,8 @@ pub(super) struct Prepared {
     pub(super) refused: Vec<(usize, String)>,
     /// Renders made here without some of their templates.
     pub(super) partial: BTreeSet<usize>,
+    /// The chart rendered input comes from (`--chart`).
+    pub(super) input_chart: Option<Chart>,
 }
 
 impl Prepared {
@@ -270,6 +272,10 @@ impl Prepared {
         }
         let mut prepared = Prepared {
             settings: settings.clone(),
+            input_chart: settings
+                .chart
+                .as_deref()
+                .and_then(|d| Chart::read(&normalize(d))),
             ..Prepared::default()
         };
         // Paths are compared normalized (the renders, the tracing); made only when a chart or
@@ -472,13 +478,14 @@ pub fn template_path(chart_dir: &Path, source: &str) -> PathBuf {
     chart_dir.join(rest)
 }
 
-/// The chart folder of rendered input: `--chart`, else the first component of a `# Source:`
-/// path under the current folder.
-pub fn chart_for_input(settings: &Settings, source: &str) -> Option<PathBuf> {
-    if let Some(c) = &settings.chart {
-        return Some(normalize(c));
-    }
+/// The chart folder of rendered input: `--chart` (`given`) when its name is the first
+/// component of the `# Source:` path (a render of another chart is not traced to it), else
+/// that component as a folder under the current one.
+pub fn chart_for_input(given: Option<&Chart>, source: &str) -> Option<PathBuf> {
     let first = source.split('/').next()?;
+    if let Some(c) = given {
+        return (c.name == first).then(|| c.dir.clone());
+    }
     let dir = std::env::current_dir().ok()?.join(first);
     dir.join("Chart.yaml").is_file().then(|| normalize(&dir))
 }
