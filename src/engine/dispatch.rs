@@ -261,7 +261,7 @@ impl RuleSet {
             }
             _ => None,
         };
-        let comments = match helm_scope {
+        let sources_of_docs = match helm_scope {
             Some(_) => super::helm::source_comments(&text),
             None => Vec::new(),
         };
@@ -302,7 +302,7 @@ impl RuleSet {
                 locate::assign(|_| Some((src.path.as_str(), objects.as_slice())), findings);
             }
             if helm_scope.is_some() && !context {
-                helm_sources.extend(super::helm::object_sources(&comments, &objects));
+                helm_sources.extend(super::helm::object_sources(&sources_of_docs, &objects));
                 return objects;
             }
             match treat {
@@ -325,6 +325,9 @@ impl RuleSet {
             let mut d = suppress::Directives::default();
             d.add_comments(&source, &comments);
             d.append(annotations);
+            if helm_scope.is_some() {
+                d.set_quiet();
+            }
             d
         };
         // Texts are read again for rendering once the trees and projections are gone, so the
@@ -372,15 +375,11 @@ pub(super) struct HelmRendered {
     pub(super) sources: Vec<Option<String>>,
 }
 
-/// A chart's template: never parsed as YAML (it is not YAML until rendered); its comments
-/// can still suppress what is traced to it.
+/// A chart's template: never parsed as YAML (it is not YAML until rendered). Its suppression
+/// comments and annotations are read where they are rendered (the render's copies).
 fn template(shown: String, text: String, origin: Option<Origin>, context: bool) -> Checked {
     let source = SourceFile::new(shown, text);
-    let mut directives = suppress::Directives::default();
-    if !context {
-        directives.add_comments(&source, &super::helm::template_comments(&source.text));
-    }
-    let source = if origin.is_none() || !directives.is_empty() {
+    let source = if origin.is_none() {
         source
     } else {
         SourceFile::new(source.path, String::new())
@@ -391,7 +390,7 @@ fn template(shown: String, text: String, origin: Option<Origin>, context: bool) 
         objects: Vec::new(),
         linted: 0,
         findings: Vec::new(),
-        directives,
+        directives: suppress::Directives::default(),
         context,
         rendered: None,
         helm: None,

@@ -262,9 +262,18 @@ struct Swallowed {
 pub struct Directives {
     directives: Vec<Directive>,
     swallowed: Vec<Swallowed>,
+    /// Copies of directives written elsewhere (Helm output carries its templates' comments
+    /// and annotations): they suppress what stays here, and are never said to be unused or
+    /// unknown here (the originals are).
+    quiet: bool,
 }
 
 impl Directives {
+    /// Marks these directives as copies (see `quiet`).
+    pub fn set_quiet(&mut self) {
+        self.quiet = true;
+    }
+
     pub fn append(&mut self, mut other: Directives) {
         self.directives.append(&mut other.directives);
         self.swallowed.append(&mut other.swallowed);
@@ -383,11 +392,14 @@ pub fn apply(
     enabled: &dyn Fn(&str) -> bool,
 ) -> (Vec<Finding>, Vec<Finding>) {
     let mut swallowed = Vec::new();
+    let quiet: Vec<bool> = per_file.iter().map(|d| d.quiet).collect();
     let mut per_file: Vec<Vec<Directive>> = per_file
         .into_iter()
         .enumerate()
         .map(|(id, d)| {
-            swallowed.extend(d.swallowed.into_iter().map(|s| (id, s)));
+            if !d.quiet {
+                swallowed.extend(d.swallowed.into_iter().map(|s| (id, s)));
+            }
             d.directives
         })
         .collect();
@@ -397,29 +409,40 @@ pub fn apply(
     let mut kept = Vec::new();
     let mut suppressed = Vec::new();
     for mut f in findings {
-        let has_directives = per_file.get(f.file).is_some_and(|d| !d.is_empty());
-        if !has_directives {
-            kept.push(f);
-            continue;
-        }
-        let line = sources
-            .get(f.file)
-            .map_or(0, |src| src.line_col(f.span.start).line);
+        // Where the finding is, and (for one moved from Helm output) the rendered place,
+        // whose copies of the template's comments and annotations suppress too.
+        let rendered = f
+            .labels
+            .iter()
+            .filter(|l| l.message.starts_with("as rendered"))
+            .filter(|l| quiet.get(l.file).copied().unwrap_or(false))
+            .map(|l| (l.file, l.span));
+        let places: Vec<(usize, crate::model::Span)> =
+            std::iter::once((f.file, f.span)).chain(rendered).collect();
         let mut hit = None;
-        if let (Some(dirs), Some(lookup)) = (per_file.get_mut(f.file), scopes.get(f.file)) {
-            for i in lookup.candidates(line, f.span) {
-                let Some(d) = dirs.get_mut(i) else { continue };
-                let which = if d.names.is_empty() {
-                    Some(0)
-                } else {
-                    d.names.iter().position(|(n, _)| n == "all" || *n == f.rule)
-                };
-                if let Some(i) = which {
-                    if let Some(u) = d.used.get_mut(i) {
-                        *u = true;
-                    }
-                    if hit.is_none() {
-                        hit = Some(d.reason.clone());
+        for (file, span) in places {
+            let has_directives = per_file.get(file).is_some_and(|d| !d.is_empty());
+            if !has_directives {
+                continue;
+            }
+            let line = sources
+                .get(file)
+                .map_or(0, |src| src.line_col(span.start).line);
+            if let (Some(dirs), Some(lookup)) = (per_file.get_mut(file), scopes.get(file)) {
+                for i in lookup.candidates(line, span) {
+                    let Some(d) = dirs.get_mut(i) else { continue };
+                    let which = if d.names.is_empty() {
+                        Some(0)
+                    } else {
+                        d.names.iter().position(|(n, _)| n == "all" || *n == f.rule)
+                    };
+                    if let Some(i) = which {
+                        if let Some(u) = d.used.get_mut(i) {
+                            *u = true;
+                        }
+                        if hit.is_none() {
+                            hit = Some(d.reason.clone());
+                        }
                     }
                 }
             }
@@ -441,6 +464,9 @@ pub fn apply(
         ));
     }
     for (id, dirs) in per_file.iter().enumerate() {
+        if quiet.get(id).copied().unwrap_or(false) {
+            continue;
+        }
         for d in dirs {
             if d.names.is_empty() {
                 if !d.used.first().copied().unwrap_or(true) {

@@ -479,3 +479,76 @@ fn a_render_of_another_chart_is_not_traced_to_the_one_given() {
         "{lines:#?}{err}"
     );
 }
+
+#[test]
+fn suppressions_written_in_templates_work_where_they_render() {
+    let hpa = "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: api
+  annotations:
+    scalelint.io/ignore: \"hpa-utilization-target -- scales on queue length elsewhere\"
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: api
+  # scalelint-disable-next-line hpa-min-replicas -- a lab
+  minReplicas: {{ .Values.min }}
+  maxReplicas: 4
+  behavior:
+    scaleDown:
+      stabilizationWindowSeconds: 300
+      policies:
+        - {type: Percent, value: 10, periodSeconds: 60}
+";
+    let p = project(&[
+        (
+            "chart/Chart.yaml",
+            "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+        ),
+        ("chart/values.yaml", "min: 1\n"),
+        ("chart/templates/hpa.yaml", hpa),
+    ]);
+    let (lines, err, code) = run(
+        p.path(),
+        &[
+            "check",
+            ".",
+            "--format",
+            "compact",
+            "--select",
+            "hpa-min-replicas,hpa-utilization-target,suppression-unused",
+        ],
+        "",
+        None,
+    );
+    assert_eq!((code, lines.len()), (0, 0), "{lines:#?}{err}");
+    // Without the comment, the finding is at the values line.
+    std::fs::write(
+        p.path().join("chart/templates/hpa.yaml"),
+        hpa.replace(
+            "  # scalelint-disable-next-line hpa-min-replicas -- a lab\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let (lines, _, _) = run(
+        p.path(),
+        &[
+            "check",
+            ".",
+            "--format",
+            "compact",
+            "--select",
+            "hpa-min-replicas",
+        ],
+        "",
+        None,
+    );
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("chart/values.yaml:1:6: error[hpa-min-replicas]"),
+        "{lines:#?}"
+    );
+}

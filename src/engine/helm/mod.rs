@@ -490,33 +490,6 @@ pub fn chart_for_input(given: Option<&Chart>, source: &str) -> Option<PathBuf> {
     dir.join("Chart.yaml").is_file().then(|| normalize(&dir))
 }
 
-/// Comments of a template (`#` lines and trailing ` #` comments outside actions), for
-/// suppression directives.
-pub fn template_comments(text: &str) -> Vec<crate::sources::Comment> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let lead = body.len() - body.trim_start().len();
-        let at = if body.trim_start().starts_with('#') {
-            Some(lead)
-        } else {
-            body.find(" #")
-                .filter(|i| !body.get(..*i).unwrap_or("").contains("{{"))
-                .map(|i| i + 1)
-        };
-        if let Some(i) = at {
-            let text_after = body.get(i + 1..).unwrap_or("").trim().to_string();
-            out.push(crate::sources::Comment {
-                span: crate::model::Span::new(offset + i, offset + body.len()),
-                text: text_after,
-            });
-        }
-        offset += line.len();
-    }
-    out
-}
-
 /// A chart's values files by scenario, loaded once.
 #[derive(Default)]
 pub(super) struct ValuesCache {
