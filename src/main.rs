@@ -84,12 +84,12 @@ enum Command {
         /// Render Kustomize overlays: auto (when kustomize or kubectl is found), always, or
         /// never [default: the config's `kustomize.enabled`, else auto].
         #[arg(long, value_enum, value_name = "WHEN")]
-        kustomize: Option<KustomizeWhen>,
+        kustomize: Option<RenderWhen>,
         /// Render Helm charts in the tree: auto (`helm template` when helm is found, else
         /// static analysis), always (helm required), or never [default: the config's
         /// `helm.enabled`, else auto].
         #[arg(long, value_enum, value_name = "WHEN")]
-        helm: Option<KustomizeWhen>,
+        helm: Option<RenderWhen>,
         /// The chart folder that rendered input (`helm template … | scalelint check -`) came
         /// from, to report findings at its template and values lines [default: the
         /// `# Source:` paths under the current folder].
@@ -119,20 +119,20 @@ enum Command {
     Explain { rule: String },
 }
 
-/// `--kustomize`.
+/// `--kustomize` and `--helm`: when a renderer is used.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
-enum KustomizeWhen {
+enum RenderWhen {
     Auto,
     Always,
     Never,
 }
 
-impl From<KustomizeWhen> for engine::kustomize::Enabled {
-    fn from(w: KustomizeWhen) -> Self {
+impl From<RenderWhen> for engine::kustomize::Enabled {
+    fn from(w: RenderWhen) -> Self {
         match w {
-            KustomizeWhen::Auto => engine::kustomize::Enabled::Auto,
-            KustomizeWhen::Always => engine::kustomize::Enabled::Always,
-            KustomizeWhen::Never => engine::kustomize::Enabled::Never,
+            RenderWhen::Auto => engine::kustomize::Enabled::Auto,
+            RenderWhen::Always => engine::kustomize::Enabled::Always,
+            RenderWhen::Never => engine::kustomize::Enabled::Never,
         }
     }
 }
