@@ -552,3 +552,21 @@ spec:
         "{lines:#?}"
     );
 }
+
+#[test]
+fn a_library_chart_is_not_rendered_and_its_templates_are_not_yaml() {
+    let p = project(&[
+        (".scalelint.yaml", "helm:\n  enabled: always\n"),
+        (
+            "lib/Chart.yaml",
+            "apiVersion: v2\nname: lib\ntype: library\nversion: 1.0.0\n",
+        ),
+        (
+            "lib/templates/_deployment.yaml",
+            "{{- define \"lib.deployment\" -}}\nkind: Deployment\nspec:\n  replicas: {{ .Values.replicas }}\n{{- end }}\n",
+        ),
+    ]);
+    let (lines, err, code) = run(p.path(), &["check", ".", "--format", "compact"], "", None);
+    // Not even `helm-error` for a missing helm: a library is never installed.
+    assert_eq!((code, lines.len()), (0, 0), "{lines:#?}{err}");
+}

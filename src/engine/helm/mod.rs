@@ -77,6 +77,8 @@ pub struct Chart {
     pub app_version: Option<String>,
     /// Where a `helm-error` points: `name:`'s value in `Chart.yaml`.
     pub anchor: crate::model::Span,
+    /// `type: library`: named templates for other charts, nothing to install or render.
+    pub library: bool,
 }
 
 impl Chart {
@@ -106,6 +108,7 @@ impl Chart {
                 .get("name")
                 .map(|n| n.span)
                 .unwrap_or(crate::model::Span::point(0)),
+            library: field("type").as_deref() == Some("library"),
         })
     }
 
@@ -313,7 +316,7 @@ impl Prepared {
             {
                 continue;
             }
-            if precommit && !named_charts.contains(&dir) {
+            if (precommit && !named_charts.contains(&dir)) || chart.library {
                 continue;
             }
             prepared.charts.push(chart);
