@@ -89,8 +89,10 @@ fn rendered_input_points_at_the_template_and_values_lines() {
     has(
         "charts/alloy/ci/create-deployment-autoscaling-values.yaml:13:37: error[hpa-scale-down-window]",
     );
-    // Inside `range .policies`: the template line.
-    has("charts/alloy/templates/hpa.yaml:42:18: warning[hpa-scale-down-rate]");
+    // `value: {{ .value }}` inside `range .policies`: that item's line in the CI values.
+    has(
+        "charts/alloy/ci/create-deployment-autoscaling-values.yaml:10:20: warning[hpa-scale-down-rate]",
+    );
     // A missing field: the template's key it would go under.
     has("charts/alloy/templates/controllers/deployment.yaml:16:1: warning[workload-min-replicas]");
     assert!(

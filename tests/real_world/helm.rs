@@ -86,7 +86,7 @@ fn alloy_autoscaling_findings_are_at_the_values_and_template_lines() {
     for want in [
         format!("{c}/ci/create-deployment-autoscaling-values.yaml:13:37: hpa-scale-down-window"),
         format!("{c}/templates/controllers/deployment.yaml:16:1: workload-min-replicas"),
-        format!("{c}/templates/hpa.yaml:42:18: hpa-scale-down-rate"),
+        format!("{c}/ci/create-deployment-autoscaling-values.yaml:10:20: hpa-scale-down-rate"),
         format!("{c}/values.yaml:405:20: hpa-min-replicas"),
     ] {
         assert!(got.contains(&want), "no {want} in {got:#?}");

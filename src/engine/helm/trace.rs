@@ -13,6 +13,14 @@ use crate::model::{Node, Object, Span};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The segment of a values path that stands for the current item of a `range`.
+const RANGE_ITEM: &str = "[]";
+
+/// Whether `.` is an item of a `range` over values.
+fn ranged(dot: &Dot) -> bool {
+    matches!(dot, Dot::Values(ps) if ps.iter().any(|p| p.last().is_some_and(|s| s == RANGE_ITEM)))
+}
+
 /// The variables that hold a values path, by name (without `$`).
 type Vars = std::collections::HashMap<String, Paths>;
 
@@ -40,7 +48,9 @@ struct Line {
 
 #[derive(Clone, Debug)]
 enum What {
-    Dash(Span),
+    /// A list dash, and whether it is written inside a `range` over values (its item is one
+    /// of theirs).
+    Dash(Span, bool),
     Key {
         /// `None` when the key itself is a template action.
         name: Option<String>,
@@ -297,7 +307,7 @@ impl Skeleton {
                 if rest == "-" || rest.starts_with("- ") || rest.starts_with("-\t") {
                     doc.push(Line {
                         col,
-                        what: What::Dash(Span::new(rest_start, rest_start + 1)),
+                        what: What::Dash(Span::new(rest_start, rest_start + 1), ranged(&dot)),
                     });
                     let after = rest.get(1..).unwrap_or("");
                     let skip = 1 + after.len() - after.trim_start_matches([' ', '\t']).len();
@@ -395,6 +405,7 @@ impl Skeleton {
             rendered: rendered.as_deref(),
             values,
             defines,
+            items: std::cell::RefCell::new(Vec::new()),
         };
         walk.follow(template, doc, None, 0, None, 0)
     }
@@ -498,6 +509,9 @@ struct Walk<'a> {
     rendered: Option<&'a str>,
     values: &'a Values,
     defines: &'a dyn Fn(&str) -> Option<Arc<Define>>,
+    /// The rendered indexes of the items matched at dashes a `range` over values wrote,
+    /// outermost first.
+    items: std::cell::RefCell<Vec<usize>>,
 }
 
 /// A block insert among a line's children: the values path it reads, the named template it
@@ -508,6 +522,29 @@ type InsertRef<'a> = (&'a Option<Paths>, &'a Option<String>, Span);
 const MAX_INCLUDES: usize = 8;
 
 impl Walk<'_> {
+    /// `paths` with each `[]` (an item of a `range`) replaced by the item matched, in order;
+    /// `None` when an item is not known.
+    fn bind(&self, paths: &Paths) -> Option<Paths> {
+        let items = self.items.borrow();
+        let bound: Paths = paths
+            .iter()
+            .filter_map(|p| {
+                let mut k = 0;
+                p.iter()
+                    .map(|seg| {
+                        if seg != RANGE_ITEM {
+                            return Some(seg.clone());
+                        }
+                        let i = items.get(k)?;
+                        k += 1;
+                        Some(format!("[{i}]"))
+                    })
+                    .collect::<Option<Vec<String>>>()
+            })
+            .collect();
+        (!bound.is_empty()).then_some(bound)
+    }
+
     /// Matches the steps from `from` on, under line `parent` of `doc` (of `text`, in `file`;
     /// `None` is the template), `fallback` being where the last matched key is.
     fn follow(
@@ -535,7 +572,7 @@ impl Walk<'_> {
                     let dashes: Vec<usize> = children
                         .iter()
                         .copied()
-                        .filter(|&c| matches!(doc.get(c), Some(Line { what: What::Dash(_), .. })))
+                        .filter(|&c| matches!(doc.get(c), Some(Line { what: What::Dash(..), .. })))
                         .collect();
                     let by_merge = merge.as_ref().and_then(|(k, v)| {
                         dashes.iter().copied().find(|&d| {
@@ -568,7 +605,7 @@ impl Walk<'_> {
                     // A key whose whole value comes from values: the rest is in values.
                     let rest = steps.get(i + 1..).unwrap_or(&[]);
                     let from = reads.clone().or_else(|| sole_insert(doc, c));
-                    if let Some(from) = from
+                    if let Some(from) = from.and_then(|f| self.bind(&f))
                         && let Some(t) =
                             self.values
                                 .locate(&from, rest, self.on_key, self.rendered, true)
@@ -583,8 +620,12 @@ impl Walk<'_> {
                         return Some(at(span));
                     }
                 }
-                What::Dash(dash) => {
+                What::Dash(dash, ranged) => {
                     fallback = Some(at(first_key_of_item(doc, c).unwrap_or(*dash)));
+                    // An item a `range` over values wrote: which item, for `.x` inside it.
+                    if *ranged && let Step::Item { index, .. } = step {
+                        self.items.borrow_mut().push(*index);
+                    }
                     // A scalar item (`- a`): the item's text, for a finding on its value.
                     if i + 1 == steps.len()
                         && self.rendered.is_some()
@@ -734,7 +775,7 @@ fn block_end(doc: &[Line], p: usize) -> usize {
     let key = matches!(parent.what, What::Key { .. });
     let mut i = p + 1;
     while let Some(l) = doc.get(i) {
-        let same_col_item = key && l.col == parent.col && matches!(l.what, What::Dash(_));
+        let same_col_item = key && l.col == parent.col && matches!(l.what, What::Dash(..));
         if l.col < parent.col || (l.col == parent.col && !same_col_item) {
             break;
         }
@@ -881,7 +922,33 @@ fn update_stack(stack: &mut Vec<Dot>, vars: &mut Vars, action: &str) {
     }
     match word {
         "if" | "block" => stack.push(current),
-        "define" | "range" => stack.push(Dot::Unknown),
+        "define" => stack.push(Dot::Unknown),
+        // `range .Values.x`, `range $v := …`, `range $i, $v := …`: `.` (and `$v`) is an item.
+        "range" => {
+            let body = action.trim_start_matches("range").trim();
+            let (names, expr) = match body.split_once(":=") {
+                Some((names, expr)) => (names, expr.trim()),
+                None => ("", body),
+            };
+            let items: Option<Paths> = direct_ref(expr, &current, vars).map(|ps| {
+                ps.into_iter()
+                    .map(|mut p| {
+                        p.push(RANGE_ITEM.to_string());
+                        p
+                    })
+                    .collect()
+            });
+            if let Some(v) = names.split(',').next_back().map(str::trim)
+                && let Some(v) = v.strip_prefix('$')
+                && !v.is_empty()
+            {
+                match &items {
+                    Some(p) => vars.insert(v.to_string(), p.clone()),
+                    None => vars.remove(v),
+                };
+            }
+            stack.push(items.map_or(Dot::Unknown, Dot::Values));
+        }
         "with" => {
             let arg = action.split_whitespace().nth(1).unwrap_or("");
             let into = if action.split_whitespace().count() == 2 {
@@ -945,7 +1012,18 @@ impl Values {
     ) -> Option<Traced> {
         let mut partial = None;
         for path in paths.iter().rev() {
-            let prefix: Vec<Step> = path.iter().map(|k| Step::Key(k.clone())).collect();
+            let prefix: Vec<Step> = path
+                .iter()
+                .map(
+                    |k| match k.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+                        Some(i) => Step::Item {
+                            index: i.parse().unwrap_or(usize::MAX),
+                            merge: None,
+                        },
+                        None => Step::Key(k.clone()),
+                    },
+                )
+                .collect();
             let mut steps = prefix.clone();
             steps.extend(rest.iter().cloned());
             for (file, doc) in self.files.iter().rev() {
@@ -1231,6 +1309,32 @@ spec:
             .unwrap();
         assert_eq!(t.file, None);
         assert!(tpl[t.span.start..t.span.end].starts_with("{{- include"));
+    }
+
+    #[test]
+    fn a_range_over_values_leads_to_the_rendered_item() {
+        let dir = tempfile::tempdir().unwrap();
+        let values = "hpa:\n  policies:\n    - type: Pods\n      value: 4\n    - type: Percent\n      value: 50\n";
+        let path = dir.path().join("values.yaml");
+        std::fs::write(&path, values).unwrap();
+        let v = Values::load(&[path]);
+        let tpl = "kind: HorizontalPodAutoscaler\nspec:\n  behavior:\n    scaleDown:\n      policies:\n        {{- range $p := .Values.hpa.policies }}\n        - type: {{ $p.type }}\n          value: {{ .value }}\n        {{- end }}\n";
+        let rendered = "kind: HorizontalPodAutoscaler\nspec:\n  behavior:\n    scaleDown:\n      policies:\n        - type: Pods\n          value: 4\n        - type: Percent\n          value: 50\n";
+        let o = object(rendered);
+        let sk = Skeleton::parse(tpl);
+        let t = sk
+            .locate(
+                tpl,
+                &o,
+                at_after(rendered, "Percent\n          value: ", "50"),
+                &v,
+                &none,
+            )
+            .unwrap();
+        assert_eq!(&values[t.span.start..t.span.end], "50");
+        let t = sk.locate(tpl, &o, at(rendered, "Pods"), &v, &none).unwrap();
+        assert_eq!(&values[t.span.start..t.span.end], "Pods");
+        assert_eq!(values[..t.span.start].matches('\n').count(), 2);
     }
 
     #[test]
