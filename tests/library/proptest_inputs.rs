@@ -155,3 +155,80 @@ fn embedded_findings_point_at_the_value_in_every_scalar_style() {
         }
     }
 }
+
+/// A chart template with a few of everything the Helm tracer and evaluator read.
+const TEMPLATE: &str = "{{- $a := .Values.autoscaling }}
+{{- if $a.enabled }}
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ include \"x.fullname\" . }}
+  labels:
+    {{- include \"x.labels\" . | nindent 4 }}
+spec:
+  minReplicas: {{ $a.minReplicas | default 2 }}
+  metrics:
+    {{- range .Values.metrics }}
+    - type: {{ .type | quote }}
+    {{- end }}
+  behavior: {{- toYaml .Values.behavior | nindent 4 }}
+{{- end }}
+{{- define \"x.labels\" -}}
+app: {{ .Chart.Name }}
+{{- end }}
+";
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Mangled templates through the Helm tracer's parser, its `define` reader, the Go
+    /// template evaluator and a trace of every place of a rendered object: nothing panics.
+    #[test]
+    fn mangled_helm_templates_never_panic(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+        cut in any::<prop::sample::Index>(),
+        at in any::<prop::sample::Index>(),
+    ) {
+        use scalelint::engine::helm::{gotemplate, trace};
+        let mut bytes = TEMPLATE.as_bytes().to_vec();
+        for (i, b) in edits {
+            let i = i.index(bytes.len());
+            bytes[i] = b;
+        }
+        bytes.truncate(cut.index(bytes.len() + 1));
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let skeleton = trace::Skeleton::parse(&text);
+        let _ = trace::defines_of(std::path::Path::new("t.yaml"), &text);
+        if let Ok(t) = gotemplate::parse(&text) {
+            let mut defines = gotemplate::Defines::default();
+            defines.add(0, &t);
+            let ctx = gotemplate::Context {
+                values: gotemplate::Val::Null,
+                release_name: "r".into(),
+                release_namespace: "default".into(),
+                chart_name: "x".into(),
+                chart_version: "1.0.0".into(),
+                app_version: None,
+                kube_version: "v1.31.0".into(),
+            };
+            let _ = gotemplate::render(&t, &defines, &ctx, "x/templates/t.yaml");
+        }
+        let rendered = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: r-x\nspec:\n  minReplicas: 1\n  metrics:\n    - type: \"Resource\"\n  behavior:\n    scaleDown: {}\n";
+        let parsed = yaml::parse(rendered, yaml::Limits::default());
+        let root = parsed.documents.into_iter().next().map(|d| d.root).unwrap();
+        let obj = scalelint::model::Object {
+            file: 0,
+            format: scalelint::model::Format::Kubernetes,
+            api_version: "autoscaling/v2".into(),
+            kind: "HorizontalPodAutoscaler".into(),
+            name: Some("r-x".into()),
+            namespace: "default".into(),
+            root,
+            anchor: None,
+        };
+        let start = at.index(rendered.len());
+        let span = scalelint::model::Span::new(start, (start + 3).min(rendered.len()));
+        let none = |_: &str| None;
+        let _ = skeleton.locate(&text, &obj, span, &trace::Values::default(), &none);
+    }
+}
