@@ -157,7 +157,7 @@ fn add_chart_renders(
         };
         match result {
             Ok(r) => {
-                if !r.skipped.is_empty() {
+                if !r.skipped.is_empty() || r.without_dependencies {
                     partial.insert(scope);
                 }
                 for s in r.skipped {

@@ -572,3 +572,48 @@ fn a_library_chart_is_not_rendered_and_its_templates_are_not_yaml() {
     // Not even `helm-error` for a missing helm: a library is never installed.
     assert_eq!((code, lines.len()), (0, 0), "{lines:#?}{err}");
 }
+
+#[test]
+fn without_helm_what_a_subchart_would_render_is_not_said_to_be_missing() {
+    let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: {{ .Release.Name }}-backend\n  minReplicas: 2\n  maxReplicas: 4\n";
+    let files = |with_subchart: bool| {
+        let mut f = vec![
+            (
+                "app/Chart.yaml",
+                "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+            ),
+            ("app/templates/hpa.yaml", hpa),
+            // A workload of the parent's own, so the rule judges the namespace.
+            (
+                "app/templates/frontend.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: frontend\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: frontend}\n  template:\n    metadata:\n      labels: {app: frontend}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
+            ),
+        ];
+        if with_subchart {
+            f.push((
+                "app/charts/backend/Chart.yaml",
+                "apiVersion: v2\nname: backend\nversion: 1.0.0\n",
+            ));
+        }
+        f
+    };
+    let check = |with_subchart: bool| {
+        let p = project(&files(with_subchart));
+        let (lines, _, _) = run(
+            p.path(),
+            &[
+                "check",
+                ".",
+                "--format",
+                "compact",
+                "--select",
+                "hpa-target-not-found",
+            ],
+            "",
+            None,
+        );
+        lines
+    };
+    assert_eq!(check(false).len(), 1, "{:#?}", check(false));
+    assert!(check(true).is_empty(), "{:#?}", check(true));
+}

@@ -112,6 +112,14 @@ impl Chart {
         })
     }
 
+    /// Whether the chart has dependencies: `dependencies:` in `Chart.yaml` or anything in
+    /// `charts/`.
+    pub fn has_dependencies(&self) -> bool {
+        std::fs::read_dir(self.dir.join("charts")).is_ok_and(|mut d| d.next().is_some())
+            || std::fs::read_to_string(self.dir.join("Chart.yaml"))
+                .is_ok_and(|t| t.lines().any(|l| l.starts_with("dependencies:")))
+    }
+
     /// The chart's template files (`templates/`, recursively, sorted), helpers included.
     pub fn template_files(&self) -> Vec<PathBuf> {
         let mut out = Vec::new();

@@ -16,6 +16,9 @@ pub const KUBE_VERSION: &str = "v1.31.0";
 pub struct Rendered {
     pub text: String,
     pub skipped: Vec<Skipped>,
+    /// Rendered here without the chart's dependencies (subcharts are not rendered
+    /// statically): what is absent may be in them.
+    pub without_dependencies: bool,
 }
 
 /// A template not evaluated: the file, the offset of the action concerned, and why.
@@ -86,6 +89,7 @@ pub fn with_helm(
     Ok(Rendered {
         text,
         skipped: Vec::new(),
+        without_dependencies: false,
     })
 }
 
@@ -104,7 +108,10 @@ pub fn statically(chart: &Chart, values: &[PathBuf], settings: &Settings) -> Ren
     }
     let files = chart.template_files();
     let mut parsed = Vec::new();
-    let mut out = Rendered::default();
+    let mut out = Rendered {
+        without_dependencies: chart.has_dependencies(),
+        ..Rendered::default()
+    };
     let mut defines = Defines::default();
     for (i, f) in files.iter().enumerate() {
         let Ok(text) = std::fs::read_to_string(f) else {
