@@ -421,7 +421,7 @@ impl HelmTracing<'_> {
             o.format == crate::model::Format::Kubernetes && o.root.span.contains(span)
         })?;
         let source = h.sources.get(i)?.as_deref()?;
-        let (chart_dir, mut values) = match h.scope.and_then(|s| self.charts.scenarios.get(s)) {
+        let (chart_dir, values) = match h.scope.and_then(|s| self.charts.scenarios.get(s)) {
             Some(sc) => (
                 self.charts.charts.get(sc.chart)?.dir.clone(),
                 sc.all_values(&self.charts.charts),
@@ -434,10 +434,21 @@ impl HelmTracing<'_> {
             }
         };
         let template = helm::template_path(&chart_dir, source);
-        // A subchart's template reads the subchart's values.
-        if let Some(sub) = helm::subchart_dir(&chart_dir, source) {
-            values = vec![sub.join("values.yaml")];
-        }
+        // A subchart's template reads the subchart's values, then what the parent's values
+        // files set under its name.
+        let values: Vec<(std::path::PathBuf, Vec<String>)> =
+            match helm::subchart_dir(&chart_dir, source) {
+                Some(sub) => {
+                    let name = sub
+                        .file_name()
+                        .map(|n| n.to_string_lossy().to_string())
+                        .unwrap_or_default();
+                    std::iter::once((sub.join("values.yaml"), Vec::new()))
+                        .chain(values.into_iter().map(|v| (v, vec![name.clone()])))
+                        .collect()
+                }
+                None => values.into_iter().map(|v| (v, Vec::new())).collect(),
+            };
         let parsed = self
             .templates
             .entry(template.clone())

@@ -617,3 +617,44 @@ fn without_helm_what_a_subchart_would_render_is_not_said_to_be_missing() {
     assert_eq!(check(false).len(), 1, "{:#?}", check(false));
     assert!(check(true).is_empty(), "{:#?}", check(true));
 }
+
+#[test]
+fn a_subchart_value_the_parent_overrides_points_at_the_parent_values() {
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: backend\nspec:\n  replicas: {{ .Values.replicaCount }}\n";
+    let p = project(&[
+        (
+            "app/Chart.yaml",
+            "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+        ),
+        ("app/values.yaml", "backend:\n  replicaCount: 1\n"),
+        (
+            "app/charts/backend/Chart.yaml",
+            "apiVersion: v2\nname: backend\nversion: 1.0.0\n",
+        ),
+        ("app/charts/backend/values.yaml", "replicaCount: 2\n"),
+        ("app/charts/backend/templates/deploy.yaml", deploy),
+    ]);
+    let input = "---\n# Source: app/charts/backend/templates/deploy.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: backend\nspec:\n  replicas: 1\n";
+    let (lines, err, _) = run(
+        p.path(),
+        &[
+            "check",
+            "-",
+            "--chart",
+            "app",
+            "--format",
+            "compact",
+            "--select",
+            "workload-min-replicas",
+        ],
+        input,
+        None,
+    );
+    assert_eq!(
+        lines,
+        [
+            "app/values.yaml:2:17: warning[workload-min-replicas] replicas is 1 and no autoscaler scales this Deployment; at least 2 are needed to survive losing a pod"
+        ],
+        "{err}"
+    );
+}

@@ -504,11 +504,15 @@ pub fn chart_for_input(given: Option<&Chart>, source: &str) -> Option<PathBuf> {
 /// A chart's values files by scenario, loaded once.
 #[derive(Default)]
 pub(super) struct ValuesCache {
-    loaded: BTreeMap<Vec<PathBuf>, std::sync::Arc<trace::Values>>,
+    loaded: BTreeMap<Vec<(PathBuf, Vec<String>)>, std::sync::Arc<trace::Values>>,
 }
 
 impl ValuesCache {
-    pub(super) fn get(&mut self, files: &[PathBuf]) -> std::sync::Arc<trace::Values> {
+    /// The values files (each at its key path), in the order Helm merges them.
+    pub(super) fn get(
+        &mut self,
+        files: &[(PathBuf, Vec<String>)],
+    ) -> std::sync::Arc<trace::Values> {
         self.loaded
             .entry(files.to_vec())
             .or_insert_with(|| std::sync::Arc::new(trace::Values::load(files)))

@@ -979,11 +979,12 @@ pub struct Values {
 }
 
 impl Values {
-    /// Reads and parses `paths` (those that cannot be read are left out).
-    pub fn load(paths: &[PathBuf]) -> Values {
-        let files = paths
+    /// Reads and parses `files` (those that cannot be read are left out), each taken at its
+    /// key path (a parent chart's values file for a subchart: under the subchart's name).
+    pub fn load(files: &[(PathBuf, Vec<String>)]) -> Values {
+        let files = files
             .iter()
-            .filter_map(|p| {
+            .filter_map(|(p, under)| {
                 let text = std::fs::read_to_string(p).ok()?;
                 let doc =
                     crate::sources::yaml::parse(&text, crate::sources::yaml::Limits::default())
@@ -991,7 +992,13 @@ impl Values {
                         .into_iter()
                         .next()?
                         .root;
-                Some((p.clone(), doc))
+                let keys: Vec<&str> = under.iter().map(String::as_str).collect();
+                let at = if keys.is_empty() {
+                    doc
+                } else {
+                    doc.path(&keys)?.clone()
+                };
+                Some((p.clone(), at))
             })
             .collect();
         Values { files }
@@ -1149,7 +1156,7 @@ spec:
     fn values(dir: &std::path::Path) -> Values {
         let p = dir.join("values.yaml");
         let _ = std::fs::write(&p, VALUES);
-        Values::load(&[p])
+        Values::load(&[(p, Vec::new())])
     }
 
     /// The span of `needle`, found after `after`.
@@ -1317,7 +1324,7 @@ spec:
         let values = "hpa:\n  policies:\n    - type: Pods\n      value: 4\n    - type: Percent\n      value: 50\n";
         let path = dir.path().join("values.yaml");
         std::fs::write(&path, values).unwrap();
-        let v = Values::load(&[path]);
+        let v = Values::load(&[(path, Vec::new())]);
         let tpl = "kind: HorizontalPodAutoscaler\nspec:\n  behavior:\n    scaleDown:\n      policies:\n        {{- range $p := .Values.hpa.policies }}\n        - type: {{ $p.type }}\n          value: {{ .value }}\n        {{- end }}\n";
         let rendered = "kind: HorizontalPodAutoscaler\nspec:\n  behavior:\n    scaleDown:\n      policies:\n        - type: Pods\n          value: 4\n        - type: Percent\n          value: 50\n";
         let o = object(rendered);
