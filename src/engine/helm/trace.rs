@@ -201,7 +201,8 @@ fn insert_of(
     } else {
         line_col + n.1
     };
-    let from = if words.first() == Some(&"toYaml") {
+    // `toYaml .Values.x | nindent n` or `.Values.x | toYaml | nindent n`.
+    let from = if words.contains(&"toYaml") {
         direct_ref(action, dot, vars)
     } else {
         None
@@ -1367,6 +1368,16 @@ spec:
         assert_eq!(p("add .Values.a 1"), None);
         assert_eq!(p("include \"x\" ."), None);
         assert_eq!(p(".Values.a | default .Values.b"), None);
+        let insert =
+            |a: &str| insert_of(a, &root, &vars, 2).map(|(from, _, col)| (show(from), col));
+        assert_eq!(
+            insert(".Values.r | toYaml | nindent 12"),
+            Some((Some("r".to_string()), 12))
+        );
+        assert_eq!(
+            insert("toYaml .Values.r | indent 4"),
+            Some((Some("r".to_string()), 6))
+        );
         let with = Dot::Values(vec![path("x")]);
         assert_eq!(show(direct_ref(".y", &with, &vars)).as_deref(), Some("x.y"));
         // A conditional reassignment: either path may be the one.
