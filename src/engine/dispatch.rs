@@ -248,8 +248,8 @@ impl RuleSet {
         let mut annotations = suppress::Directives::default();
         let mut linted = 0;
         let mut provenance = Vec::new();
-        // Helm output: its objects stay whole, each with its template.
-        // Helm output whose chart is on disk: its objects stay whole, each with its template.
+        // Helm output (a chart's render, or input whose chart is on disk): its objects stay
+        // whole, each with its template.
         let helm_scope = match &treat {
             Treat::Helm { scope } => Some(Some(*scope)),
             Treat::Lint | Treat::HelmInput
