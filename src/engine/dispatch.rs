@@ -249,21 +249,23 @@ impl RuleSet {
         let mut linted = 0;
         let mut provenance = Vec::new();
         // Helm output (a chart's render, or input whose chart is on disk): its objects stay
-        // whole, each with its template.
+        // whole, each with its template (its `# Source:` comment).
+        let sources_of_docs = match &treat {
+            Treat::Lint | Treat::HelmInput | Treat::Helm { .. }
+                if kind == classify::Kind::Yaml && !context =>
+            {
+                super::helm::source_comments(&text)
+            }
+            _ => Vec::new(),
+        };
         let helm_scope = match &treat {
             Treat::Helm { scope } => Some(Some(*scope)),
             Treat::Lint | Treat::HelmInput
-                if kind == classify::Kind::Yaml
-                    && !context
-                    && super::helm::traceable_input(&text, treat == Treat::HelmInput) =>
+                if super::helm::traceable_input(&sources_of_docs, treat == Treat::HelmInput) =>
             {
                 Some(None)
             }
             _ => None,
-        };
-        let sources_of_docs = match helm_scope {
-            Some(_) => super::helm::source_comments(&text),
-            None => Vec::new(),
         };
         let mut helm_sources = Vec::new();
         let mut sink = |src: &SourceFile, mut objects: Vec<Object>, findings: &mut Vec<Finding>| {

@@ -91,8 +91,13 @@ impl From<catalog::CatalogError> for Error {
 pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     let start = Instant::now();
     let inputs = discover::discover(opts);
-    let kust = kustomize::Prepared::new(&inputs, opts);
-    let mut charts = helm::Prepared::new(&inputs, opts);
+    let (kust, mut charts) = {
+        let paths = kustomize::tree::InputPaths::new(&inputs);
+        (
+            kustomize::Prepared::new(&inputs, &paths, opts),
+            helm::Prepared::new(&inputs, &paths, opts),
+        )
+    };
     let precommit = inputs.iter().any(read::Input::is_context);
     let (mut files, renders, chart_renders) = std::thread::scope(|s| {
         let renders = s.spawn(|| kust.render_all());
@@ -164,7 +169,7 @@ fn add_chart_renders(
                     if !said.insert(s.template.clone()) {
                         continue;
                     }
-                    let span = helm::action_at(&s.template, s.offset);
+                    let span = s.span;
                     notes.push((
                         s.template,
                         Box::new(move |id| {

@@ -225,17 +225,11 @@ fn trace_rendered(run: &mut Files, mut findings: Vec<Finding>, kust: &Prepared) 
                 .map(|(r, _)| *r);
             let overlay = root.and_then(|r| shown.get(&r)).copied().unwrap_or("");
             overlays.push(overlay.to_string());
-            move_finding(
-                run,
-                &mut f,
-                file,
-                span,
-                format!("as rendered for `{overlay}`"),
-            );
+            move_finding(run, &mut f, file, span, Some(overlay));
         }
         for l in &mut f.labels {
             if run.rendered.get(l.file).is_some_and(Option::is_some)
-                && !l.message.starts_with("as rendered for")
+                && !l.is_rendered_place()
                 && let Some((file, span)) =
                     trace_place(run, &tracer, l.file, l.span, &mut ids, precommit)
             {
@@ -249,23 +243,20 @@ fn trace_rendered(run: &mut Files, mut findings: Vec<Finding>, kust: &Prepared) 
 }
 
 /// Moves finding `f` from its rendered place to `span` of `file`, the rendered place kept as
-/// a related location saying `label`; its locator follows.
+/// a related location naming `render`; its locator follows.
 fn move_finding(
     run: &Files,
     f: &mut Finding,
     file: usize,
     span: crate::model::Span,
-    label: String,
+    render: Option<&str>,
 ) {
     let path = |id: usize| run.sources.get(id).map(|s| s.path.as_str()).unwrap_or("");
     if let Some(rest) = f.locator.strip_prefix(path(f.file)) {
         f.locator = format!("{}{rest}", path(file));
     }
-    f.labels.push(crate::model::Label {
-        file: f.file,
-        span: f.span,
-        message: label,
-    });
+    f.labels
+        .push(crate::model::Label::rendered(f.file, f.span, render));
     f.file = file;
     f.span = span;
 }
@@ -287,7 +278,7 @@ fn merge_renders(mut out: Vec<(Finding, Vec<String>)>, noun: &str, nouns: &str) 
     });
     let own_message = |f: &mut Finding, overlays: &[String], message: &str| {
         for o in overlays {
-            let plain = format!("as rendered for `{o}`");
+            let plain = crate::model::Label::rendered_message(Some(o));
             for l in f.labels.iter_mut().filter(|l| l.message == plain) {
                 l.message = format!("{plain}: {message}");
             }
@@ -295,11 +286,7 @@ fn merge_renders(mut out: Vec<(Finding, Vec<String>)>, noun: &str, nouns: &str) 
     };
     let mut merged: Vec<(Finding, Vec<String>)> = Vec::with_capacity(out.len());
     // A finding moved from a rendered place (it carries that place as a label).
-    let traced = |x: &Finding| {
-        x.labels
-            .iter()
-            .any(|l| l.message.starts_with("as rendered"))
-    };
+    let traced = |x: &Finding| x.labels.iter().any(crate::model::Label::is_rendered_place);
     for (mut f, overlays) in out {
         if let Some((last, names)) = merged.last_mut()
             && (last.file, last.span, &last.rule) == (f.file, f.span, &f.rule)
@@ -366,18 +353,15 @@ fn trace_helm(
                 .get(f.file)
                 .and_then(Option::as_ref)
                 .and_then(|h| h.scope);
-            let label = match scope.and_then(|s| charts.scenarios.get(s)) {
-                Some(sc) => {
-                    renders.push(sc.label.clone());
-                    format!("as rendered for `{}`", sc.label)
-                }
-                None => "as rendered".to_string(),
-            };
-            move_finding(run, &mut f, file, span, label);
+            let render = scope
+                .and_then(|s| charts.scenarios.get(s))
+                .map(|sc| sc.label.as_str());
+            renders.extend(render.map(str::to_string));
+            move_finding(run, &mut f, file, span, render);
         }
         for l in &mut f.labels {
             if run.helm.get(l.file).is_some_and(Option::is_some)
-                && !l.message.starts_with("as rendered")
+                && !l.is_rendered_place()
                 && let Some((file, span)) = cx.place(run, l.file, l.span)
             {
                 l.file = file;

@@ -414,7 +414,7 @@ pub fn apply(
         let rendered = f
             .labels
             .iter()
-            .filter(|l| l.message.starts_with("as rendered"))
+            .filter(|l| l.is_rendered_place())
             .filter(|l| quiet.get(l.file).copied().unwrap_or(false))
             .map(|l| (l.file, l.span));
         let places: Vec<(usize, crate::model::Span)> =

@@ -50,6 +50,35 @@ pub struct Label {
     pub message: String,
 }
 
+impl Label {
+    /// The start of the message of the label a finding moved from a rendered place to its
+    /// source keeps there (Kustomize overlays, Helm charts).
+    pub const RENDERED: &'static str = "as rendered";
+
+    /// The label of the rendered place a finding moved from; `render` names the overlay or
+    /// chart render, when there is one.
+    pub fn rendered(file: FileId, span: Span, render: Option<&str>) -> Label {
+        Label {
+            file,
+            span,
+            message: Label::rendered_message(render),
+        }
+    }
+
+    /// The message of [`Label::rendered`].
+    pub fn rendered_message(render: Option<&str>) -> String {
+        match render {
+            Some(r) => format!("{} for `{r}`", Label::RENDERED),
+            None => Label::RENDERED.to_string(),
+        }
+    }
+
+    /// Whether this is the label of a rendered place.
+    pub fn is_rendered_place(&self) -> bool {
+        self.message.starts_with(Label::RENDERED)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub rule: String,

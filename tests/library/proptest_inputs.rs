@@ -214,18 +214,14 @@ proptest! {
             let _ = gotemplate::render(&t, &defines, &ctx, "x/templates/t.yaml");
         }
         let rendered = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: r-x\nspec:\n  minReplicas: 1\n  metrics:\n    - type: \"Resource\"\n  behavior:\n    scaleDown: {}\n";
-        let parsed = yaml::parse(rendered, yaml::Limits::default());
-        let root = parsed.documents.into_iter().next().map(|d| d.root).unwrap();
-        let obj = scalelint::model::Object {
-            file: 0,
-            format: scalelint::model::Format::Kubernetes,
-            api_version: "autoscaling/v2".into(),
-            kind: "HorizontalPodAutoscaler".into(),
-            name: Some("r-x".into()),
-            namespace: "default".into(),
-            root,
-            anchor: None,
-        };
+        let obj = scalelint::sources::load(
+            0,
+            "r.yaml".into(),
+            rendered.into(),
+            scalelint::sources::classify::Kind::Yaml,
+        )
+        .objects
+        .remove(0);
         let start = at.index(rendered.len());
         let span = scalelint::model::Span::new(start, (start + 3).min(rendered.len()));
         let none = |_: &str| None;

@@ -19,7 +19,7 @@ pub mod trace;
 use super::Options;
 use super::discover::shown_path;
 use super::kustomize::Enabled;
-use super::kustomize::tree::normalize;
+use super::kustomize::tree::{InputPaths, normalize};
 use super::read::{Input, Treat};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -79,6 +79,8 @@ pub struct Chart {
     pub anchor: crate::model::Span,
     /// `type: library`: named templates for other charts, nothing to install or render.
     pub library: bool,
+    /// Dependencies: `dependencies:` in `Chart.yaml`, or anything in `charts/`.
+    pub has_dependencies: bool,
 }
 
 impl Chart {
@@ -109,37 +111,40 @@ impl Chart {
                 .map(|n| n.span)
                 .unwrap_or(crate::model::Span::point(0)),
             library: field("type").as_deref() == Some("library"),
+            has_dependencies: doc
+                .get("dependencies")
+                .and_then(crate::model::Node::as_seq)
+                .is_some_and(|d| !d.is_empty())
+                || std::fs::read_dir(dir.join("charts")).is_ok_and(|mut d| d.next().is_some()),
         })
-    }
-
-    /// Whether the chart has dependencies: `dependencies:` in `Chart.yaml` or anything in
-    /// `charts/`.
-    pub fn has_dependencies(&self) -> bool {
-        std::fs::read_dir(self.dir.join("charts")).is_ok_and(|mut d| d.next().is_some())
-            || std::fs::read_to_string(self.dir.join("Chart.yaml"))
-                .is_ok_and(|t| t.lines().any(|l| l.starts_with("dependencies:")))
     }
 
     /// The chart's template files (`templates/`, recursively, sorted), helpers included.
     pub fn template_files(&self) -> Vec<PathBuf> {
-        let mut out = Vec::new();
-        let mut dirs = vec![self.dir.join("templates")];
-        while let Some(d) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&d) else {
-                continue;
-            };
-            for e in entries.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    dirs.push(p);
-                } else {
-                    out.push(p);
-                }
+        template_files(&self.dir)
+    }
+}
+
+/// The template files of the chart in `dir` (`templates/`, recursively, sorted), helpers
+/// included.
+pub fn template_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.join("templates")];
+    while let Some(d) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                out.push(p);
             }
         }
-        out.sort();
-        out
     }
+    out.sort();
+    out
 }
 
 /// One render of a chart: its chart and the values files given to it (beyond the chart's
@@ -256,8 +261,8 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
-    pub(super) fn new(inputs: &[Input], opts: &Options) -> Prepared {
-        let settings = opts.helm.clone();
+    pub(super) fn new(inputs: &[Input], input_paths: &InputPaths<'_>, opts: &Options) -> Prepared {
+        let settings = &opts.helm;
         let precommit = inputs.iter().any(Input::is_context);
         // Charts: every `Chart.yaml` in scope, and the chart of each file named (a template,
         // a values file). A context file (pre-commit) only counts as a `Chart.yaml`, so the
@@ -294,19 +299,9 @@ impl Prepared {
         if dirs.is_empty() && settings.chart.is_none() {
             return prepared;
         }
-        let paths: Vec<Option<PathBuf>> = inputs
-            .iter()
-            .map(|i| match i {
-                Input::File { path, .. } => Some(normalize(path)),
-                _ => None,
-            })
-            .collect();
-        prepared.ids = paths
-            .iter()
-            .enumerate()
-            .filter_map(|(id, p)| Some((p.clone()?, id)))
-            .collect();
-        prepared.paths = paths;
+        let (paths, ids) = input_paths.get();
+        prepared.ids = ids.clone();
+        prepared.paths = paths.clone();
         for dir in dirs {
             let Some(chart) = Chart::read(&dir) else {
                 continue;
@@ -332,7 +327,7 @@ impl Prepared {
         if settings.enabled == Enabled::Never {
             return prepared;
         }
-        prepared.command = render::command(&settings);
+        prepared.command = render::command(settings);
         for (i, chart) in prepared.charts.iter().enumerate() {
             if prepared.command.is_none() && settings.enabled == Enabled::Always {
                 prepared.refused.push((
@@ -435,25 +430,19 @@ pub fn source_comments(text: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// Whether rendered input `text` holds Helm output whose chart is on disk: `--chart` was
-/// given (`chart_given`), or its first `# Source:` path starts with a chart folder under the
-/// current one. Only then are its objects kept whole, to be traced.
-pub fn traceable_input(text: &str, chart_given: bool) -> bool {
-    let bytes = text.as_bytes();
-    let Some(at) = memchr::memmem::find_iter(bytes, b"# Source: ")
-        .find(|&at| at == 0 || bytes.get(at - 1) == Some(&b'\n'))
-    else {
+/// Whether rendered input with these `# Source:` comments (`source_comments`) is Helm output
+/// whose chart is on disk: `--chart` was given (`chart_given`), or its first `# Source:` path
+/// starts with a chart folder under the current one. Only then are its objects kept whole, to
+/// be traced.
+pub fn traceable_input(comments: &[(usize, String)], chart_given: bool) -> bool {
+    let Some((_, first)) = comments.first() else {
         return false;
     };
     if chart_given {
         return true;
     }
-    let first = text
-        .get(at + "# Source: ".len()..)
-        .and_then(|r| r.split(['/', '\n']).next())
-        .unwrap_or("")
-        .trim();
-    !first.is_empty() && Path::new(first).join("Chart.yaml").is_file()
+    let chart = first.split('/').next().unwrap_or("").trim();
+    !chart.is_empty() && Path::new(chart).join("Chart.yaml").is_file()
 }
 
 /// The template each object came from: the last `# Source:` comment (of `comments`) before
@@ -530,21 +519,6 @@ pub fn rendered_name(label: &str) -> String {
     format!("<helm template {label}>")
 }
 
-/// The span of the template action at `offset` of file `path` (the `{{` alone when the file
-/// cannot be read again).
-pub fn action_at(path: &Path, offset: usize) -> crate::model::Span {
-    let end = std::fs::read_to_string(path)
-        .ok()
-        .and_then(|t| {
-            let rest = t.get(offset..)?;
-            let line_end = rest.find('\n').unwrap_or(rest.len());
-            let close = rest.find("}}").map(|i| i + 2)?;
-            Some(offset + close.min(line_end.max(2)))
-        })
-        .unwrap_or(offset + 2);
-    crate::model::Span::new(offset, end.max(offset))
-}
-
 /// The subchart folder of template path `source` (`chart/charts/sub/templates/x.yaml`).
 pub fn subchart_dir(chart_dir: &Path, source: &str) -> Option<PathBuf> {
     let rest = source.split_once('/')?.1;
@@ -561,12 +535,8 @@ pub const ABSENCE_RULES: &[&str] = &["hpa-target-not-found", "pdb-missing"];
 pub fn chart_defines(
     dir: &Path,
 ) -> std::collections::HashMap<String, std::sync::Arc<trace::Define>> {
-    let chart = Chart {
-        dir: dir.to_path_buf(),
-        ..Chart::default()
-    };
     let mut out = std::collections::HashMap::new();
-    for file in chart.template_files() {
+    for file in template_files(dir) {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
         };
@@ -609,26 +579,21 @@ mod tests {
 
     #[test]
     fn objects_take_the_last_source_comment_before_them() {
-        let text = "---\n# Source: c/templates/a.yaml\nkind: A\n---\n# Source: c/templates/b.yaml\nkind: B\n---\nkind: C\n";
+        let text = "---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: A\n---\n# Source: c/templates/b.yaml\napiVersion: v1\nkind: B\n---\napiVersion: v1\nkind: C\n";
         let comments = source_comments(text);
         assert_eq!(comments.len(), 2);
-        assert!(traceable_input(text, true));
-        assert!(!traceable_input("kind: A\n# Sources: x\n", true));
-        let objects: Vec<crate::model::Object> =
-            crate::sources::yaml::parse(text, crate::sources::yaml::Limits::default())
-                .documents
-                .into_iter()
-                .map(|d| crate::model::Object {
-                    file: 0,
-                    format: crate::model::Format::Kubernetes,
-                    api_version: String::new(),
-                    kind: String::new(),
-                    name: None,
-                    namespace: "default".into(),
-                    root: d.root,
-                    anchor: None,
-                })
-                .collect();
+        assert!(traceable_input(&comments, true));
+        assert!(!traceable_input(
+            &source_comments("kind: A\n# Sources: x\n"),
+            true
+        ));
+        let objects = crate::sources::load(
+            0,
+            "t.yaml".into(),
+            text.into(),
+            crate::sources::classify::Kind::Yaml,
+        )
+        .objects;
         assert_eq!(
             object_sources(&comments, &objects),
             [

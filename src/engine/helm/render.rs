@@ -21,11 +21,11 @@ pub struct Rendered {
     pub without_dependencies: bool,
 }
 
-/// A template not evaluated: the file, the offset of the action concerned, and why.
+/// A template not evaluated: the file, the action concerned, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
     pub template: PathBuf,
-    pub offset: usize,
+    pub span: crate::model::Span,
     pub reason: String,
 }
 
@@ -109,7 +109,7 @@ pub fn statically(chart: &Chart, values: &[PathBuf], settings: &Settings) -> Ren
     let files = chart.template_files();
     let mut parsed = Vec::new();
     let mut out = Rendered {
-        without_dependencies: chart.has_dependencies(),
+        without_dependencies: chart.has_dependencies,
         ..Rendered::default()
     };
     let mut defines = Defines::default();
@@ -122,18 +122,14 @@ pub fn statically(chart: &Chart, values: &[PathBuf], settings: &Settings) -> Ren
                 // Every file is a named template too (`include (print $.Template.BasePath
                 // "/configmap.yaml") . | sha256sum`).
                 defines.add_file(i, &template_name(chart, f), &t);
-                parsed.push((f, Some(t)));
+                parsed.push((f, t, text));
             }
-            Err(e) => {
-                if is_manifest(f) {
-                    out.skipped.push(Skipped {
-                        template: f.clone(),
-                        offset: e.offset,
-                        reason: e.reason,
-                    });
-                }
-                parsed.push((f, None));
-            }
+            Err(e) if is_manifest(f) => out.skipped.push(Skipped {
+                template: f.clone(),
+                span: action_span(&text, e.offset),
+                reason: e.reason,
+            }),
+            Err(_) => {}
         }
     }
     let ctx = Context {
@@ -145,27 +141,36 @@ pub fn statically(chart: &Chart, values: &[PathBuf], settings: &Settings) -> Ren
         app_version: chart.app_version.clone(),
         kube_version: KUBE_VERSION.to_string(),
     };
-    for (file, tpl) in parsed {
-        let (Some(tpl), true) = (tpl, is_manifest(file)) else {
+    for (file, tpl, text) in parsed {
+        if !is_manifest(file) {
             continue;
-        };
+        }
         let name = template_name(chart, file);
         match gotemplate::render(&tpl, &defines, &ctx, &name) {
             // As helm prints it: each document of the template with its own header.
-            Ok(text) => {
-                for doc in split_documents(&text) {
+            Ok(rendered) => {
+                for doc in split_documents(&rendered) {
                     out.text
                         .push_str(&format!("---\n# Source: {name}\n{doc}\n"));
                 }
             }
             Err(e) => out.skipped.push(Skipped {
                 template: file.clone(),
-                offset: e.offset,
+                span: action_span(&text, e.offset),
                 reason: e.reason,
             }),
         }
     }
     out
+}
+
+/// The template action starting at `offset` of `text`, up to its `}}` on that line (its
+/// `{{` alone when it is not closed).
+fn action_span(text: &str, offset: usize) -> crate::model::Span {
+    let rest = text.get(offset..).unwrap_or("");
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let end = rest.find("}}").map_or(2, |i| (i + 2).min(line_end.max(2)));
+    crate::model::Span::new(offset, offset + end)
 }
 
 /// A template's name as Helm gives it: `chart/templates/x.yaml`.

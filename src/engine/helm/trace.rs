@@ -1070,7 +1070,6 @@ impl Values {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::yaml::{Limits, parse};
 
     const HPA: &str = "{{- if .Values.autoscaling.enabled }}
 apiVersion: autoscaling/v2
@@ -1132,26 +1131,7 @@ spec:
 ";
 
     fn object(text: &str) -> Object {
-        let doc = parse(text, Limits::default())
-            .documents
-            .into_iter()
-            .next()
-            .map(|d| d.root)
-            .unwrap_or_else(|| Node::string(Span::point(0), ""));
-        Object {
-            file: 0,
-            format: crate::model::Format::Kubernetes,
-            api_version: String::new(),
-            kind: doc
-                .get("kind")
-                .and_then(Node::text)
-                .unwrap_or("")
-                .to_string(),
-            name: None,
-            namespace: "default".into(),
-            root: doc,
-            anchor: None,
-        }
+        crate::kube::test_support::object(text)
     }
 
     fn values(dir: &std::path::Path) -> Values {
@@ -1228,7 +1208,7 @@ spec:
         // render says 3. Pointing at `minReplicas: 1` would be false.
         let dir = tempfile::tempdir().unwrap();
         let v = values(dir.path());
-        let rendered = "kind: HorizontalPodAutoscaler\nspec:\n  minReplicas: 3\n";
+        let rendered = "apiVersion: v1\nkind: HorizontalPodAutoscaler\nspec:\n  minReplicas: 3\n";
         let o = object(rendered);
         let sk = Skeleton::parse(HPA);
         let t = sk
@@ -1276,8 +1256,7 @@ spec:
     #[test]
     fn four_space_charts_and_wide_dashes() {
         let tpl = "spec:\n    metrics:\n    -   type: Resource\n        resource:\n            name: cpu\n";
-        let rendered =
-            "kind: X\nspec:\n  metrics:\n  - type: Resource\n    resource:\n      name: cpu\n";
+        let rendered = "apiVersion: v1\nkind: X\nspec:\n  metrics:\n  - type: Resource\n    resource:\n      name: cpu\n";
         let o = object(rendered);
         let sk = Skeleton::parse(tpl);
         let t = sk
@@ -1297,7 +1276,7 @@ spec:
         assert_eq!(found.len(), 1);
         let define = Arc::new(found.into_iter().next().unwrap().1);
         let find = |name: &str| (name == "x.container").then(|| define.clone());
-        let rendered = "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          resources:\n            {}\n";
+        let rendered = "apiVersion: v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          resources:\n            {}\n";
         let o = object(rendered);
         let sk = Skeleton::parse(tpl);
         // A key written in the named template: its line there.
@@ -1327,7 +1306,7 @@ spec:
         std::fs::write(&path, values).unwrap();
         let v = Values::load(&[(path, Vec::new())]);
         let tpl = "kind: HorizontalPodAutoscaler\nspec:\n  behavior:\n    scaleDown:\n      policies:\n        {{- range $p := .Values.hpa.policies }}\n        - type: {{ $p.type }}\n          value: {{ .value }}\n        {{- end }}\n";
-        let rendered = "kind: HorizontalPodAutoscaler\nspec:\n  behavior:\n    scaleDown:\n      policies:\n        - type: Pods\n          value: 4\n        - type: Percent\n          value: 50\n";
+        let rendered = "apiVersion: v1\nkind: HorizontalPodAutoscaler\nspec:\n  behavior:\n    scaleDown:\n      policies:\n        - type: Pods\n          value: 4\n        - type: Percent\n          value: 50\n";
         let o = object(rendered);
         let sk = Skeleton::parse(tpl);
         let t = sk

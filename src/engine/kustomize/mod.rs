@@ -23,7 +23,7 @@ use crate::model::Finding;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use tree::{Plan, Role, normalize};
+use tree::{InputPaths, Plan, Role, normalize};
 
 /// Whether overlays are rendered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -115,8 +115,9 @@ pub(super) enum Note {
 }
 
 impl Prepared {
-    /// Reads the kustomizations among `inputs` and decides what is rendered.
-    pub(super) fn new(inputs: &[Input], opts: &Options) -> Prepared {
+    /// Reads the kustomizations among `inputs` (whose paths `input_paths` normalizes) and
+    /// decides what is rendered.
+    pub(super) fn new(inputs: &[Input], input_paths: &InputPaths<'_>, opts: &Options) -> Prepared {
         let settings = &opts.kustomize;
         let in_scope: Vec<PathBuf> = inputs
             .iter()
@@ -132,16 +133,10 @@ impl Prepared {
         }
         let plan = Plan::build(&in_scope);
         let precommit = inputs.iter().any(Input::is_context);
-        let paths: Vec<Option<PathBuf>> = inputs
-            .iter()
-            .map(|i| match i {
-                Input::File { path, .. } => Some(normalize(path)),
-                _ => None,
-            })
-            .collect();
+        let (paths, ids) = input_paths.get();
         let named: BTreeSet<PathBuf> = inputs
             .iter()
-            .zip(&paths)
+            .zip(paths)
             .filter(|(i, _)| !i.is_context())
             .filter_map(|(_, p)| p.clone())
             .collect();
@@ -164,7 +159,7 @@ impl Prepared {
         }
         // A YAML file beside a kustomization that no kustomization names is not applied by
         // it (a patch kept for scripts, a commented-out entry): not linted as objects.
-        for (input, file) in inputs.iter().zip(&paths) {
+        for (input, file) in inputs.iter().zip(paths) {
             let (Input::File { kind, .. }, Some(file)) = (input, file) else {
                 continue;
             };
@@ -251,12 +246,8 @@ impl Prepared {
                 .entry(file.clone())
                 .or_insert_with(|| Treat::Namespace(ns.clone()));
         }
-        prepared.ids = paths
-            .iter()
-            .enumerate()
-            .filter_map(|(id, p)| Some((p.clone()?, id)))
-            .collect();
-        prepared.paths = paths;
+        prepared.ids = ids.clone();
+        prepared.paths = paths.clone();
         prepared.plan = plan;
         prepared
     }

@@ -22,6 +22,46 @@ pub fn kustomization_in(dir: &Path) -> Option<PathBuf> {
     FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file())
 }
 
+/// Each input file's absolute, normalized path (by input id) and the id of each such path,
+/// made once on first use and shared by Kustomize and Helm (a `canonicalize` per file, so
+/// not made at all in runs that have neither).
+pub(in crate::engine) struct InputPaths<'a> {
+    inputs: &'a [crate::engine::read::Input],
+    made: std::cell::OnceCell<Normalized>,
+}
+
+/// The normalized path of each input (by id), and the id of each path.
+type Normalized = (Vec<Option<PathBuf>>, HashMap<PathBuf, usize>);
+
+impl<'a> InputPaths<'a> {
+    pub(in crate::engine) fn new(inputs: &'a [crate::engine::read::Input]) -> InputPaths<'a> {
+        InputPaths {
+            inputs,
+            made: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// (path by input id, id by path).
+    pub(in crate::engine) fn get(&self) -> &Normalized {
+        self.made.get_or_init(|| {
+            let paths: Vec<Option<PathBuf>> = self
+                .inputs
+                .iter()
+                .map(|i| match i {
+                    crate::engine::read::Input::File { path, .. } => Some(normalize(path)),
+                    _ => None,
+                })
+                .collect();
+            let ids = paths
+                .iter()
+                .enumerate()
+                .filter_map(|(id, p)| Some((p.clone()?, id)))
+                .collect();
+            (paths, ids)
+        })
+    }
+}
+
 /// `path` made absolute and free of `.` and `..`, through symlinks where it exists (so two
 /// spellings of one file compare equal), lexically where it does not.
 pub fn normalize(path: &Path) -> PathBuf {
