@@ -13,19 +13,55 @@ fn levels(m: &RuleMeta) -> String {
     s
 }
 
+/// What `explain` says of a rule's fixes.
+fn autofix_sentence(kinds: &[crate::model::Applicability]) -> String {
+    use crate::model::Applicability as A;
+    let said: Vec<&str> = kinds
+        .iter()
+        .map(|a| match a {
+            A::Safe => "a safe fix (`scalelint check --fix` applies it)",
+            A::Unsafe => "an unsafe fix (applied with `--unsafe-fixes`: review it, it may change more than the finding)",
+            A::DisplayOnly => "a fix that is only shown (`--diff`, editors), never applied",
+        })
+        .collect();
+    let mut s = String::from("Autofix: findings may carry ");
+    match said.split_last() {
+        Some((last, [])) => s.push_str(last),
+        Some((last, rest)) => {
+            s.push_str(&rest.join(", "));
+            s.push_str(" or ");
+            s.push_str(last);
+        }
+        None => {}
+    }
+    s.push('.');
+    s
+}
+
 /// The terminal table printed by `scalelint rules`.
 pub fn rules_table(catalog: &Catalog) -> String {
     let metas = catalog.metas();
     let width = catalog.metas().map(|m| m.name.len()).max().unwrap_or(4);
     let lw = catalog.metas().map(|m| levels(m).len()).max().unwrap_or(5);
+    let fw = catalog
+        .metas()
+        .map(|m| m.autofix_label().len())
+        .max()
+        .unwrap_or(3)
+        .max(3);
     let mut out = String::new();
-    let _ = writeln!(out, "{:width$}  {:lw$}  SUMMARY", "RULE", "LEVEL");
+    let _ = writeln!(
+        out,
+        "{:width$}  {:lw$}  {:fw$}  SUMMARY",
+        "RULE", "LEVEL", "FIX"
+    );
     for m in metas {
         let _ = writeln!(
             out,
-            "{:width$}  {:lw$}  {}",
+            "{:width$}  {:lw$}  {:fw$}  {}",
             m.name,
             levels(m),
+            m.autofix_label(),
             m.summary.trim()
         );
     }
@@ -34,13 +70,14 @@ pub fn rules_table(catalog: &Catalog) -> String {
 
 /// The Markdown table kept in README.md between the `rules-table` markers.
 pub fn rules_markdown(catalog: &Catalog) -> String {
-    let mut out = String::from("| rule | level | summary |\n|---|---|---|\n");
+    let mut out = String::from("| rule | level | fix | summary |\n|---|---|---|---|\n");
     for m in catalog.metas() {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} |",
+            "| `{}` | {} | {} | {} |",
             m.name,
             levels(m),
+            m.autofix_label(),
             m.summary.trim().replace('|', "\\|")
         );
     }
@@ -93,6 +130,9 @@ pub fn explain(m: &RuleMeta) -> String {
     }
     let _ = writeln!(out, "### Why\n\n{}\n", m.why.trim());
     let _ = writeln!(out, "### Fix\n\n{}\n", m.fix.trim());
+    if !m.autofix.is_empty() {
+        let _ = writeln!(out, "{}\n", autofix_sentence(&m.autofix));
+    }
     if !m.params.is_empty() {
         let _ = writeln!(
             out,

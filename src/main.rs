@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use scalelint::Project;
 use scalelint::engine::config::{self, Config};
 use scalelint::engine::{self, Catalog, Options, meta};
+use scalelint::model::Applicability;
 use scalelint::render::{self, OutputFormat, RenderOptions};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -99,6 +100,17 @@ enum Command {
         /// repeatable, in helm's order).
         #[arg(long = "values", value_name = "FILE")]
         values_files: Vec<PathBuf>,
+        /// Apply the safe fixes to the files, then report what is left.
+        #[arg(long, conflicts_with = "write_baseline")]
+        fix: bool,
+        /// Apply the unsafe fixes too (they may change more than the finding; review them);
+        /// implies --fix unless --diff is given.
+        #[arg(long, conflicts_with = "write_baseline")]
+        unsafe_fixes: bool,
+        /// Print the fixes as a unified diff and write nothing; exit 1 when there is
+        /// something to fix.
+        #[arg(long, conflicts_with = "write_baseline")]
+        diff: bool,
     },
     /// List every rule: name, level, summary.
     Rules {
@@ -177,6 +189,9 @@ fn run(cli: Cli) -> Result<u8, String> {
             helm,
             chart,
             values_files,
+            fix,
+            unsafe_fixes,
+            diff,
         } => {
             if stdin_filename.is_some() && !paths.iter().any(|p| p.as_os_str() == "-") {
                 return Err(
@@ -246,6 +261,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                         .collect();
                     h
                 },
+                overlay: None,
             };
             let baseline = match &baseline {
                 Some(p) => Some(
@@ -256,13 +272,82 @@ fn run(cli: Cli) -> Result<u8, String> {
                 ),
                 None => None,
             };
-            let mut report = match jobs {
-                Some(n) => rayon::ThreadPoolBuilder::new()
-                    .num_threads(usize::from(n))
-                    .build()
-                    .map_err(|e| format!("cannot start {n} worker threads: {e}"))?
-                    .install(|| engine::lint(&opts, &rules)),
-                None => engine::lint(&opts, &rules),
+            let fixing = (fix || unsafe_fixes || diff).then_some(if unsafe_fixes {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            });
+            let mut report = match fixing {
+                None => in_pool(jobs, || engine::lint(&opts, &rules))?,
+                Some(threshold) => {
+                    let fixed = in_pool(jobs, || {
+                        engine::fix::run(&opts, &rules, threshold, |r| {
+                            if let Some(b) = &baseline {
+                                engine::baseline::apply(r, b);
+                            }
+                        })
+                    })?;
+                    if !fixed.converged && diff {
+                        warn(&format!(
+                            "failed to converge: fixes were still changing the files after {} \
+                             passes (a fix undoes another?); the changes so far are kept",
+                            engine::fix::MAX_PASSES
+                        ));
+                    }
+                    let files = plural(fixed.changes.len(), "file", "files");
+                    if diff {
+                        let text: String = fixed
+                            .changes
+                            .iter()
+                            .map(engine::fix::Change::unified_diff)
+                            .collect();
+                        match &output {
+                            Some(path) => std::fs::write(path, &text)
+                                .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+                            None => print_stdout(&text)?,
+                        }
+                        to_stderr(&if fixed.changes.is_empty() {
+                            "nothing to fix".to_string()
+                        } else {
+                            format!(
+                                "would fix {} in {files}",
+                                plural(fixed.applied, "finding", "findings")
+                            )
+                        });
+                        return Ok(if !fixed.converged {
+                            2
+                        } else {
+                            u8::from(!fixed.changes.is_empty())
+                        });
+                    }
+                    for c in &fixed.changes {
+                        std::fs::write(&c.path, &c.after)
+                            .map_err(|e| format!("cannot write {}: {e}", c.path.display()))?;
+                    }
+                    if !fixed.changes.is_empty() {
+                        to_stderr(&format!(
+                            "fixed {} in {files}",
+                            plural(fixed.applied, "finding", "findings")
+                        ));
+                    }
+                    if !fixed.converged {
+                        return Err(format!(
+                            "failed to converge: fixes were still changing the files after {} \
+                             passes (a fix undoes another?); the changes so far were written",
+                            engine::fix::MAX_PASSES
+                        ));
+                    }
+                    if fixed.changes.is_empty() {
+                        fixed.report
+                    } else {
+                        // Renders read the files on disk: lint what was written.
+                        let mut r = in_pool(jobs, || engine::lint(&opts, &rules))?;
+                        if let Some(b) = &baseline {
+                            engine::baseline::apply(&mut r, b);
+                        }
+                        r
+                    }
+                }
             };
             if report.checked_files() == 0 {
                 warn(&format!(
@@ -281,7 +366,9 @@ fn run(cli: Cli) -> Result<u8, String> {
                 ));
                 return Ok(0);
             }
-            if let Some(b) = &baseline {
+            if fixing.is_none()
+                && let Some(b) = &baseline
+            {
                 engine::baseline::apply(&mut report, b);
             }
             let color = format == OutputFormat::Human
@@ -345,6 +432,22 @@ fn run(cli: Cli) -> Result<u8, String> {
             }
         }
     }
+}
+
+/// Runs `f` on `jobs` worker threads (default: the rayon pool, one per core).
+fn in_pool<T: Send>(jobs: Option<u16>, f: impl FnOnce() -> T + Send) -> Result<T, String> {
+    match jobs {
+        Some(n) => Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build()
+            .map_err(|e| format!("cannot start {n} worker threads: {e}"))?
+            .install(f)),
+        None => Ok(f()),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `--select` and `--ignore` over the configuration: selected rules are on (and nothing

@@ -198,6 +198,7 @@ fn load_one(path: &Path) -> Result<Def, ConfigError> {
             fix,
             since: "custom".to_string(),
             always_on: false,
+            autofix: Vec::new(),
             params: Default::default(),
         },
         path: path.to_path_buf(),

@@ -336,7 +336,7 @@ impl RuleSet {
         // run never holds every file's text and every projection at the same time. A file
         // with suppression directives keeps its text (they are matched by line), as does one
         // that cannot be read again (standard input, in-memory sources).
-        let keep_text = origin.is_none() || !directives.is_empty();
+        let keep_text = !Origin::rereadable(origin.as_ref()) || !directives.is_empty();
         let source = if keep_text {
             source
         } else {
@@ -381,7 +381,7 @@ pub(super) struct HelmRendered {
 /// comments and annotations are read where they are rendered (the render's copies).
 fn template(shown: String, text: String, origin: Option<Origin>, context: bool) -> Checked {
     let source = SourceFile::new(shown, text);
-    let source = if origin.is_none() {
+    let source = if !Origin::rereadable(origin.as_ref()) {
         source
     } else {
         SourceFile::new(source.path, String::new())

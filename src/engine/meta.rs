@@ -2,7 +2,7 @@
 //! `scalelint explain`, the rules table, the README and the SARIF rule descriptors, through
 //! the [`Catalog`](super::catalog::Catalog).
 
-use crate::model::Level;
+use crate::model::{Applicability, Level};
 use crate::sources::yaml;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -45,9 +45,21 @@ pub struct RuleMeta {
     pub always_on: bool,
     #[serde(default)]
     pub params: BTreeMap<String, ParamMeta>,
+    /// The fixes the rule offers, by applicability (empty: none); its findings carry them.
+    #[serde(default)]
+    pub autofix: Vec<Applicability>,
 }
 
 impl RuleMeta {
+    /// What `rules` and `explain` say of the rule's fixes: `safe`, `safe / unsafe`, or `-`.
+    pub fn autofix_label(&self) -> String {
+        if self.autofix.is_empty() {
+            return "-".to_string();
+        }
+        let names: Vec<&str> = self.autofix.iter().map(|a| a.as_str()).collect();
+        names.join(" / ")
+    }
+
     /// The parameters' defaults as a JSON object, for deserialising a rule's typed params.
     pub fn default_params(&self) -> serde_json::Value {
         serde_json::Value::Object(

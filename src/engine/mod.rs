@@ -11,6 +11,7 @@ pub mod diagnostics;
 mod discover;
 mod dispatch;
 mod exclude;
+pub mod fix;
 pub mod helm;
 pub mod index;
 pub mod kustomize;
@@ -28,7 +29,7 @@ pub use discover::{project_root, shown_path};
 pub use dispatch::RuleSet;
 pub use exclude::{Exclude, exclude_glob};
 pub use placed::ConfigError;
-pub use read::MAX_FILE_SIZE;
+pub use read::{MAX_FILE_SIZE, Overlay};
 pub use report::Report;
 
 use crate::sources::classify;
@@ -59,6 +60,9 @@ pub struct Options {
     /// Whether and how Helm charts are rendered, and where rendered input's chart is (see
     /// [`helm`]).
     pub helm: helm::Settings,
+    /// Texts read instead of the files at these paths (see [`Overlay`]); renders still
+    /// read the files on disk.
+    pub overlay: Option<std::sync::Arc<Overlay>>,
 }
 
 /// Why rules could not be set up (exit code 2), as opposed to findings.
@@ -108,7 +112,10 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
             .enumerate()
             .map(|(id, input)| {
                 let treat = charts.treat(id, kust.treat(id));
-                rules.check(id, read::read_input(id, input).treated(treat))
+                rules.check(
+                    id,
+                    read::read_input(id, input, opts.overlay.as_deref()).treated(treat),
+                )
             })
             .collect();
         (
@@ -120,7 +127,14 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
         )
     });
     if !kust.plan.kustomizations.is_empty() {
-        add_renders(&mut files, renders, &kust, rules, precommit);
+        add_renders(
+            &mut files,
+            renders,
+            &kust,
+            rules,
+            precommit,
+            opts.overlay.as_deref(),
+        );
     }
     add_chart_renders(&mut files, chart_renders, &mut charts, rules, precommit);
     report::finish(files, rules, start, Some(&kust), &charts)
@@ -239,6 +253,7 @@ fn add_renders(
     kust: &kustomize::Prepared,
     rules: &RuleSet,
     precommit: bool,
+    overlay: Option<&Overlay>,
 ) {
     let file_id = |p: &Path| kust.file_id(p);
     let mut rendered_resources = std::collections::BTreeSet::new();
@@ -313,7 +328,10 @@ fn add_renders(
                 kind: classify::by_name(path).unwrap_or(classify::Kind::Yaml),
                 context: old.context,
             };
-            let checked = rules.check(id, read::read_input(id, input).treated(kust.fallback(path)));
+            let checked = rules.check(
+                id,
+                read::read_input(id, input, overlay).treated(kust.fallback(path)),
+            );
             if let Some(slot) = files.get_mut(id) {
                 *slot = checked;
             }

@@ -252,7 +252,7 @@ mod tests {
             let files: Vec<(String, Vec<Object>)> = discover(&opts)
                 .into_iter()
                 .enumerate()
-                .map(|(id, input)| match read_input(id, input) {
+                .map(|(id, input)| match read_input(id, input, None) {
                     Read::Text {
                         shown, kind, text, ..
                     } => {

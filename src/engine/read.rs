@@ -48,9 +48,11 @@ pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 /// its own drops its text once checked, and a cross-resource finding may need it later.
 #[derive(Debug)]
 pub(super) struct Origin {
-    path: PathBuf,
+    pub(super) path: PathBuf,
     len: u64,
     modified: Option<std::time::SystemTime>,
+    /// The text came from an [`Overlay`], not from the file: it cannot be read again.
+    pub(super) overlaid: bool,
 }
 
 impl Origin {
@@ -59,9 +61,28 @@ impl Origin {
             path: path.to_path_buf(),
             len: meta.len(),
             modified: meta.modified().ok(),
+            overlaid: false,
         }
     }
+
+    fn overlaid(path: &Path) -> Origin {
+        Origin {
+            path: path.to_path_buf(),
+            len: 0,
+            modified: None,
+            overlaid: true,
+        }
+    }
+
+    /// Whether the text can be read again from disk (else it must be kept).
+    pub(super) fn rereadable(origin: Option<&Origin>) -> bool {
+        origin.is_some_and(|o| !o.overlaid)
+    }
 }
+
+/// Texts that stand in for files on disk, by path as discovered: the files a fix loop has
+/// edited but not written (`--diff`), an editor's unsaved buffers.
+pub type Overlay = std::collections::BTreeMap<PathBuf, String>;
 
 pub(super) fn read_file(path: &Path) -> Result<(Vec<u8>, Origin), String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
@@ -91,6 +112,9 @@ pub(super) fn read_file(path: &Path) -> Result<(Vec<u8>, Origin), String> {
 /// The text of `origin` again, if the file is as it was when first read (same length and
 /// modification time, then the same decoded text).
 pub(super) fn reread(id: usize, origin: &Origin) -> Option<String> {
+    if origin.overlaid {
+        return None;
+    }
     let (bytes, now) = read_file(&origin.path).ok()?;
     if now.len != origin.len || now.modified != origin.modified {
         return None;
@@ -166,13 +190,32 @@ impl Read {
     }
 }
 
-pub(super) fn read_input(id: usize, input: Input) -> Read {
+pub(super) fn read_input(id: usize, input: Input, overlay: Option<&Overlay>) -> Read {
     let (shown, kind, read) = match input {
         Input::Missing { shown, reason } => return Read::Failed(unreadable(id, shown, &reason)),
         Input::Stdin { shown, bytes } => {
             // Piped input is rendered manifests unless its name says otherwise.
             let kind = classify::by_name(Path::new(&shown)).unwrap_or(classify::Kind::Yaml);
             (shown, kind, bytes.map(|b| (b, None)))
+        }
+        Input::File {
+            path,
+            shown,
+            kind,
+            context,
+        } if overlay.is_some_and(|o| o.contains_key(&path)) => {
+            let text = overlay
+                .and_then(|o| o.get(&path))
+                .cloned()
+                .unwrap_or_default();
+            return Read::Text {
+                shown,
+                kind,
+                text,
+                origin: Some(Origin::overlaid(&path)),
+                context,
+                treat: Treat::Lint,
+            };
         }
         Input::File {
             path,

@@ -10,7 +10,7 @@ use super::kustomize::Prepared;
 use super::kustomize::trace::{Provenance, Tracer};
 use super::read::{Origin, reread};
 use super::{locate, suppress};
-use crate::model::{Finding, SourceFile};
+use crate::model::{Finding, SourceFile, Span};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -71,7 +71,9 @@ pub(super) fn finish(
     let (mut findings, mut suppressed) = suppress_and_level(&mut run, findings, rules);
     locate_late(&mut run, &mut findings, &mut suppressed);
     restore(&mut run, &mut findings, &mut suppressed);
+    resolve_requests(&run.sources, &mut findings);
     let (files, context_files) = keep_files(run, &mut findings, &mut suppressed);
+    settle_fixes(&files, &mut findings);
     sort(&mut findings);
     sort(&mut suppressed);
     Report {
@@ -257,8 +259,125 @@ fn move_finding(
     }
     f.labels
         .push(crate::model::Label::rendered(f.file, f.span, render));
+    if let Some(fix) = &mut f.fix {
+        move_fix(fix, run.sources.get(f.file), f.span, span);
+    }
     f.file = file;
     f.span = span;
+}
+
+/// A fix made in a render, for a finding moved from rendered place `from` to its source
+/// place `to`: it is still a fix there only when it replaces exactly the rendered place
+/// (a value) and the source holds the same text (checked in `settle_fixes`, once texts
+/// are restored); anything else (an inserted key, a removed line) is not the source's edit.
+fn move_fix(fix: &mut crate::model::Fix, render: Option<&SourceFile>, from: Span, to: Span) {
+    let rendered = render.map(|r| r.slice(from).to_string());
+    match (fix.edits.as_mut_slice(), rendered) {
+        ([edit], Some(text)) if edit.span == from && !text.is_empty() => {
+            edit.span = to;
+            fix.requires = Some(text);
+        }
+        _ => fix.unplaceable("the finding is in a render, and the fix does not map to its source"),
+    }
+}
+
+/// Makes the fix requests of cross-resource findings (see `model::fix::Request`) into
+/// edits now that their files' texts are read again: each such file is parsed once more,
+/// only then, and the object found by its span.
+fn resolve_requests(sources: &[SourceFile], findings: &mut [Finding]) {
+    use crate::sources::edit::{Planned, YamlDoc};
+    use crate::sources::yaml;
+    let mut parsed: std::collections::HashMap<usize, Vec<crate::model::Node>> =
+        std::collections::HashMap::new();
+    for f in findings.iter_mut() {
+        let Some(fix) = &mut f.fix else { continue };
+        let Some(request) = fix.request.take() else {
+            continue;
+        };
+        let Some(src) = sources.get(f.file).filter(|s| !s.text.is_empty()) else {
+            fix.unplaceable("the file could not be read again");
+            continue;
+        };
+        let roots = parsed.entry(f.file).or_insert_with(|| {
+            yaml::parse(&src.text, yaml::Limits::default())
+                .documents
+                .into_iter()
+                .map(|d| d.root)
+                .collect()
+        });
+        let Some(root) = roots.iter().find_map(|r| mapping_at(r, request.object)) else {
+            fix.unplaceable("the object was not found in the file again");
+            continue;
+        };
+        let doc = YamlDoc::new(&src.text, root);
+        let planned = request
+            .changes
+            .iter()
+            .try_fold(Planned::default(), |acc, c| {
+                let p = match c {
+                    crate::model::fix::Change::Set(path, value) => doc.set(&keys(path), value),
+                    crate::model::fix::Change::Remove(path) => doc.remove(&keys(path)),
+                };
+                p.map(|p| acc.and(p))
+            });
+        match planned {
+            Some(p) => {
+                let why = fix.downgraded.take().or(p.risk);
+                *fix = crate::model::Fix::new(fix.applicability, fix.message.clone(), p.edits)
+                    .downgraded_if(why);
+            }
+            None => fix.unplaceable("the change does not fit the object as written"),
+        }
+    }
+}
+
+fn keys(path: &[String]) -> Vec<&str> {
+    path.iter().map(String::as_str).collect()
+}
+
+/// The mapping of `node`'s subtree at exactly `span` (an object's root: a document, or an
+/// item of a `List`).
+fn mapping_at(node: &crate::model::Node, span: Span) -> Option<&crate::model::Node> {
+    use crate::model::Value;
+    if node.span == span && node.as_map().is_some() {
+        return Some(node);
+    }
+    match &node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .filter(|e| e.value.span.contains(span))
+            .find_map(|e| mapping_at(&e.value, span)),
+        Value::Seq(items) => items
+            .iter()
+            .filter(|n| n.span.contains(span))
+            .find_map(|n| mapping_at(n, span)),
+        Value::Scalar(_) => None,
+    }
+}
+
+/// The fixes of the report's findings as they can be applied: a fix moved from a render
+/// only where its source reads as rendered, and no fix is applied to a file not on disk
+/// (standard input, a render).
+fn settle_fixes(files: &[SourceFile], findings: &mut [Finding]) {
+    for f in findings {
+        let Some(fix) = &mut f.fix else { continue };
+        let file = files.get(f.file);
+        if let Some(required) = fix.requires.take() {
+            let holds = file.is_some_and(|src| {
+                fix.edits
+                    .iter()
+                    .all(|e| src.slice(e.span) == required && !src.text.is_empty())
+            });
+            if !holds {
+                fix.unplaceable("the source line does not hold the rendered value");
+            }
+        }
+        if file.is_none_or(|src| src.disk.is_none())
+            && fix.applicability != crate::model::Applicability::DisplayOnly
+        {
+            fix.downgrade("the file is not on disk (standard input or a render)");
+        }
+    }
 }
 
 /// One finding per place and rule, naming every render (overlay, chart render) it was found
@@ -295,6 +414,11 @@ fn merge_renders(mut out: Vec<(Finding, Vec<String>)>, noun: &str, nouns: &str) 
             && ((!overlays.is_empty() && !names.is_empty())
                 || (f.message == last.message && traced(&f) && traced(last)))
         {
+            if f.fix != last.fix
+                && let Some(fix) = &mut last.fix
+            {
+                fix.unplaceable("the renders need different fixes here");
+            }
             if f.message != last.message {
                 let first = last.message.clone();
                 own_message(last, names, &first);
@@ -610,7 +734,15 @@ fn keep_files(
         .iter()
         .filter(|&&id| aside.get(id).copied().unwrap_or(false))
         .count();
-    let mut slots: Vec<Option<SourceFile>> = run.sources.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<SourceFile>> = run
+        .sources
+        .into_iter()
+        .zip(run.origins)
+        .map(|(mut source, origin)| {
+            source.disk = origin.map(|o| o.path);
+            Some(source)
+        })
+        .collect();
     let sources: Vec<SourceFile> = order
         .iter()
         .filter_map(|&id| slots.get_mut(id).and_then(Option::take))

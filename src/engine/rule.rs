@@ -10,7 +10,8 @@
 use super::index::Index;
 use super::meta::RuleMeta;
 use crate::kube::Kind;
-use crate::model::{FileId, Finding, Format, Level, Object, SourceFile, Span};
+use crate::model::{FileId, Finding, Format, Level, Node, Object, SourceFile, Span};
+use crate::sources::edit::{FlatDoc, YamlDoc};
 
 /// Kubernetes kinds a rule applies to: static for built-in rules, owned by a custom rule.
 #[derive(Clone, Copy, Debug)]
@@ -250,6 +251,26 @@ impl Ctx<'_> {
 
     pub fn emit(&mut self, f: Finding) {
         self.out.push(f);
+    }
+
+    /// This object's tree in its file's text, to make fixes with.
+    pub fn yaml(&self) -> YamlDoc<'_> {
+        YamlDoc::new(&self.file.text, &self.obj.root)
+    }
+
+    /// A subtree of this object (a trigger, a container) in its file's text.
+    pub fn yaml_at<'n>(&'n self, node: &'n Node) -> YamlDoc<'n> {
+        YamlDoc::new(&self.file.text, node)
+    }
+
+    /// This flat config object (pgbouncer.ini, redis.conf, .properties) in its file's text;
+    /// embedded when the file is YAML (a ConfigMap's key).
+    pub fn flat(&self) -> FlatDoc<'_> {
+        let embedded = self.obj.format != Format::Kubernetes && self.obj.root.span.start > 0 && {
+            let name = self.file.path.to_ascii_lowercase();
+            name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json")
+        };
+        FlatDoc::new(&self.file.text, &self.obj.root, self.obj.format, embedded)
     }
 }
 

@@ -15,7 +15,7 @@
 //! the form that works.
 
 use super::diagnostics::{suppression_unknown_rule, suppression_unused};
-use crate::model::{Finding, Format, Node, Object, SourceFile, Span, Suppression};
+use crate::model::{Edit, Finding, Fix, Format, Node, Object, SourceFile, Span, Suppression};
 use crate::sources::Comment;
 use crate::suggest::closest;
 use std::collections::HashSet;
@@ -42,6 +42,67 @@ struct Directive {
     /// Where to report the directive when it names no rule (an implicit `all`).
     span: Span,
     used: Vec<bool>,
+    /// What to delete to remove the whole directive (its comment, or its annotation's
+    /// lines), when that can be done without touching anything else.
+    whole: Option<Span>,
+}
+
+/// The span that deletes a comment: its whole line when nothing else is on it, else the
+/// comment and the blanks before it (the line's code and its end stay).
+fn comment_removal(src: &SourceFile, comment: Span) -> Option<Span> {
+    let text = src.text.as_str();
+    let line_start = text.get(..comment.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let before = text.get(line_start..comment.start)?;
+    let line_end = text
+        .get(comment.end..)?
+        .find('\n')
+        .map_or(text.len(), |i| comment.end + i);
+    let after = text.get(comment.end..line_end)?;
+    if !after.trim().is_empty() {
+        return None;
+    }
+    if before.trim().is_empty() {
+        let next = (line_end + 1).min(text.len());
+        return Some(Span::new(line_start, next));
+    }
+    let code_end = line_start + before.trim_end_matches([' ', '\t']).len();
+    // The line's end (`\r\n` included) stays.
+    let end = if after.ends_with('\r') {
+        line_end - 1
+    } else {
+        line_end
+    };
+    Some(Span::new(code_end, end))
+}
+
+/// The span that deletes a mapping entry written on lines of its own (from its key's line
+/// start to the end of the line its value ends on).
+fn entry_removal(src: &SourceFile, key: Span, value: Span) -> Option<Span> {
+    let text = src.text.as_str();
+    let line_start = text.get(..key.start)?.rfind('\n').map_or(0, |i| i + 1);
+    if !text.get(line_start..key.start)?.trim().is_empty() {
+        return None;
+    }
+    let rest = text.get(value.end..)?;
+    let line_end = rest.find('\n').map_or(text.len(), |i| value.end + i + 1);
+    let tail = text.get(value.end..line_end)?;
+    // Only a comment may follow the value on its line.
+    let tail = tail.trim();
+    if !(tail.is_empty() || tail.starts_with('#')) {
+        return None;
+    }
+    Some(Span::new(line_start, line_end))
+}
+
+/// The span that deletes name `i` of a directive's list with one separator, so the rest of
+/// the list still reads.
+fn name_removal(names: &[(String, Span)], i: usize) -> Option<Span> {
+    let (_, span) = names.get(i)?;
+    if let Some((_, next)) = names.get(i + 1) {
+        return Some(Span::new(span.start, next.start));
+    }
+    let (_, prev) = names.get(i.checked_sub(1)?)?;
+    Some(Span::new(prev.end, span.end))
 }
 
 /// Split `RULE, RULE -- reason` starting at byte `base` of the file: names with spans, reason.
@@ -129,6 +190,7 @@ fn comment_directives(src: &SourceFile, comments: &[Comment]) -> Vec<Directive> 
             names,
             reason,
             span: Span::new(c.span.start + at, c.span.start + at + scope_word.len()),
+            whole: comment_removal(src, c.span),
         });
     }
     out
@@ -165,12 +227,19 @@ fn annotation_directives(src: &SourceFile, objects: &[Object]) -> Vec<Directive>
         if obj.format != Format::Kubernetes {
             continue;
         }
-        let Some(v) = obj
+        let Some(entry) = obj
             .root
             .path(&["metadata", "annotations"])
-            .and_then(|a| a.get(ANNOTATION))
+            .and_then(|a| a.entry(ANNOTATION))
+            .filter(|e| !e.value.is_null())
         else {
             continue;
+        };
+        let v = &entry.value;
+        // In a flow mapping (`annotations: {…}`) the entry has no lines of its own.
+        let whole = match src.slice(entry.key.span).starts_with(['{', ',']) {
+            true => None,
+            false => entry_removal(src, entry.key.span, v.span),
         };
         let Some(text) = v.as_str() else { continue };
         let (names, reason) = match plain_in_source(src, v) {
@@ -187,6 +256,8 @@ fn annotation_directives(src: &SourceFile, objects: &[Object]) -> Vec<Directive>
         out.push(Directive {
             scope: Scope::Object(obj.root.span),
             used: vec![false; names.len().max(1)],
+            // Names placed only at the value cannot be removed one by one.
+            whole,
             names,
             reason,
             span: v.span,
@@ -468,13 +539,27 @@ pub fn apply(
             continue;
         }
         for d in dirs {
+            let remove_whole = |f: Finding| match d.whole {
+                Some(span) => f.with_fix(Fix::safe(
+                    "remove the suppression",
+                    vec![Edit::delete(span)],
+                )),
+                None => f,
+            };
             if d.names.is_empty() {
                 if !d.used.first().copied().unwrap_or(true) {
-                    kept.push(suppression_unused::finding(id, d.span, "all"));
+                    kept.push(remove_whole(suppression_unused::finding(id, d.span, "all")));
                 }
                 continue;
             }
-            for ((name, span), used) in d.names.iter().zip(&d.used) {
+            // Every name reported (unused or unknown): the directive goes; else only the
+            // unused name, so the rest of the list still suppresses (a directive left
+            // with no name would suppress everything).
+            let all_reported = d.names.iter().zip(&d.used).all(|((name, _), used)| {
+                name != "all" && !known.contains(&name.as_str())
+                    || (!used && (name == "all" || enabled(name)))
+            });
+            for (i, ((name, span), used)) in d.names.iter().zip(&d.used).enumerate() {
                 if name != "all" && !known.contains(&name.as_str()) {
                     kept.push(suppression_unknown_rule::finding(
                         id,
@@ -483,7 +568,19 @@ pub fn apply(
                         closest(name, known),
                     ));
                 } else if !used && (name == "all" || enabled(name)) {
-                    kept.push(suppression_unused::finding(id, *span, name));
+                    let f = suppression_unused::finding(id, *span, name);
+                    let exact = d.names.iter().all(|(_, s)| s != &d.span);
+                    let f = if all_reported {
+                        remove_whole(f)
+                    } else if let Some(cut) = name_removal(&d.names, i).filter(|_| exact) {
+                        f.with_fix(Fix::safe(
+                            format!("remove `{name}` from the suppression"),
+                            vec![Edit::delete(cut)],
+                        ))
+                    } else {
+                        f
+                    };
+                    kept.push(f);
                 }
             }
         }

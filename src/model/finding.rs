@@ -1,5 +1,6 @@
 //! Findings: what rules report.
 
+use super::fix::Fix;
 use super::object::FileId;
 use super::span::Span;
 use serde::{Deserialize, Serialize};
@@ -97,6 +98,8 @@ pub struct Finding {
     /// Set when a suppression comment or annotation silenced this finding: it is then kept
     /// out of every output but SARIF, which shows it as dismissed.
     pub suppression: Option<Suppression>,
+    /// What would make the finding go away: edits in `file` (see [`Fix`]).
+    pub fix: Option<Fix>,
 }
 
 /// Why a finding was suppressed.
@@ -127,6 +130,7 @@ impl Finding {
             help: None,
             locator: String::new(),
             suppression: None,
+            fix: None,
         }
     }
 
@@ -146,6 +150,19 @@ impl Finding {
             span,
             message: message.into(),
         });
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// With `fix`, when there is one.
+    pub fn with_fix_opt(mut self, fix: Option<Fix>) -> Finding {
+        if fix.is_some() {
+            self.fix = fix;
+        }
         self
     }
 

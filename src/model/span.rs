@@ -59,6 +59,9 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Where the file is on disk, for writing fixes to it: `None` for standard input,
+    /// renders and in-memory sources, which are never written.
+    pub disk: Option<std::path::PathBuf>,
 }
 
 impl SourceFile {
@@ -74,6 +77,7 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
+            disk: None,
         }
     }
 

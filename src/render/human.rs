@@ -2,7 +2,7 @@
 
 use super::{Counts, plural};
 use crate::engine::Report;
-use crate::model::{Finding, Level, SourceFile, Span};
+use crate::model::{Applicability, Finding, Fix, Level, SourceFile, Span};
 use codespan_reporting::diagnostic::{Diagnostic, Label, LabelStyle, Severity};
 use codespan_reporting::files::{self, Files};
 use codespan_reporting::term::{self, Chars, Config, termcolor::Buffer};
@@ -91,10 +91,29 @@ fn diagnostic(report: &Report, f: &Finding) -> Diagnostic<usize> {
         }
     }
     d = d.with_labels(labels);
-    if let Some(help) = &f.help {
-        d = d.with_notes(vec![format!("help: {help}")]);
+    let notes: Vec<String> = f
+        .help
+        .iter()
+        .map(|help| format!("help: {help}"))
+        .chain(f.fix.as_ref().map(fix_note))
+        .collect();
+    if !notes.is_empty() {
+        d = d.with_notes(notes);
     }
     d
+}
+
+/// What a finding's fix is and how to apply it.
+fn fix_note(fix: &Fix) -> String {
+    let how = match fix.applicability {
+        Applicability::Safe => "fixable with --fix".to_string(),
+        Applicability::Unsafe => "fixable with --unsafe-fixes; review it".to_string(),
+        Applicability::DisplayOnly => match &fix.downgraded {
+            Some(why) => format!("not applied: {why}"),
+            None => "suggested, not applied: the choice is yours".to_string(),
+        },
+    };
+    format!("fix: {} ({how})", fix.message)
 }
 
 /// A diagnostic without a snippet.
@@ -103,6 +122,9 @@ fn plain(report: &Report, f: &Finding) -> String {
     let mut s = format!("{}[{}]: {}\n  --> {path}\n", f.level, f.rule, f.message);
     if let Some(help) = &f.help {
         s.push_str(&format!("  = help: {help}\n"));
+    }
+    if let Some(fix) = &f.fix {
+        s.push_str(&format!("  = {}\n", fix_note(fix)));
     }
     s.push('\n');
     s
@@ -145,8 +167,16 @@ pub fn summary(report: &Report) -> String {
     } else {
         format!(" ({} suppressed)", report.suppressed.len())
     };
+    let safe = super::json::fixable(report, Applicability::Safe);
+    let unsafe_ = super::json::fixable(report, Applicability::Unsafe) - safe;
+    let fixable = match (safe, unsafe_) {
+        (0, 0) => String::new(),
+        (s, 0) => format!("{s} fixable with --fix\n"),
+        (0, u) => format!("{u} fixable with --unsafe-fixes\n"),
+        (s, u) => format!("{s} fixable with --fix ({u} more with --unsafe-fixes)\n"),
+    };
     format!(
-        "checked {}, {}: {}, {}, {}{suppressed} in {:.0?}\n",
+        "{fixable}checked {}, {}: {}, {}, {}{suppressed} in {:.0?}\n",
         plural(report.checked_files(), "file", "files"),
         plural(report.objects, "object", "objects"),
         plural(c.error, "error", "errors"),

@@ -3,7 +3,7 @@
 
 use super::{Counts, region};
 use crate::engine::Report;
-use crate::model::{ColumnUnit, LineCol, Span};
+use crate::model::{Applicability, ColumnUnit, LineCol, Span};
 use serde_json::{Value, json};
 
 pub const VERSION: u32 = 1;
@@ -22,6 +22,15 @@ fn location(report: &Report, file: usize, span: Span) -> (String, Value, Value) 
     )
 }
 
+/// How many findings a fix applies to at `threshold`.
+pub(crate) fn fixable(report: &Report, threshold: Applicability) -> usize {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.fix.as_ref().is_some_and(|x| x.applies_at(threshold)))
+        .count()
+}
+
 pub fn render(report: &Report) -> String {
     let diagnostics: Vec<Value> = report
         .findings
@@ -36,6 +45,22 @@ pub fn render(report: &Report) -> String {
                     json!({"path": path, "start": start, "end": end, "message": l.message})
                 })
                 .collect();
+            let fix = f.fix.as_ref().map(|x| {
+                let edits: Vec<Value> = x
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let (_, start, end) = location(report, f.file, e.span);
+                        json!({"start": start, "end": end, "replacement": e.replacement})
+                    })
+                    .collect();
+                json!({
+                    "message": x.message,
+                    "applicability": x.applicability.as_str(),
+                    "edits": edits,
+                    "display_only_because": x.downgraded,
+                })
+            });
             json!({
                 "rule": f.rule,
                 "level": f.level.as_str(),
@@ -46,6 +71,7 @@ pub fn render(report: &Report) -> String {
                 "label": f.label,
                 "labels": labels,
                 "help": f.help,
+                "fix": fix,
             })
         })
         .collect();
@@ -61,6 +87,8 @@ pub fn render(report: &Report) -> String {
             "errors": c.error,
             "warnings": c.warning,
             "infos": c.info,
+            "fixable": fixable(report, Applicability::Safe),
+            "unsafe_fixable": fixable(report, Applicability::Unsafe) - fixable(report, Applicability::Safe),
         },
     });
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();

@@ -39,26 +39,65 @@ pub fn uri(path: &str) -> String {
     out
 }
 
-fn physical(report: &Report, file: usize, span: Span) -> Value {
-    let f = report.files.get(file);
-    let (start, end) = region(f, span, ColumnUnit::Utf16);
-    let path = f.map_or("", |s| s.path.as_str());
+fn artifact(path: &str) -> Value {
     // Paths under the working directory are relative to the checkout (`%SRCROOT%`, as code
     // scanning expects); others are absolute `file:` URIs.
-    let artifact = if path.starts_with('/') {
+    if path.starts_with('/') {
         json!({"uri": format!("file://{}", uri(path))})
     } else {
         json!({"uri": uri(path), "uriBaseId": "%SRCROOT%"})
-    };
+    }
+}
+
+fn sarif_region(report: &Report, file: usize, span: Span) -> Value {
+    let (start, end) = region(report.files.get(file), span, ColumnUnit::Utf16);
     json!({
-        "artifactLocation": artifact,
-        "region": {
-            "startLine": start.line,
-            "startColumn": start.column,
-            "endLine": end.line,
-            "endColumn": end.column,
-        }
+        "startLine": start.line,
+        "startColumn": start.column,
+        "endLine": end.line,
+        "endColumn": end.column,
     })
+}
+
+fn physical(report: &Report, file: usize, span: Span) -> Value {
+    let path = report.files.get(file).map_or("", |s| s.path.as_str());
+    json!({
+        "artifactLocation": artifact(path),
+        "region": sarif_region(report, file, span),
+    })
+}
+
+/// A finding's fix as SARIF `fixes` (what reviewdog and the SARIF viewer apply): one
+/// artifact change with a replacement per edit, regions in lines and columns (an empty
+/// region inserts). Only for a file on disk; the applicability is a property.
+fn fixes(report: &Report, f: &crate::model::Finding) -> Option<Value> {
+    let fix = f.fix.as_ref()?;
+    let file = report.files.get(f.file)?;
+    if fix.edits.is_empty() || file.disk.is_none() {
+        return None;
+    }
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": sarif_region(report, f.file, e.span),
+                "insertedContent": {"text": e.replacement},
+            })
+        })
+        .collect();
+    let mut properties = json!({"applicability": fix.applicability.as_str()});
+    if let Some(why) = &fix.downgraded {
+        properties["displayOnlyBecause"] = json!(why);
+    }
+    Some(json!([{
+        "description": {"text": fix.message},
+        "artifactChanges": [{
+            "artifactLocation": artifact(&file.path),
+            "replacements": replacements,
+        }],
+        "properties": properties,
+    }]))
 }
 
 /// The run itself: it succeeded (findings are results, not failures); files it could not
@@ -99,7 +138,10 @@ fn rule_descriptors(metas: &[&meta::RuleMeta]) -> Vec<Value> {
                 "help": {"text": help, "markdown": help},
                 "helpUri": help_uri(&m.name),
                 "defaultConfiguration": {"level": sarif_level(m.level)},
-                "properties": {"tags": [m.domain.clone()]},
+                "properties": {
+                    "tags": [m.domain.clone()],
+                    "autofix": m.autofix.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+                },
             })
         })
         .collect()
@@ -131,6 +173,9 @@ pub fn render(report: &Report) -> String {
             });
             if let Some(i) = metas.iter().position(|m| m.name == f.rule) {
                 r["ruleIndex"] = json!(i);
+            }
+            if let Some(fixes) = fixes(report, f) {
+                r["fixes"] = fixes;
             }
             if let Some(s) = &f.suppression {
                 let kind = if s.external { "external" } else { "inSource" };

@@ -5,6 +5,8 @@
 use crate::engine::rule::Ctx;
 use crate::kube::behavior::{DEFAULT_POLICY_PERCENT, DEFAULT_POLICY_PERIOD_SECONDS};
 use crate::kube::{IntOrPercent, RateOrigin, ScaleDown, Select};
+use crate::model::{Applicability, Fix, Node, Span};
+use crate::sources::edit::{Edit, New, Planned};
 
 /// `s` without the leading white space C's `isspace` skips (`strtol`, `atoi`), as the
 /// programs whose numbers the flat-format rules read do.
@@ -75,8 +77,22 @@ pub struct Judged<'p> {
     pub written_as: &'p str,
     /// The maximum's field, for messages.
     pub max_field: &'p str,
-    /// Comes before a help that asks for a new field when the object must change first.
+    /// Comes before a help that asks for a new field when the object must change first
+    /// (then no fix is offered: the new field would be invalid where it is).
     pub help_prefix: &'p str,
+    /// Where `behavior` is, from the object's root.
+    pub behavior_path: &'p [&'p str],
+}
+
+impl Judged<'_> {
+    /// `behavior_path` followed by `rest`.
+    fn path<'a>(&'a self, rest: &[&'a str]) -> Vec<&'a str> {
+        self.behavior_path
+            .iter()
+            .copied()
+            .chain(rest.iter().copied())
+            .collect()
+    }
 }
 
 /// Judge the fastest scale-down `scale_down` allows against `max` percent per minute
@@ -118,6 +134,7 @@ pub fn judge_scale_down_rate(
             ),
         ),
     };
+    let fix = rate_fix(cx, scale_down, j, &rate, max);
     let f = cx
         .finding(
             rate.span,
@@ -127,8 +144,166 @@ pub fn judge_scale_down_rate(
             ),
         )
         .with_label(label)
-        .with_help(help);
+        .with_help(help)
+        .with_fix_opt(fix);
     cx.emit(f);
+}
+
+/// The fix of a scale-down rate above `max` percent per minute: without policies, one
+/// Percent policy of at most `max` per 60 s; with policies, the deciding policy's `value`
+/// lowered to the most its period allows (the next pass judges the next policy). No fix
+/// when even a value of 1 is too fast for the period, or when the object must change first.
+fn rate_fix(
+    cx: &Ctx<'_>,
+    scale_down: &ScaleDown<'_>,
+    j: &Judged<'_>,
+    rate: &crate::kube::ScaleDownRate,
+    max: f64,
+) -> Option<Fix> {
+    if !j.help_prefix.is_empty() {
+        return None;
+    }
+    let per_minute = |period: i64| (max * period as f64 / 60.0).floor() as i64;
+    match rate.origin {
+        RateOrigin::Default => {
+            let value = max.floor() as i64;
+            if value < 1 {
+                return None;
+            }
+            let policy = New::map([
+                ("type", New::str("Percent")),
+                ("value", New::int(value)),
+                ("periodSeconds", New::int(60)),
+            ]);
+            let planned = cx
+                .yaml()
+                .set(&j.path(&["scaleDown", "policies"]), &New::Seq(vec![policy]))?;
+            Some(planned.fix(
+                Applicability::Safe,
+                format!("add a scale-down policy of {value}% per 60s"),
+            ))
+        }
+        RateOrigin::Percent { period, .. } => {
+            let value = per_minute(period);
+            let node = node_at(scale_down.behavior?, rate.span)?;
+            (value >= 1).then(|| {
+                cx.yaml().replace(node, &New::int(value)).fix(
+                    Applicability::Safe,
+                    format!("lower the policy's value to {value} (% per {period}s)"),
+                )
+            })
+        }
+        RateOrigin::Pods {
+            period,
+            max_replicas,
+            ..
+        } => {
+            let value = (max / 100.0 * max_replicas as f64 * period as f64 / 60.0).floor() as i64;
+            let node = node_at(scale_down.behavior?, rate.span)?;
+            (value >= 1).then(|| {
+                cx.yaml().replace(node, &New::int(value)).fix(
+                    Applicability::Safe,
+                    format!("lower the policy's value to {value} pods per {period}s"),
+                )
+            })
+        }
+        RateOrigin::Disabled => None,
+    }
+}
+
+/// The node of `root`'s subtree at exactly `span`.
+pub fn node_at(root: &Node, span: Span) -> Option<&Node> {
+    if root.span == span && root.as_scalar().is_some() {
+        return Some(root);
+    }
+    match &root.value {
+        crate::model::Value::Scalar(_) => None,
+        crate::model::Value::Seq(items) => items
+            .iter()
+            .filter(|n| n.span.contains(span))
+            .find_map(|n| node_at(n, span)),
+        crate::model::Value::Map(entries) => entries
+            .iter()
+            .filter(|e| e.value.span.contains(span))
+            .find_map(|e| node_at(&e.value, span)),
+    }
+}
+
+/// Where a flat config object's text is, which decides how it can be edited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigLayout {
+    /// A file of its own (pgbouncer.ini, redis.conf, .properties): directives are replaced
+    /// or added.
+    File,
+    /// The text of a YAML scalar (a ConfigMap's `redis.conf`): edits are shown, never
+    /// applied (they would have to respect the scalar's indentation and style).
+    InScalar,
+    /// YAML mappings standing for the config (a Strimzi resource's `config`, an operator's
+    /// PgBouncer settings): a written value is replaced as YAML; nothing is added (the
+    /// names differ from the config's keys).
+    Yaml,
+}
+
+/// How this config object is written (see [`ConfigLayout`]).
+pub fn config_layout(cx: &Ctx<'_>) -> ConfigLayout {
+    let name = cx.file.path.to_ascii_lowercase();
+    let yaml_file = [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e));
+    if !yaml_file {
+        return ConfigLayout::File;
+    }
+    // A derived object's anchor is the key of the entry holding it: a scalar after it holds
+    // a config file's text, a mapping the settings themselves.
+    let Some(anchor) = cx.obj.anchor else {
+        return ConfigLayout::Yaml;
+    };
+    let after = cx.file.text.get(anchor.end..).unwrap_or("");
+    let after = after
+        .trim_start_matches(['"', '\''])
+        .trim_start_matches(':');
+    match after.trim_start_matches([' ', '\t']).chars().next() {
+        None | Some('\n' | '\r' | '{' | '#') => ConfigLayout::Yaml,
+        Some(_) => ConfigLayout::InScalar,
+    }
+}
+
+/// `value` as a config file writes it.
+fn flat_text(value: &New) -> String {
+    match value {
+        New::Str(s) | New::Raw(s) => s.clone(),
+        New::Map(_) | New::Seq(_) => String::new(),
+    }
+}
+
+/// The edits that set `key` (in `section`, for pgbouncer.ini) of this config object to
+/// `value`; `node` is its value when written. `None` when it cannot be done here (a key
+/// missing from YAML settings).
+pub fn set_config(
+    cx: &Ctx<'_>,
+    section: Option<&str>,
+    key: &str,
+    node: Option<&Node>,
+    value: &New,
+) -> Option<Planned> {
+    match (config_layout(cx), node) {
+        (ConfigLayout::Yaml, Some(node)) => Some(cx.yaml().replace(node, value)),
+        (ConfigLayout::Yaml, None) => None,
+        (ConfigLayout::File | ConfigLayout::InScalar, _) => {
+            Some(cx.flat().set(section, key, &flat_text(value)))
+        }
+    }
+}
+
+/// The edit that replaces a config value `node` (one inside a connection string, say) with
+/// `value`.
+pub fn replace_config_value(cx: &Ctx<'_>, node: &Node, value: &New) -> Planned {
+    match config_layout(cx) {
+        ConfigLayout::Yaml => cx.yaml().replace(node, value),
+        ConfigLayout::File => Planned::new(vec![Edit::replace(node.span, flat_text(value))]),
+        ConfigLayout::InScalar => Planned::risky(
+            vec![Edit::replace(node.span, flat_text(value))],
+            "the config is embedded in a YAML scalar",
+        ),
+    }
 }
 
 /// Judge the scale-down stabilization window of `scale_down` against `min` seconds
@@ -153,6 +328,17 @@ pub fn judge_scale_down_window(
         )
         .with_label(format!("below {min}"))
         .with_help(format!("set `stabilizationWindowSeconds: {min}` or more"))
+        .with_fix_opt(
+            scale_down
+                .behavior
+                .and_then(|b| node_at(b, window.span))
+                .map(|node| {
+                    cx.yaml().replace(node, &New::int(min)).fix(
+                        Applicability::Safe,
+                        format!("set `stabilizationWindowSeconds: {min}`"),
+                    )
+                }),
+        )
     } else {
         cx.finding(
             window.span,
@@ -163,6 +349,23 @@ pub fn judge_scale_down_window(
             "{}set `{}.scaleDown.stabilizationWindowSeconds: {min}` or more",
             j.help_prefix, j.written_as
         ))
+        .with_fix_opt(
+            j.help_prefix
+                .is_empty()
+                .then(|| {
+                    cx.yaml().set(
+                        &j.path(&["scaleDown", "stabilizationWindowSeconds"]),
+                        &New::int(min),
+                    )
+                })
+                .flatten()
+                .map(|p| {
+                    p.fix(
+                        Applicability::Safe,
+                        format!("add `scaleDown.stabilizationWindowSeconds: {min}`"),
+                    )
+                }),
+        )
     };
     cx.emit(f);
 }

@@ -4,6 +4,7 @@
 
 pub mod classify;
 pub mod diagnostics;
+pub mod edit;
 pub mod embedded;
 pub mod pgbouncer;
 pub mod prometheus;

@@ -13,6 +13,7 @@ mod custom;
 mod determinism;
 mod errors;
 mod exclude;
+mod fix;
 mod formats;
 mod helm;
 mod hostile;

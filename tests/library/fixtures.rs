@@ -140,3 +140,142 @@ fn every_fixture_folder_names_a_rule() {
         );
     }
 }
+
+/// Each fixable rule's fixes on its failing fixture files: the rule's own fixes (every
+/// applicability, display-only included, so that what is only shown is pinned too) applied
+/// pass after pass until none is left. The result must equal `fixtures/<rule>/fixed/<file>`
+/// (no such file when nothing changes), read back without a parse error, hold no finding
+/// the original did not, and use only the applicabilities the rule's metadata declares,
+/// each of which some case shows. The diff is snapshotted (`fix__<rule>__<case>`).
+/// `INSTA_UPDATE=always` writes the fixed files too.
+#[test]
+fn fixes_of_fail_fixtures_match_their_fixed_files() {
+    use scalelint::engine::fix::apply_fixes;
+    use scalelint::model::Fix;
+    use std::collections::{BTreeMap, BTreeSet};
+    let catalog = scalelint::builtin_catalog().expect("metadata");
+    let fixable = |rule: &str| catalog.find(rule).is_some_and(|m| !m.autofix.is_empty());
+    let cases: Vec<_> = every_case("fail")
+        .into_iter()
+        .filter(|(rule, _, path)| path.is_file() && fixable(rule))
+        .collect();
+    let update = std::env::var("INSTA_UPDATE").is_ok_and(|v| v == "always");
+    let seen: std::sync::Mutex<BTreeMap<String, BTreeSet<String>>> = Default::default();
+    check_each(&cases, |rule, stem, case| {
+        let dir = tempfile::tempdir().unwrap();
+        let name = case.file_name().unwrap();
+        let path = dir.path().join(name);
+        let before = std::fs::read_to_string(case).unwrap();
+        // By rule and place in the object (the locator): lines move when a key is added,
+        // and a message may change with a value the fix changed.
+        let messages = |r: &Report| -> BTreeSet<(String, String)> {
+            r.findings
+                .iter()
+                .map(|f| (f.rule.clone(), f.locator.clone()))
+                .collect()
+        };
+        let mut text = before.clone();
+        let mut first = None;
+        for pass in 0.. {
+            assert!(pass < 10, "the fixes do not converge");
+            std::fs::write(&path, &text).unwrap();
+            let report = lint_files([&path]);
+            let fixes: Vec<&Fix> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule == rule)
+                .filter_map(|f| f.fix.as_ref())
+                .collect();
+            let mut kinds = seen.lock().unwrap();
+            for x in fixes.iter().filter(|x| x.downgraded.is_none()) {
+                kinds
+                    .entry(rule.to_string())
+                    .or_default()
+                    .insert(x.applicability.to_string());
+            }
+            drop(kinds);
+            let (after, applied) = apply_fixes(&text, &fixes).expect("the edits fit the text");
+            if first.is_none() {
+                first = Some(messages(&report));
+            }
+            if applied == 0 || after == text {
+                let parse_errors: Vec<&str> = report
+                    .findings
+                    .iter()
+                    .filter(|f| f.rule == "parse-error")
+                    .map(|f| f.message.as_str())
+                    .collect();
+                assert!(parse_errors.is_empty(), "the fixed file: {parse_errors:?}");
+                let new: Vec<_> = messages(&report)
+                    .difference(first.as_ref().unwrap())
+                    .cloned()
+                    .collect();
+                assert!(new.is_empty(), "the fixes brought new findings: {new:?}");
+                break;
+            }
+            text = after;
+        }
+        let fixed = case.parent().unwrap().join("fixed").join(name);
+        if text == before {
+            assert!(
+                !fixed.exists(),
+                "nothing changes, but {} exists",
+                fixed.display()
+            );
+        } else if update {
+            std::fs::create_dir_all(fixed.parent().unwrap()).unwrap();
+            std::fs::write(&fixed, &text).unwrap();
+        } else {
+            let expected = std::fs::read_to_string(&fixed)
+                .unwrap_or_else(|_| panic!("{} is missing", fixed.display()));
+            assert_eq!(
+                text,
+                expected,
+                "the fixed text differs from {}",
+                fixed.display()
+            );
+        }
+        let diff = similar::TextDiff::from_lines(&before, &text)
+            .unified_diff()
+            .context_radius(3)
+            .header("before", "after")
+            .to_string();
+        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!(format!("fix__{rule}__{stem}"), diff);
+        });
+    });
+    // Every fix is of a kind the rule declares, and every kind it declares is shown.
+    let seen = seen.into_inner().unwrap();
+    for m in catalog.metas().filter(|m| !m.autofix.is_empty()) {
+        let declared: BTreeSet<String> = m.autofix.iter().map(|a| a.to_string()).collect();
+        let shown = seen.get(&m.name).cloned().unwrap_or_default();
+        assert_eq!(
+            shown, declared,
+            "{}: fixes seen in its fail fixtures vs declared in its metadata",
+            m.name
+        );
+    }
+}
+
+/// A rule without `autofix` in its metadata makes no fix.
+#[test]
+fn only_fixable_rules_make_fixes() {
+    let catalog = scalelint::builtin_catalog().expect("metadata");
+    check_each(&every_case("fail"), |rule, _, case| {
+        let report = lint_one(case);
+        for f in &report.findings {
+            let declared = catalog
+                .find(&f.rule)
+                .map(|m| m.autofix.clone())
+                .unwrap_or_default();
+            if let Some(fix) = &f.fix {
+                assert!(
+                    declared.contains(&fix.applicability) || fix.downgraded.is_some(),
+                    "{rule}: {} made a {} fix it does not declare",
+                    f.rule,
+                    fix.applicability
+                );
+            }
+        }
+    });
+}

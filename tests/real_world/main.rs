@@ -13,6 +13,7 @@ mod copies;
 mod corpus;
 mod cross_resource;
 mod embedded;
+mod fixes;
 mod helm;
 mod kafka;
 mod kustomize;

@@ -3,6 +3,8 @@
 use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::Hpa;
+use crate::model::Applicability;
+use crate::sources::edit::New;
 use serde::Deserialize;
 
 crate::declare_rule!(object HpaMinReplicas: "hpa" / "hpa-min-replicas");
@@ -29,6 +31,12 @@ impl ObjectRule for HpaMinReplicas {
         if value >= min {
             return;
         }
+        // A minimum at or above the maximum would trade this finding for hpa-max-replicas'.
+        let crowded = hpa
+            .max_replicas()
+            .map(|m| m.value)
+            .filter(|max| *max <= min)
+            .map(|max| format!("maxReplicas is {max}: raise it above {min} too"));
         let f = match replicas.node {
             Some(node) => cx
                 .finding(
@@ -36,14 +44,28 @@ impl ObjectRule for HpaMinReplicas {
                     format!("minReplicas is {value}; at least {min} are needed to survive losing a pod"),
                 )
                 .with_label(format!("below {min}"))
-                .with_help(format!("set `minReplicas: {min}` or more")),
+                .with_help(format!("set `minReplicas: {min}` or more"))
+                .with_fix(
+                    cx.yaml()
+                        .replace(node, &New::int(min))
+                        .fix(Applicability::Safe, format!("set `minReplicas: {min}`"))
+                        .downgraded_if(crowded),
+                ),
             None => cx
                 .finding(
                     cx.obj.missing_span(&["spec", "minReplicas"]),
                     format!("minReplicas is not set and defaults to {value}; at least {min} are needed to survive losing a pod"),
                 )
                 .with_label("no minReplicas here")
-                .with_help(format!("add `minReplicas: {min}` or more")),
+                .with_help(format!("add `minReplicas: {min}` or more"))
+                .with_fix_opt(
+                    cx.yaml()
+                        .set(&["spec", "minReplicas"], &New::int(min))
+                        .map(|p| {
+                            p.fix(Applicability::Safe, format!("add `minReplicas: {min}`"))
+                                .downgraded_if(crowded)
+                        }),
+                ),
         };
         cx.emit(f);
     }

@@ -29,6 +29,7 @@ impl ObjectRule for HpaScaleDownWindow {
                 written_as: "behavior",
                 max_field: "maxReplicas",
                 help_prefix: needs_v2(hpa),
+                behavior_path: &["spec", "behavior"],
             },
             self.min_seconds,
         );

@@ -10,7 +10,13 @@ use crate::kube::workload::fenceposts;
 use crate::kube::{IntOrPercent, Strategy};
 use crate::model::{FileId, Span};
 use crate::rules::common::{int_or_percent, pods, replicas};
+use crate::model::Applicability;
+use crate::model::fix::{Change, Fix, New, Request};
 use serde::Deserialize;
+
+fn set(path: &[&str], value: New) -> Change {
+    Change::Set(path.iter().map(|k| k.to_string()).collect(), value)
+}
 
 crate::declare_rule!(index DeploymentRollingUpdate: "k8s" / "deployment-rolling-update");
 
@@ -90,7 +96,26 @@ impl IndexRule for DeploymentRollingUpdate {
                             "strategy is Recreate; every rollout stops all pods before starting new ones, an outage each time",
                         )
                         .with_label("all pods stop at once")
-                        .with_help(HELP);
+                        .with_help(HELP)
+                        // Unsafe: Recreate is sometimes chosen on purpose (a ReadWriteOnce
+                        // volume two pods cannot share).
+                        .with_fix(Fix::requested(
+                            Applicability::Unsafe,
+                            "switch to a RollingUpdate with `maxUnavailable: 0` and `maxSurge: 1`",
+                            Request {
+                                object: obj.root.span,
+                                changes: vec![
+                                    set(&["spec", "strategy", "type"], New::str("RollingUpdate")),
+                                    set(
+                                        &["spec", "strategy", "rollingUpdate"],
+                                        New::map([
+                                            ("maxUnavailable", New::int(0)),
+                                            ("maxSurge", New::int(1)),
+                                        ]),
+                                    ),
+                                ],
+                            },
+                        ));
                     cx.emit(f);
                 }
                 Strategy::RollingUpdate => rolling(cx, w),
@@ -204,10 +229,31 @@ fn rolling(cx: &mut IndexCtx<'_>, w: &Workload<'_>) {
             )
         }
     };
+    // `maxUnavailable: 0`, with a surge above 0 (the default 25% always is).
+    let mut changes = vec![set(
+        &["spec", "strategy", "rollingUpdate", "maxUnavailable"],
+        New::int(0),
+    )];
+    if surge.node.is_some() && surge.value.is_zero() {
+        changes.push(set(&["spec", "strategy", "rollingUpdate", "maxSurge"], New::int(1)));
+    }
+    let what = if changes.len() > 1 {
+        "set `maxUnavailable: 0` and `maxSurge: 1`"
+    } else {
+        "set `maxUnavailable: 0`"
+    };
     let mut f = cx
         .finding(obj.file, span, message)
         .with_label(label)
-        .with_help(help);
+        .with_help(help)
+        .with_fix(Fix::requested(
+            Applicability::Safe,
+            what,
+            Request {
+                object: obj.root.span,
+                changes,
+            },
+        ));
     if let Some((file, at, text)) = reach.place.filter(|_| depends_on_replicas) {
         f = f.with_secondary(file, at, text);
     }

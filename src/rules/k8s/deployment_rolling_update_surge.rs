@@ -3,6 +3,8 @@
 
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::{Kind, Strategy, Workload};
+use crate::model::Applicability;
+use crate::sources::edit::New;
 use serde::Deserialize;
 
 crate::declare_rule!(object DeploymentRollingUpdateSurge: "k8s" / "deployment-rolling-update-surge");
@@ -43,7 +45,12 @@ impl ObjectRule for DeploymentRollingUpdateSurge {
             )
             .with_label("no pod may be added")
             .with_secondary(cx.obj.file, unavailable.span, "and none may be removed")
-            .with_help("set `maxSurge: 1` (or 25%) and keep `maxUnavailable: 0`");
+            .with_help("set `maxSurge: 1` (or 25%) and keep `maxUnavailable: 0`")
+            .with_fix(
+                cx.yaml()
+                    .replace(surge, &New::int(1))
+                    .fix(Applicability::Safe, "set `maxSurge: 1`"),
+            );
         cx.emit(f);
     }
 }

@@ -3,6 +3,8 @@
 //! corrects it again: a scale-down (or up) spike on each deploy.
 
 use crate::engine::rule::{IndexCtx, IndexRule};
+use crate::model::Applicability;
+use crate::model::fix::{Change, Fix, Request};
 use serde::Deserialize;
 
 crate::declare_rule!(index WorkloadReplicasWithAutoscaler: "k8s" / "workload-replicas-with-autoscaler");
@@ -41,7 +43,17 @@ impl IndexRule for WorkloadReplicasWithAutoscaler {
                     format!("replicas is set to {value} while {by} this {}; every apply resets the replica count the autoscaler chose", obj.kind),
                 )
                 .with_label("remove this field")
-                .with_help("remove `spec.replicas` and let the autoscaler own the count");
+                .with_help("remove `spec.replicas` and let the autoscaler own the count")
+                // Unsafe: without `replicas`, a first apply (or one with the autoscaler
+                // gone) starts a single pod.
+                .with_fix(Fix::requested(
+                    Applicability::Unsafe,
+                    "remove `spec.replicas`",
+                    Request {
+                        object: obj.root.span,
+                        changes: vec![Change::Remove(vec!["spec".into(), "replicas".into()])],
+                    },
+                ));
             // At most ten labels: the message gives the count.
             for a in &autoscalers {
                 f = f.with_secondary(

@@ -4,6 +4,9 @@
 use super::{IntSetting, assignment, int_setting};
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::{Finding, Format};
+use crate::model::Applicability;
+use crate::rules::common::set_config;
+use crate::sources::edit::New;
 use serde::Deserialize;
 
 crate::declare_rule!(object KafkaMinInsyncReplicas: "kafka" / "kafka-min-insync-replicas");
@@ -159,11 +162,37 @@ fn finding(
     let mut f = cx
         .finding(isr.span(cx.obj), message)
         .with_label(label)
-        .with_help(help);
+        .with_help(help)
+        .with_fix_opt(fix(cx, isr, factor, min));
     if let Some(node) = factor.and_then(|rf| rf.node) {
         f = f.with_secondary(cx.obj.file, node.span, "replication factor in force");
     }
     f
+}
+
+/// The minimum raised to `min`, or lowered below the replication factor; when neither fits
+/// the factor in force, the factor raised to `min + 1` as well. Unsafe: writes that ask for
+/// all in-sync replicas fail while fewer brokers than the new minimum hold a partition.
+fn fix(
+    cx: &Ctx<'_>,
+    isr: &IntSetting<'_>,
+    factor: Option<&IntSetting<'_>>,
+    min: i64,
+) -> Option<crate::model::Fix> {
+    let set = |s: &IntSetting<'_>, v: i64| set_config(cx, None, s.key, s.node, &New::int(v));
+    let words = |s: &IntSetting<'_>, v: i64| assignment(cx.obj, s.key, &v.to_string());
+    let (planned, message) = match factor {
+        Some(rf) if rf.value > min => (
+            set(isr, rf.value - 1)?,
+            format!("set {}", words(isr, rf.value - 1)),
+        ),
+        Some(rf) => (
+            set(isr, min)?.and(set(rf, min + 1)?),
+            format!("set {} and {}", words(isr, min), words(rf, min + 1)),
+        ),
+        None => (set(isr, min)?, format!("set {}", words(isr, min))),
+    };
+    Some(planned.fix(Applicability::Unsafe, message))
 }
 
 #[cfg(test)]

@@ -3,6 +3,9 @@
 use super::{IntSetting, assignment, int_setting};
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
+use crate::model::Applicability;
+use crate::rules::common::set_config;
+use crate::sources::edit::New;
 use serde::Deserialize;
 
 crate::declare_rule!(object KafkaReplicationFactor: "kafka" / "kafka-replication-factor");
@@ -65,6 +68,15 @@ fn finding(cx: &Ctx<'_>, s: &IntSetting<'_>, min: i64) -> crate::model::Finding 
         "{verb} {}, or higher, and run at least {min} brokers",
         assignment(cx.obj, s.key, &min.to_string())
     ))
+    // Unsafe: with fewer than `min` brokers, topics can no longer be created.
+    .with_fix_opt(
+        set_config(cx, None, s.key, s.node, &New::int(min)).map(|p| {
+            p.fix(
+                Applicability::Unsafe,
+                format!("{verb} {}", assignment(cx.obj, s.key, &min.to_string())),
+            )
+        }),
+    )
 }
 
 #[cfg(test)]

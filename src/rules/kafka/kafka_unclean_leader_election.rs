@@ -4,6 +4,9 @@ use super::assignment;
 use super::values::read_bool;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
+use crate::model::Applicability;
+use crate::rules::common::set_config;
+use crate::sources::edit::New;
 use serde::Deserialize;
 
 crate::declare_rule!(object KafkaUncleanLeaderElection: "kafka" / "kafka-unclean-leader-election");
@@ -39,6 +42,14 @@ impl ObjectRule for KafkaUncleanLeaderElection {
             .with_help(format!(
                 "remove it or set {} (Kafka's default): a partition then waits for an in-sync replica instead of losing data",
                 assignment(cx.obj, KEY, "false")
+            ))
+            .with_fix_opt(set_config(cx, None, KEY, Some(node), &New::Raw("false".into())).map(
+                |p| {
+                    p.fix(
+                        Applicability::Safe,
+                        format!("set {}", assignment(cx.obj, KEY, "false")),
+                    )
+                },
             ));
         cx.emit(f);
     }

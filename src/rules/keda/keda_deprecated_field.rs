@@ -4,6 +4,7 @@
 use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::ScaledObject;
+use crate::model::Applicability;
 use serde::Deserialize;
 
 crate::declare_rule!(object KedaDeprecatedField: "keda" / "keda-deprecated-field");
@@ -22,7 +23,10 @@ impl ObjectRule for KedaDeprecatedField {
             return;
         };
         for trigger in so.triggers() {
-            let Some(entry) = trigger.get("metadata").and_then(|m| m.entry("metricName")) else {
+            let Some(metadata) = trigger.get("metadata") else {
+                continue;
+            };
+            let Some(entry) = metadata.entry("metricName") else {
                 continue;
             };
             let value = entry.value.text().unwrap_or_default();
@@ -32,7 +36,12 @@ impl ObjectRule for KedaDeprecatedField {
                     format!("trigger sets metricName `{value}`, which KEDA deprecated in 2.10 and no longer uses: it names each metric itself"),
                 )
                 .with_label("deprecated")
-                .with_help("remove `metricName`; to refer to the metric in a HorizontalPodAutoscaler or dashboard, use the name KEDA reports in the ScaledObject's status");
+                .with_help("remove `metricName`; to refer to the metric in a HorizontalPodAutoscaler or dashboard, use the name KEDA reports in the ScaledObject's status")
+                .with_fix_opt(
+                    cx.yaml_at(metadata)
+                        .remove(&["metricName"])
+                        .map(|p| p.fix(Applicability::Safe, "remove `metricName`")),
+                );
             cx.emit(f);
         }
     }

@@ -4,6 +4,8 @@
 use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::ScaledObject;
+use crate::model::Applicability;
+use crate::sources::edit::New;
 use serde::Deserialize;
 
 crate::declare_rule!(object KedaMinReplicas: "keda" / "keda-min-replicas");
@@ -29,6 +31,12 @@ impl ObjectRule for KedaMinReplicas {
             return;
         };
         let value = replicas.value;
+        // A minimum at or above the maximum would trade this finding for keda-max-replicas'.
+        let crowded = so
+            .max_replica_count()
+            .map(|m| m.value)
+            .filter(|max| *max <= min)
+            .map(|max| format!("maxReplicaCount is {max}: raise it above {min} too"));
         let f = match replicas.node {
             Some(node) => {
                 if value < min {
@@ -43,6 +51,12 @@ impl ObjectRule for KedaMinReplicas {
                     )
                     .with_label(format!("below {min}"))
                     .with_help(format!("set `minReplicaCount: {min}` or more"))
+                    .with_fix(
+                        cx.yaml()
+                            .replace(node, &New::int(min))
+                            .fix(Applicability::Safe, format!("set `minReplicaCount: {min}`"))
+                            .downgraded_if(crowded),
+                    )
                 } else if let Some(idle) = so.idle_replica_count().filter(|i| i.value < min) {
                     let idle_value = idle.value;
                     cx.finding(
@@ -52,6 +66,11 @@ impl ObjectRule for KedaMinReplicas {
                     .with_label(format!("below {min}"))
                     .with_secondary(cx.obj.file, node.span, format!("minReplicaCount is {value}"))
                     .with_help("remove `idleReplicaCount` so the workload keeps minReplicaCount pods when idle")
+                    // Scale-to-idle was chosen on purpose, perhaps: removing it changes
+                    // more than the count.
+                    .with_fix_opt(cx.yaml().remove(&["spec", "idleReplicaCount"]).map(|p| {
+                        p.fix(Applicability::Unsafe, "remove `idleReplicaCount`")
+                    }))
                 } else {
                     return;
                 }
@@ -62,7 +81,15 @@ impl ObjectRule for KedaMinReplicas {
                     format!("minReplicaCount is not set and defaults to {value}: KEDA scales the workload to zero when idle, so the next request waits for a cold start; at least {min} are needed to survive losing a pod"),
                 )
                 .with_label("no minReplicaCount here")
-                .with_help(format!("add `minReplicaCount: {min}` or more")),
+                .with_help(format!("add `minReplicaCount: {min}` or more"))
+                .with_fix_opt(
+                    cx.yaml()
+                        .set(&["spec", "minReplicaCount"], &New::int(min))
+                        .map(|p| {
+                            p.fix(Applicability::Safe, format!("add `minReplicaCount: {min}`"))
+                                .downgraded_if(crowded)
+                        }),
+                ),
             None => return,
         };
         cx.emit(f);

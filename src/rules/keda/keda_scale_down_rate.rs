@@ -32,6 +32,7 @@ impl ObjectRule for KedaScaleDownRate {
                 written_as: "advanced.horizontalPodAutoscalerConfig.behavior",
                 max_field: "maxReplicaCount",
                 help_prefix: "",
+                behavior_path: &["spec", "advanced", "horizontalPodAutoscalerConfig", "behavior"],
             },
             self.max_percent_per_minute,
         );

@@ -32,6 +32,7 @@ impl ObjectRule for KedaScaleDownWindow {
                 written_as: "advanced.horizontalPodAutoscalerConfig.behavior",
                 max_field: "maxReplicaCount",
                 help_prefix: "",
+                behavior_path: &["spec", "advanced", "horizontalPodAutoscalerConfig", "behavior"],
             },
             self.min_seconds,
         );

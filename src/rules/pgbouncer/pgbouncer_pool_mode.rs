@@ -7,7 +7,16 @@ use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::{Format, Node};
 use crate::rules::values::Read;
 use crate::sources::pgbouncer::shorten;
+use crate::model::Applicability;
+use crate::rules::common::{replace_config_value, set_config};
+use crate::sources::edit::New;
 use serde::Deserialize;
+
+fn transaction() -> New {
+    New::str("transaction")
+}
+const UNSAFE_WHY: &str =
+    "set `pool_mode = transaction` (session features such as SET, LISTEN and advisory locks then break)";
 
 crate::declare_rule!(object PgbouncerPoolMode: "pgbouncer" / "pgbouncer-pool-mode");
 
@@ -55,7 +64,11 @@ impl ObjectRule for PgbouncerPoolMode {
                                 // An INI value is set where it is written.
                                 let place = if super::is_ini(cx.obj) { "" } else { place };
                                 format!("set {setting}{place}; clients must then not rely on session state (SET, LISTEN, advisory locks) across transactions")
-                            });
+                            })
+                            .with_fix_opt(
+                                set_config(cx, Some("pgbouncer"), "pool_mode", Some(node), &transaction())
+                                    .map(|p| p.fix(Applicability::Unsafe, UNSAFE_WHY)),
+                            );
                         cx.emit(f);
                     }
                 }
@@ -77,7 +90,11 @@ impl ObjectRule for PgbouncerPoolMode {
                         .with_help({
                             let (setting, place) = super::written(cx.obj, "pool_mode", "transaction");
                             format!("add {setting}{place}")
-                        });
+                        })
+                        .with_fix_opt(
+                            set_config(cx, Some("pgbouncer"), "pool_mode", None, &transaction())
+                                .map(|p| p.fix(Applicability::Unsafe, UNSAFE_WHY)),
+                        );
                     cx.emit(f);
                 }
             }
@@ -105,6 +122,10 @@ fn check_overrides(cx: &mut Ctx<'_>) {
                     .with_label(format!("{what} override, not transaction"))
                     .with_help(format!(
                         "set `pool_mode=transaction` here, or remove it so the {what} uses the [pgbouncer] pool_mode"
+                    ))
+                    .with_fix(replace_config_value(cx, node, &transaction()).fix(
+                        Applicability::Unsafe,
+                        "set `pool_mode=transaction` (session features such as SET, LISTEN and advisory locks then break)",
                     ));
         cx.emit(f);
     }

@@ -53,6 +53,18 @@ impl ObjectRule for PromqlDeprecatedMetric {
                     continue;
                 }
                 let span = map.as_ref().map_or(q.node.span, |c| c.span(m.start, m.end));
+                // Only where the name's place in the file is exact (else the span is the
+                // whole query).
+                let exact = map.is_some() && cx.file.slice(span) == m.name;
+                // Unsafe: dashboards and alerts keyed on the old series change with it.
+                let rename = |new: &str, message: String| {
+                    exact.then(|| {
+                        crate::model::Fix::unsafe_(
+                            message,
+                            vec![crate::model::Edit::replace(span, new)],
+                        )
+                    })
+                };
                 let f = if m.regex {
                     let new = m.name.replacen(OLD, NEW, 1);
                     cx.finding(
@@ -64,6 +76,7 @@ impl ObjectRule for PromqlDeprecatedMetric {
                     )
                     .with_label(format!("renamed `{NEW}*`"))
                     .with_help(format!("match `{new}` instead"))
+                    .with_fix_opt(rename(&new, format!("match `{new}`")))
                 } else {
                     let Some(new) = renamed(&m.name) else {
                         continue;
@@ -84,6 +97,16 @@ impl ObjectRule for PromqlDeprecatedMetric {
                     )
                     .with_label(format!("renamed `{new}`"))
                     .with_help(help)
+                    .with_fix_opt(rename(&new, format!("use `{new}`")).map(|mut fix| {
+                        // Which `metric_target_type` to select is the user's to say.
+                        if new.ends_with("status_target_metric") {
+                            fix.applicability = crate::model::Applicability::DisplayOnly;
+                            fix.message = format!(
+                                "use `{new}` with the `metric_target_type` matcher you mean"
+                            );
+                        }
+                        fix
+                    }))
                 };
                 cx.emit(f);
             }

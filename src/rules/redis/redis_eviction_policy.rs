@@ -6,6 +6,9 @@ use super::values::Value;
 use super::{SERVER, read};
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::Format;
+use crate::model::Applicability;
+use crate::rules::common::set_config;
+use crate::sources::edit::New;
 use serde::Deserialize;
 
 crate::declare_rule!(object RedisEvictionPolicy: "redis" / "redis-eviction-policy");
@@ -31,6 +34,17 @@ fn consequence(policy: &str) -> &'static str {
 impl RedisEvictionPolicy {
     fn allowed(&self, policy: &str) -> bool {
         self.allowed.iter().any(|a| a.eq_ignore_ascii_case(policy))
+    }
+
+    /// The first allowed policy, only shown: which keys may go is the user's choice.
+    fn fix(&self, cx: &Ctx<'_>, node: Option<&crate::model::Node>) -> Option<crate::model::Fix> {
+        let first = self.allowed.first()?;
+        set_config(cx, None, "maxmemory-policy", node, &New::str(first.clone())).map(|p| {
+            p.fix(
+                Applicability::DisplayOnly,
+                format!("set `maxmemory-policy {first}`"),
+            )
+        })
     }
 
     fn help(&self) -> String {
@@ -66,7 +80,8 @@ impl ObjectRule for RedisEvictionPolicy {
                         ),
                     )
                     .with_label("no maxmemory-policy in this file")
-                    .with_help(self.help());
+                    .with_help(self.help())
+                    .with_fix_opt(self.fix(cx, None));
                 cx.emit(f);
             }
             Some(_) => {
@@ -87,7 +102,8 @@ impl ObjectRule for RedisEvictionPolicy {
                         ),
                     )
                     .with_label("not an allowed policy")
-                    .with_help(self.help());
+                    .with_help(self.help())
+                    .with_fix_opt(self.fix(cx, Some(node)));
                 cx.emit(f);
             }
         }
