@@ -59,6 +59,7 @@ pub(super) fn finish(
     let mut findings = cross_resource(&files, rules, charts);
     let objects = files.iter().map(|f| f.linted).sum();
     let mut run = Files::split(files, &mut findings);
+    resolve_requests(&run, &mut findings);
     if let Some(kust) = kust
         && !kust.to_render.is_empty()
     {
@@ -71,7 +72,6 @@ pub(super) fn finish(
     let (mut findings, mut suppressed) = suppress_and_level(&mut run, findings, rules);
     locate_late(&mut run, &mut findings, &mut suppressed);
     restore(&mut run, &mut findings, &mut suppressed);
-    resolve_requests(&run.sources, &mut findings);
     let (files, context_files) = keep_files(run, &mut findings, &mut suppressed);
     settle_fixes(&files, &mut findings);
     sort(&mut findings);
@@ -282,34 +282,58 @@ fn move_fix(fix: &mut crate::model::Fix, render: Option<&SourceFile>, from: Span
 }
 
 /// Makes the fix requests of cross-resource findings (see `model::fix::Request`) into
-/// edits now that their files' texts are read again: each such file is parsed once more,
-/// only then, and the object found by its span.
-fn resolve_requests(sources: &[SourceFile], findings: &mut [Finding]) {
+/// edits, against the projection of the object the index held (its kept nodes have their
+/// spans, and a mapping's span still covers every child it had, so the last child's end and
+/// the children's column are known) and the file's text, read again one file at a time
+/// when it was dropped. No file is parsed again.
+fn resolve_requests(run: &Files, findings: &mut [Finding]) {
     use crate::sources::edit::{Planned, YamlDoc};
-    use crate::sources::yaml;
-    let mut parsed: std::collections::HashMap<usize, Vec<crate::model::Node>> =
-        std::collections::HashMap::new();
-    for f in findings.iter_mut() {
+    let mut order: Vec<usize> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.fix.as_ref().is_some_and(|x| x.request.is_some()))
+        .map(|(i, _)| i)
+        .collect();
+    if order.is_empty() {
+        return;
+    }
+    order.sort_by_key(|&i| findings.get(i).map(|f| f.file));
+    // The text of the file in hand: (file, text read again).
+    let mut held: Option<(usize, Option<String>)> = None;
+    for i in order {
+        let Some(f) = findings.get_mut(i) else {
+            continue;
+        };
         let Some(fix) = &mut f.fix else { continue };
         let Some(request) = fix.request.take() else {
             continue;
         };
-        let Some(src) = sources.get(f.file).filter(|s| !s.text.is_empty()) else {
-            fix.unplaceable("the file could not be read again");
+        if held.as_ref().is_none_or(|(id, _)| *id != f.file) {
+            let kept = run.sources.get(f.file).is_some_and(|s| !s.text.is_empty());
+            let again = (!kept)
+                .then(|| {
+                    run.origins
+                        .get(f.file)?
+                        .as_ref()
+                        .and_then(|o| reread(f.file, o))
+                })
+                .flatten();
+            held = Some((f.file, again));
+        }
+        let text = match &held {
+            Some((_, Some(t))) => t.as_str(),
+            _ => run.sources.get(f.file).map_or("", |s| s.text.as_str()),
+        };
+        let root = run
+            .projections
+            .get(f.file)
+            .and_then(|objs| objs.iter().find(|o| o.root.span == request.object))
+            .map(|o| &o.root);
+        let (Some(root), false) = (root, text.is_empty()) else {
+            fix.unplaceable("the object could not be found in its file again");
             continue;
         };
-        let roots = parsed.entry(f.file).or_insert_with(|| {
-            yaml::parse(&src.text, yaml::Limits::default())
-                .documents
-                .into_iter()
-                .map(|d| d.root)
-                .collect()
-        });
-        let Some(root) = roots.iter().find_map(|r| mapping_at(r, request.object)) else {
-            fix.unplaceable("the object was not found in the file again");
-            continue;
-        };
-        let doc = YamlDoc::new(&src.text, root);
+        let doc = YamlDoc::new(text, root);
         let planned = request
             .changes
             .iter()
@@ -333,26 +357,6 @@ fn resolve_requests(sources: &[SourceFile], findings: &mut [Finding]) {
 
 fn keys(path: &[String]) -> Vec<&str> {
     path.iter().map(String::as_str).collect()
-}
-
-/// The mapping of `node`'s subtree at exactly `span` (an object's root: a document, or an
-/// item of a `List`).
-fn mapping_at(node: &crate::model::Node, span: Span) -> Option<&crate::model::Node> {
-    use crate::model::Value;
-    if node.span == span && node.as_map().is_some() {
-        return Some(node);
-    }
-    match &node.value {
-        Value::Map(entries) => entries
-            .iter()
-            .filter(|e| e.value.span.contains(span))
-            .find_map(|e| mapping_at(&e.value, span)),
-        Value::Seq(items) => items
-            .iter()
-            .filter(|n| n.span.contains(span))
-            .find_map(|n| mapping_at(n, span)),
-        Value::Scalar(_) => None,
-    }
 }
 
 /// The fixes of the report's findings as they can be applied: a fix moved from a render

@@ -177,3 +177,65 @@ fn a_fix_follows_a_finding_into_a_kustomize_patch() {
     assert!(read(dir.path(), "overlay/hpa-patch.yaml").ends_with("  minReplicas: 2\n"));
     assert_eq!(read(dir.path(), "base/hpa.yaml"), base_hpa);
 }
+
+/// A finding traced from a chart's render to the values line that holds the rendered value
+/// is fixed there (the chart is rendered statically when helm is not used); a fix that
+/// inserts keys into the render cannot be placed in a template and is only shown.
+#[test]
+fn a_fix_follows_a_finding_into_a_helm_values_file() {
+    let template = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  minReplicas: {{ .Values.autoscaling.minReplicas }}\n  maxReplicas: {{ .Values.autoscaling.maxReplicas }}\n";
+    let values = "autoscaling:\n  minReplicas: 1\n  maxReplicas: 10\n";
+    let dir = project(&[
+        (
+            "chart/Chart.yaml",
+            "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+        ),
+        ("chart/values.yaml", values),
+        ("chart/templates/hpa.yaml", template),
+    ]);
+    // No helm on PATH here: the chart is rendered by scalelint's own evaluator.
+    let args = [
+        "check",
+        "chart",
+        "--select",
+        "hpa-min-replicas,hpa-scale-down-rate",
+    ];
+    let (out, _, _) = run(dir.path(), &args);
+    assert!(out.contains("--> chart/values.yaml:2:16"), "{out}");
+    assert!(out.contains("the fix does not map to its source"), "{out}");
+    let (diff, _, code) = run(dir.path(), &[&args[..], &["--diff"]].concat());
+    assert_eq!(code, 1);
+    assert!(diff.starts_with("--- a/chart/values.yaml\n"), "{diff}");
+    let (_, stderr, _) = run(dir.path(), &[&args[..], &["--fix"]].concat());
+    assert!(stderr.contains("fixed 1 finding in 1 file"), "{stderr}");
+    assert_eq!(
+        read(dir.path(), "chart/values.yaml"),
+        values.replace("minReplicas: 1", "minReplicas: 2")
+    );
+    assert_eq!(read(dir.path(), "chart/templates/hpa.yaml"), template);
+}
+
+/// Two fixes that insert at the same place (after `spec`'s last child) are applied one pass
+/// after the other, and the result is what both ask for.
+#[test]
+fn fixes_that_clash_are_applied_in_later_passes() {
+    let text = HPA.replace("  minReplicas: 1\n", "");
+    let dir = project(&[("hpa.yaml", &text)]);
+    let args = [
+        "check",
+        "hpa.yaml",
+        "--select",
+        "hpa-min-replicas,hpa-scale-down-rate",
+    ];
+    let (_, stderr, code) = run(dir.path(), &[&args[..], &["--fix"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("fixed 2 findings in 1 file"), "{stderr}");
+    let fixed = read(dir.path(), "hpa.yaml");
+    assert!(fixed.starts_with(&text), "{fixed}");
+    let added = &fixed[text.len()..];
+    assert!(added.contains("  minReplicas: 2\n"), "{added}");
+    assert!(
+        added.contains("  behavior:\n    scaleDown:\n      policies:\n        - type: Percent\n          value: 10\n          periodSeconds: 60\n"),
+        "{added}"
+    );
+}

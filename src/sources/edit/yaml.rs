@@ -151,11 +151,14 @@ impl<'a> YamlDoc<'a> {
         // The value goes: only anchors in it matter (their aliases would be left dangling).
         self.check_subtree(&entry.value, &mut risk);
         let own: Vec<&Entry> = self.own_entries(node).collect();
-        if own.len() <= 1 {
-            risk.note(ONLY_KEY);
-        }
         let ks = entry.key.span.start;
         let end = self.end_of(&entry.value);
+        // The only key of its mapping: also by the mapping's text, since a caller's tree may
+        // hold only some of the children (the index's projections keep what rules read).
+        let alone = node.span.start >= self.line_start(ks) && self.end_of(node) <= end;
+        if own.len() <= 1 && alone {
+            risk.note(ONLY_KEY);
+        }
         let edit = if in_flow {
             risk.note(FLOW);
             Edit::delete(self.flow_entry_extent(&own, entry, end))
@@ -290,15 +293,33 @@ impl<'a> YamlDoc<'a> {
         let start = node.span.start;
         let last = match &node.value {
             Value::Scalar(_) => return node.span.end,
-            Value::Map(_) => self
-                .own_entries(node)
-                .map(|e| self.end_of(&e.value).max(e.key.span.end))
-                .max(),
+            Value::Map(_) => {
+                // Entries in text order (no repeated key put back in an earlier slot): the
+                // last one is the last written, and only it is descended into, so finding
+                // an end costs the depth of the tree, not its size.
+                let mut ordered = true;
+                let mut last: Option<&Entry> = None;
+                for e in self.own_entries(node) {
+                    if last.is_some_and(|l| e.key.span.start < l.key.span.start) {
+                        ordered = false;
+                        break;
+                    }
+                    last = Some(e);
+                }
+                if ordered {
+                    last.map(|e| self.end_of(&e.value).max(e.key.span.end))
+                } else {
+                    self.own_entries(node)
+                        .map(|e| self.end_of(&e.value).max(e.key.span.end))
+                        .max()
+                }
+            }
+            // Items are in text order; those before the start are an alias's copies.
             Value::Seq(items) => items
                 .iter()
-                .filter(|n| n.span.start >= start)
-                .map(|n| self.end_of(n))
-                .max(),
+                .rev()
+                .find(|n| n.span.start >= start)
+                .map(|n| self.end_of(n)),
         };
         match last {
             None => node.span.end,
@@ -324,13 +345,17 @@ impl<'a> YamlDoc<'a> {
     /// Whether a mapping has a `<<` merge key among its own keys (the parser drops the key
     /// and appends the merged entries, so only the text tells).
     fn has_merge(&self, map: &Node) -> bool {
+        let end = self.end_of(map);
+        let region = self.text.get(map.span.start..end).unwrap_or_default();
+        // Most documents have no `<<` at all: one fast search says so.
+        if memchr::memmem::find(region.as_bytes(), b"<<").is_none() {
+            return false;
+        }
         let Some(first) = self.own_entries(map).next() else {
             return false;
         };
         let flow = self.is_flow(map);
         let col = self.column(first.key.span.start);
-        let end = self.end_of(map);
-        let region = self.text.get(map.span.start..end).unwrap_or_default();
         region.match_indices("<<").any(|(i, _)| {
             let at = map.span.start + i;
             let after = region.get(i + 2..).unwrap_or_default();
@@ -381,19 +406,45 @@ impl<'a> YamlDoc<'a> {
         }
     }
 
-    /// The chain of nodes from `from` down to `target` (by identity, else by span and value).
+    /// The chain of nodes from `from` down to `target` (by identity, else by span and value):
+    /// first descending only into nodes whose span holds the target's (what the parser
+    /// gives, cheap), then, when that fails (a repeated key moved an entry, an alias's
+    /// copy), into every node whose written text holds it.
     fn locate<'n>(&self, from: &'n Node, target: &Node, chain: &mut Vec<&'n Node>) -> bool {
+        if self.locate_by(from, target, chain, false) {
+            return true;
+        }
+        chain.clear();
+        self.locate_by(from, target, chain, true)
+    }
+
+    fn locate_by<'n>(
+        &self,
+        from: &'n Node,
+        target: &Node,
+        chain: &mut Vec<&'n Node>,
+        thorough: bool,
+    ) -> bool {
         chain.push(from);
         if std::ptr::eq(from, target) || (from.span == target.span && from == target) {
             return true;
         }
         // A node's descendants lie within its text, unless it is an alias's copy.
-        let within = from.span.start <= target.span.start && target.span.end <= self.end_of(from);
-        if within || self.is_alias(from) {
+        let end = if thorough {
+            self.end_of(from)
+        } else {
+            from.span.end
+        };
+        let within = from.span.start <= target.span.start && target.span.end <= end;
+        if within || (thorough && self.is_alias(from)) {
             let found = match &from.value {
                 Value::Scalar(_) => false,
-                Value::Seq(items) => items.iter().any(|n| self.locate(n, target, chain)),
-                Value::Map(entries) => entries.iter().any(|e| self.locate(&e.value, target, chain)),
+                Value::Seq(items) => items
+                    .iter()
+                    .any(|n| self.locate_by(n, target, chain, thorough)),
+                Value::Map(entries) => entries
+                    .iter()
+                    .any(|e| self.locate_by(&e.value, target, chain, thorough)),
             };
             if found {
                 return true;
