@@ -229,6 +229,30 @@ pub fn node_at(root: &Node, span: Span) -> Option<&Node> {
     }
 }
 
+/// The fix of a minimum replica count below `min`: `field` under `spec` set to `min` (its
+/// value replaced, or the key added). Display-only when the maximum (`max_field`, `max`)
+/// would not be above it: that would trade this finding for the maximum rule's.
+pub fn min_replicas_fix(
+    cx: &Ctx<'_>,
+    field: &str,
+    node: Option<&Node>,
+    min: i64,
+    (max_field, max): (&str, Option<i64>),
+) -> Option<Fix> {
+    let crowded = max
+        .filter(|max| *max <= min)
+        .map(|max| format!("{max_field} is {max}: raise it above {min} too"));
+    let (planned, verb) = match node {
+        Some(node) => (cx.yaml().replace(node, &New::int(min)), "set"),
+        None => (cx.yaml().set(&["spec", field], &New::int(min))?, "add"),
+    };
+    Some(
+        planned
+            .fix(Applicability::Safe, format!("{verb} `{field}: {min}`"))
+            .downgraded_if(crowded),
+    )
+}
+
 /// Where a flat config object's text is, which decides how it can be edited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConfigLayout {

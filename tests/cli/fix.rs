@@ -239,3 +239,32 @@ fn fixes_that_clash_are_applied_in_later_passes() {
         "{added}"
     );
 }
+
+/// `rules` and `explain` say which fixes a rule offers, from its metadata.
+#[test]
+fn rules_and_explain_say_what_a_rule_fixes() {
+    let dir = project(&[]);
+    let (table, _, code) = run(dir.path(), &["rules"]);
+    assert_eq!(code, 0);
+    let header = table.lines().next().unwrap();
+    assert!(header.contains("FIX"), "{header}");
+    let row = |rule: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(&format!("{rule} ")))
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("hpa-api-version").contains("safe / unsafe"));
+    assert!(row("redis-maxmemory").contains("display-only"));
+    assert!(
+        row("pdb-missing").contains("  -  "),
+        "{}",
+        row("pdb-missing")
+    );
+    let (text, _, _) = run(dir.path(), &["explain", "pgbouncer-pool-mode"]);
+    assert!(
+        text.contains("Autofix: findings may carry an unsafe fix (applied with `--unsafe-fixes`"),
+        "{text}"
+    );
+}

@@ -3,8 +3,7 @@
 use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::Hpa;
-use crate::model::Applicability;
-use crate::sources::edit::New;
+use crate::rules::common::min_replicas_fix;
 use serde::Deserialize;
 
 crate::declare_rule!(object HpaMinReplicas: "hpa" / "hpa-min-replicas");
@@ -31,12 +30,8 @@ impl ObjectRule for HpaMinReplicas {
         if value >= min {
             return;
         }
-        // A minimum at or above the maximum would trade this finding for hpa-max-replicas'.
-        let crowded = hpa
-            .max_replicas()
-            .map(|m| m.value)
-            .filter(|max| *max <= min)
-            .map(|max| format!("maxReplicas is {max}: raise it above {min} too"));
+        let max = ("maxReplicas", hpa.max_replicas().map(|m| m.value));
+        let fix = min_replicas_fix(cx, "minReplicas", replicas.node, min, max);
         let f = match replicas.node {
             Some(node) => cx
                 .finding(
@@ -45,12 +40,7 @@ impl ObjectRule for HpaMinReplicas {
                 )
                 .with_label(format!("below {min}"))
                 .with_help(format!("set `minReplicas: {min}` or more"))
-                .with_fix(
-                    cx.yaml()
-                        .replace(node, &New::int(min))
-                        .fix(Applicability::Safe, format!("set `minReplicas: {min}`"))
-                        .downgraded_if(crowded),
-                ),
+                .with_fix_opt(fix),
             None => cx
                 .finding(
                     cx.obj.missing_span(&["spec", "minReplicas"]),
@@ -58,15 +48,34 @@ impl ObjectRule for HpaMinReplicas {
                 )
                 .with_label("no minReplicas here")
                 .with_help(format!("add `minReplicas: {min}` or more"))
-                .with_fix_opt(
-                    cx.yaml()
-                        .set(&["spec", "minReplicas"], &New::int(min))
-                        .map(|p| {
-                            p.fix(Applicability::Safe, format!("add `minReplicas: {min}`"))
-                                .downgraded_if(crowded)
-                        }),
-                ),
+                .with_fix_opt(fix),
         };
         cx.emit(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Applicability;
+
+    /// The fix raises the minimum, unless the maximum would then not be above it: that
+    /// would trade this finding for `hpa-max-replicas`'.
+    #[test]
+    fn the_fix_is_only_shown_when_the_maximum_is_not_above_the_new_minimum() {
+        let hpa = |max: i64| {
+            format!("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  minReplicas: 1\n  maxReplicas: {max}\n")
+        };
+        let fix = |max: i64| {
+            let (_, found) =
+                crate::rules::testing::run(super::NAME, serde_json::json!({}), "h.yaml", &hpa(max));
+            found.into_iter().next().and_then(|f| f.fix).unwrap()
+        };
+        assert_eq!(fix(3).applicability, Applicability::Safe);
+        let crowded = fix(2);
+        assert_eq!(crowded.applicability, Applicability::DisplayOnly);
+        assert_eq!(
+            crowded.downgraded.as_deref(),
+            Some("maxReplicas is 2: raise it above 2 too")
+        );
     }
 }

@@ -5,7 +5,7 @@ use crate::kube::Kind;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::kube::ScaledObject;
 use crate::model::Applicability;
-use crate::sources::edit::New;
+use crate::rules::common::min_replicas_fix;
 use serde::Deserialize;
 
 crate::declare_rule!(object KedaMinReplicas: "keda" / "keda-min-replicas");
@@ -31,12 +31,8 @@ impl ObjectRule for KedaMinReplicas {
             return;
         };
         let value = replicas.value;
-        // A minimum at or above the maximum would trade this finding for keda-max-replicas'.
-        let crowded = so
-            .max_replica_count()
-            .map(|m| m.value)
-            .filter(|max| *max <= min)
-            .map(|max| format!("maxReplicaCount is {max}: raise it above {min} too"));
+        let max = ("maxReplicaCount", so.max_replica_count().map(|m| m.value));
+        let fix = || min_replicas_fix(cx, "minReplicaCount", replicas.node, min, max);
         let f = match replicas.node {
             Some(node) => {
                 if value < min {
@@ -51,12 +47,7 @@ impl ObjectRule for KedaMinReplicas {
                     )
                     .with_label(format!("below {min}"))
                     .with_help(format!("set `minReplicaCount: {min}` or more"))
-                    .with_fix(
-                        cx.yaml()
-                            .replace(node, &New::int(min))
-                            .fix(Applicability::Safe, format!("set `minReplicaCount: {min}`"))
-                            .downgraded_if(crowded),
-                    )
+                    .with_fix_opt(fix())
                 } else if let Some(idle) = so.idle_replica_count().filter(|i| i.value < min) {
                     let idle_value = idle.value;
                     cx.finding(
@@ -82,14 +73,7 @@ impl ObjectRule for KedaMinReplicas {
                 )
                 .with_label("no minReplicaCount here")
                 .with_help(format!("add `minReplicaCount: {min}` or more"))
-                .with_fix_opt(
-                    cx.yaml()
-                        .set(&["spec", "minReplicaCount"], &New::int(min))
-                        .map(|p| {
-                            p.fix(Applicability::Safe, format!("add `minReplicaCount: {min}`"))
-                                .downgraded_if(crowded)
-                        }),
-                ),
+                .with_fix_opt(fix()),
             None => return,
         };
         cx.emit(f);
