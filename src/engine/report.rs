@@ -360,8 +360,8 @@ fn keys(path: &[String]) -> Vec<&str> {
 }
 
 /// The fixes of the report's findings as they can be applied: a fix moved from a render
-/// only where its source reads as rendered, and no fix is applied to a file not on disk
-/// (standard input, a render).
+/// only where its source reads as rendered, and none to a file that was not given to check
+/// (standard input, a render, a file read only while tracing one).
 fn settle_fixes(files: &[SourceFile], findings: &mut [Finding]) {
     for f in findings {
         let Some(fix) = &mut f.fix else { continue };
@@ -379,7 +379,8 @@ fn settle_fixes(files: &[SourceFile], findings: &mut [Finding]) {
         if file.is_none_or(|src| src.disk.is_none())
             && fix.applicability != crate::model::Applicability::DisplayOnly
         {
-            fix.downgrade("the file is not on disk (standard input or a render)");
+            // Standard input, a render, or a file read only while tracing a render.
+            fix.downgrade("scalelint writes only the files it was given to check");
         }
     }
 }

@@ -99,7 +99,7 @@ fn standard_input_is_never_written_and_its_fixes_are_only_shown() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!dir.path().join("hpa.yaml").exists());
     assert!(
-        stdout.contains("not applied: the file is not on disk"),
+        stdout.contains("not applied: scalelint writes only the files it was given to check"),
         "{stdout}"
     );
 }
