@@ -228,3 +228,56 @@ proptest! {
         let _ = skeleton.locate(&text, &obj, span, &trace::Values::default(), &none);
     }
 }
+
+/// Each seed's name, so a fix loop reads it in its format.
+const SEED_NAMES: [&str; 8] = [
+    "hpa.yaml",
+    "fail.yaml",
+    "pgbouncer.ini",
+    "redis.conf",
+    "server.properties",
+    "configmap.yaml",
+    "configmap.yaml",
+    "cluster.yaml",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Every fix of a seed with lines dropped or repeated (indentation and structure broken
+    /// in ways people break them) applies without panicking, converges, and leaves no more
+    /// parse errors than there were.
+    #[test]
+    fn fixes_of_mangled_seeds_converge_and_never_break_parsing(
+        seed in any::<prop::sample::Index>(),
+        cuts in proptest::collection::vec((any::<prop::sample::Index>(), any::<bool>()), 0..4),
+    ) {
+        use scalelint::model::Applicability;
+        let i = seed.index(seeds().len());
+        let mut lines: Vec<&str> = seeds()[i].split_inclusive('\n').collect();
+        for (at, repeat) in &cuts {
+            if lines.is_empty() {
+                break;
+            }
+            let k = at.index(lines.len());
+            if *repeat {
+                let line = lines[k];
+                lines.insert(k, line);
+            } else {
+                lines.remove(k);
+            }
+        }
+        let text: String = lines.concat();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SEED_NAMES[i]);
+        std::fs::write(&path, &text).unwrap();
+        let opts = scalelint::engine::Options { paths: vec![path.clone()], ..Default::default() };
+        let parse_errors = |r: &scalelint::Report| {
+            r.findings.iter().filter(|f| f.rule == "parse-error").count()
+        };
+        let before = scalelint::engine::lint(&opts, rules());
+        let fixed = scalelint::engine::fix::run(&opts, rules(), Applicability::Unsafe, |_| {});
+        prop_assert!(fixed.converged, "{text}");
+        prop_assert!(parse_errors(&fixed.report) <= parse_errors(&before), "{text}\n{:?}", fixed.changes);
+    }
+}
