@@ -12,6 +12,7 @@ pub mod project;
 pub mod render;
 pub mod rules;
 pub mod schema;
+pub mod server;
 pub mod sources;
 pub mod suggest;
 

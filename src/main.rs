@@ -129,6 +129,9 @@ enum Command {
     },
     /// Explain a rule: what it checks, why, how to fix it, its parameters.
     Explain { rule: String },
+    /// A language server over standard input and output, for editors: diagnostics as you
+    /// type, quick fixes, rule docs on hover.
+    Server,
 }
 
 /// `--kustomize` and `--helm`: when a renderer is used.
@@ -262,6 +265,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                     h
                 },
                 overlay: None,
+                root: None,
             };
             let baseline = match &baseline {
                 Some(p) => Some(
@@ -414,6 +418,10 @@ fn run(cli: Cli) -> Result<u8, String> {
             to_stderr(&format!("wrote {}", path.display()));
             Ok(0)
         }
+        Command::Server => {
+            scalelint::server::run_stdio()?;
+            Ok(0)
+        }
         Command::Explain { rule } => {
             let catalog = catalog_for_docs()?;
             match catalog.find_any_case(&rule) {
@@ -533,16 +541,7 @@ fn warn(msg: &str) {
 
 /// The configuration's `exclude` globs, relative to its folder.
 fn exclude_set(cfg: &Config) -> Result<Option<engine::Exclude>, String> {
-    let (Some(path), false) = (&cfg.path, cfg.exclude.is_empty()) else {
-        return Ok(None);
-    };
-    let base = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    engine::Exclude::new(&base, &cfg.exclude)
-        .map(Some)
-        .map_err(|e| format!("exclude: {e}"))
+    scalelint::project::exclude_of(cfg)
 }
 
 /// The rules `rules` and `explain` describe: the project's, custom rules included. A broken

@@ -97,3 +97,19 @@ impl Project {
         RuleSet::new(&self.catalog, &self.config)
     }
 }
+
+/// The configuration's `exclude` globs, relative to its file's folder.
+pub fn exclude_of(
+    cfg: &crate::engine::config::Config,
+) -> Result<Option<crate::engine::Exclude>, String> {
+    let (Some(path), false) = (&cfg.path, cfg.exclude.is_empty()) else {
+        return Ok(None);
+    };
+    let base = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    crate::engine::Exclude::new(&base, &cfg.exclude)
+        .map(Some)
+        .map_err(|e| format!("exclude: {e}"))
+}

@@ -107,7 +107,11 @@ pub(super) fn discover(opts: &Options) -> Vec<Input> {
         }
     }
     if opts.project_index && !stdin_read {
-        inputs.extend(project_inputs(paths, opts.exclude.as_ref()));
+        inputs.extend(project_inputs(
+            paths,
+            opts.exclude.as_ref(),
+            opts.root.as_deref(),
+        ));
     }
     // A file both named and found in the project is named: `false` sorts first and stays.
     inputs.sort_by(|a, b| (a.shown(), a.is_context()).cmp(&(b.shown(), b.is_context())));
@@ -127,11 +131,15 @@ pub fn project_root(cwd: &Path) -> Option<PathBuf> {
 /// named (the pre-commit case): naming a directory chooses the scope of the analysis, so a
 /// directory named, no project root, or no named file inside it (`check /elsewhere`) mean
 /// nothing more is read.
-fn project_inputs(paths: &[PathBuf], exclude: Option<&Exclude>) -> Vec<Input> {
+fn project_inputs(
+    paths: &[PathBuf],
+    exclude: Option<&Exclude>,
+    given: Option<&Path>,
+) -> Vec<Input> {
     let Some(cwd) = std::env::current_dir().ok() else {
         return Vec::new();
     };
-    let Some(root) = project_root(&cwd) else {
+    let Some(root) = given.map(Path::to_path_buf).or_else(|| project_root(&cwd)) else {
         return Vec::new();
     };
     let named: Vec<(PathBuf, bool)> = paths

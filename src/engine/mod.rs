@@ -63,6 +63,9 @@ pub struct Options {
     /// Texts read instead of the files at these paths (see [`Overlay`]); renders still
     /// read the files on disk.
     pub overlay: Option<std::sync::Arc<Overlay>>,
+    /// The project root for `project_index` (default: found from the current directory; a
+    /// language server gives its workspace's).
+    pub root: Option<PathBuf>,
 }
 
 /// Why rules could not be set up (exit code 2), as opposed to findings.

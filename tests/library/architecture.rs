@@ -23,6 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("project", &["model", "engine", "rules"]),
     ("docs", &["model", "engine"]),
     ("render", &["model", "engine"]),
+    ("server", &["model", "engine", "project", "docs", "render"]),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -14,5 +14,6 @@ mod proptest_inputs;
 mod readme;
 mod rolling_update;
 mod schemas;
+mod server;
 mod two_projects;
 mod yaml_parity;
