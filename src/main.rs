@@ -266,6 +266,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                 },
                 overlay: None,
                 root: None,
+                context_cache: None,
             };
             let baseline = match &baseline {
                 Some(p) => Some(

@@ -69,6 +69,15 @@ pub fn serve(connection: Connection) -> Result<(), String> {
     for out in server.publish_problem() {
         send(&connection, Message::Notification(out))?;
     }
+    // The workspace's files are walked once; a client that can watch them says when files
+    // are created or deleted (others: a save makes the next lint walk again).
+    if params
+        .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+        .and_then(serde_json::Value::as_bool)
+        == Some(true)
+    {
+        send(&connection, Message::Request(watch_files()))?;
+    }
     let mut pending: Option<Request> = None;
     loop {
         let message = match pending.take() {
@@ -110,6 +119,23 @@ pub fn serve(connection: Connection) -> Result<(), String> {
             Message::Response(_) => {}
         }
     }
+}
+
+/// Asks the client to say when YAML files or scalelint's configuration change.
+fn watch_files() -> Request {
+    let watchers: Vec<serde_json::Value> = ["**/*.yaml", "**/*.yml", "**/.scalelint/**"]
+        .iter()
+        .map(|glob| serde_json::json!({"globPattern": glob}))
+        .collect();
+    Request::new(
+        RequestId::from("scalelint/watch".to_string()),
+        "client/registerCapability".to_string(),
+        serde_json::json!({"registrations": [{
+            "id": "scalelint-watch",
+            "method": "workspace/didChangeWatchedFiles",
+            "registerOptions": {"watchers": watchers},
+        }]}),
+    )
 }
 
 fn send(connection: &Connection, message: Message) -> Result<(), String> {
@@ -174,6 +200,8 @@ struct Server {
     problem: Option<(PathBuf, Diagnostic)>,
     /// The file the last problem was published on, to clear it once fixed.
     published_problem: Option<PathBuf>,
+    /// The workspace's other files, checked once and again only when they change.
+    context: Arc<engine::ContextCache>,
 }
 
 /// A project, its rules, and why the project's own configuration did not load (where).
@@ -234,6 +262,7 @@ impl Server {
             report: None,
             problem,
             published_problem: None,
+            context: Arc::default(),
         })
     }
 
@@ -243,6 +272,8 @@ impl Server {
             self.project = project;
             self.rules = rules;
             self.problem = problem;
+            // What the index keeps of a file depends on the rules.
+            self.context = Arc::default();
         }
     }
 
@@ -327,6 +358,9 @@ impl Server {
                 if text.contains(".scalelint") {
                     self.reload();
                 }
+                // A file saved may be new; watched files, created or deleted (the others'
+                // changes show in their modification times).
+                self.context.forget_files();
             }
             _ => return false,
         }
@@ -353,6 +387,7 @@ impl Server {
             helm: cfg.helm.clone(),
             overlay: Some(Arc::new(overlay)),
             root: Some(self.root.clone()),
+            context_cache: Some(Arc::clone(&self.context)),
             ..Default::default()
         };
         self.report = Some(engine::lint(&opts, &self.rules));

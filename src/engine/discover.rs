@@ -1,9 +1,9 @@
 //! Discovery: the inputs of a run, from the paths named (files, folders, standard input) and,
 //! when only files are named, the other YAML files of the project for the index.
 
-use super::Options;
 use super::exclude::{Exclude, canonical};
 use super::read::{Input, read_stdin};
+use super::{ContextCache, Options};
 use crate::sources::classify;
 use std::path::{Path, PathBuf};
 
@@ -111,6 +111,7 @@ pub(super) fn discover(opts: &Options) -> Vec<Input> {
             paths,
             opts.exclude.as_ref(),
             opts.root.as_deref(),
+            opts.context_cache.as_deref(),
         ));
     }
     // A file both named and found in the project is named: `false` sorts first and stays.
@@ -135,6 +136,7 @@ fn project_inputs(
     paths: &[PathBuf],
     exclude: Option<&Exclude>,
     given: Option<&Path>,
+    cache: Option<&ContextCache>,
 ) -> Vec<Input> {
     let Some(cwd) = std::env::current_dir().ok() else {
         return Vec::new();
@@ -157,25 +159,34 @@ fn project_inputs(
     }
     let named_files: std::collections::HashSet<PathBuf> =
         named.into_iter().map(|(p, _)| p).collect();
+    let files = match cache {
+        Some(cache) => cache.project_files(&root, || project_files(&root, exclude, &cwd)),
+        None => std::sync::Arc::new(project_files(&root, exclude, &cwd)),
+    };
+    files
+        .iter()
+        .filter(|(path, _)| !named_files.contains(path))
+        .map(|(path, shown)| Input::File {
+            path: path.clone(),
+            shown: shown.clone(),
+            kind: classify::Kind::Yaml,
+            context: true,
+        })
+        .collect()
+}
+
+/// The YAML files under `root`, each with its path as shown.
+fn project_files(root: &Path, exclude: Option<&Exclude>, cwd: &Path) -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
-    for entry in walker(&root, exclude).flatten() {
+    for entry in walker(root, exclude).flatten() {
         let is_file = match entry.file_type() {
             Some(t) if t.is_symlink() => entry.path().is_file(),
             Some(t) => t.is_file(),
             None => false,
         };
-        if !is_file
-            || classify::by_name(entry.path()) != Some(classify::Kind::Yaml)
-            || named_files.contains(entry.path())
-        {
-            continue;
+        if is_file && classify::by_name(entry.path()) == Some(classify::Kind::Yaml) {
+            out.push((entry.path().to_path_buf(), relative_path(entry.path(), cwd)));
         }
-        out.push(Input::File {
-            path: entry.path().to_path_buf(),
-            shown: relative_path(entry.path(), &cwd),
-            kind: classify::Kind::Yaml,
-            context: true,
-        });
     }
     out
 }

@@ -191,11 +191,14 @@ impl RuleSet {
 /// keeps projections of its objects) and so is its text unless it has suppression
 /// directives or no way to be read again; `finish` reads the texts of files with findings
 /// again, after the projections are dropped.
+#[derive(Clone)]
 pub(super) struct Checked {
     pub(super) source: SourceFile,
     pub(super) origin: Option<Origin>,
     /// Projections of its objects (see `projection`), for the index and late locators.
-    pub(super) objects: Vec<Object>,
+    /// Shared: a language server keeps a context file's check between lints
+    /// (`ContextCache`), and a copy of its projections must not cost a deep copy.
+    pub(super) objects: std::sync::Arc<[Object]>,
     /// How many objects were linted (0 for context files).
     pub(super) linted: usize,
     pub(super) findings: Vec<Finding>,
@@ -231,7 +234,7 @@ impl RuleSet {
                 return Checked {
                     source: f.source,
                     origin: None,
-                    objects: Vec::new(),
+                    objects: std::sync::Arc::default(),
                     linted: 0,
                     findings: f.findings,
                     directives: suppress::Directives::default(),
@@ -357,7 +360,7 @@ impl RuleSet {
         Checked {
             source,
             origin,
-            objects,
+            objects: objects.into(),
             linted,
             findings,
             directives,
@@ -371,7 +374,7 @@ impl RuleSet {
 
 /// Helm output: which render it is (`None` for input) and each object's template (its
 /// `# Source:` path), in the order of the file's objects.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct HelmRendered {
     pub(super) scope: Option<usize>,
     pub(super) sources: Vec<Option<String>>,
@@ -389,7 +392,7 @@ fn template(shown: String, text: String, origin: Option<Origin>, context: bool) 
     Checked {
         source,
         origin,
-        objects: Vec::new(),
+        objects: std::sync::Arc::default(),
         linted: 0,
         findings: Vec::new(),
         directives: suppress::Directives::default(),

@@ -376,13 +376,27 @@ pub struct Index<'a> {
 impl<'a> Index<'a> {
     /// The index over `objects`, whose `file` ids index `files` (shown paths).
     pub fn build(objects: impl IntoIterator<Item = &'a Object>, files: Vec<&'a str>) -> Index<'a> {
-        Index::build_within(objects, files, BUDGET)
+        Index::build_within(objects, files, None, BUDGET)
+    }
+
+    /// The index for findings about objects of the `focus` namespaces only (the files named
+    /// when the rest of the project is read for context): every reference between workloads,
+    /// autoscalers, VPAs and PDBs stays within a namespace, so the relations of the others
+    /// are not resolved. Every object is still in [`Index::objects`] (variants of folders
+    /// are told apart by objects of any namespace; files side by side relate across them).
+    pub fn build_around(
+        objects: impl IntoIterator<Item = &'a Object>,
+        files: Vec<&'a str>,
+        focus: &HashSet<&str>,
+    ) -> Index<'a> {
+        Index::build_within(objects, files, Some(focus), BUDGET)
     }
 
     /// The same, with `budget` comparisons instead of [`BUDGET`] (tests reach it cheaply).
     fn build_within(
         objects: impl IntoIterator<Item = &'a Object>,
         files: Vec<&'a str>,
+        focus: Option<&HashSet<&str>>,
         budget: usize,
     ) -> Index<'a> {
         let mut ix = Index {
@@ -391,6 +405,9 @@ impl<'a> Index<'a> {
         };
         for obj in objects {
             ix.objects.push(obj);
+            if focus.is_some_and(|f| !f.contains(obj.namespace.as_str())) {
+                continue;
+            }
             if let Some(key) = Key::of(obj) {
                 ix.object_keys.insert(key);
             }
@@ -890,6 +907,52 @@ mod tests {
         assert!(ix.incomplete.is_empty());
     }
 
+    #[test]
+    fn an_index_around_some_namespaces_relates_their_objects_as_the_whole_one_does() {
+        // The same objects in two namespaces, in folders that variants tell apart (two
+        // ConfigMaps of a third namespace mark `a/` and `b/` as variants).
+        let set = |ns: &str| SET.replace("namespace: shop", &format!("namespace: {ns}"));
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: other}\n";
+        let files = [
+            ("a/x.yaml", format!("{}---\n{cm}", set("shop"))),
+            ("b/x.yaml", format!("{}---\n{cm}", set("shop"))),
+            ("a/y.yaml", set("mall")),
+            ("b/y.yaml", set("mall")),
+        ];
+        let loaded = run_of(&files);
+        let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+        let all = || loaded.iter().flat_map(|l| l.objects.iter());
+        let whole = Index::build(all(), paths.clone());
+        let focus: HashSet<&str> = HashSet::from(["shop"]);
+        let around = Index::build_around(all(), paths, &focus);
+        // Every object stays (for variants and files side by side); only `shop` is resolved.
+        assert_eq!(around.objects.len(), whole.objects.len());
+        assert!(around.workloads.iter().all(|w| w.obj.namespace == "shop"));
+        let relations = |ix: &Index<'_>| -> Vec<String> {
+            let at = |o: &Object| format!("{}:{}", ix.file_path(o.file), o.kind);
+            ix.workloads
+                .iter()
+                .filter(|w| w.obj.namespace == "shop")
+                .map(|w| {
+                    let autoscalers: Vec<String> =
+                        ix.autoscalers_of(w).map(|a| at(a.obj)).collect();
+                    let vpas: Vec<String> = ix.vpas_of(w).map(|v| at(v.obj)).collect();
+                    let pdbs: Vec<String> = w.pdbs.iter().map(|&p| at(ix.pdbs[p].obj)).collect();
+                    format!("{}: {autoscalers:?} {vpas:?} {pdbs:?}", at(w.obj))
+                })
+                .collect()
+        };
+        assert_eq!(relations(&around).len(), 2);
+        assert!(
+            relations(&around)
+                .iter()
+                .all(|r| r.contains("ScaledObject") && r.contains("PodDisruptionBudget")),
+            "{:?}",
+            relations(&around)
+        );
+        assert_eq!(relations(&around), relations(&whole));
+    }
+
     fn load(file: FileId, text: &str) -> crate::sources::LoadedFile {
         crate::sources::load(
             file,
@@ -1089,7 +1152,7 @@ mod tests {
             0,
             &format!("{}---\n{}", workloads.join("---\n"), pdbs.join("---\n")),
         );
-        let ix = Index::build_within(loaded.objects.iter(), vec!["t.yaml"], 500);
+        let ix = Index::build_within(loaded.objects.iter(), vec!["t.yaml"], None, 500);
         assert_eq!(ix.incomplete.len(), 5);
         let first = &ix.incomplete[0];
         assert!(

@@ -6,6 +6,7 @@
 pub mod baseline;
 pub mod catalog;
 pub mod config;
+pub mod context_cache;
 pub mod custom;
 pub mod diagnostics;
 mod discover;
@@ -25,6 +26,7 @@ pub mod rule;
 pub mod suppress;
 
 pub use catalog::Catalog;
+pub use context_cache::ContextCache;
 pub use discover::{project_root, shown_path};
 pub use dispatch::RuleSet;
 pub use exclude::{Exclude, exclude_glob};
@@ -66,6 +68,9 @@ pub struct Options {
     /// The project root for `project_index` (default: found from the current directory; a
     /// language server gives its workspace's).
     pub root: Option<PathBuf>,
+    /// Context files' checks kept from earlier lints (a language server's workspace): only
+    /// the files that changed are read and parsed again.
+    pub context_cache: Option<std::sync::Arc<ContextCache>>,
 }
 
 /// Why rules could not be set up (exit code 2), as opposed to findings.
@@ -106,6 +111,8 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
         )
     };
     let precommit = inputs.iter().any(read::Input::is_context);
+    let cache = opts.context_cache.as_deref();
+    let run = cache.map(ContextCache::begin);
     let (mut files, renders, chart_renders) = std::thread::scope(|s| {
         let renders = s.spawn(|| kust.render_all());
         // No thread when no chart is rendered (most runs).
@@ -115,10 +122,27 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
             .enumerate()
             .map(|(id, input)| {
                 let treat = charts.treat(id, kust.treat(id));
-                rules.check(
-                    id,
-                    read::read_input(id, input, opts.overlay.as_deref()).treated(treat),
-                )
+                let kept = cache.zip(run).and_then(|(cache, run)| {
+                    let path = input.context_path(opts.overlay.as_deref())?.to_path_buf();
+                    let stamp = context_cache::Stamp::of(id, &path, &treat)?;
+                    Some((cache, run, path, stamp))
+                });
+                let check = |input| {
+                    rules.check(
+                        id,
+                        read::read_input(id, input, opts.overlay.as_deref()).treated(treat),
+                    )
+                };
+                match kept {
+                    Some((cache, run, path, stamp)) => {
+                        cache.get(&path, &stamp, run).unwrap_or_else(|| {
+                            let checked = check(input);
+                            cache.put(path, stamp, &checked, run);
+                            checked
+                        })
+                    }
+                    None => check(input),
+                }
             })
             .collect();
         (
@@ -140,6 +164,9 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
         );
     }
     add_chart_renders(&mut files, chart_renders, &mut charts, rules, precommit);
+    if let Some((cache, run)) = cache.zip(run) {
+        cache.end(run);
+    }
     report::finish(files, rules, start, Some(&kust), &charts)
 }
 

@@ -32,6 +32,18 @@ impl Input {
         matches!(self, Input::File { context: true, .. })
     }
 
+    /// The path of a context file whose text is read from disk (not from `overlay`).
+    pub(super) fn context_path(&self, overlay: Option<&Overlay>) -> Option<&Path> {
+        match self {
+            Input::File {
+                path,
+                context: true,
+                ..
+            } if overlay.is_none_or(|o| !o.contains_key(path)) => Some(path),
+            _ => None,
+        }
+    }
+
     pub(super) fn shown(&self) -> &str {
         match self {
             Input::File { shown, .. }
@@ -46,7 +58,7 @@ pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
 /// Where a file's text came from, to read it again for rendering: a file with no finding of
 /// its own drops its text once checked, and a cross-resource finding may need it later.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Origin {
     pub(super) path: PathBuf,
     len: u64,

@@ -59,6 +59,9 @@ pub(super) fn finish(
     let mut findings = cross_resource(&files, rules, charts);
     let objects = files.iter().map(|f| f.linted).sum();
     let mut run = Files::split(files, &mut findings);
+    // What is found in a file read for context stays there (only renders are traced
+    // elsewhere) and is dropped: no fix is made for it.
+    findings.retain(|f| !run.is_context(f.file) || run.is_traced(f.file));
     resolve_requests(&run, &mut findings);
     if let Some(kust) = kust
         && !kust.to_render.is_empty()
@@ -92,7 +95,7 @@ struct Files {
     sources: Vec<SourceFile>,
     origins: Vec<Option<Origin>>,
     directives: Vec<suppress::Directives>,
-    projections: Vec<Vec<crate::model::Object>>,
+    projections: Vec<std::sync::Arc<[crate::model::Object]>>,
     context: Vec<bool>,
     /// Rendered overlays: root and provenance of each object (`projections` holds whole
     /// trees for them).
@@ -140,7 +143,7 @@ impl Files {
         self.sources.push(SourceFile::new(path, text));
         self.origins.push(None);
         self.directives.push(suppress::Directives::default());
-        self.projections.push(Vec::new());
+        self.projections.push(std::sync::Arc::default());
         self.context.push(context);
         self.rendered.push(None);
         self.helm.push(None);
@@ -149,6 +152,12 @@ impl Files {
 
     fn is_context(&self, id: usize) -> bool {
         self.context.get(id).copied().unwrap_or(false)
+    }
+
+    /// Whether findings in file `id` are moved to the files they were rendered from.
+    fn is_traced(&self, id: usize) -> bool {
+        self.rendered.get(id).is_some_and(Option::is_some)
+            || self.helm.get(id).is_some_and(Option::is_some)
     }
 }
 
@@ -179,7 +188,22 @@ fn cross_resource(files: &[Checked], rules: &RuleSet, charts: &helm::Prepared) -
         .collect();
     let mut findings = Vec::new();
     for (scope, members) in &scopes {
-        let index = Index::build(members.iter().flat_map(|f| f.objects.iter()), paths.clone());
+        let objects = members.iter().flat_map(|f| f.objects.iter());
+        // Files read for context only: their findings are dropped, so the index resolves
+        // only the namespaces of the named files' objects (the shared scope; a rendered
+        // overlay's findings are traced to the named files).
+        let focus: Option<std::collections::HashSet<&str>> =
+            (*scope == (None, None) && members.iter().any(|f| f.context)).then(|| {
+                members
+                    .iter()
+                    .filter(|f| !f.context)
+                    .flat_map(|f| f.objects.iter().map(|o| o.namespace.as_str()))
+                    .collect()
+            });
+        let index = match &focus {
+            Some(focus) => Index::build_around(objects, paths.clone(), focus),
+            _ => Index::build(objects, paths.clone()),
+        };
         let mut found = rules.check_index(&index);
         found.extend(
             index
@@ -665,12 +689,12 @@ fn locate_late(run: &mut Files, findings: &mut [Finding], suppressed: &mut [Find
 /// A file's shown path and objects, by id, as `locate::assign` reads them.
 fn file_of<'a>(
     sources: &'a [SourceFile],
-    projections: &'a [Vec<crate::model::Object>],
+    projections: &'a [std::sync::Arc<[crate::model::Object]>],
 ) -> impl Fn(usize) -> Option<(&'a str, &'a [crate::model::Object])> + Copy {
     move |id| {
         Some((
             sources.get(id)?.path.as_str(),
-            projections.get(id)?.as_slice(),
+            projections.get(id)?.as_ref(),
         ))
     }
 }

@@ -34,6 +34,7 @@ enum Scope {
     Object(Span),
 }
 
+#[derive(Clone)]
 struct Directive {
     scope: Scope,
     /// Rule names (or `all`) and where each is written.
@@ -317,6 +318,7 @@ impl Lookup {
 }
 
 /// A suppression directive that a flat format reads as part of a value.
+#[derive(Clone)]
 struct Swallowed {
     /// From the comment marker to the end of the value.
     span: Span,
@@ -329,7 +331,7 @@ struct Swallowed {
 /// `scalelint.io/ignore` annotations of its objects, and the directives its values
 /// swallowed. Gathered while the file's tree and text are at hand (the engine drops both
 /// once the file is checked).
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Directives {
     directives: Vec<Directive>,
     swallowed: Vec<Swallowed>,

@@ -52,7 +52,7 @@ pub enum ColumnUnit {
 }
 
 /// A file as read from disk (or stdin), with the start offset of every line.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceFile {
     /// The path shown in output: relative to the working directory where possible,
     /// always with `/` separators so output is the same on every platform.

@@ -7,6 +7,7 @@ mod common;
 
 mod architecture;
 mod completeness;
+mod context_cache;
 mod fixtures;
 mod hook;
 mod null_is_absent;
