@@ -1,24 +1,13 @@
 //! The language server through an in-memory connection (`lsp-server`'s): diagnostics from
 //! unsaved text, a quick fix that makes its diagnostic go away, a cross-resource diagnostic
-//! in one buffer updated by an edit in another, hover, and a clean shutdown.
+//! in one buffer updated by an edit in another or by files changed on disk, hover, and a
+//! clean shutdown.
 
+use crate::common::HPA;
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::time::Duration;
-
-const HPA: &str = "apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: web
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: web
-  minReplicas: 1
-  maxReplicas: 10
-";
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1
 kind: Deployment
@@ -124,12 +113,26 @@ fn diagnostics_quick_fixes_cross_file_updates_and_hover() {
     let (server, conn) = Connection::memory();
     let thread = std::thread::spawn(move || scalelint::server::serve(server));
     let mut client = Client { conn, next: 0 };
+    let watching = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
     let init = client.request(
         "initialize",
-        json!({"capabilities": {}, "rootUri": uri(&root)}),
+        json!({"capabilities": watching, "rootUri": uri(&root)}),
     );
     assert_eq!(init["capabilities"]["hoverProvider"], true);
     client.notify("initialized", json!({}));
+    // The client can watch files: the server asks it to watch the YAML files.
+    match client.conn.receiver.recv_timeout(Duration::from_secs(30)) {
+        Ok(Message::Request(r)) => {
+            assert_eq!(r.method, "client/registerCapability");
+            let registration = &r.params["registrations"][0];
+            assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+            assert_eq!(
+                registration["registerOptions"]["watchers"][0]["globPattern"],
+                "**/*.yaml"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 
     let (hpa_uri, deploy_uri) = (uri(&hpa), uri(&deploy));
     let open = |c: &Client, u: &str, text: &str| {
@@ -222,6 +225,39 @@ fn diagnostics_quick_fixes_cross_file_updates_and_hover() {
         rules(&diags).contains(&"hpa-target-not-found".to_string()),
         "{diags:#?}"
     );
+
+    // Closed, the Deployment is read from disk again (where it is `web`).
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": deploy_uri}}),
+    );
+    let found = |diags: &[Value]| !rules(diags).contains(&"hpa-target-not-found".to_string());
+    let diags = client.diagnostics(&hpa_uri);
+    assert!(found(&diags), "{diags:#?}");
+
+    // Changed on disk by another program: the next lint (an edit of the HPA) sees it.
+    std::fs::write(
+        &deploy,
+        DEPLOYMENT.replace("  name: web\nspec", "  name: api-server\nspec"),
+    )
+    .unwrap();
+    change(
+        &client,
+        &hpa_uri,
+        &fixed.replace("maxReplicas: 10", "maxReplicas: 9"),
+    );
+    let diags = client.diagnostics(&hpa_uri);
+    assert!(!found(&diags), "{diags:#?}");
+
+    // A file created and reported by the client's watcher is indexed.
+    let web = root.join("web.yaml");
+    std::fs::write(&web, DEPLOYMENT).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&web), "type": 1}]}),
+    );
+    let diags = client.diagnostics(&hpa_uri);
+    assert!(found(&diags), "{diags:#?}");
 
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
