@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Latency of `scalelint server`: opens FILE in the workspace ROOT, then 30 times replaces its
 # whole text (a changed maxReplicas) and times didChange until its publishDiagnostics.
-# Usage: SCALELINT_BIN=$PWD/target/release/scalelint python3 scripts/lsp-latency.py ROOT FILE
+# Usage: [LSP_WATCHED=1] SCALELINT_BIN=$PWD/target/release/scalelint python3 scripts/lsp-latency.py ROOT FILE
 import json, subprocess, sys, time, os
 root = sys.argv[1]; target = sys.argv[2]
 text = open(target).read()
@@ -14,7 +14,9 @@ def recv():
     while not h.endswith(b"\r\n\r\n"): h += p.stdout.read(1)
     n = int(h.split(b"Content-Length: ")[1].split(b"\r\n")[0]); return json.loads(p.stdout.read(n))
 uri = "file://" + os.path.abspath(target)
-send({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{},"rootUri":"file://"+os.path.abspath(root)}}); recv()
+# LSP_WATCHED=1: a client that watches the workspace's files for the server (VS Code, Neovim 0.9+).
+caps = {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}} if os.environ.get("LSP_WATCHED") else {}
+send({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":caps,"rootUri":"file://"+os.path.abspath(root)}}); recv()
 send({"jsonrpc":"2.0","method":"initialized","params":{}})
 send({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":uri,"languageId":"yaml","version":1,"text":text}}})
 while recv().get("method") != "textDocument/publishDiagnostics": pass

@@ -64,18 +64,19 @@ pub fn serve(connection: Connection) -> Result<(), String> {
     let root = workspace_root(&params)
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_default();
-    let mut server = Server::new(root)?;
+    let watched = params
+        .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+        .and_then(serde_json::Value::as_bool)
+        == Some(true);
+    let mut server = Server::new(root, watched)?;
     // `initialized` was read by `initialize_finish`: a configuration problem is said now.
     for out in server.publish_problem() {
         send(&connection, Message::Notification(out))?;
     }
-    // The workspace's files are walked once; a client that can watch them says when files
-    // are created or deleted (others: a save makes the next lint walk again).
-    if params
-        .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
-        .and_then(serde_json::Value::as_bool)
-        == Some(true)
-    {
+    // The workspace's files are walked and read once; a client that can watch them says
+    // which are created, changed or deleted (with others, a save makes the next lint walk
+    // again, and each lint looks at the files' lengths and modification times).
+    if server.watched {
         send(&connection, Message::Request(watch_files()))?;
     }
     let mut pending: Option<Request> = None;
@@ -121,12 +122,25 @@ pub fn serve(connection: Connection) -> Result<(), String> {
     }
 }
 
+fn context_cache(watched: bool) -> Arc<engine::ContextCache> {
+    let cache = engine::ContextCache::new();
+    if watched {
+        cache.watched();
+    }
+    Arc::new(cache)
+}
+
 /// Asks the client to say when YAML files or scalelint's configuration change.
 fn watch_files() -> Request {
-    let watchers: Vec<serde_json::Value> = ["**/*.yaml", "**/*.yml", "**/.scalelint/**"]
-        .iter()
-        .map(|glob| serde_json::json!({"globPattern": glob}))
-        .collect();
+    // What `classify::by_name` reads as YAML (context files), and custom rules.
+    let watchers: Vec<serde_json::Value> = [
+        "**/*.{yaml,yml,json,YAML,YML,JSON}",
+        "**/Kustomization",
+        "**/.scalelint/**",
+    ]
+    .iter()
+    .map(|glob| serde_json::json!({"globPattern": glob}))
+    .collect();
     Request::new(
         RequestId::from("scalelint/watch".to_string()),
         "client/registerCapability".to_string(),
@@ -202,6 +216,8 @@ struct Server {
     published_problem: Option<PathBuf>,
     /// The workspace's other files, checked once and again only when they change.
     context: Arc<engine::ContextCache>,
+    /// The client watches the workspace's files for the server.
+    watched: bool,
 }
 
 /// A project, its rules, and why the project's own configuration did not load (where).
@@ -252,7 +268,7 @@ fn load(root: &Path) -> Result<Loaded, String> {
 }
 
 impl Server {
-    fn new(root: PathBuf) -> Result<Server, String> {
+    fn new(root: PathBuf, watched: bool) -> Result<Server, String> {
         let (project, rules, problem) = load(&root)?;
         Ok(Server {
             root,
@@ -262,7 +278,8 @@ impl Server {
             report: None,
             problem,
             published_problem: None,
-            context: Arc::default(),
+            context: context_cache(watched),
+            watched,
         })
     }
 
@@ -273,7 +290,7 @@ impl Server {
             self.rules = rules;
             self.problem = problem;
             // What the index keeps of a file depends on the rules.
-            self.context = Arc::default();
+            self.context = context_cache(self.watched);
         }
     }
 
@@ -358,9 +375,17 @@ impl Server {
                 if text.contains(".scalelint") {
                     self.reload();
                 }
-                // A file saved may be new; watched files, created or deleted (the others'
-                // changes show in their modification times).
+                // A file saved may be new; watched files are created, changed or deleted.
                 self.context.forget_files();
+                if let Some(changes) = n.params.get("changes").and_then(|c| c.as_array()) {
+                    for path in changes
+                        .iter()
+                        .filter_map(|c| c.get("uri")?.as_str())
+                        .filter_map(path_of)
+                    {
+                        self.context.forget(&path);
+                    }
+                }
             }
             _ => return false,
         }

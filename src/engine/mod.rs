@@ -124,7 +124,7 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
                 let treat = charts.treat(id, kust.treat(id));
                 let kept = cache.zip(run).and_then(|(cache, run)| {
                     let path = input.context_path(opts.overlay.as_deref())?.to_path_buf();
-                    let stamp = context_cache::Stamp::of(id, &path, &treat)?;
+                    let stamp = cache.stamp(&path, &treat)?;
                     Some((cache, run, path, stamp))
                 });
                 let check = |input| {
@@ -135,9 +135,9 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
                 };
                 match kept {
                     Some((cache, run, path, stamp)) => {
-                        cache.get(&path, &stamp, run).unwrap_or_else(|| {
+                        cache.get(id, &path, &stamp, run).unwrap_or_else(|| {
                             let checked = check(input);
-                            cache.put(path, stamp, &checked, run);
+                            cache.put(id, path, stamp, &checked, run);
                             checked
                         })
                     }

@@ -96,3 +96,27 @@ fn kept_checks_give_what_a_lint_from_scratch_gives() {
     assert_eq!(deleted, fresh(&rules));
     assert_eq!(cache.len(), 1);
 }
+
+#[test]
+fn a_watched_workspace_reads_again_only_what_the_client_reports() {
+    let dir = project(&[("hpa.yaml", HPA), ("api.yaml", &deployment("api"))]);
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let rules = Project::load(&root, None).unwrap().rules().unwrap();
+    let cache = Arc::new(ContextCache::new());
+    cache.watched();
+    assert!(has(
+        &lint_hpa(&root, &rules, Some(&cache)),
+        "hpa-target-not-found"
+    ));
+    // Not reported: the file is not looked at.
+    std::fs::write(root.join("api.yaml"), deployment("web")).unwrap();
+    assert!(has(
+        &lint_hpa(&root, &rules, Some(&cache)),
+        "hpa-target-not-found"
+    ));
+    // Reported changed: read again.
+    cache.forget(&root.join("api.yaml"));
+    let changed = lint_hpa(&root, &rules, Some(&cache));
+    assert!(!has(&changed, "hpa-target-not-found"), "{changed:?}");
+    assert_eq!(changed, lint_hpa(&root, &rules, None));
+}
