@@ -375,16 +375,29 @@ impl Server {
                 if text.contains(".scalelint") {
                     self.reload();
                 }
-                // A file saved may be new; watched files are created, changed or deleted.
-                self.context.forget_files();
-                if let Some(changes) = n.params.get("changes").and_then(|c| c.as_array()) {
-                    for path in changes
+                let changes = n
+                    .params
+                    .get("changes")
+                    .and_then(|c| c.as_array())
+                    .map_or(&[][..], Vec::as_slice);
+                // Created or deleted (type 1, 3), or saved, perhaps for the first time, where
+                // no watcher says so: the workspace is walked again.
+                let walk = if n.method == "textDocument/didSave" {
+                    !self.watched
+                } else {
+                    changes
                         .iter()
-                        .filter_map(|c| c.get("uri")?.as_str())
-                        .filter_map(path_of)
-                    {
-                        self.context.forget(&path);
-                    }
+                        .any(|c| c.get("type").and_then(|t| t.as_u64()) != Some(2))
+                };
+                if walk {
+                    self.context.forget_files();
+                }
+                for path in changes
+                    .iter()
+                    .filter_map(|c| c.get("uri")?.as_str())
+                    .filter_map(path_of)
+                {
+                    self.context.forget(&path);
                 }
             }
             _ => return false,
