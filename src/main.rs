@@ -381,11 +381,16 @@ fn run(cli: Cli) -> Result<u8, String> {
                 && !no_color
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stdout().is_terminal();
-            let text = render::render(&report, format, RenderOptions { color });
+            let opts = RenderOptions { color };
             match output {
-                Some(path) => std::fs::write(&path, text)
+                Some(path) => std::fs::File::create(&path)
+                    .and_then(|file| {
+                        let mut out = std::io::BufWriter::new(file);
+                        render::write(&report, format, opts, &mut out)?;
+                        out.flush()
+                    })
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-                None => print_stdout(&text)?,
+                None => write_stdout(|out| render::write(&report, format, opts, out))?,
             }
             let fail_on = match fail_on {
                 Some(FailOn::Error) => config::FailOn::Error,
@@ -520,8 +525,13 @@ fn apply_selection(
 /// quietly, as for any Unix filter; any other failure (a full disk, `/dev/full`) is an error,
 /// or a CI job would pass on a report nobody received.
 fn print_stdout(text: &str) -> Result<(), String> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    write_stdout(|out| out.write_all(text.as_bytes()))
+}
+
+/// What `write` writes, to standard output (buffered), as `print_stdout` says.
+fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), String> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(format!("cannot write to standard output: {e}"))
         }

@@ -12,11 +12,18 @@ pub fn assign<'o>(
     file_of: impl Fn(FileId) -> Option<(&'o str, &'o [Object])>,
     findings: &mut [Finding],
 ) {
+    // The file of the last finding, with its objects ordered for search: findings come
+    // sorted by file, or nearly, and a file may hold thousands of objects.
+    let mut held: Option<(FileId, Holders)> = None;
     for f in findings.iter_mut().filter(|f| f.locator.is_empty()) {
         let Some((path, objects)) = file_of(f.file) else {
             continue;
         };
-        let object = objects.iter().find(|o| o.root.span.contains(f.span));
+        let holders = match &mut held {
+            Some((file, h)) if *file == f.file => h,
+            _ => &mut held.insert((f.file, Holders::new(objects))).1,
+        };
+        let object = holders.first_holding(objects, f.span);
         let (id, field) = match object {
             Some(o) => (
                 object_id(o),
@@ -32,6 +39,85 @@ pub fn assign<'o>(
             ""
         };
         f.locator = format!("{path}#{id}#{field}#{discriminator}");
+    }
+}
+
+/// Finds the first object (in the file's order) whose span holds a span, in logarithmic time:
+/// objects are documents, side by side, and configs embedded in them, nested, so their
+/// spans form a tree (a laminar family). Few objects, or spans that are not such a tree, are
+/// searched one by one.
+enum Holders {
+    Scan,
+    Tree {
+        /// Object indices by span start (outer first at the same start).
+        by_start: Vec<usize>,
+        /// For each position in `by_start`, that of the nearest object holding it.
+        parent: Vec<Option<usize>>,
+    },
+}
+
+impl Holders {
+    /// Below this many objects, a scan is as fast.
+    const SCAN: usize = 16;
+
+    fn new(objects: &[Object]) -> Holders {
+        if objects.len() < Holders::SCAN {
+            return Holders::Scan;
+        }
+        let span = |i: usize| objects.get(i).map_or(Span::default(), |o| o.root.span);
+        let mut by_start: Vec<usize> = (0..objects.len()).collect();
+        by_start.sort_by_key(|&i| (span(i).start, std::cmp::Reverse(span(i).end), i));
+        let mut parent = Vec::with_capacity(by_start.len());
+        // Positions of the objects holding the current one, outermost first.
+        let mut open: Vec<usize> = Vec::new();
+        for (pos, &i) in by_start.iter().enumerate() {
+            let s = span(i);
+            while let Some(&top) = open.last() {
+                let t = by_start.get(top).map_or(Span::default(), |&j| span(j));
+                if t.contains(s) {
+                    break;
+                } else if t.end < s.start {
+                    open.pop();
+                } else {
+                    // Overlapping, or touching, without nesting: not a tree.
+                    return Holders::Scan;
+                }
+            }
+            parent.push(open.last().copied());
+            open.push(pos);
+        }
+        Holders::Tree { by_start, parent }
+    }
+
+    fn first_holding<'o>(&self, objects: &'o [Object], span: Span) -> Option<&'o Object> {
+        let (by_start, parent) = match self {
+            Holders::Scan => return objects.iter().find(|o| o.root.span.contains(span)),
+            Holders::Tree { by_start, parent } => (by_start, parent),
+        };
+        let holds = |pos: usize| {
+            by_start
+                .get(pos)
+                .and_then(|&i| objects.get(i))
+                .is_some_and(|o| o.root.span.contains(span))
+        };
+        // The last object starting at or before the span; then up through the objects
+        // holding it to the first that holds the span: it and those above it all do.
+        let mut pos = by_start
+            .partition_point(|&i| {
+                objects
+                    .get(i)
+                    .is_some_and(|o| o.root.span.start <= span.start)
+            })
+            .checked_sub(1)?;
+        while !holds(pos) {
+            pos = parent.get(pos).copied().flatten()?;
+        }
+        let mut first = by_start.get(pos).copied()?;
+        while let Some(up) = parent.get(pos).copied().flatten() {
+            pos = up;
+            first = first.min(by_start.get(pos).copied()?);
+        }
+        objects.get(first)
     }
 }
 
@@ -144,6 +230,51 @@ mod tests {
         );
         let spec_key = Span::new(0, 4);
         assert_eq!(field_path(&root, spec_key).as_deref(), Some("spec"));
+    }
+
+    #[test]
+    fn the_object_holding_a_span_is_found_as_a_scan_finds_it() {
+        // Documents side by side, configs embedded in ConfigMaps (nested objects), a
+        // document with no object, and enough of them for the search tree to be built.
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  sentinel.conf: \"sentinel monitor m 10.0.0.1 6379 2\\n\"\n  pgbouncer.ini: |\n    [pgbouncer]\n    pool_mode = session\n";
+        let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  maxReplicas: 3\n";
+        let docs: Vec<&str> = (0..30)
+            .map(|i| match i % 3 {
+                0 => cm,
+                1 => hpa,
+                _ => "# nothing\n",
+            })
+            .collect();
+        let text = docs.join("---\n");
+        let objects = crate::sources::load(
+            0,
+            "t.yaml".into(),
+            text.clone(),
+            crate::sources::classify::Kind::Yaml,
+        )
+        .objects;
+        assert!(objects.len() > Holders::SCAN, "{}", objects.len());
+        assert!(objects.iter().any(|o| o.format != Format::Kubernetes));
+        let holders = Holders::new(&objects);
+        assert!(matches!(holders, Holders::Tree { .. }));
+        let scan = |s: Span| objects.iter().position(|o| o.root.span.contains(s));
+        let found = |s: Span| {
+            holders
+                .first_holding(&objects, s)
+                .and_then(|o| objects.iter().position(|x| std::ptr::eq(x, o)))
+        };
+        for start in 0..=text.len() {
+            for len in [0, 1, 7, 40] {
+                let s = Span::new(start, (start + len).min(text.len()));
+                assert_eq!(found(s), scan(s), "{s:?}");
+            }
+        }
+        // Spans that overlap without nesting are searched one by one.
+        let mut crossed = objects.clone();
+        if let (Some(a), Some(b)) = (objects.first(), crossed.get_mut(1)) {
+            b.root.span = Span::new(a.root.span.start + 1, a.root.span.end + 5);
+        }
+        assert!(matches!(Holders::new(&crossed), Holders::Scan));
     }
 
     #[test]

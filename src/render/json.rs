@@ -32,54 +32,55 @@ pub(crate) fn fixable(report: &Report, threshold: Applicability) -> usize {
 }
 
 pub fn render(report: &Report) -> String {
-    let diagnostics: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let (path, start, end) = location(report, f.file, f.span);
-            let labels: Vec<Value> = f
-                .labels
+    super::written(|out| write(report, out))
+}
+
+/// The document, written a diagnostic at a time.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let diagnostics = report.findings.iter().map(|f| {
+        let (path, start, end) = location(report, f.file, f.span);
+        let labels: Vec<Value> = f
+            .labels
+            .iter()
+            .map(|l| {
+                let (path, start, end) = location(report, l.file, l.span);
+                json!({"path": path, "start": start, "end": end, "message": l.message})
+            })
+            .collect();
+        let fix = f.fix.as_ref().map(|x| {
+            let edits: Vec<Value> = x
+                .edits
                 .iter()
-                .map(|l| {
-                    let (path, start, end) = location(report, l.file, l.span);
-                    json!({"path": path, "start": start, "end": end, "message": l.message})
+                .map(|e| {
+                    let (_, start, end) = location(report, f.file, e.span);
+                    json!({"start": start, "end": end, "replacement": e.replacement})
                 })
                 .collect();
-            let fix = f.fix.as_ref().map(|x| {
-                let edits: Vec<Value> = x
-                    .edits
-                    .iter()
-                    .map(|e| {
-                        let (_, start, end) = location(report, f.file, e.span);
-                        json!({"start": start, "end": end, "replacement": e.replacement})
-                    })
-                    .collect();
-                json!({
-                    "message": x.message,
-                    "applicability": x.applicability.as_str(),
-                    "edits": edits,
-                    "display_only_because": x.downgraded,
-                })
-            });
             json!({
-                "rule": f.rule,
-                "level": f.level.as_str(),
-                "message": f.message,
-                "path": path,
-                "start": start,
-                "end": end,
-                "label": f.label,
-                "labels": labels,
-                "help": f.help,
-                "fix": fix,
+                "message": x.message,
+                "applicability": x.applicability.as_str(),
+                "edits": edits,
+                "display_only_because": x.downgraded,
             })
+        });
+        json!({
+            "rule": f.rule,
+            "level": f.level.as_str(),
+            "message": f.message,
+            "path": path,
+            "start": start,
+            "end": end,
+            "label": f.label,
+            "labels": labels,
+            "help": f.help,
+            "fix": fix,
         })
-        .collect();
+    });
     let c = Counts::of(&report.findings);
     let doc = json!({
         "version": VERSION,
         "tool": {"name": "scalelint", "version": env!("CARGO_PKG_VERSION")},
-        "diagnostics": diagnostics,
+        "diagnostics": super::ITEMS,
         "summary": {
             "files": report.checked_files(),
             "objects": report.objects,
@@ -91,7 +92,5 @@ pub fn render(report: &Report) -> String {
             "unsafe_fixable": fixable(report, Applicability::Unsafe) - fixable(report, Applicability::Safe),
         },
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    super::write_with_items(out, &doc, "diagnostics", diagnostics)
 }

@@ -9,6 +9,8 @@ pub mod sarif;
 
 use crate::engine::Report;
 use crate::model::{ColumnUnit, Finding, Level, LineCol, SourceFile, Span};
+use serde_json::Value;
+use std::io::{self, Write};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -34,6 +36,83 @@ pub fn render(report: &Report, format: OutputFormat, opts: RenderOptions) -> Str
         OutputFormat::Github => github::render(report),
         OutputFormat::Junit => junit::render(report),
     }
+}
+
+/// The same output, written to `out` as it is made: JSON and SARIF are serialised a finding
+/// at a time (a report of hundreds of thousands of findings is never held whole, neither as
+/// a JSON tree nor as text).
+pub fn write(
+    report: &Report,
+    format: OutputFormat,
+    opts: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Json => json::write(report, out),
+        OutputFormat::Sarif => sarif::write(report, out),
+        _ => out.write_all(render(report, format, opts).as_bytes()),
+    }
+}
+
+/// What the envelope of a streamed document holds where its array of items goes: a string
+/// no report contains (control characters are escaped in every value).
+const ITEMS: &str = "\u{1}scalelint-items\u{1}";
+
+/// `envelope` as `serde_json::to_string_pretty` prints it (and a newline), with the string
+/// [`ITEMS`], the value of its member `key`, replaced by the array of `items`, each
+/// serialised as it is written. Pretty-printing indents by nesting depth alone, so an item
+/// printed on its own and indented by its depth is what printing the whole document gives.
+fn write_with_items(
+    out: &mut dyn Write,
+    envelope: &Value,
+    key: &str,
+    items: impl Iterator<Item = Value>,
+) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(envelope).map_err(io::Error::other)?;
+    let member = format!(
+        "{}: ",
+        serde_json::to_string(key).map_err(io::Error::other)?
+    );
+    let marker = serde_json::to_string(ITEMS).map_err(io::Error::other)?;
+    let Some((head, tail)) = text.split_once(&format!("{member}{marker}")) else {
+        out.write_all(text.as_bytes())?;
+        return out.write_all(b"\n");
+    };
+    let line = head.rsplit('\n').next().unwrap_or("");
+    let indent = " ".repeat(line.len() - line.trim_start_matches(' ').len());
+    let inner = format!("{indent}  ");
+    out.write_all(head.as_bytes())?;
+    out.write_all(member.as_bytes())?;
+    let mut empty = true;
+    for item in items {
+        out.write_all(if empty { b"[\n" } else { b",\n" })?;
+        empty = false;
+        let pretty = serde_json::to_string_pretty(&item).map_err(io::Error::other)?;
+        for (i, line) in pretty.split('\n').enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(inner.as_bytes())?;
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    if empty {
+        out.write_all(b"[]")?;
+    } else {
+        out.write_all(b"\n")?;
+        out.write_all(indent.as_bytes())?;
+        out.write_all(b"]")?;
+    }
+    out.write_all(tail.as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// What `write` wrote, as text (JSON is UTF-8).
+fn written(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> String {
+    let mut buf = Vec::new();
+    // Writing to memory does not fail.
+    let _ = f(&mut buf);
+    String::from_utf8(buf).unwrap_or_default()
 }
 
 /// Counts of findings by level.
@@ -78,4 +157,34 @@ pub(crate) fn region(
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Streamed, a document reads as the whole document pretty-printed at once.
+    #[test]
+    fn items_written_one_by_one_read_as_the_whole_document() {
+        let items = [
+            json!({"a": 1, "nested": {"list": [1, {"b": "two\nlines"}], "empty": []}}),
+            json!([]),
+            json!("x"),
+            json!({"help": null, "edits": [{"start": {"line": 1}}]}),
+        ];
+        for (depth, n) in [(0, 0), (0, 1), (2, 4), (3, 4)] {
+            let some: Vec<Value> = items.iter().take(n).cloned().collect();
+            let mut whole = json!({"z": 1, "items": some.clone(), "summary": {"n": n}});
+            let mut envelope = json!({"z": 1, "items": ITEMS, "summary": {"n": n}});
+            for _ in 0..depth {
+                whole = json!({"runs": [{"tool": "t", "inner": whole}]});
+                envelope = json!({"runs": [{"tool": "t", "inner": envelope}]});
+            }
+            let streamed =
+                written(|out| write_with_items(out, &envelope, "items", some.into_iter()));
+            let expected = format!("{}\n", serde_json::to_string_pretty(&whole).unwrap());
+            assert_eq!(streamed, expected, "depth {depth}, {n} items");
+        }
+    }
 }

@@ -148,61 +148,61 @@ fn rule_descriptors(metas: &[&meta::RuleMeta]) -> Vec<Value> {
 }
 
 pub fn render(report: &Report) -> String {
+    super::written(|out| write(report, out))
+}
+
+/// The log, written a result at a time.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let metas: Vec<&meta::RuleMeta> = report.catalog.metas().collect();
     // Suppressed findings are results too, marked as suppressed in source, so code scanning
     // shows them as dismissed instead of losing track of them.
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .chain(&report.suppressed)
-        .map(|f| {
-            let mut message = f.message.clone();
-            if let Some(help) = &f.help {
-                message.push_str(&format!("\nhelp: {help}"));
+    let results = report.findings.iter().chain(&report.suppressed).map(|f| {
+        let mut message = f.message.clone();
+        if let Some(help) = &f.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        let mut r = json!({
+            "ruleId": f.rule,
+            "level": sarif_level(f.level),
+            "message": {"text": message},
+            "locations": [{"physicalLocation": physical(report, f.file, f.span)}],
+            // By object and field, not line: code scanning keeps tracking the finding
+            // when unrelated lines move.
+            "partialFingerprints": {
+                "scalelintLocation/v1": locate::fnv1a(&[&f.rule, &f.locator]),
+            },
+        });
+        if let Some(i) = metas.iter().position(|m| m.name == f.rule) {
+            r["ruleIndex"] = json!(i);
+        }
+        if let Some(fixes) = fixes(report, f) {
+            r["fixes"] = fixes;
+        }
+        if let Some(s) = &f.suppression {
+            let kind = if s.external { "external" } else { "inSource" };
+            let mut entry = json!({"kind": kind});
+            if let Some(reason) = &s.reason {
+                entry["justification"] = json!(reason);
             }
-            let mut r = json!({
-                "ruleId": f.rule,
-                "level": sarif_level(f.level),
-                "message": {"text": message},
-                "locations": [{"physicalLocation": physical(report, f.file, f.span)}],
-                // By object and field, not line: code scanning keeps tracking the finding
-                // when unrelated lines move.
-                "partialFingerprints": {
-                    "scalelintLocation/v1": locate::fnv1a(&[&f.rule, &f.locator]),
-                },
-            });
-            if let Some(i) = metas.iter().position(|m| m.name == f.rule) {
-                r["ruleIndex"] = json!(i);
-            }
-            if let Some(fixes) = fixes(report, f) {
-                r["fixes"] = fixes;
-            }
-            if let Some(s) = &f.suppression {
-                let kind = if s.external { "external" } else { "inSource" };
-                let mut entry = json!({"kind": kind});
-                if let Some(reason) = &s.reason {
-                    entry["justification"] = json!(reason);
-                }
-                r["suppressions"] = json!([entry]);
-            }
-            if !f.labels.is_empty() {
-                r["relatedLocations"] = Value::Array(
-                    f.labels
-                        .iter()
-                        .enumerate()
-                        .map(|(i, l)| {
-                            json!({
-                                "id": i + 1,
-                                "physicalLocation": physical(report, l.file, l.span),
-                                "message": {"text": l.message},
-                            })
+            r["suppressions"] = json!([entry]);
+        }
+        if !f.labels.is_empty() {
+            r["relatedLocations"] = Value::Array(
+                f.labels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        json!({
+                            "id": i + 1,
+                            "physicalLocation": physical(report, l.file, l.span),
+                            "message": {"text": l.message},
                         })
-                        .collect(),
-                );
-            }
-            r
-        })
-        .collect();
+                    })
+                    .collect(),
+            );
+        }
+        r
+    });
     let doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -217,12 +217,10 @@ pub fn render(report: &Report) -> String {
             "automationDetails": {"id": "scalelint/"},
             "invocations": [invocation(report, &metas)],
             "columnKind": "utf16CodeUnits",
-            "results": results,
+            "results": super::ITEMS,
         }],
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    super::write_with_items(out, &doc, "results", results)
 }
 
 #[cfg(test)]
