@@ -2,7 +2,7 @@
 //! (`ContextCache`): each lint must still say what a lint from scratch says, after files
 //! change, appear or go.
 
-use crate::common::{HPA, project};
+use crate::common::{HPA, place, project};
 use scalelint::engine::ContextCache;
 use scalelint::{Options, Project, RuleSet, lint};
 use std::path::Path;
@@ -44,10 +44,9 @@ fn lint_hpa(root: &Path, rules: &RuleSet, cache: Option<&Arc<ContextCache>>) -> 
         .findings
         .iter()
         .map(|f| {
-            let file = &report.files[f.file];
-            let at = file.line_col(f.span.start);
-            let name = Path::new(&file.path).file_name().unwrap().to_string_lossy();
-            format!("{name}:{}:{} {} {}", at.line, at.column, f.rule, f.message)
+            let (path, line, column) = place(&report, f);
+            let name = path.rsplit('/').next().unwrap_or(path);
+            format!("{name}:{line}:{column} {} {}", f.rule, f.message)
         })
         .collect()
 }
