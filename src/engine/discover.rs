@@ -34,18 +34,51 @@ pub fn shown_path(p: &Path) -> String {
     }
 }
 
-/// A walker over `root` that skips what `exclude` excludes without descending into excluded
-/// folders. `.gitignore` is honoured even outside a git checkout (a CI artifact, a tarball).
-fn walker(root: &Path, exclude: Option<&Exclude>) -> ignore::Walk {
+/// The files under `root` that `keep` accepts (with their kind), skipping what `exclude`
+/// excludes without descending into excluded folders, in path order. `.gitignore` is
+/// honoured even outside a git checkout (a CI artifact, a tarball). Symlinks to files are
+/// followed; symlinked directories are not (no loops). The walk runs on as many threads as
+/// rayon (`--jobs`): in a large project it is mostly waiting on `getdents` and `stat`.
+fn files_under(
+    root: &Path,
+    exclude: Option<&Exclude>,
+    keep: impl Fn(&Path) -> Option<classify::Kind> + Sync,
+) -> Vec<(PathBuf, classify::Kind)> {
     let mut b = ignore::WalkBuilder::new(root);
-    b.require_git(false);
+    b.require_git(false)
+        .threads(rayon::current_num_threads().min(4));
     if let Some(x) = exclude {
         let x = x.clone();
         let root = root.to_path_buf();
         let canonical_root = canonical(&root);
         b.filter_entry(move |e| e.depth() == 0 || !x.skips(&root, &canonical_root, e.path()));
     }
-    b.build()
+    let found = std::sync::Mutex::new(Vec::new());
+    b.build_parallel().run(|| {
+        let found = &found;
+        let keep = &keep;
+        Box::new(move |entry| {
+            let Ok(entry) = entry else {
+                return ignore::WalkState::Continue;
+            };
+            let is_file = match entry.file_type() {
+                Some(t) if t.is_symlink() => entry.path().is_file(),
+                Some(t) => t.is_file(),
+                None => false,
+            };
+            if is_file
+                && let Some(kind) = keep(entry.path())
+                && let Ok(mut found) = found.lock()
+            {
+                found.push((entry.into_path(), kind));
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    // Bytes, not components: the order only needs to be fixed (inputs are sorted by the path shown).
+    found.sort_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
+    found
 }
 
 pub(super) fn discover(opts: &Options) -> Vec<Input> {
@@ -74,24 +107,13 @@ pub(super) fn discover(opts: &Options) -> Vec<Input> {
         }
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => {
-                for entry in walker(p, opts.exclude.as_ref()).flatten() {
-                    // Symlinks to files are followed; symlinked directories are not (no loops).
-                    let is_file = match entry.file_type() {
-                        Some(t) if t.is_symlink() => entry.path().is_file(),
-                        Some(t) => t.is_file(),
-                        None => false,
-                    };
-                    if !is_file {
-                        continue;
-                    }
-                    if let Some(kind) = classify::by_name(entry.path()) {
-                        inputs.push(Input::File {
-                            path: entry.path().to_path_buf(),
-                            shown: display_path(entry.path()),
-                            kind,
-                            context: false,
-                        });
-                    }
+                for (path, kind) in files_under(p, opts.exclude.as_ref(), classify::by_name) {
+                    inputs.push(Input::File {
+                        shown: display_path(&path),
+                        path,
+                        kind,
+                        context: false,
+                    });
                 }
             }
             Ok(_) => inputs.push(Input::File {
@@ -177,18 +199,15 @@ fn project_inputs(
 
 /// The YAML files under `root`, each with its path as shown.
 fn project_files(root: &Path, exclude: Option<&Exclude>, cwd: &Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    for entry in walker(root, exclude).flatten() {
-        let is_file = match entry.file_type() {
-            Some(t) if t.is_symlink() => entry.path().is_file(),
-            Some(t) => t.is_file(),
-            None => false,
-        };
-        if is_file && classify::by_name(entry.path()) == Some(classify::Kind::Yaml) {
-            out.push((entry.path().to_path_buf(), relative_path(entry.path(), cwd)));
-        }
-    }
-    out
+    files_under(root, exclude, |p| {
+        classify::by_name(p).filter(|k| *k == classify::Kind::Yaml)
+    })
+    .into_iter()
+    .map(|(path, _)| {
+        let shown = relative_path(&path, cwd);
+        (path, shown)
+    })
+    .collect()
 }
 
 /// `p` relative to `cwd` (with `..` when it is not below it), `/`-separated.

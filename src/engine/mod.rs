@@ -19,6 +19,7 @@ pub mod kustomize;
 pub mod locate;
 pub mod meta;
 mod placed;
+mod prefilter;
 pub mod projection;
 mod read;
 mod report;
@@ -113,15 +114,27 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     let precommit = inputs.iter().any(read::Input::is_context);
     let cache = opts.context_cache.as_deref();
     let run = cache.map(ContextCache::begin);
+    // Context files read as written are parsed only when their bytes can matter to the named
+    // files (see `prefilter`): those are checked once the named files' objects are known. A
+    // language server's cache keeps every file's check instead.
+    let filter = precommit && cache.is_none();
     let (mut files, renders, chart_renders) = std::thread::scope(|s| {
         let renders = s.spawn(|| kust.render_all());
         // No thread when no chart is rendered (most runs).
         let chart_renders = (!charts.scenarios.is_empty()).then(|| s.spawn(|| charts.render_all()));
-        let files: Vec<Checked> = inputs
+        let treats: Vec<read::Treat> = (0..inputs.len())
+            .map(|id| charts.treat(id, kust.treat(id)))
+            .collect();
+        let (later, now): (Vec<_>, Vec<_>) =
+            inputs.into_iter().enumerate().partition(|(id, input)| {
+                filter
+                    && input.context_path(opts.overlay.as_deref()).is_some()
+                    && treats.get(*id) == Some(&read::Treat::Lint)
+            });
+        let mut files: Vec<(usize, Checked)> = now
             .into_par_iter()
-            .enumerate()
             .map(|(id, input)| {
-                let treat = charts.treat(id, kust.treat(id));
+                let treat = treats.get(id).cloned().unwrap_or_default();
                 let kept = cache.zip(run).and_then(|(cache, run)| {
                     let path = input.context_path(opts.overlay.as_deref())?.to_path_buf();
                     let stamp = cache.stamp(&path, &treat)?;
@@ -133,7 +146,7 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
                         read::read_input(id, input, opts.overlay.as_deref()).treated(treat),
                     )
                 };
-                match kept {
+                let checked = match kept {
                     Some((cache, run, path, stamp)) => {
                         cache.get(id, &path, &stamp, run).unwrap_or_else(|| {
                             let checked = check(input);
@@ -142,11 +155,16 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
                         })
                     }
                     None => check(input),
-                }
+                };
+                (id, checked)
             })
             .collect();
+        if !later.is_empty() {
+            files.extend(check_wanted(later, files.as_slice(), rules));
+            files.sort_by_key(|(id, _)| *id);
+        }
         (
-            files,
+            files.into_iter().map(|(_, f)| f).collect::<Vec<Checked>>(),
             renders.join().unwrap_or_default(),
             chart_renders
                 .map(|h| h.join().unwrap_or_default())
@@ -168,6 +186,61 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
         cache.end(run);
     }
     report::finish(files, rules, start, Some(&kust), &charts)
+}
+
+/// Context files read as written (`later`), given the other files' checks (`done`): those
+/// whose bytes can matter to the named files are parsed; the rest are read again and parsed
+/// only when the named files turn out to need every file (see [`prefilter::Wanted`]).
+fn check_wanted(
+    later: Vec<(usize, read::Input)>,
+    done: &[(usize, Checked)],
+    rules: &RuleSet,
+) -> Vec<(usize, Checked)> {
+    // As `report` chooses the index's focus: the named files of the shared scope.
+    let named = || {
+        done.iter()
+            .map(|(_, f)| f)
+            .filter(|f| !f.context && f.rendered.is_none())
+    };
+    let wanted = prefilter::Wanted::of(
+        named().flat_map(|f| f.objects.iter()),
+        named().map(|f| f.source.path.as_str()),
+    );
+    let checked: Vec<(usize, Checked, Option<read::Input>)> = later
+        .into_par_iter()
+        .map(|(id, input)| {
+            let read::Input::File {
+                path, shown, kind, ..
+            } = input
+            else {
+                return (id, rules.check(id, read::read_input(id, input, None)), None);
+            };
+            let (read, unwanted) =
+                read::read_context_wanted(id, &path, shown.clone(), kind, Some(&wanted));
+            let again = unwanted.then_some(read::Input::File {
+                path,
+                shown,
+                kind,
+                context: true,
+            });
+            (id, rules.check(id, read), again)
+        })
+        .collect();
+    let seen = done
+        .iter()
+        .map(|(_, f)| f)
+        .chain(checked.iter().map(|(_, f, _)| f))
+        .flat_map(|f| f.objects.iter());
+    if !wanted.complete(named().flat_map(|f| f.objects.iter()), seen) {
+        return checked.into_iter().map(|(id, f, _)| (id, f)).collect();
+    }
+    checked
+        .into_par_iter()
+        .map(|(id, f, again)| match again {
+            Some(input) => (id, rules.check(id, read::read_input(id, input, None))),
+            None => (id, f),
+        })
+        .collect()
 }
 
 /// A finding about a chart file, built once the file's id is known.

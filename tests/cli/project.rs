@@ -241,3 +241,122 @@ fn broken_project_files_that_were_not_named_are_not_reported() {
         "{json:#}"
     );
 }
+
+/// A project of several namespaces and folders, built so that what relates a file to
+/// another is never being side by side: namespaced objects, objects of `default` (no
+/// `namespace:`), a catch-all PDB, a misspelt target, a VPA, a Redis server and its
+/// sentinel in ConfigMaps.
+const SPREAD: &[(&str, &str)] = &[
+    (
+        "apps/shop/deploy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: web:1\n          resources:\n            requests: {cpu: 100m, memory: 64Mi}\n            limits: {cpu: 200m, memory: 128Mi}\n",
+    ),
+    (
+        "scaling/shop/hpa.yaml",
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 5\n  metrics:\n    - type: Resource\n      resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}\n",
+    ),
+    (
+        "policy/shop.yaml",
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  maxUnavailable: 0\n  selector:\n    matchLabels: {app: web}\n",
+    ),
+    (
+        "apps/other/deploy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: other\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: web:1\n",
+    ),
+    (
+        "apps/default/api.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: api:1\n",
+    ),
+    (
+        "apps/default/worker.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: worker\nspec:\n  replicas: 2\n  serviceName: worker\n  selector:\n    matchLabels: {app: worker}\n  template:\n    metadata:\n      labels: {app: worker}\n    spec:\n      containers:\n        - name: worker\n          image: worker:1\n",
+    ),
+    (
+        "policy/everything.yaml",
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: everything\nspec:\n  maxUnavailable: 1\n  selector: {}\n",
+    ),
+    (
+        "scaling/default/typo.yaml",
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: typo\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: apii}\n  minReplicas: 2\n  maxReplicas: 5\n",
+    ),
+    (
+        "scaling/default/worker.yaml",
+        "apiVersion: autoscaling.k8s.io/v1\nkind: VerticalPodAutoscaler\nmetadata:\n  name: worker\nspec:\n  targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: worker}\n  updatePolicy: {updateMode: Auto}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: worker\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: worker}\n  minReplicas: 2\n  maxReplicas: 4\n  metrics:\n    - type: Resource\n      resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}\n",
+    ),
+    (
+        "redis/server.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: redis\ndata:\n  redis.conf: |\n    port 6379\n    maxmemory 1gb\n",
+    ),
+    (
+        "redis/ha/sentinel.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sentinel\ndata:\n  sentinel.conf: |\n    sentinel monitor mymaster 10.0.0.1 6379 2\n",
+    ),
+];
+
+/// Each diagnostic of `json` as `path:line:col rule message help` (labels too).
+fn said(json: &Value) -> Vec<String> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{} {} {} {} {}",
+                d["path"].as_str().unwrap(),
+                d["start"]["line"],
+                d["start"]["column"],
+                d["rule"].as_str().unwrap(),
+                d["message"],
+                d["help"],
+                d["labels"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_named_file_gets_the_findings_the_whole_project_gives_it() {
+    // Pre-commit parses only the project files whose bytes can matter to the named ones;
+    // each file named alone (and some together) must be told what a lint of the whole
+    // project says of it.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    for (path, text) in SPREAD {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let (whole, _) = check(root, &["."]);
+    let whole = said(&whole);
+    let of = |paths: &[&str]| -> Vec<String> {
+        whole
+            .iter()
+            .filter(|d| paths.iter().any(|p| d.starts_with(&format!("{p}:"))))
+            .cloned()
+            .collect()
+    };
+    let mut named: Vec<Vec<&str>> = SPREAD.iter().map(|(p, _)| vec![*p]).collect();
+    named.push(vec!["scaling/shop/hpa.yaml", "apps/default/api.yaml"]);
+    named.push(vec!["policy/everything.yaml", "redis/server.yaml"]);
+    for paths in named {
+        let (json, _) = check(root, &paths);
+        assert_eq!(said(&json), of(&paths), "{paths:?}");
+    }
+    // The cases this is about were reached.
+    for expected in [
+        "scaling/default/typo.yaml:6:", // hpa-target-not-found, with "did you mean `api`?"
+        "apps/default/api.yaml:",       // selected by the catch-all PDB: no pdb-missing
+        "scaling/default/worker.yaml:",
+    ] {
+        assert!(
+            whole.iter().any(|d| d.starts_with(expected)),
+            "{expected} not in {whole:#?}"
+        );
+    }
+    assert!(whole.iter().any(|d| d.contains("did you mean `api`?")));
+    assert!(
+        !whole.iter().any(|d| d.contains("pdb-missing")),
+        "{whole:#?}"
+    );
+}
