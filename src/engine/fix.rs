@@ -138,7 +138,7 @@ fn plan(report: &Report, threshold: Applicability) -> Vec<FilePass> {
         let Some(path) = file.disk.clone() else {
             continue;
         };
-        let fixes: Vec<&Fix> = findings.iter().filter_map(|f| f.fix.as_ref()).collect();
+        let fixes: Vec<&Fix> = findings.iter().filter_map(|f| f.fix.as_deref()).collect();
         let Some((after, count)) = apply_fixes(&file.text, &fixes) else {
             continue;
         };

@@ -125,6 +125,8 @@ impl Files {
                 })
                 .count(),
         };
+        // Reserved once: with many findings, growing by doubling would leave a third unused.
+        findings.reserve_exact(files.iter().map(|f| f.findings.len()).sum());
         for mut f in files {
             findings.append(&mut f.findings);
             run.sources.push(f.source);
@@ -371,7 +373,7 @@ fn resolve_requests(run: &Files, findings: &mut [Finding]) {
         match planned {
             Some(p) => {
                 let why = fix.downgraded.take().or(p.risk);
-                *fix = crate::model::Fix::new(fix.applicability, fix.message.clone(), p.edits)
+                **fix = crate::model::Fix::new(fix.applicability, fix.message.clone(), p.edits)
                     .downgraded_if(why);
             }
             None => fix.unplaceable("the change does not fit the object as written"),

@@ -99,7 +99,8 @@ pub struct Finding {
     /// out of every output but SARIF, which shows it as dismissed.
     pub suppression: Option<Suppression>,
     /// What would make the finding go away: edits in `file` (see [`Fix`]).
-    pub fix: Option<Fix>,
+    /// Boxed: most findings have none, and a finding is kept per problem found.
+    pub fix: Option<Box<Fix>>,
 }
 
 /// Why a finding was suppressed.
@@ -154,14 +155,14 @@ impl Finding {
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Finding {
-        self.fix = Some(fix);
+        self.fix = Some(Box::new(fix));
         self
     }
 
     /// With `fix`, when there is one.
     pub fn with_fix_opt(mut self, fix: Option<Fix>) -> Finding {
-        if fix.is_some() {
-            self.fix = fix;
+        if let Some(fix) = fix {
+            self.fix = Some(Box::new(fix));
         }
         self
     }

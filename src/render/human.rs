@@ -95,7 +95,7 @@ fn diagnostic(report: &Report, f: &Finding) -> Diagnostic<usize> {
         .help
         .iter()
         .map(|help| format!("help: {help}"))
-        .chain(f.fix.as_ref().map(fix_note))
+        .chain(f.fix.as_deref().map(fix_note))
         .collect();
     if !notes.is_empty() {
         d = d.with_notes(notes);

@@ -4,23 +4,10 @@
 use super::{Counts, region};
 use crate::engine::Report;
 use crate::model::{Applicability, ColumnUnit, LineCol, Span};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 
 pub const VERSION: u32 = 1;
-
-fn pos(p: LineCol) -> Value {
-    json!({"line": p.line, "column": p.column})
-}
-
-fn location(report: &Report, file: usize, span: Span) -> (String, Value, Value) {
-    let f = report.files.get(file);
-    let (start, end) = region(f, span, ColumnUnit::Chars);
-    (
-        f.map_or_else(String::new, |s| s.path.clone()),
-        pos(start),
-        pos(end),
-    )
-}
 
 /// How many findings a fix applies to at `threshold`.
 pub(crate) fn fixable(report: &Report, threshold: Applicability) -> usize {
@@ -35,46 +22,114 @@ pub fn render(report: &Report) -> String {
     super::written(|out| write(report, out))
 }
 
+/// A position, as the document prints it.
+#[derive(Serialize)]
+struct Pos {
+    column: usize,
+    line: usize,
+}
+
+impl From<LineCol> for Pos {
+    fn from(p: LineCol) -> Pos {
+        Pos {
+            column: p.column,
+            line: p.line,
+        }
+    }
+}
+
+// The members of each object in name order: the order `serde_json::Value` printed them in
+// (the document is byte-identical to its first version's, which built `Value`s).
+#[derive(Serialize)]
+struct Diagnostic<'a> {
+    end: Pos,
+    fix: Option<FixOut<'a>>,
+    help: &'a Option<String>,
+    label: &'a str,
+    labels: Vec<LabelOut<'a>>,
+    level: &'static str,
+    message: &'a str,
+    path: &'a str,
+    rule: &'a str,
+    start: Pos,
+}
+
+#[derive(Serialize)]
+struct LabelOut<'a> {
+    end: Pos,
+    message: &'a str,
+    path: &'a str,
+    start: Pos,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    applicability: &'static str,
+    display_only_because: &'a Option<String>,
+    edits: Vec<EditOut<'a>>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct EditOut<'a> {
+    end: Pos,
+    replacement: &'a str,
+    start: Pos,
+}
+
+/// A file's shown path and the start and end of `span` in it.
+fn place(report: &Report, file: usize, span: Span) -> (&str, Pos, Pos) {
+    let f = report.files.get(file);
+    let (start, end) = region(f, span, ColumnUnit::Chars);
+    (f.map_or("", |s| s.path.as_str()), start.into(), end.into())
+}
+
 /// The document, written a diagnostic at a time.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let diagnostics = report.findings.iter().map(|f| {
-        let (path, start, end) = location(report, f.file, f.span);
-        let labels: Vec<Value> = f
+        let (path, start, end) = place(report, f.file, f.span);
+        let labels = f
             .labels
             .iter()
             .map(|l| {
-                let (path, start, end) = location(report, l.file, l.span);
-                json!({"path": path, "start": start, "end": end, "message": l.message})
+                let (path, start, end) = place(report, l.file, l.span);
+                LabelOut {
+                    end,
+                    message: &l.message,
+                    path,
+                    start,
+                }
             })
             .collect();
-        let fix = f.fix.as_ref().map(|x| {
-            let edits: Vec<Value> = x
+        let fix = f.fix.as_deref().map(|x| FixOut {
+            applicability: x.applicability.as_str(),
+            display_only_because: &x.downgraded,
+            edits: x
                 .edits
                 .iter()
                 .map(|e| {
-                    let (_, start, end) = location(report, f.file, e.span);
-                    json!({"start": start, "end": end, "replacement": e.replacement})
+                    let (_, start, end) = place(report, f.file, e.span);
+                    EditOut {
+                        end,
+                        replacement: &e.replacement,
+                        start,
+                    }
                 })
-                .collect();
-            json!({
-                "message": x.message,
-                "applicability": x.applicability.as_str(),
-                "edits": edits,
-                "display_only_because": x.downgraded,
-            })
+                .collect(),
+            message: &x.message,
         });
-        json!({
-            "rule": f.rule,
-            "level": f.level.as_str(),
-            "message": f.message,
-            "path": path,
-            "start": start,
-            "end": end,
-            "label": f.label,
-            "labels": labels,
-            "help": f.help,
-            "fix": fix,
-        })
+        Diagnostic {
+            end,
+            fix,
+            help: &f.help,
+            label: &f.label,
+            labels,
+            level: f.level.as_str(),
+            message: &f.message,
+            path,
+            rule: &f.rule,
+            start,
+        }
     });
     let c = Counts::of(&report.findings);
     let doc = json!({

@@ -61,12 +61,12 @@ const ITEMS: &str = "\u{1}scalelint-items\u{1}";
 /// `envelope` as `serde_json::to_string_pretty` prints it (and a newline), with the string
 /// [`ITEMS`], the value of its member `key`, replaced by the array of `items`, each
 /// serialised as it is written. Pretty-printing indents by nesting depth alone, so an item
-/// printed on its own and indented by its depth is what printing the whole document gives.
-fn write_with_items(
+/// printed on its own from its depth is what printing the whole document gives.
+fn write_with_items<T: serde::Serialize>(
     out: &mut dyn Write,
     envelope: &Value,
     key: &str,
-    items: impl Iterator<Item = Value>,
+    items: impl Iterator<Item = T>,
 ) -> io::Result<()> {
     let text = serde_json::to_string_pretty(envelope).map_err(io::Error::other)?;
     let member = format!(
@@ -79,32 +79,109 @@ fn write_with_items(
         return out.write_all(b"\n");
     };
     let line = head.rsplit('\n').next().unwrap_or("");
-    let indent = " ".repeat(line.len() - line.trim_start_matches(' ').len());
-    let inner = format!("{indent}  ");
+    let depth = (line.len() - line.trim_start_matches(' ').len()) / 2;
     out.write_all(head.as_bytes())?;
     out.write_all(member.as_bytes())?;
     let mut empty = true;
     for item in items {
         out.write_all(if empty { b"[\n" } else { b",\n" })?;
         empty = false;
-        let pretty = serde_json::to_string_pretty(&item).map_err(io::Error::other)?;
-        for (i, line) in pretty.split('\n').enumerate() {
-            if i > 0 {
-                out.write_all(b"\n")?;
-            }
-            out.write_all(inner.as_bytes())?;
-            out.write_all(line.as_bytes())?;
-        }
+        Pretty::indent(out, depth + 1)?;
+        let mut ser = serde_json::Serializer::with_formatter(
+            &mut *out,
+            Pretty {
+                depth: depth + 1,
+                has_value: false,
+            },
+        );
+        item.serialize(&mut ser).map_err(io::Error::other)?;
     }
     if empty {
         out.write_all(b"[]")?;
     } else {
         out.write_all(b"\n")?;
-        out.write_all(indent.as_bytes())?;
+        Pretty::indent(out, depth)?;
         out.write_all(b"]")?;
     }
     out.write_all(tail.as_bytes())?;
     out.write_all(b"\n")
+}
+
+/// `serde_json`'s `PrettyFormatter` (two spaces) starting at nesting `depth`: an item of
+/// an array written on its own, as the whole document would print it, without building a
+/// string and indenting its lines afterwards.
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn indent<W: ?Sized + Write>(out: &mut W, depth: usize) -> io::Result<()> {
+        const SPACES: &[u8; 64] = &[b' '; 64];
+        let mut n = depth * 2;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            out.write_all(SPACES.get(..k).unwrap_or_default())?;
+            n -= k;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        if self.has_value {
+            w.write_all(b"\n")?;
+            Pretty::indent(w, self.depth)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        Pretty::indent(w, self.depth)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        if self.has_value {
+            w.write_all(b"\n")?;
+            Pretty::indent(w, self.depth)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        Pretty::indent(w, self.depth)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// What `write` wrote, as text (JSON is UTF-8).

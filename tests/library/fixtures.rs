@@ -184,7 +184,7 @@ fn fixes_of_fail_fixtures_match_their_fixed_files() {
                 .findings
                 .iter()
                 .filter(|f| f.rule == rule)
-                .filter_map(|f| f.fix.as_ref())
+                .filter_map(|f| f.fix.as_deref())
                 .collect();
             let mut kinds = seen.lock().unwrap();
             for x in fixes.iter().filter(|x| x.downgraded.is_none()) {
