@@ -98,12 +98,16 @@ impl Bail {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Outcome {
     pub completed: usize,
+    /// Why the fast path first handed a document to libyaml.
     pub bailed: Option<Bail>,
+    /// Documents libyaml read alone before the fast path went on.
+    pub resumed: usize,
 }
 
 /// Parse one run of documents from `segment` (at byte `base` of the file) into `b`, by the fast
-/// path as far as it goes and by libyaml from there. Returns the offset of a fatal error, and
-/// how far the fast path went.
+/// path, each document it does not take by libyaml alone (or, when that cannot be told
+/// apart, the rest of the segment). Returns the offset of a fatal error, and how far the fast
+/// path went.
 pub(super) fn parse_segment(
     segment: &str,
     Start { base, lines }: Start,
@@ -133,8 +137,9 @@ pub(super) fn parse_segment(
                 pos = next;
             }
             Err(bail) => {
-                outcome.bailed = Some(bail);
-                let b = fast.b;
+                outcome.bailed.get_or_insert(bail);
+                let odd = fast.odd;
+                let b = &mut *fast.b;
                 b.problems.truncate(problems);
                 b.text_scalars.truncate(scalars);
                 b.begin_document();
@@ -143,10 +148,62 @@ pub(super) fn parse_segment(
                     base: base + pos,
                     lines: lines + memchr::memchr_iter(b'\n', before).count(),
                 };
+                // This document alone to libyaml, up to the next `---` line, then back to
+                // this path: one flow mapping early in a long stream must not hand libyaml
+                // every document after it. Kept only when libyaml reads exactly one
+                // document there without an error; otherwise libyaml reads the rest.
+                // Not past a line break only libyaml sees (a lone CR, NEL…): the lines of
+                // what follows are counted here by `\n`.
+                if let Some(end) = next_document_marker(segment, pos)
+                    && end <= odd
+                    && let Some(chunk) = segment.get(pos..end)
+                {
+                    let mut held = None;
+                    let mut count = 0;
+                    let error = libyaml::parse_segment(chunk, at, b, &mut |d, _| {
+                        count += 1;
+                        held = Some(d);
+                    });
+                    // None: comments before the `---` of the document that bailed, which
+                    // the next round gives libyaml.
+                    if error.is_none() && count <= 1 {
+                        if let Some(d) = held {
+                            on_document(d, b.problems);
+                            outcome.resumed += 1;
+                        }
+                        pos = end;
+                        continue;
+                    }
+                    b.problems.truncate(problems);
+                    b.text_scalars.truncate(scalars);
+                    b.begin_document();
+                }
                 let rest = segment.get(pos..).unwrap_or_default();
                 return (libyaml::parse_segment(rest, at, b, on_document), outcome);
             }
         }
+    }
+}
+
+/// The offset of the first line after `from` that starts a document (`---` followed by a
+/// blank or the end of the text): where libyaml's scanner, at column 0, ends the document
+/// before it whatever it was reading (a block scalar ends there; inside a quoted scalar or a
+/// flow collection it is an error either way).
+fn next_document_marker(s: &str, from: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut at = from;
+    loop {
+        let nl = at + memchr::memchr(b'\n', bytes.get(at..)?)?;
+        let line = nl + 1;
+        if bytes.get(line..line + 3) == Some(b"---")
+            && matches!(
+                bytes.get(line + 3),
+                None | Some(b' ' | b'\t' | b'\r' | b'\n')
+            )
+        {
+            return Some(line);
+        }
+        at = line;
     }
 }
 
@@ -972,6 +1029,24 @@ mod tests {
         if let Some(part) = fast.difference(reference) {
             panic!("{part} of {text:?} differ\n  fast:    {fast:?}\n  libyaml: {reference:?}");
         }
+    }
+
+    #[test]
+    fn a_document_libyaml_reads_does_not_take_the_rest_of_the_stream() {
+        let text = "a: 1\n---\nb: {c: 2}\n---\nd: 3\n---\ne: [4]\n--- # x\nf: |\n  g\n";
+        let o = same(text);
+        assert!(o.resumed >= 1 && o.completed + o.resumed == 5, "{o:?}");
+        // Comments before the `---` of the document libyaml reads; a block scalar the
+        // next `---` ends; the last document read by libyaml.
+        let o = same("# top\n---\nx: {y: 1}\nz: |\n  text\n---\nw: 2\n---\nv: [1]\n");
+        assert!(o.resumed >= 1 && o.completed + o.resumed == 3, "{o:?}");
+        // A `---` inside a quoted scalar or a flow collection: an error either way, at
+        // the same place, with the documents after it read again from there.
+        same("a: 1\n---\nb: \"x\n---\ny\"\n---\nc: 2\n");
+        same("a: [1,\n---\n2]\n---\nc: {d: 2}\n---\ne: 3\n");
+        // Lines broken by a lone CR before and inside the document libyaml reads.
+        same("a: 1\r---\rb: {c: 2}\n---\nd: 3\n");
+        same("a: 1\n---\nb: {c: 2}\rx: 1\n---\nd: [3\n");
     }
 
     /// The fast path reads all of `text` and agrees with libyaml.
