@@ -4,6 +4,7 @@
 use super::region;
 use crate::engine::{Report, locate, meta};
 use crate::model::{ColumnUnit, Level, Span};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -67,39 +68,6 @@ fn physical(report: &Report, file: usize, span: Span) -> Value {
     })
 }
 
-/// A finding's fix as SARIF `fixes` (what reviewdog and the SARIF viewer apply): one
-/// artifact change with a replacement per edit, regions in lines and columns (an empty
-/// region inserts). Only for a file on disk; the applicability is a property.
-fn fixes(report: &Report, f: &crate::model::Finding) -> Option<Value> {
-    let fix = f.fix.as_ref()?;
-    let file = report.files.get(f.file)?;
-    if fix.edits.is_empty() || file.disk.is_none() {
-        return None;
-    }
-    let replacements: Vec<Value> = fix
-        .edits
-        .iter()
-        .map(|e| {
-            json!({
-                "deletedRegion": sarif_region(report, f.file, e.span),
-                "insertedContent": {"text": e.replacement},
-            })
-        })
-        .collect();
-    let mut properties = json!({"applicability": fix.applicability.as_str()});
-    if let Some(why) = &fix.downgraded {
-        properties["displayOnlyBecause"] = json!(why);
-    }
-    Some(json!([{
-        "description": {"text": fix.message},
-        "artifactChanges": [{
-            "artifactLocation": artifact(&file.path),
-            "replacements": replacements,
-        }],
-        "properties": properties,
-    }]))
-}
-
 /// The run itself: it succeeded (findings are results, not failures); files it could not
 /// read are tool notifications, as code scanning shows them.
 fn invocation(report: &Report, metas: &[&meta::RuleMeta]) -> Value {
@@ -151,57 +119,235 @@ pub fn render(report: &Report) -> String {
     super::written(|out| write(report, out))
 }
 
+// A result as typed structs, members in name order: the order `serde_json::Value` printed
+// them in (the log is byte-identical to its first version's, which built `Value`s), and no
+// map per result and location.
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct CowText<'a> {
+    text: std::borrow::Cow<'a, str>,
+}
+
+#[derive(Serialize)]
+struct Artifact {
+    uri: String,
+    #[serde(rename = "uriBaseId", skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+impl Artifact {
+    fn of(path: &str) -> Artifact {
+        // Paths under the working directory are relative to the checkout (`%SRCROOT%`, as
+        // code scanning expects); others are absolute `file:` URIs.
+        if path.starts_with('/') {
+            Artifact {
+                uri: format!("file://{}", uri(path)),
+                uri_base_id: None,
+            }
+        } else {
+            Artifact {
+                uri: uri(path),
+                uri_base_id: Some("%SRCROOT%"),
+            }
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
+impl Region {
+    fn of(report: &Report, file: usize, span: Span) -> Region {
+        let (start, end) = region(report.files.get(file), span, ColumnUnit::Utf16);
+        Region {
+            end_column: end.column,
+            end_line: end.line,
+            start_column: start.column,
+            start_line: start.line,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical {
+    artifact_location: Artifact,
+    region: Region,
+}
+
+impl Physical {
+    fn of(report: &Report, file: usize, span: Span) -> Physical {
+        let path = report.files.get(file).map_or("", |s| s.path.as_str());
+        Physical {
+            artifact_location: Artifact::of(path),
+            region: Region::of(report, file, span),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: Physical,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Related<'a> {
+    id: usize,
+    message: Text<'a>,
+    physical_location: Physical,
+}
+
+#[derive(Serialize)]
+struct Suppressed<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<&'a str>,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "scalelintLocation/v1")]
+    location: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    artifact_changes: [Change<'a>; 1],
+    description: Text<'a>,
+    properties: FixProperties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Change<'a> {
+    artifact_location: Artifact,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region,
+    inserted_content: Text<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FixProperties<'a> {
+    applicability: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    display_only_because: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[SarifFix<'a>; 1]>,
+    level: &'static str,
+    locations: [Location; 1],
+    message: CowText<'a>,
+    partial_fingerprints: Fingerprints,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Related<'a>>,
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppressed<'a>; 1]>,
+}
+
+/// A finding's fix as SARIF `fixes` (what reviewdog and the SARIF viewer apply): one
+/// artifact change with a replacement per edit, regions in lines and columns (an empty
+/// region inserts). Only for a file on disk; the applicability is a property.
+fn fixes<'a>(report: &Report, f: &'a crate::model::Finding) -> Option<[SarifFix<'a>; 1]> {
+    let fix = f.fix.as_deref()?;
+    let file = report.files.get(f.file)?;
+    if fix.edits.is_empty() || file.disk.is_none() {
+        return None;
+    }
+    Some([SarifFix {
+        artifact_changes: [Change {
+            artifact_location: Artifact::of(&file.path),
+            replacements: fix
+                .edits
+                .iter()
+                .map(|e| Replacement {
+                    deleted_region: Region::of(report, f.file, e.span),
+                    inserted_content: Text {
+                        text: &e.replacement,
+                    },
+                })
+                .collect(),
+        }],
+        description: Text { text: &fix.message },
+        properties: FixProperties {
+            applicability: fix.applicability.as_str(),
+            display_only_because: fix.downgraded.as_deref(),
+        },
+    }])
+}
+
 /// The log, written a result at a time.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let metas: Vec<&meta::RuleMeta> = report.catalog.metas().collect();
+    let index: std::collections::HashMap<&str, usize> = metas
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, m)| (m.name.as_str(), i))
+        .collect();
     // Suppressed findings are results too, marked as suppressed in source, so code scanning
     // shows them as dismissed instead of losing track of them.
     let results = report.findings.iter().chain(&report.suppressed).map(|f| {
-        let mut message = f.message.clone();
-        if let Some(help) = &f.help {
-            message.push_str(&format!("\nhelp: {help}"));
-        }
-        let mut r = json!({
-            "ruleId": f.rule,
-            "level": sarif_level(f.level),
-            "message": {"text": message},
-            "locations": [{"physicalLocation": physical(report, f.file, f.span)}],
+        let message = match &f.help {
+            Some(help) => format!("{}\nhelp: {help}", f.message).into(),
+            None => f.message.as_str().into(),
+        };
+        SarifResult {
+            fixes: fixes(report, f),
+            level: sarif_level(f.level),
+            locations: [Location {
+                physical_location: Physical::of(report, f.file, f.span),
+            }],
+            message: CowText { text: message },
             // By object and field, not line: code scanning keeps tracking the finding
             // when unrelated lines move.
-            "partialFingerprints": {
-                "scalelintLocation/v1": locate::fnv1a(&[&f.rule, &f.locator]),
+            partial_fingerprints: Fingerprints {
+                location: locate::fnv1a(&[&f.rule, &f.locator]),
             },
-        });
-        if let Some(i) = metas.iter().position(|m| m.name == f.rule) {
-            r["ruleIndex"] = json!(i);
+            related_locations: f
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| Related {
+                    id: i + 1,
+                    message: Text { text: &l.message },
+                    physical_location: Physical::of(report, l.file, l.span),
+                })
+                .collect(),
+            rule_id: &f.rule,
+            rule_index: index.get(f.rule.as_str()).copied(),
+            suppressions: f.suppression.as_ref().map(|s| {
+                [Suppressed {
+                    justification: s.reason.as_deref(),
+                    kind: if s.external { "external" } else { "inSource" },
+                }]
+            }),
         }
-        if let Some(fixes) = fixes(report, f) {
-            r["fixes"] = fixes;
-        }
-        if let Some(s) = &f.suppression {
-            let kind = if s.external { "external" } else { "inSource" };
-            let mut entry = json!({"kind": kind});
-            if let Some(reason) = &s.reason {
-                entry["justification"] = json!(reason);
-            }
-            r["suppressions"] = json!([entry]);
-        }
-        if !f.labels.is_empty() {
-            r["relatedLocations"] = Value::Array(
-                f.labels
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| {
-                        json!({
-                            "id": i + 1,
-                            "physicalLocation": physical(report, l.file, l.span),
-                            "message": {"text": l.message},
-                        })
-                    })
-                    .collect(),
-            );
-        }
-        r
     });
     let doc = json!({
         "$schema": SCHEMA,
