@@ -84,53 +84,55 @@ fn place(report: &Report, file: usize, span: Span) -> (&str, Pos, Pos) {
     (f.map_or("", |s| s.path.as_str()), start.into(), end.into())
 }
 
-/// The document, written a diagnostic at a time.
-pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let diagnostics = report.findings.iter().map(|f| {
-        let (path, start, end) = place(report, f.file, f.span);
-        let labels = f
-            .labels
+/// One finding as the document prints it.
+fn diagnostic<'a>(report: &'a Report, f: &'a crate::model::Finding) -> Diagnostic<'a> {
+    let (path, start, end) = place(report, f.file, f.span);
+    let labels = f
+        .labels
+        .iter()
+        .map(|l| {
+            let (path, start, end) = place(report, l.file, l.span);
+            LabelOut {
+                end,
+                message: &l.message,
+                path,
+                start,
+            }
+        })
+        .collect();
+    let fix = f.fix.as_deref().map(|x| FixOut {
+        applicability: x.applicability.as_str(),
+        display_only_because: &x.downgraded,
+        edits: x
+            .edits
             .iter()
-            .map(|l| {
-                let (path, start, end) = place(report, l.file, l.span);
-                LabelOut {
+            .map(|e| {
+                let (_, start, end) = place(report, f.file, e.span);
+                EditOut {
                     end,
-                    message: &l.message,
-                    path,
+                    replacement: &e.replacement,
                     start,
                 }
             })
-            .collect();
-        let fix = f.fix.as_deref().map(|x| FixOut {
-            applicability: x.applicability.as_str(),
-            display_only_because: &x.downgraded,
-            edits: x
-                .edits
-                .iter()
-                .map(|e| {
-                    let (_, start, end) = place(report, f.file, e.span);
-                    EditOut {
-                        end,
-                        replacement: &e.replacement,
-                        start,
-                    }
-                })
-                .collect(),
-            message: &x.message,
-        });
-        Diagnostic {
-            end,
-            fix,
-            help: &f.help,
-            label: &f.label,
-            labels,
-            level: f.level.as_str(),
-            message: &f.message,
-            path,
-            rule: &f.rule,
-            start,
-        }
+            .collect(),
+        message: &x.message,
     });
+    Diagnostic {
+        end,
+        fix,
+        help: &f.help,
+        label: &f.label,
+        labels,
+        level: f.level.as_str(),
+        message: &f.message,
+        path,
+        rule: &f.rule,
+        start,
+    }
+}
+
+/// The document, written a diagnostic at a time.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let c = Counts::of(&report.findings);
     let doc = json!({
         "version": VERSION,
@@ -147,5 +149,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             "unsafe_fixable": fixable(report, Applicability::Unsafe) - fixable(report, Applicability::Safe),
         },
     });
-    super::write_with_items(out, &doc, "diagnostics", diagnostics)
+    super::write_with_items(out, &doc, "diagnostics", &report.findings, |f| {
+        diagnostic(report, f)
+    })
 }

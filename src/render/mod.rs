@@ -59,15 +59,21 @@ pub fn write(
 const ITEMS: &str = "\u{1}scalelint-items\u{1}";
 
 /// `envelope` as `serde_json::to_string_pretty` prints it (and a newline), with the string
-/// [`ITEMS`], the value of its member `key`, replaced by the array of `items`, each
-/// serialised as it is written. Pretty-printing indents by nesting depth alone, so an item
-/// printed on its own from its depth is what printing the whole document gives.
-fn write_with_items<T: serde::Serialize>(
+/// [`ITEMS`], the value of its member `key`, replaced by the array of `item(x)` for each of
+/// `items`, serialised as it is written. Pretty-printing indents by nesting depth alone, so
+/// an item printed on its own from its depth is what printing the whole document gives.
+/// Items are serialised in chunks on every thread, a window of chunks at a time (memory
+/// stays a few megabytes whatever the count), and written in order.
+fn write_with_items<'a, S: Sync, T: serde::Serialize>(
     out: &mut dyn Write,
     envelope: &Value,
     key: &str,
-    items: impl Iterator<Item = T>,
+    items: &'a [S],
+    item: impl Fn(&'a S) -> T + Sync,
 ) -> io::Result<()> {
+    use rayon::prelude::*;
+    // Items per chunk: enough to outweigh a task's cost, few enough to spread a window.
+    const CHUNK: usize = 1024;
     let text = serde_json::to_string_pretty(envelope).map_err(io::Error::other)?;
     let member = format!(
         "{}: ",
@@ -82,21 +88,34 @@ fn write_with_items<T: serde::Serialize>(
     let depth = (line.len() - line.trim_start_matches(' ').len()) / 2;
     out.write_all(head.as_bytes())?;
     out.write_all(member.as_bytes())?;
-    let mut empty = true;
-    for item in items {
-        out.write_all(if empty { b"[\n" } else { b",\n" })?;
-        empty = false;
-        Pretty::indent(out, depth + 1)?;
-        let mut ser = serde_json::Serializer::with_formatter(
-            &mut *out,
-            Pretty {
-                depth: depth + 1,
-                has_value: false,
-            },
-        );
-        item.serialize(&mut ser).map_err(io::Error::other)?;
+    let window = CHUNK * 2 * rayon::current_num_threads().max(1);
+    for (w, some) in items.chunks(window).enumerate() {
+        let chunks: Vec<io::Result<Vec<u8>>> = some
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut buf = Vec::with_capacity(chunk.len() * 1024);
+                for (i, x) in chunk.iter().enumerate() {
+                    let first = w == 0 && c == 0 && i == 0;
+                    buf.extend_from_slice(if first { b"[\n" } else { b",\n" });
+                    Pretty::indent(&mut buf, depth + 1)?;
+                    let mut ser = serde_json::Serializer::with_formatter(
+                        &mut buf,
+                        Pretty {
+                            depth: depth + 1,
+                            has_value: false,
+                        },
+                    );
+                    item(x).serialize(&mut ser).map_err(io::Error::other)?;
+                }
+                Ok(buf)
+            })
+            .collect();
+        for chunk in chunks {
+            out.write_all(&chunk?)?;
+        }
     }
-    if empty {
+    if items.is_empty() {
         out.write_all(b"[]")?;
     } else {
         out.write_all(b"\n")?;
@@ -259,9 +278,17 @@ mod tests {
                 envelope = json!({"runs": [{"tool": "t", "inner": envelope}]});
             }
             let streamed =
-                written(|out| write_with_items(out, &envelope, "items", some.into_iter()));
+                written(|out| write_with_items(out, &envelope, "items", &some, Clone::clone));
             let expected = format!("{}\n", serde_json::to_string_pretty(&whole).unwrap());
             assert_eq!(streamed, expected, "depth {depth}, {n} items");
         }
+        // Several windows of chunks, written in order.
+        let many: Vec<Value> = (0..20_000).map(|i| json!({"i": i, "l": [i]})).collect();
+        let whole = json!({"runs": [{"items": many.clone()}]});
+        let envelope = json!({"runs": [{"items": ITEMS}]});
+        let streamed =
+            written(|out| write_with_items(out, &envelope, "items", &many, Clone::clone));
+        let expected = format!("{}\n", serde_json::to_string_pretty(&whole).unwrap());
+        assert!(streamed == expected, "20,000 items differ");
     }
 }

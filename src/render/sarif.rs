@@ -301,6 +301,49 @@ fn fixes<'a>(report: &Report, f: &'a crate::model::Finding) -> Option<[SarifFix<
     }])
 }
 
+/// One finding as a SARIF result; `index` gives each rule's place among the descriptors.
+fn result<'a>(
+    report: &'a Report,
+    index: &std::collections::HashMap<&str, usize>,
+    f: &'a crate::model::Finding,
+) -> SarifResult<'a> {
+    let message = match &f.help {
+        Some(help) => format!("{}\nhelp: {help}", f.message).into(),
+        None => f.message.as_str().into(),
+    };
+    SarifResult {
+        fixes: fixes(report, f),
+        level: sarif_level(f.level),
+        locations: [Location {
+            physical_location: Physical::of(report, f.file, f.span),
+        }],
+        message: CowText { text: message },
+        // By object and field, not line: code scanning keeps tracking the finding
+        // when unrelated lines move.
+        partial_fingerprints: Fingerprints {
+            location: locate::fnv1a(&[&f.rule, &f.locator]),
+        },
+        related_locations: f
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Related {
+                id: i + 1,
+                message: Text { text: &l.message },
+                physical_location: Physical::of(report, l.file, l.span),
+            })
+            .collect(),
+        rule_id: &f.rule,
+        rule_index: index.get(f.rule.as_str()).copied(),
+        suppressions: f.suppression.as_ref().map(|s| {
+            [Suppressed {
+                justification: s.reason.as_deref(),
+                kind: if s.external { "external" } else { "inSource" },
+            }]
+        }),
+    }
+}
+
 /// The log, written a result at a time.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let metas: Vec<&meta::RuleMeta> = report.catalog.metas().collect();
@@ -312,43 +355,8 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         .collect();
     // Suppressed findings are results too, marked as suppressed in source, so code scanning
     // shows them as dismissed instead of losing track of them.
-    let results = report.findings.iter().chain(&report.suppressed).map(|f| {
-        let message = match &f.help {
-            Some(help) => format!("{}\nhelp: {help}", f.message).into(),
-            None => f.message.as_str().into(),
-        };
-        SarifResult {
-            fixes: fixes(report, f),
-            level: sarif_level(f.level),
-            locations: [Location {
-                physical_location: Physical::of(report, f.file, f.span),
-            }],
-            message: CowText { text: message },
-            // By object and field, not line: code scanning keeps tracking the finding
-            // when unrelated lines move.
-            partial_fingerprints: Fingerprints {
-                location: locate::fnv1a(&[&f.rule, &f.locator]),
-            },
-            related_locations: f
-                .labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| Related {
-                    id: i + 1,
-                    message: Text { text: &l.message },
-                    physical_location: Physical::of(report, l.file, l.span),
-                })
-                .collect(),
-            rule_id: &f.rule,
-            rule_index: index.get(f.rule.as_str()).copied(),
-            suppressions: f.suppression.as_ref().map(|s| {
-                [Suppressed {
-                    justification: s.reason.as_deref(),
-                    kind: if s.external { "external" } else { "inSource" },
-                }]
-            }),
-        }
-    });
+    let all: Vec<&crate::model::Finding> =
+        report.findings.iter().chain(&report.suppressed).collect();
     let doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -366,7 +374,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             "results": super::ITEMS,
         }],
     });
-    super::write_with_items(out, &doc, "results", results)
+    super::write_with_items(out, &doc, "results", &all, |f| result(report, &index, f))
 }
 
 #[cfg(test)]
