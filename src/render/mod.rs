@@ -50,6 +50,7 @@ pub fn write(
     match format {
         OutputFormat::Json => json::write(report, out),
         OutputFormat::Sarif => sarif::write(report, out),
+        OutputFormat::Compact => compact::write(report, out),
         _ => out.write_all(render(report, format, opts).as_bytes()),
     }
 }
