@@ -702,7 +702,7 @@ impl<'a> json::Node<'a, Tree> for &'a Node {
     fn equals_value(&self, expected: &J) -> bool {
         // `enum` on strings (apiVersion, kind, every enum field) without building a Value.
         match (&self.value, expected) {
-            (Value::Scalar(s), J::String(e)) => s.resolved == Resolved::Str && s.text == *e,
+            (Value::Scalar(s), J::String(e)) => s.resolved == Resolved::Str && *s.text == **e,
             (Value::Scalar(_), J::Null) => json::Node::<Tree>::is_null(self),
             _ => json::cmp::equal(&self.to_json(), expected),
         }

@@ -414,7 +414,7 @@ impl Server {
         let overlay: Overlay = self
             .docs
             .iter()
-            .map(|(path, doc)| (path.clone(), doc.text.clone()))
+            .map(|(path, doc)| (path.clone(), doc.text.to_string()))
             .collect();
         let cfg = &self.project.config;
         let opts = engine::Options {

@@ -261,7 +261,7 @@ fn custom_rule_paths(
         .and_then(Node::as_seq)
         .unwrap_or_default();
     for item in listed {
-        if let Some(p) = item.as_scalar().map(|s| s.text.clone()) {
+        if let Some(p) = item.as_scalar().map(|s| s.text.to_string()) {
             out.push(RulePath {
                 path: base.join(&p),
                 required: true,
@@ -420,7 +420,7 @@ fn helm(e: &Errors, node: &Node) -> Result<super::helm::Settings, ConfigError> {
                     let (Some(k), Some(val)) = (p.key.text(), p.value.as_scalar()) else {
                         return Err(e.at(p.value.span, "`helm.set` values must be scalars"));
                     };
-                    settings.set.push((k.to_string(), val.text.clone()));
+                    settings.set.push((k.to_string(), val.text.to_string()));
                 }
             }
             "timeout-seconds" => settings.timeout = timeout(e, v, "helm")?,
@@ -467,7 +467,7 @@ fn from_tree(e: &Errors, root: Option<&Node>, catalog: &Catalog) -> Result<Confi
                     return Err(e.at(entry.value.span, "`exclude` must be a list of globs"));
                 };
                 for item in items {
-                    let Some(glob) = item.as_scalar().map(|s| s.text.clone()) else {
+                    let Some(glob) = item.as_scalar().map(|s| s.text.to_string()) else {
                         return Err(e.at(item.span, "an `exclude` glob must be a string"));
                     };
                     if let Err(err) = super::exclude_glob(&glob) {
@@ -480,7 +480,7 @@ fn from_tree(e: &Errors, root: Option<&Node>, catalog: &Catalog) -> Result<Confi
                 let Some(s) = entry.value.as_scalar() else {
                     return Err(e.at(entry.value.span, "`tier` must be a tier name"));
                 };
-                tier = Some((s.text.clone(), entry.value.span));
+                tier = Some((s.text.to_string(), entry.value.span));
             }
             "rules" => rules(e, &entry.value, catalog, &mut config, &mut places)?,
             "kustomize" => config.kustomize = kustomize(e, &entry.value)?,

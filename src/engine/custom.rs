@@ -140,7 +140,7 @@ fn load_one(path: &Path) -> Result<Def, ConfigError> {
             return Ok(None);
         };
         match en.value.as_scalar() {
-            Some(s) if !en.value.is_null() => Ok(Some((s.text.clone(), en.value.span))),
+            Some(s) if !en.value.is_null() => Ok(Some((s.text.to_string(), en.value.span))),
             _ => Err(e.at(en.value.span, format!("`{key}` must be text"))),
         }
     };
@@ -264,7 +264,7 @@ fn matcher(
                     let s = v
                         .as_scalar()
                         .ok_or_else(|| e.at(v.span, "`match.group` must be an API group"))?;
-                    group = Some(s.text.clone());
+                    group = Some(s.text.to_string());
                 }
             }
             _ => {

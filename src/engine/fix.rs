@@ -146,7 +146,7 @@ fn plan(report: &Report, threshold: Applicability) -> Vec<FilePass> {
             out.push(FilePass {
                 path,
                 shown: file.path.clone(),
-                before: file.text.clone(),
+                before: file.text.to_string(),
                 after,
                 fixes: count,
             });

@@ -97,6 +97,6 @@ pub(crate) fn hint(word: &str, candidates: &[&str]) -> String {
 pub(crate) fn strings(node: &Node) -> Option<Vec<String>> {
     node.as_seq()?
         .iter()
-        .map(|n| n.as_scalar().map(|s| s.text.clone()))
+        .map(|n| n.as_scalar().map(|s| s.text.to_string()))
         .collect()
 }

@@ -146,8 +146,8 @@ fn prune_map(span: Span, entries: Vec<Entry>, pick: impl Fn(&str) -> Option<Keep
 /// Drop the spare capacity the parser's growing vectors left, in a subtree kept whole.
 fn shrink(node: &mut Node) {
     match &mut node.value {
-        // The parsers build scalar text by pushing, which leaves room to spare.
-        Value::Scalar(s) => s.text.shrink_to_fit(),
+        // Scalar text is a `Box<str>`: exactly its length already.
+        Value::Scalar(_) => {}
         Value::Seq(items) => {
             items.shrink_to_fit();
             items.iter_mut().for_each(shrink);

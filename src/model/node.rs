@@ -26,7 +26,7 @@ pub enum Resolved {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scalar {
     /// The scalar's content after unquoting and unescaping (`"10"` → `10`).
-    pub text: String,
+    pub text: Box<str>,
     pub style: ScalarStyle,
     pub resolved: Resolved,
 }
@@ -60,7 +60,7 @@ impl Node {
         Node {
             span,
             value: Value::Scalar(Scalar {
-                text: text.into(),
+                text: text.into().into_boxed_str(),
                 style,
                 resolved,
             }),
@@ -98,7 +98,7 @@ impl Node {
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         self.as_map()?
             .iter()
-            .find(|e| e.key.as_scalar().is_some_and(|s| s.text == key))
+            .find(|e| e.key.as_scalar().is_some_and(|s| &*s.text == key))
     }
 
     /// The value under `key` in a mapping, `None` when it is absent **or null**: this is the
@@ -155,7 +155,7 @@ impl Node {
 
     /// The text of a scalar whatever it resolved to (`10`, `"10"` and `ten` all give text).
     pub fn text(&self) -> Option<&str> {
-        self.as_scalar().map(|s| s.text.as_str())
+        self.as_scalar().map(|s| &*s.text)
     }
 
     /// The text of a scalar that resolved to a string.
@@ -222,7 +222,7 @@ impl Node {
                 Resolved::Bool(b) => J::Bool(b),
                 Resolved::Int(i) => J::from(i),
                 Resolved::Float(f) => serde_json::Number::from_f64(f).map_or(J::Null, J::Number),
-                Resolved::Str => J::String(s.text.clone()),
+                Resolved::Str => J::String(s.text.to_string()),
             },
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => J::Object(

@@ -493,7 +493,7 @@ struct Arg {
 
 impl Arg {
     fn node(&self) -> Node {
-        Node::scalar(self.span, self.text.clone(), self.style, Resolved::Str)
+        Node::scalar(self.span, self.text.to_string(), self.style, Resolved::Str)
     }
 }
 

@@ -22,7 +22,7 @@ impl ContentMap {
     pub fn of(src: &str, node: &Node) -> Option<ContentMap> {
         let s = node.as_scalar()?;
         let (text, offsets) = decode(src, node.span, s.style)?;
-        (text == s.text).then_some(ContentMap { offsets })
+        (*text == *s.text).then_some(ContentMap { offsets })
     }
 
     /// The source offset of content byte `i` (the end of the scalar for `i` past the end).

@@ -193,7 +193,7 @@ pub fn tree(node: &Node) -> Tree {
     let at = node.span.start;
     match &node.value {
         Value::Scalar(s) => Tree::Scalar {
-            text: s.text.clone(),
+            text: s.text.to_string(),
             style: s.style,
             at,
         },

@@ -101,7 +101,7 @@ fn suite() -> &'static Vec<Case> {
                 let fail = item
                     .get("fail")
                     .and_then(Node::as_scalar)
-                    .is_some_and(|s| s.text == "true");
+                    .is_some_and(|s| &*s.text == "true");
                 cases.push(Case {
                     id: if items.len() > 1 {
                         format!("{id}-{i:02}")
@@ -416,7 +416,7 @@ fn quoted(node: &Node) -> Option<&str> {
             s.style,
             ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
         )
-        .then_some(s.text.as_str()),
+        .then_some(&*s.text),
         Value::Seq(items) => items.iter().find_map(quoted),
         Value::Map(entries) => entries.iter().find_map(|e| quoted(&e.value)),
     }

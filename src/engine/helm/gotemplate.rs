@@ -78,7 +78,7 @@ impl Val {
                 Resolved::Bool(b) => Val::Bool(b),
                 Resolved::Int(i) => Val::Int(i),
                 Resolved::Float(f) => Val::Float(f),
-                Resolved::Str => Val::Str(s.text.clone()),
+                Resolved::Str => Val::Str(s.text.to_string()),
             },
             YamlValue::Seq(items) => Val::List(items.iter().map(Val::from_node).collect()),
             YamlValue::Map(entries) => Val::Map(
@@ -86,7 +86,7 @@ impl Val {
                     .iter()
                     .map(|e| {
                         let key = match e.key.as_scalar() {
-                            Some(s) => s.text.clone(),
+                            Some(s) => s.text.to_string(),
                             None => fmt_v(&Val::from_node(&e.key)),
                         };
                         (key, Val::from_node(&e.value))

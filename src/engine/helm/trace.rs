@@ -392,7 +392,7 @@ impl Skeleton {
         };
         let rendered = rendered_node(&obj.root, &steps)
             .and_then(Node::as_scalar)
-            .map(|s| s.text.clone());
+            .map(|s| s.text.to_string());
         let doc = self.doc_for(template, obj)?;
         if steps.is_empty() {
             return Some(Traced {
@@ -1038,7 +1038,7 @@ impl Values {
                 let w = walk(doc, &steps);
                 if let Some((key, node)) = w.full {
                     if let (Some(want), Some(set), false) = (rendered, node.as_scalar(), on_key)
-                        && set.text != want
+                        && *set.text != *want
                     {
                         break;
                     }

@@ -208,7 +208,7 @@ impl<'p> Tracer<'p> {
 
     /// The text of a file the tracer read.
     pub fn text(&self, file: &Path) -> Option<String> {
-        self.parsed(file).map(|p| p.text.clone())
+        self.parsed(file).map(|p| p.text.to_string())
     }
 
     fn parsed(&self, file: &Path) -> Option<Arc<Parsed>> {

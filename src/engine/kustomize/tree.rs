@@ -182,7 +182,7 @@ pub struct Kustomization {
 }
 
 fn text_of(node: &Node) -> Option<String> {
-    node.as_scalar().map(|s| s.text.clone())
+    node.as_scalar().map(|s| s.text.to_string())
 }
 
 fn strings(node: Option<&Node>) -> Vec<(String, Span)> {
@@ -395,7 +395,7 @@ impl Kustomization {
                     (None, Some(p), _) => inline(p),
                     // A bare file name (the old `patchesStrategicMerge` style) is refused by
                     // kustomize, which the render reports; the file is still a patch.
-                    (None, None, Some(s)) => Some(PatchText::File(normalize(&dir.join(&s.text)))),
+                    (None, None, Some(s)) => Some(PatchText::File(normalize(&dir.join(&*s.text)))),
                     _ => None,
                 };
                 // kustomize's loader fetches a patch file given as a URL.
@@ -404,7 +404,7 @@ impl Kustomization {
                     && is_remote(&raw.text, f)
                 {
                     self.remote.push(Ref {
-                        raw: raw.text.clone(),
+                        raw: raw.text.to_string(),
                         path: f.clone(),
                         span: item.get("path").map_or(item.span, |p| p.span),
                     });

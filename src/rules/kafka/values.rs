@@ -73,13 +73,11 @@ fn java_trim(s: &str) -> &str {
 fn kafka_text(node: &Node) -> Option<Cow<'_, str>> {
     let s = node.as_scalar()?;
     match s.resolved {
-        Resolved::Str => Some(Cow::Borrowed(s.text.as_str())),
+        Resolved::Str => Some(Cow::Borrowed(&s.text)),
         Resolved::Int(i) => Some(Cow::Owned(i.to_string())),
         Resolved::Bool(b) => Some(Cow::Owned(b.to_string())),
         // Not an integer however it travels: Kafka sees a decimal point.
-        Resolved::Float(f) if f.is_finite() && f.fract() != 0.0 => {
-            Some(Cow::Borrowed(s.text.as_str()))
-        }
+        Resolved::Float(f) if f.is_finite() && f.fract() != 0.0 => Some(Cow::Borrowed(&s.text)),
         Resolved::Float(_) | Resolved::Null => None,
     }
 }

@@ -561,7 +561,7 @@ impl<'p> Builder<'p> {
                 None => *key = Some(node),
                 Some(k) => {
                     let is_merge = matches!(&k.value, Value::Scalar(s)
-                        if s.style == ScalarStyle::Plain && s.text == "<<");
+                        if s.style == ScalarStyle::Plain && &*s.text == "<<");
                     if is_merge {
                         merges.push(node);
                     } else {
