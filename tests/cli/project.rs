@@ -83,19 +83,24 @@ fn check(cwd: &Path, args: &[&str]) -> (Value, i32) {
     (json, out.status.code().unwrap_or(-1))
 }
 
-fn rules_and_paths(json: &Value) -> Vec<String> {
+/// Each diagnostic of `json`, as `show` writes it.
+fn each_diagnostic(json: &Value, show: impl Fn(&Value) -> String) -> Vec<String> {
     json["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| {
-            format!(
-                "{} {}",
-                d["path"].as_str().unwrap(),
-                d["rule"].as_str().unwrap()
-            )
-        })
+        .map(show)
         .collect()
+}
+
+fn rules_and_paths(json: &Value) -> Vec<String> {
+    each_diagnostic(json, |d| {
+        format!(
+            "{} {}",
+            d["path"].as_str().unwrap(),
+            d["rule"].as_str().unwrap()
+        )
+    })
 }
 
 #[test]
@@ -295,23 +300,18 @@ const SPREAD: &[(&str, &str)] = &[
 
 /// Each diagnostic of `json` as `path:line:col rule message help` (labels too).
 fn said(json: &Value) -> Vec<String> {
-    json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{}:{} {} {} {} {}",
-                d["path"].as_str().unwrap(),
-                d["start"]["line"],
-                d["start"]["column"],
-                d["rule"].as_str().unwrap(),
-                d["message"],
-                d["help"],
-                d["labels"]
-            )
-        })
-        .collect()
+    each_diagnostic(json, |d| {
+        format!(
+            "{}:{}:{} {} {} {} {}",
+            d["path"].as_str().unwrap(),
+            d["start"]["line"],
+            d["start"]["column"],
+            d["rule"].as_str().unwrap(),
+            d["message"],
+            d["help"],
+            d["labels"]
+        )
+    })
 }
 
 #[test]
