@@ -215,6 +215,17 @@ pub(super) struct Checked {
     pub(super) traced: bool,
 }
 
+impl Checked {
+    /// The index scope the file's objects belong to: a rendered overlay's root, a Helm
+    /// render's number, or `(None, None)`, the scope of the files as written.
+    pub(super) fn scope(&self) -> (Option<usize>, Option<usize>) {
+        (
+            self.rendered.as_ref().map(|(root, _)| *root),
+            self.helm.as_ref().and_then(|h| h.scope),
+        )
+    }
+}
+
 impl RuleSet {
     /// Everything done to one file before the cross-resource rules, document by document as
     /// it is parsed: per-object rules, locators and annotation directives on the full tree,

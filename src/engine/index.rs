@@ -181,7 +181,7 @@ impl<'a> Folders<'a> {
         let id_of_file = files
             .iter()
             .map(|path| {
-                let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
+                let folder = crate::model::folder(path);
                 *ids.entry(folder).or_insert_with(|| {
                     // An absolute path keeps a root component, so it never shares a
                     // prefix with a relative one.

@@ -196,11 +196,11 @@ fn check_wanted(
     done: &[(usize, Checked)],
     rules: &RuleSet,
 ) -> Vec<(usize, Checked)> {
-    // As `report` chooses the index's focus: the named files of the shared scope.
+    // As `report` chooses the index's focus: the named files of the files as written.
     let named = || {
         done.iter()
             .map(|(_, f)| f)
-            .filter(|f| !f.context && f.rendered.is_none())
+            .filter(|f| !f.context && f.scope() == (None, None))
     };
     let wanted = prefilter::Wanted::of(
         named().flat_map(|f| f.objects.iter()),
@@ -231,7 +231,7 @@ fn check_wanted(
         .map(|(_, f)| f)
         .chain(checked.iter().map(|(_, f, _)| f))
         .flat_map(|f| f.objects.iter());
-    if !wanted.complete(named().flat_map(|f| f.objects.iter()), seen) {
+    if !wanted.complete(seen) {
         return checked.into_iter().map(|(id, f, _)| (id, f)).collect();
     }
     checked

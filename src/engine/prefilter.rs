@@ -22,7 +22,7 @@
 //! copies are the only ones two folders share.
 
 use crate::kube::{self, Key, Kind};
-use crate::model::{Format, Object};
+use crate::model::{Format, Object, folder};
 use std::collections::HashSet;
 
 /// The bytes a context file must hold to be parsed.
@@ -30,19 +30,20 @@ use std::collections::HashSet;
 pub(super) struct Wanted {
     /// Namespaces of the named objects other than `default` (and the empty namespace of
     /// files that are not Kubernetes objects).
-    namespaces: Vec<String>,
+    namespaces: HashSet<String>,
     /// For objects of `default`: the names to look for; `None` when no named object is
     /// in `default`.
-    tokens: Option<Vec<String>>,
+    tokens: Option<HashSet<String>>,
+    /// What the named objects of `default` target: when one is found nowhere,
+    /// `hpa-target-not-found` judges it against every workload of the namespace.
+    targets: Vec<Key>,
+    /// A named PDB of `default` selects by no required value (`{}`, `Exists`, `NotIn`): the
+    /// workloads it selects name nothing it says.
+    selects_unnamed: bool,
     /// A named Redis server: sentinel configs (any namespace's) may cover it.
     sentinels: bool,
     /// The folders (of shown paths) of the named files.
     dirs: HashSet<String>,
-}
-
-/// The folder of a shown path (`/`-separated).
-pub(super) fn folder(shown: &str) -> &str {
-    shown.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 impl Wanted {
@@ -51,37 +52,29 @@ impl Wanted {
         named: impl IntoIterator<Item = &'a Object>,
         paths: impl IntoIterator<Item = &'a str>,
     ) -> Wanted {
-        let mut namespaces = HashSet::new();
-        let mut tokens: Option<HashSet<String>> = None;
-        let mut sentinels = false;
+        let mut w = Wanted {
+            dirs: paths.into_iter().map(|p| folder(p).to_string()).collect(),
+            ..Wanted::default()
+        };
         for o in named {
-            sentinels |= o.format == Format::Redis;
+            w.sentinels |= o.format == Format::Redis;
             if o.namespace == "default" {
-                let t = tokens.get_or_insert_with(HashSet::new);
+                let t = w.tokens.get_or_insert_with(HashSet::new);
                 t.extend(o.name.clone());
-                t.extend(references(o).into_iter().map(|k| k.name));
-                if let Some(p) = kube::Pdb::of(o)
-                    && let Some((_, values)) = p.selector().required_values()
-                {
-                    t.extend(values.iter().cloned());
+                let targets = references(o);
+                t.extend(targets.iter().map(|k| k.name.clone()));
+                w.targets.extend(targets);
+                if let Some(p) = kube::Pdb::of(o) {
+                    match p.selector().required_values() {
+                        Some((_, values)) => t.extend(values.iter().cloned()),
+                        None => w.selects_unnamed = true,
+                    }
                 }
             } else if !o.namespace.is_empty() {
-                namespaces.insert(o.namespace.clone());
+                w.namespaces.insert(o.namespace.clone());
             }
         }
-        let mut namespaces: Vec<String> = namespaces.into_iter().collect();
-        namespaces.sort();
-        let tokens = tokens.map(|t| {
-            let mut t: Vec<String> = t.into_iter().collect();
-            t.sort();
-            t
-        });
-        Wanted {
-            namespaces,
-            tokens,
-            sentinels,
-            dirs: paths.into_iter().map(|p| folder(p).to_string()).collect(),
-        }
+        w
     }
 
     /// Whether the context file shown as `shown`, with this text, is to be parsed.
@@ -96,30 +89,13 @@ impl Wanted {
             })
     }
 
-    /// Whether the files left unparsed must be read after all: a named object of
-    /// `default` depends on objects it does not name, given everything parsed (`seen`).
-    pub(super) fn complete<'a>(
-        &self,
-        named: impl IntoIterator<Item = &'a Object>,
-        seen: impl IntoIterator<Item = &'a Object>,
-    ) -> bool {
-        if self.tokens.is_none() {
-            return false;
+    /// Whether the files left unparsed must be read after all, given every object parsed
+    /// (`seen`): a named object of `default` depends on objects it does not name.
+    pub(super) fn complete<'a>(&self, seen: impl IntoIterator<Item = &'a Object>) -> bool {
+        if self.selects_unnamed {
+            return true;
         }
-        let mut targets = Vec::new();
-        for o in named {
-            if o.namespace != "default" {
-                continue;
-            }
-            // `{}`, `Exists`, `NotIn`: the workloads it selects name nothing it says.
-            if let Some(p) = kube::Pdb::of(o)
-                && p.selector().required_values().is_none()
-            {
-                return true;
-            }
-            targets.extend(references(o));
-        }
-        if targets.is_empty() {
+        if self.targets.is_empty() {
             return false;
         }
         let present: HashSet<Key> = seen
@@ -127,8 +103,7 @@ impl Wanted {
             .filter(|o| o.namespace == "default")
             .filter_map(Key::of)
             .collect();
-        // A target found nowhere is judged against every workload of the namespace.
-        targets.iter().any(|t| !present.contains(t))
+        self.targets.iter().any(|t| !present.contains(t))
     }
 }
 
@@ -172,7 +147,7 @@ mod tests {
         assert!(!w.keeps("other/d.yaml", "metadata:\n  name: web-api\n"));
         // Beside a named file: kept whatever it says.
         assert!(w.keeps("deploy/d.yaml", "kind: PodDisruptionBudget\n"));
-        assert!(!w.complete(&named, &[]));
+        assert!(!w.complete(&[]));
     }
 
     #[test]
@@ -183,9 +158,9 @@ mod tests {
         assert!(w.keeps("a/p.yaml", "kind: PodDisruptionBudget\n"));
         assert!(!w.keeps("a/x.yaml", "kind: Deployment\nmetadata:\n  name: other\n"));
         // The target was not found: every workload of the namespace is needed.
-        assert!(w.complete(&named, &named));
+        assert!(w.complete(&named));
         let target = objects("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-api\n");
-        assert!(!w.complete(&named, &target));
+        assert!(!w.complete(&target));
     }
 
     #[test]
@@ -198,8 +173,8 @@ mod tests {
         let some = pdb("{matchLabels: {app: web}}");
         let w = Wanted::of(&some, ["p.yaml"]);
         assert!(w.keeps("a/d.yaml", "labels: {app: web}"));
-        assert!(!w.complete(&some, &[]));
+        assert!(!w.complete(&[]));
         let all = pdb("{}");
-        assert!(Wanted::of(&all, ["p.yaml"]).complete(&all, &[]));
+        assert!(Wanted::of(&all, ["p.yaml"]).complete(&[]));
     }
 }

@@ -172,13 +172,7 @@ fn cross_resource(files: &[Checked], rules: &RuleSet, charts: &helm::Prepared) -
     let mut scopes: std::collections::BTreeMap<(Option<usize>, Option<usize>), Vec<&Checked>> =
         std::collections::BTreeMap::new();
     for f in files {
-        scopes
-            .entry((
-                f.rendered.as_ref().map(|(root, _)| *root),
-                f.helm.as_ref().and_then(|h| h.scope),
-            ))
-            .or_default()
-            .push(f);
+        scopes.entry(f.scope()).or_default().push(f);
     }
     // Files whose objects are linted as rendered take part in the shared scope only as what
     // others refer to: findings about their own objects come from the rendered overlays.

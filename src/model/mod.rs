@@ -10,4 +10,4 @@ pub use finding::{Finding, Label, Level, Suppression};
 pub use fix::{Applicability, Edit, Fix};
 pub use node::{Entry, Node, Resolved, Scalar, ScalarStyle, Value};
 pub use object::{FileId, Format, Object};
-pub use span::{ColumnUnit, LineCol, SourceFile, Span};
+pub use span::{ColumnUnit, LineCol, SourceFile, Span, folder};

@@ -51,6 +51,11 @@ pub enum ColumnUnit {
     Utf16,
 }
 
+/// The folder part of a shown (`/`-separated) path; `""` for a bare file name.
+pub fn folder(shown: &str) -> &str {
+    shown.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
 /// A file as read from disk (or stdin), with the start offset of every line.
 #[derive(Clone, Debug)]
 pub struct SourceFile {

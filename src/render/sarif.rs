@@ -40,34 +40,6 @@ pub fn uri(path: &str) -> String {
     out
 }
 
-fn artifact(path: &str) -> Value {
-    // Paths under the working directory are relative to the checkout (`%SRCROOT%`, as code
-    // scanning expects); others are absolute `file:` URIs.
-    if path.starts_with('/') {
-        json!({"uri": format!("file://{}", uri(path))})
-    } else {
-        json!({"uri": uri(path), "uriBaseId": "%SRCROOT%"})
-    }
-}
-
-fn sarif_region(report: &Report, file: usize, span: Span) -> Value {
-    let (start, end) = region(report.files.get(file), span, ColumnUnit::Utf16);
-    json!({
-        "startLine": start.line,
-        "startColumn": start.column,
-        "endLine": end.line,
-        "endColumn": end.column,
-    })
-}
-
-fn physical(report: &Report, file: usize, span: Span) -> Value {
-    let path = report.files.get(file).map_or("", |s| s.path.as_str());
-    json!({
-        "artifactLocation": artifact(path),
-        "region": sarif_region(report, file, span),
-    })
-}
-
 /// The run itself: it succeeded (findings are results, not failures); files it could not
 /// read are tool notifications, as code scanning shows them.
 fn invocation(report: &Report, metas: &[&meta::RuleMeta]) -> Value {
@@ -79,7 +51,7 @@ fn invocation(report: &Report, metas: &[&meta::RuleMeta]) -> Value {
             json!({
                 "level": "error",
                 "message": {"text": f.message},
-                "locations": [{"physicalLocation": physical(report, f.file, f.span)}],
+                "locations": [{"physicalLocation": Physical::of(report, f.file, f.span)}],
                 "associatedRule": {
                     "id": f.rule,
                     "index": metas.iter().position(|m| m.name == f.rule),
@@ -124,11 +96,6 @@ pub fn render(report: &Report) -> String {
 // map per result and location.
 #[derive(Serialize)]
 struct Text<'a> {
-    text: &'a str,
-}
-
-#[derive(Serialize)]
-struct CowText<'a> {
     text: std::borrow::Cow<'a, str>,
 }
 
@@ -259,7 +226,7 @@ struct SarifResult<'a> {
     fixes: Option<[SarifFix<'a>; 1]>,
     level: &'static str,
     locations: [Location; 1],
-    message: CowText<'a>,
+    message: Text<'a>,
     partial_fingerprints: Fingerprints,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Related<'a>>,
@@ -288,12 +255,14 @@ fn fixes<'a>(report: &Report, f: &'a crate::model::Finding) -> Option<[SarifFix<
                 .map(|e| Replacement {
                     deleted_region: Region::of(report, f.file, e.span),
                     inserted_content: Text {
-                        text: &e.replacement,
+                        text: e.replacement.as_str().into(),
                     },
                 })
                 .collect(),
         }],
-        description: Text { text: &fix.message },
+        description: Text {
+            text: fix.message.as_str().into(),
+        },
         properties: FixProperties {
             applicability: fix.applicability.as_str(),
             display_only_because: fix.downgraded.as_deref(),
@@ -317,7 +286,7 @@ fn result<'a>(
         locations: [Location {
             physical_location: Physical::of(report, f.file, f.span),
         }],
-        message: CowText { text: message },
+        message: Text { text: message },
         // By object and field, not line: code scanning keeps tracking the finding
         // when unrelated lines move.
         partial_fingerprints: Fingerprints {
@@ -329,7 +298,9 @@ fn result<'a>(
             .enumerate()
             .map(|(i, l)| Related {
                 id: i + 1,
-                message: Text { text: &l.message },
+                message: Text {
+                    text: l.message.as_str().into(),
+                },
                 physical_location: Physical::of(report, l.file, l.span),
             })
             .collect(),

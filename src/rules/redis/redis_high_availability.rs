@@ -3,7 +3,7 @@
 
 use super::values::{Value, replica_of, setting};
 use crate::engine::rule::{IndexCtx, IndexRule};
-use crate::model::{Format, Node, Object};
+use crate::model::{Format, Node, Object, folder};
 use crate::rules::values::Read;
 use serde::Deserialize;
 
@@ -12,11 +12,6 @@ crate::declare_rule!(index RedisHighAvailability: "redis" / "redis-high-availabi
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RedisHighAvailability {}
-
-/// The directory part of a shown (`/`-separated) path; `""` for a bare file name.
-fn directory(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(dir, _)| dir)
-}
 
 /// Whether a server config is a standalone server: neither a cluster node
 /// (`cluster-enabled yes`) nor a replica (`replicaof HOST PORT`; `replicaof no one` is a
@@ -50,7 +45,7 @@ impl IndexRule for RedisHighAvailability {
             .collect();
         let sentinel_dirs: Vec<&str> = sentinels
             .iter()
-            .map(|o| directory(index.file_path(o.file)))
+            .map(|o| folder(index.file_path(o.file)))
             .collect();
         // Configs embedded in ConfigMaps carry their namespace (a file's is empty): a
         // sentinel.conf in the same ConfigMap, or another of the namespace, covers them.
@@ -63,7 +58,7 @@ impl IndexRule for RedisHighAvailability {
             if !standalone(&obj.root) {
                 continue;
             }
-            let dir = directory(index.file_path(obj.file));
+            let dir = folder(index.file_path(obj.file));
             if sentinel_dirs.contains(&dir)
                 || (!obj.namespace.is_empty()
                     && sentinel_namespaces.contains(&obj.namespace.as_str()))

@@ -140,9 +140,13 @@ pub(super) fn parse_segment(
                 outcome.bailed.get_or_insert(bail);
                 let odd = fast.odd;
                 let b = &mut *fast.b;
-                b.problems.truncate(problems);
-                b.text_scalars.truncate(scalars);
-                b.begin_document();
+                // What the document that bailed (or libyaml's try at it) left in `b`.
+                let undo = |b: &mut Builder<'_>| {
+                    b.problems.truncate(problems);
+                    b.text_scalars.truncate(scalars);
+                    b.begin_document();
+                };
+                undo(b);
                 let before = segment.as_bytes().get(..pos).unwrap_or_default();
                 let at = Start {
                     base: base + pos,
@@ -154,7 +158,10 @@ pub(super) fn parse_segment(
                 // document there without an error; otherwise libyaml reads the rest.
                 // Not past a line break only libyaml sees (a lone CR, NEL…): the lines of
                 // what follows are counted here by `\n`.
-                if let Some(end) = next_document_marker(segment, pos)
+                // The next `---` line: where libyaml's scanner, at column 0, ends the
+                // document before it whatever it was reading (a block scalar ends there;
+                // inside a quoted scalar or a flow collection it is an error either way).
+                if let Some(end) = super::next_document_start(segment, pos, pos)
                     && end <= odd
                     && let Some(chunk) = segment.get(pos..end)
                 {
@@ -174,36 +181,12 @@ pub(super) fn parse_segment(
                         pos = end;
                         continue;
                     }
-                    b.problems.truncate(problems);
-                    b.text_scalars.truncate(scalars);
-                    b.begin_document();
+                    undo(b);
                 }
                 let rest = segment.get(pos..).unwrap_or_default();
                 return (libyaml::parse_segment(rest, at, b, on_document), outcome);
             }
         }
-    }
-}
-
-/// The offset of the first line after `from` that starts a document (`---` followed by a
-/// blank or the end of the text): where libyaml's scanner, at column 0, ends the document
-/// before it whatever it was reading (a block scalar ends there; inside a quoted scalar or a
-/// flow collection it is an error either way).
-fn next_document_marker(s: &str, from: usize) -> Option<usize> {
-    let bytes = s.as_bytes();
-    let mut at = from;
-    loop {
-        let nl = at + memchr::memchr(b'\n', bytes.get(at..)?)?;
-        let line = nl + 1;
-        if bytes.get(line..line + 3) == Some(b"---")
-            && matches!(
-                bytes.get(line + 3),
-                None | Some(b' ' | b'\t' | b'\r' | b'\n')
-            )
-        {
-            return Some(line);
-        }
-        at = line;
     }
 }
 
