@@ -111,6 +111,10 @@ enum Command {
         /// something to fix.
         #[arg(long, conflicts_with = "write_baseline")]
         diff: bool,
+        /// Neither read nor write the cache of the project's other files that a run naming
+        /// only files (pre-commit) keeps in `.scalelint_cache/` at the project root.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// List every rule: name, level, summary.
     Rules {
@@ -195,6 +199,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             fix,
             unsafe_fixes,
             diff,
+            no_cache,
         } => {
             if stdin_filename.is_some() && !paths.iter().any(|p| p.as_os_str() == "-") {
                 return Err(
@@ -267,6 +272,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                 overlay: None,
                 root: None,
                 context_cache: None,
+                disk_cache: !no_cache,
             };
             let baseline = match &baseline {
                 Some(p) => Some(

@@ -1,6 +1,7 @@
 //! Discovery: the inputs of a run, from the paths named (files, folders, standard input) and,
 //! when only files are named, the other YAML files of the project for the index.
 
+use super::disk_cache::DiskCache;
 use super::exclude::{Exclude, canonical};
 use super::read::{Input, read_stdin};
 use super::{ContextCache, Options};
@@ -13,7 +14,12 @@ pub(super) fn display_path(p: &Path) -> String {
         .ok()
         .and_then(|cwd| p.strip_prefix(&cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| p.to_path_buf());
-    let s = rel.to_string_lossy().replace('\\', "/");
+    written(&rel)
+}
+
+/// `p` as shown: `/`-separated, no `./` prefix, `.` when empty.
+fn written(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
     let mut s = s.as_str();
     while let Some(rest) = s.strip_prefix("./") {
         s = rest;
@@ -44,6 +50,16 @@ fn files_under(
     exclude: Option<&Exclude>,
     keep: impl Fn(&Path) -> Option<classify::Kind> + Sync,
 ) -> Vec<(PathBuf, classify::Kind)> {
+    walk(root, exclude, keep, None)
+}
+
+/// [`files_under`], and the folders walked added to `dirs` when given.
+fn walk(
+    root: &Path,
+    exclude: Option<&Exclude>,
+    keep: impl Fn(&Path) -> Option<classify::Kind> + Sync,
+    dirs: Option<&std::sync::Mutex<Vec<PathBuf>>>,
+) -> Vec<(PathBuf, classify::Kind)> {
     let mut b = ignore::WalkBuilder::new(root);
     b.require_git(false)
         .threads(rayon::current_num_threads().min(4));
@@ -71,6 +87,11 @@ fn files_under(
                 && let Ok(mut found) = found.lock()
             {
                 found.push((entry.into_path(), kind));
+            } else if let Some(dirs) = dirs
+                && entry.file_type().is_some_and(|t| t.is_dir())
+                && let Ok(mut dirs) = dirs.lock()
+            {
+                dirs.push(entry.into_path());
             }
             ignore::WalkState::Continue
         })
@@ -81,7 +102,7 @@ fn files_under(
     found
 }
 
-pub(super) fn discover(opts: &Options) -> Vec<Input> {
+pub(super) fn discover(opts: &Options, disk: Option<&DiskCache>) -> Vec<Input> {
     let default = [PathBuf::from(".")];
     let paths: &[PathBuf] = if opts.paths.is_empty() {
         &default
@@ -134,6 +155,7 @@ pub(super) fn discover(opts: &Options) -> Vec<Input> {
             opts.exclude.as_ref(),
             opts.root.as_deref(),
             opts.context_cache.as_deref(),
+            disk,
         ));
     }
     // A file both named and found in the project is named: `false` sorts first and stays.
@@ -150,22 +172,18 @@ pub fn project_root(cwd: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// The YAML files of the project that were not named, to index. Only when files alone are
-/// named (the pre-commit case): naming a directory chooses the scope of the analysis, so a
-/// directory named, no project root, or no named file inside it (`check /elsewhere`) mean
-/// nothing more is read.
-fn project_inputs(
+/// The project root whose other YAML files are indexed, when only files are named (the
+/// pre-commit case): naming a directory chooses the scope of the analysis, so a directory
+/// named, no project root, or no named file inside it (`check /elsewhere`) mean nothing
+/// more is read. With the current folder and the named files (canonical).
+pub(super) fn context_root(
     paths: &[PathBuf],
-    exclude: Option<&Exclude>,
     given: Option<&Path>,
-    cache: Option<&ContextCache>,
-) -> Vec<Input> {
-    let Some(cwd) = std::env::current_dir().ok() else {
-        return Vec::new();
-    };
-    let Some(root) = given.map(Path::to_path_buf).or_else(|| project_root(&cwd)) else {
-        return Vec::new();
-    };
+) -> Option<(PathBuf, PathBuf, Vec<PathBuf>)> {
+    let cwd = std::env::current_dir().ok()?;
+    let root = given
+        .map(Path::to_path_buf)
+        .or_else(|| project_root(&cwd))?;
     let named: Vec<(PathBuf, bool)> = paths
         .iter()
         .filter_map(|p| {
@@ -177,37 +195,118 @@ fn project_inputs(
     let inside = named.iter().any(|(p, _)| p.starts_with(&root));
     let any_dir = named.iter().any(|(_, dir)| *dir);
     if !inside || any_dir {
-        return Vec::new();
+        return None;
     }
-    let named_files: std::collections::HashSet<PathBuf> =
-        named.into_iter().map(|(p, _)| p).collect();
-    let files = match cache {
-        Some(cache) => cache.project_files(&root, || project_files(&root, exclude, &cwd)),
-        None => std::sync::Arc::new(project_files(&root, exclude, &cwd)),
-    };
-    files
-        .iter()
-        .filter(|(path, _)| !named_files.contains(path))
-        .map(|(path, shown)| Input::File {
-            path: path.clone(),
-            shown: shown.clone(),
-            kind: classify::Kind::Yaml,
-            context: true,
-        })
-        .collect()
+    let named_files = named.into_iter().map(|(p, _)| p).collect();
+    Some((root, cwd, named_files))
 }
 
-/// The YAML files under `root`, each with its path as shown.
-fn project_files(root: &Path, exclude: Option<&Exclude>, cwd: &Path) -> Vec<(PathBuf, String)> {
-    files_under(root, exclude, |p| {
-        classify::by_name(p).filter(|k| *k == classify::Kind::Yaml)
-    })
+/// The YAML files of the project that were not named, to index (see [`context_root`]).
+fn project_inputs(
+    paths: &[PathBuf],
+    exclude: Option<&Exclude>,
+    given: Option<&Path>,
+    cache: Option<&ContextCache>,
+    disk: Option<&DiskCache>,
+) -> Vec<Input> {
+    let Some((root, cwd, named_files)) = context_root(paths, given) else {
+        return Vec::new();
+    };
+    let input = |(path, shown): (PathBuf, String)| Input::File {
+        path,
+        shown,
+        kind: classify::Kind::Yaml,
+        context: true,
+    };
+    // A few named files: compared by name first (hashing a path walks its components).
+    let not_named = |(path, _): &(PathBuf, String)| {
+        !named_files
+            .iter()
+            .any(|n| n.file_name() == path.file_name() && n == path)
+    };
+    match (cache, disk) {
+        (Some(cache), _) => cache
+            .project_files(&root, || project_files(&root, exclude, &cwd, None))
+            .iter()
+            .filter(|f| not_named(f))
+            .map(|f| input(f.clone()))
+            .collect(),
+        (None, Some(disk)) => disk
+            .walked()
+            .unwrap_or_else(|| {
+                let dirs = std::sync::Mutex::new(Vec::new());
+                let files = project_files(&root, exclude, &cwd, Some(&dirs));
+                let dirs = dirs.into_inner().unwrap_or_else(|e| e.into_inner());
+                let ignores = ignore_files(&root, &dirs);
+                disk.walked_now(&files, dirs, ignores);
+                files
+            })
+            .into_iter()
+            .filter(not_named)
+            .map(input)
+            .collect(),
+        (None, None) => project_files(&root, exclude, &cwd, None)
+            .into_iter()
+            .filter(not_named)
+            .map(input)
+            .collect(),
+    }
+}
+
+/// The YAML files under `root`, each with its path as shown; the folders walked added to
+/// `dirs` when given.
+fn project_files(
+    root: &Path,
+    exclude: Option<&Exclude>,
+    cwd: &Path,
+    dirs: Option<&std::sync::Mutex<Vec<PathBuf>>>,
+) -> Vec<(PathBuf, String)> {
+    walk(
+        root,
+        exclude,
+        |p| classify::by_name(p).filter(|k| *k == classify::Kind::Yaml),
+        dirs,
+    )
     .into_iter()
     .map(|(path, _)| {
         let shown = relative_path(&path, cwd);
         (path, shown)
     })
     .collect()
+}
+
+/// The ignore files a walk of `root` through `dirs` honoured, or would honour if they
+/// were created where no walked folder would notice: those of the walked folders that
+/// exist (creating one changes its folder's time), and, existing or not, those of the
+/// folders above the root, git's excludes of the root's repository and the user's.
+/// A `core.excludesFile` elsewhere is not watched.
+fn ignore_files(root: &Path, dirs: &[PathBuf]) -> Vec<PathBuf> {
+    use rayon::prelude::*;
+    const NAMES: [&str; 2] = [".gitignore", ".ignore"];
+    let mut files: Vec<PathBuf> = dirs
+        .par_iter()
+        .flat_map_iter(|d| NAMES.iter().map(move |n| d.join(n)))
+        .filter(|f| f.exists())
+        .collect();
+    for above in root.ancestors().skip(1) {
+        files.extend(NAMES.iter().map(|n| above.join(n)));
+    }
+    for git in root.ancestors().map(|a| a.join(".git")) {
+        files.extend([git.join("info/exclude"), git.join("config")]);
+        if git.exists() {
+            break;
+        }
+    }
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
+    if let Some(config) = config {
+        files.extend([config.join("git/ignore"), config.join("git/config")]);
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        files.push(PathBuf::from(home).join(".gitconfig"));
+    }
+    files
 }
 
 /// `p` relative to `cwd` (with `..` when it is not below it), `/`-separated.
@@ -225,5 +324,7 @@ fn relative_path(p: &Path, cwd: &Path) -> String {
         rel.push("..");
     }
     rel.extend(p.components().skip(common));
-    display_path(&rel)
+    // Relative already: `display_path` would only look up the current folder again (once
+    // per file of a project's walk).
+    written(&rel)
 }

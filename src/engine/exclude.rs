@@ -17,6 +17,8 @@ pub struct Exclude {
     paths: globset::GlobSet,
     /// Globs without `/`: each component below `base`.
     names: globset::GlobSet,
+    /// The folder and the globs as written: what a cache of the walk depends on.
+    written: String,
 }
 
 /// One `exclude` glob: the compiled glob and whether it is bare (matched per component). A
@@ -51,10 +53,15 @@ impl Exclude {
                 paths.add(glob);
             }
         }
+        let written = std::iter::once(base.to_string_lossy().into_owned())
+            .chain(globs.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("\n");
         Ok(Exclude {
             base,
             paths: paths.build()?,
             names: names.build()?,
+            written,
         })
     }
 
@@ -75,6 +82,12 @@ impl Exclude {
             }
         }
         false
+    }
+
+    /// The folder and globs it was made from, one per line (a cache of the walk is kept
+    /// for these).
+    pub(super) fn written(&self) -> &str {
+        &self.written
     }
 
     /// Whether `entry`, found by walking from `root` (as given) whose canonical path is

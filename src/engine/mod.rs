@@ -10,6 +10,7 @@ pub mod context_cache;
 pub mod custom;
 pub mod diagnostics;
 mod discover;
+pub mod disk_cache;
 mod dispatch;
 mod exclude;
 pub mod fix;
@@ -72,6 +73,10 @@ pub struct Options {
     /// Context files' checks kept from earlier lints (a language server's workspace): only
     /// the files that changed are read and parsed again.
     pub context_cache: Option<std::sync::Arc<ContextCache>>,
+    /// Keep what pre-commit learns of the project's other files in its `.scalelint_cache/`
+    /// and use it in the next run (see [`disk_cache`]). Only when files alone are named,
+    /// without a `context_cache` or an `overlay`.
+    pub disk_cache: bool,
 }
 
 /// Why rules could not be set up (exit code 2), as opposed to findings.
@@ -103,7 +108,19 @@ impl From<catalog::CatalogError> for Error {
 /// while the other files are linted (see [`kustomize`]).
 pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     let start = Instant::now();
-    let inputs = discover::discover(opts);
+    // The cache file's bytes outlive the cache, which reads them in place.
+    let stored = (opts.disk_cache && opts.context_cache.is_none() && opts.overlay.is_none())
+        .then(|| discover::context_root(&opts.paths, opts.root.as_deref()))
+        .flatten()
+        .map(|(root, cwd, _)| {
+            let bytes = disk_cache::read(&root);
+            (root, cwd, bytes)
+        });
+    let disk = stored.as_ref().map(|(root, cwd, bytes)| {
+        let exclude = opts.exclude.as_ref().map(Exclude::written);
+        disk_cache::DiskCache::open(root, cwd, exclude, std::time::SystemTime::now(), bytes)
+    });
+    let inputs = discover::discover(opts, disk.as_ref());
     let (kust, mut charts) = {
         let paths = kustomize::tree::InputPaths::new(&inputs);
         (
@@ -160,7 +177,7 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
             })
             .collect();
         if !later.is_empty() {
-            files.extend(check_wanted(later, files.as_slice(), rules));
+            files.extend(check_wanted(later, files.as_slice(), rules, disk.as_ref()));
             files.sort_by_key(|(id, _)| *id);
         }
         (
@@ -185,16 +202,22 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     if let Some((cache, run)) = cache.zip(run) {
         cache.end(run);
     }
+    if let Some(disk) = disk {
+        disk.save();
+    }
     report::finish(files, rules, start, Some(&kust), &charts)
 }
 
 /// Context files read as written (`later`), given the other files' checks (`done`): those
 /// whose bytes can matter to the named files are parsed; the rest are read again and parsed
-/// only when the named files turn out to need every file (see [`prefilter::Wanted`]).
+/// only when the named files turn out to need every file (see [`prefilter::Wanted`]). With
+/// the cache on disk, a file unchanged since it was kept is not read: its summary decides,
+/// and its projections stand for its parse once it has been parsed.
 fn check_wanted(
     later: Vec<(usize, read::Input)>,
     done: &[(usize, Checked)],
     rules: &RuleSet,
+    disk: Option<&disk_cache::DiskCache>,
 ) -> Vec<(usize, Checked)> {
     // As `report` chooses the index's focus: the named files of the files as written.
     let named = || {
@@ -215,15 +238,23 @@ fn check_wanted(
             else {
                 return (id, rules.check(id, read::read_input(id, input, None)), None);
             };
-            let (read, unwanted) =
-                read::read_context_wanted(id, &path, shown.clone(), kind, Some(&wanted));
+            let (checked, unwanted) = match disk {
+                Some(disk) => {
+                    cached_check(id, &path, shown.clone(), kind, Some(&wanted), rules, disk)
+                }
+                None => {
+                    let (read, unwanted) =
+                        read::read_context_wanted(id, &path, shown.clone(), kind, Some(&wanted));
+                    (rules.check(id, read), unwanted)
+                }
+            };
             let again = unwanted.then_some(read::Input::File {
                 path,
                 shown,
                 kind,
                 context: true,
             });
-            (id, rules.check(id, read), again)
+            (id, checked, again)
         })
         .collect();
     let seen = done
@@ -236,11 +267,105 @@ fn check_wanted(
     }
     checked
         .into_par_iter()
-        .map(|(id, f, again)| match again {
-            Some(input) => (id, rules.check(id, read::read_input(id, input, None))),
-            None => (id, f),
+        .map(|(id, f, again)| match (again, disk) {
+            (
+                Some(read::Input::File {
+                    path, shown, kind, ..
+                }),
+                Some(disk),
+            ) => (
+                id,
+                cached_check(id, &path, shown, kind, None, rules, disk).0,
+            ),
+            (Some(input), _) => (id, rules.check(id, read::read_input(id, input, None))),
+            (None, _) => (id, f),
         })
         .collect()
+}
+
+/// A context file's check with the cache on disk (see [`check_wanted`]), and whether it
+/// was left unparsed because `wanted` did not keep it (`None`: every file is wanted).
+fn cached_check(
+    id: usize,
+    path: &Path,
+    shown: String,
+    kind: classify::Kind,
+    wanted: Option<&prefilter::Wanted>,
+    rules: &RuleSet,
+    disk: &disk_cache::DiskCache,
+) -> (Checked, bool) {
+    let keeps = |shown: &str, summary: prefilter::SummaryRef<'_>| match wanted {
+        Some(w) => w.keeps_summary(shown, summary),
+        None => summary.indexed,
+    };
+    let empty = |shown: String| cached_checked(shown, None, Vec::new());
+    let mut meta = None;
+    let stamp = || {
+        meta = std::fs::metadata(path).ok();
+        meta.as_ref().and_then(disk_cache::stamp_of)
+    };
+    if let Some(cached) = disk.get(path, stamp) {
+        if !keeps(&shown, cached.summary) {
+            return (empty(shown), cached.summary.indexed);
+        }
+        if let Some(objects) = disk.objects(&cached, id) {
+            let origin = meta.as_ref().map(|m| read::Origin::of(path, m));
+            return (cached_checked(shown, origin, objects), false);
+        }
+    }
+    // Not kept, changed, or never parsed: read now, and kept for the next run.
+    // As without the cache, a context file that cannot be read or decoded is empty.
+    let Ok((bytes, origin)) = read::read_file(path) else {
+        return (empty(shown), false);
+    };
+    let Ok(text) = crate::sources::decode(id, bytes) else {
+        return (empty(shown), false);
+    };
+    let summary = prefilter::Summary::of(&text);
+    let stamp = origin
+        .disk()
+        .map(|(len, time)| (len, disk_cache::nanos(time)));
+    if !keeps(&shown, summary.as_ref()) {
+        if let Some(stamp) = stamp {
+            disk.put(path, stamp, summary.clone(), None);
+        }
+        return (empty(shown), summary.indexed);
+    }
+    let read = Read::Text {
+        shown,
+        kind,
+        text,
+        origin: Some(origin),
+        context: true,
+        treat: read::Treat::Lint,
+    };
+    let checked = rules.check(id, read);
+    if let Some(stamp) = stamp {
+        disk.put(path, stamp, summary, Some(&checked.objects));
+    }
+    (checked, false)
+}
+
+/// A context file's check made from its cached projections (none for a file not parsed):
+/// no text (read again if a finding points into it) and no findings of its own (a context
+/// file's are dropped).
+fn cached_checked(
+    shown: String,
+    origin: Option<read::Origin>,
+    objects: Vec<crate::model::Object>,
+) -> Checked {
+    Checked {
+        source: crate::model::SourceFile::new(shown, String::new()),
+        origin,
+        objects: objects.into(),
+        linted: 0,
+        findings: Vec::new(),
+        directives: suppress::Directives::default(),
+        context: true,
+        rendered: None,
+        helm: None,
+        traced: false,
+    }
 }
 
 /// A finding about a chart file, built once the file's id is known.

@@ -17,7 +17,9 @@
 //! [`Wanted::complete`] says to read every file after all.
 //!
 //! Bytes are compared, not parsed values: a name written with escapes (`"\u0061pi"`) is
-//! not recognised. What this leaves out that the whole project would give: objects of
+//! not recognised. With pre-commit's cache on disk (`disk_cache`), a file's [`Summary`] (the
+//! words of its values, in a Bloom filter) stands for its bytes, so a file that did not
+//! change is not read again to be decided on. What this leaves out that the whole project would give: objects of
 //! other namespaces, which only tell apart variant folders (`index::Folders`) when their
 //! copies are the only ones two folders share.
 
@@ -79,10 +81,21 @@ impl Wanted {
 
     /// Whether the context file shown as `shown`, with this text, is to be parsed.
     pub(super) fn keeps(&self, shown: &str, text: &str) -> bool {
-        let has = |s: &str| text.contains(s);
+        self.keeps_with(shown, text.contains("sentinel"), |s| text.contains(s))
+    }
+
+    /// Whether the context file shown as `shown`, of which only its [`Summary`] is known, is
+    /// to be parsed. Words, not bytes, are compared: a name the file gives is a whole word
+    /// of it (see [`Summary`]), so this keeps every file [`Wanted::keeps`] keeps that can
+    /// matter, and a few more (the filter's false positives).
+    pub(super) fn keeps_summary(&self, shown: &str, summary: SummaryRef<'_>) -> bool {
+        summary.indexed && self.keeps_with(shown, summary.sentinel, |s| summary.has_word(s))
+    }
+
+    fn keeps_with(&self, shown: &str, sentinel: bool, has: impl Fn(&str) -> bool) -> bool {
         self.dirs.contains(folder(shown))
             || self.namespaces.iter().any(|ns| has(ns))
-            || (self.sentinels && has("sentinel"))
+            || (self.sentinels && sentinel)
             || self.tokens.as_ref().is_some_and(|tokens| {
                 // An empty token (a label value "") is in every file.
                 has(Kind::PodDisruptionBudget.name()) || tokens.iter().any(|t| has(t))
@@ -105,6 +118,161 @@ impl Wanted {
             .collect();
         self.targets.iter().any(|t| !present.contains(t))
     }
+}
+
+/// What the prefilter needs of a file, small enough for pre-commit's cache on disk to keep
+/// for every file of a project (`disk_cache`): whether it can hold an indexed object at all,
+/// whether it says `sentinel`, and a Bloom filter of its words. A word is a longest run of
+/// bytes that can be part of a name, a namespace or a label value (`[A-Za-z0-9_.-]`, and
+/// any non-ASCII byte): in YAML or JSON such a value is always delimited by something else
+/// (a quote, a space, `:`, `,`, a bracket, a line break), so the value a relation compares
+/// is a whole word of the file. The filter answers "maybe" for every word the file has (no
+/// false negatives) and for about 1 % of the others.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct Summary {
+    pub(super) indexed: bool,
+    sentinel: bool,
+    /// Bits, a power of two of them (at least 64); 3 per word.
+    bloom: Vec<u8>,
+}
+
+/// A [`Summary`] as the cache on disk reads it, in place.
+#[derive(Clone, Copy, Debug, PartialEq, bincode::Encode, bincode::BorrowDecode)]
+pub(super) struct SummaryRef<'a> {
+    pub(super) indexed: bool,
+    sentinel: bool,
+    bloom: &'a [u8],
+}
+
+/// Bits per word hashed (each occurrence: counting distinct words first costs more than the
+/// filter saves); a file says most values more than once, so this is about 10 bits or more
+/// per distinct word, about 1 % false positives with 3 probes.
+const BITS_PER_WORD: usize = 6;
+/// The largest filter, 2^21 bits (256 KiB): the three probes are 21-bit slices of one hash.
+const MAX_BITS: usize = 1 << 21;
+
+impl Summary {
+    pub(super) fn of(text: &str) -> Summary {
+        let indexed = Kind::INDEXED.iter().any(|k| text.contains(k.name()))
+            // A ConfigMap's sentinel.conf covers the Redis servers of its namespace.
+            || text.contains("sentinel");
+        if !indexed {
+            return Summary::default();
+        }
+        let hashes = word_hashes(text.as_bytes());
+        let bits = (hashes.len() * BITS_PER_WORD)
+            .next_power_of_two()
+            .clamp(64, MAX_BITS);
+        let mut bloom = vec![0u8; bits / 8];
+        for h in hashes {
+            for bit in probes(h, bits) {
+                if let Some(b) = bloom.get_mut(bit / 8) {
+                    *b |= 1 << (bit % 8);
+                }
+            }
+        }
+        Summary {
+            indexed,
+            sentinel: text.contains("sentinel"),
+            bloom,
+        }
+    }
+
+    pub(super) fn as_ref(&self) -> SummaryRef<'_> {
+        SummaryRef {
+            indexed: self.indexed,
+            sentinel: self.sentinel,
+            bloom: &self.bloom,
+        }
+    }
+}
+
+impl SummaryRef<'_> {
+    /// Whether the file may have `word` as a whole word. A token that is not one word
+    /// (empty, or with a byte no word has) may be in any file.
+    fn has_word(&self, word: &str) -> bool {
+        if word.is_empty() || !word.bytes().all(is_word_byte) {
+            return true;
+        }
+        let bits = self.bloom.len() * 8;
+        // Not a power of two: not a filter this build wrote.
+        !bits.is_power_of_two()
+            || probes(word_hash(word), bits).all(|bit| {
+                self.bloom
+                    .get(bit / 8)
+                    .is_some_and(|b| b & (1 << (bit % 8)) != 0)
+            })
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-') || !b.is_ascii()
+}
+
+/// [`is_word_byte`] of every byte.
+const WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric()
+            || b == b'_' as usize
+            || b == b'.' as usize
+            || b == b'-' as usize
+            || b >= 0x80;
+        b += 1;
+    }
+    t
+};
+
+/// The hash of each word of `bytes` (see [`Summary`]) but keys: a word followed by `:`
+/// (`name:`, `app:` in `{app: web}`) is a key, or part of a value no name can be
+/// (`image: web:1`), and the prefilter only looks for names, namespaces, kinds and label
+/// values. A project's every YAML file goes through this when the cache is made.
+fn word_hashes(bytes: &[u8]) -> Vec<u64> {
+    let is_word = |b: &u8| WORD_BYTE[usize::from(*b)];
+    let mut out = Vec::with_capacity(bytes.len() / 16);
+    let mut rest = bytes;
+    while let Some(start) = rest.iter().position(is_word) {
+        let word_on = rest.get(start..).unwrap_or_default();
+        let len = word_on
+            .iter()
+            .position(|b| !is_word(b))
+            .unwrap_or(word_on.len());
+        let (word, after) = word_on.split_at(len);
+        if after.first() != Some(&b':') {
+            out.push(hash_bytes(word));
+        }
+        rest = after;
+    }
+    out
+}
+
+/// The hash of one word: the same in every run of one build (the cache is never read by
+/// another). Words are short: a multiply per 8 bytes, then the bits mixed (the finaliser
+/// of MurmurHash3), since the probes take three slices of all 64.
+fn hash_bytes(word: &[u8]) -> u64 {
+    let mut h = (word.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5ca1_e11e;
+    for chunk in word.chunks(8) {
+        let mut buf = [0u8; 8];
+        if let Some(b) = buf.get_mut(..chunk.len()) {
+            b.copy_from_slice(chunk);
+        }
+        h = (h ^ u64::from_le_bytes(buf)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 32;
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+fn word_hash(word: &str) -> u64 {
+    hash_bytes(word.as_bytes())
+}
+
+/// The three bits of a filter of `bits` bits (a power of two, at most [`MAX_BITS`]: a
+/// longer filter only uses its first `MAX_BITS`) for a hash.
+fn probes(h: u64, bits: usize) -> impl Iterator<Item = usize> {
+    (0..3).map(move |i| ((h >> (21 * i)) as usize) & (bits.min(MAX_BITS) - 1))
 }
 
 /// The objects `o` refers to by name: an autoscaler's or a VPA's target.
@@ -161,6 +329,96 @@ mod tests {
         assert!(w.complete(&named));
         let target = objects("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-api\n");
         assert!(!w.complete(&target));
+    }
+
+    #[test]
+    fn a_summary_keeps_what_the_bytes_keep_when_it_can_matter() {
+        let named = objects(HPA);
+        let w = Wanted::of(&named, ["deploy/hpa.yaml"]);
+        let s = |text: &str| Summary::of(text);
+        let shop = s("kind: Deployment\nmetadata:\n  namespace: shop\n");
+        assert!(w.keeps_summary("other/d.yaml", shop.as_ref()));
+        // A longer word is another name (the bytes would have kept it).
+        let shopping = s("kind: Deployment\nmetadata:\n  namespace: shopping\n");
+        assert!(w.keeps(
+            "other/d.yaml",
+            "kind: Deployment\nmetadata:\n  namespace: shopping\n"
+        ));
+        assert!(!w.keeps_summary("other/d.yaml", shopping.as_ref()));
+        // Quoted, in flow style, in JSON: still a word.
+        for text in [
+            "kind: Deployment\nmetadata: {namespace: \"shop\"}\n",
+            "{\"kind\":\"Deployment\",\"metadata\":{\"namespace\":'shop'}}",
+        ] {
+            assert!(w.keeps_summary("other/d.yaml", s(text).as_ref()), "{text}");
+        }
+        // Nothing indexed: never parsed.
+        assert!(!w.keeps_summary("deploy/x.yaml", s("namespace: shop\n").as_ref()));
+        assert!(w.keeps_summary("deploy/d.yaml", s("kind: PodDisruptionBudget\n").as_ref()));
+    }
+
+    #[test]
+    fn a_summary_has_every_word_of_real_files() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+        let mut checked = 0;
+        let mut absent = 0;
+        let mut said = 0;
+        for entry in walk(std::path::Path::new(dir)) {
+            let Ok(text) = std::fs::read_to_string(&entry) else {
+                continue;
+            };
+            let owned = Summary::of(&text);
+            let summary = owned.as_ref();
+            if !summary.indexed {
+                continue;
+            }
+            // Every value of the file's objects (keys are not looked for).
+            for o in crate::sources::load(
+                0,
+                "x.yaml".into(),
+                text.clone(),
+                crate::sources::classify::Kind::Yaml,
+            )
+            .objects
+            {
+                let mut values = Vec::new();
+                scalars(&o.root, &mut values);
+                for w in values.iter().filter(|w| w.bytes().all(is_word_byte)) {
+                    assert!(summary.has_word(w), "{}: {w}", entry.display());
+                    checked += 1;
+                }
+            }
+            for i in 0..200 {
+                let w = format!("absent-{i}-word");
+                absent += 1;
+                said += usize::from(summary.has_word(&w));
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+        // About 1 % false positives; 5 % would mean the filter is too small.
+        assert!(said * 20 < absent, "{said} of {absent}");
+    }
+
+    fn scalars(node: &crate::model::Node, out: &mut Vec<String>) {
+        use crate::model::Value;
+        match &node.value {
+            Value::Scalar(s) => out.push(s.text.to_string()),
+            Value::Seq(items) => items.iter().for_each(|i| scalars(i, out)),
+            Value::Map(entries) => entries.iter().for_each(|e| scalars(&e.value, out)),
+        }
+    }
+
+    fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                out.push(p);
+            }
+        }
+        out
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub(super) struct Origin {
 }
 
 impl Origin {
-    fn of(path: &Path, meta: &std::fs::Metadata) -> Origin {
+    pub(super) fn of(path: &Path, meta: &std::fs::Metadata) -> Origin {
         Origin {
             path: path.to_path_buf(),
             len: meta.len(),
@@ -85,6 +85,11 @@ impl Origin {
             modified: None,
             overlaid: true,
         }
+    }
+
+    /// The file's length and modification time when it was read.
+    pub(super) fn disk(&self) -> Option<(u64, std::time::SystemTime)> {
+        Some((self.len, self.modified?))
     }
 
     /// Whether the text can be read again from disk (else it must be kept).

@@ -4,7 +4,7 @@ use super::span::Span;
 
 /// How a scalar was written. Only YAML has quoting and block styles; the flat formats
 /// (INI, redis.conf, .properties) produce `Plain` or `Quoted` strings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, bincode::Encode, bincode::Decode)]
 pub enum ScalarStyle {
     Plain,
     SingleQuoted,
@@ -14,7 +14,7 @@ pub enum ScalarStyle {
 }
 
 /// What a scalar resolves to under Kubernetes' YAML reading (YAML 1.1, go-yaml v2).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, bincode::Encode, bincode::Decode)]
 pub enum Resolved {
     Null,
     Bool(bool),
@@ -23,7 +23,7 @@ pub enum Resolved {
     Str,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, bincode::Encode, bincode::Decode)]
 pub struct Scalar {
     /// The scalar's content after unquoting and unescaping (`"10"` → `10`).
     pub text: Box<str>,
@@ -31,20 +31,20 @@ pub struct Scalar {
     pub resolved: Resolved,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, bincode::Encode, bincode::Decode)]
 pub struct Entry {
     pub key: Node,
     pub value: Node,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, bincode::Encode, bincode::Decode)]
 pub enum Value {
     Scalar(Scalar),
     Seq(Vec<Node>),
     Map(Vec<Entry>),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, bincode::Encode, bincode::Decode)]
 pub struct Node {
     pub span: Span,
     pub value: Value,

@@ -7,7 +7,9 @@ use super::span::Span;
 pub type FileId = usize;
 
 /// What a file was recognised as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, bincode::Encode, bincode::Decode,
+)]
 pub enum Format {
     /// YAML or JSON holding Kubernetes objects.
     Kubernetes,
@@ -22,7 +24,7 @@ pub enum Format {
     Prometheus,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, bincode::Encode, bincode::Decode)]
 pub struct Object {
     pub file: FileId,
     pub format: Format,

@@ -1,7 +1,20 @@
 //! Byte spans and the per-file line index that turns them into lines and columns.
 
 /// A half-open byte range `[start, end)` into a file's text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+// Encode/Decode: pre-commit's cache on disk keeps context files' projections (`engine::disk_cache`).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    bincode::Encode,
+    bincode::Decode,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

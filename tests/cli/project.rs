@@ -329,6 +329,8 @@ fn a_named_file_gets_the_findings_the_whole_project_gives_it() {
     }
     let (whole, _) = check(root, &["."]);
     let whole = said(&whole);
+    // A folder named: no cache (nothing else is read).
+    assert!(!root.join(".scalelint_cache").exists());
     let of = |paths: &[&str]| -> Vec<String> {
         whole
             .iter()
@@ -339,10 +341,20 @@ fn a_named_file_gets_the_findings_the_whole_project_gives_it() {
     let mut named: Vec<Vec<&str>> = SPREAD.iter().map(|(p, _)| vec![*p]).collect();
     named.push(vec!["scaling/shop/hpa.yaml", "apps/default/api.yaml"]);
     named.push(vec!["policy/everything.yaml", "redis/server.yaml"]);
+    // With the cache on disk too: files old enough to be kept, each case run once with what
+    // the cases before it kept (their walk, the summaries, some projections), once more
+    // with what it kept itself, and once with no cache.
+    age(root);
     for paths in named {
         let (json, _) = check(root, &paths);
         assert_eq!(said(&json), of(&paths), "{paths:?}");
+        let (json, _) = check(root, &paths);
+        assert_eq!(said(&json), of(&paths), "{paths:?}, again");
+        let no_cache = [paths.as_slice(), &["--no-cache"]].concat();
+        let (json, _) = check(root, &no_cache);
+        assert_eq!(said(&json), of(&paths), "{paths:?}, --no-cache");
     }
+    assert!(root.join(".scalelint_cache/context-v1.bin").is_file());
     // The cases this is about were reached.
     for expected in [
         "scaling/default/typo.yaml:6:", // hpa-target-not-found, with "did you mean `api`?"
@@ -359,4 +371,110 @@ fn a_named_file_gets_the_findings_the_whole_project_gives_it() {
         !whole.iter().any(|d| d.contains("pdb-missing")),
         "{whole:#?}"
     );
+}
+
+/// Sets the modification time of every file and folder under `root` a minute back: the cache
+/// keeps no stamp made in the second before a run (a write in the same clock tick could
+/// hide behind it), and these tests write files just before they run.
+fn age(root: &Path) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        }
+        std::fs::File::open(&p).unwrap().set_modified(past).unwrap();
+    }
+}
+
+fn rules_said(json: &Value) -> Vec<String> {
+    each_diagnostic(json, |d| {
+        format!(
+            "{}:{} {}",
+            d["path"].as_str().unwrap(),
+            d["start"]["line"],
+            d["rule"].as_str().unwrap()
+        )
+    })
+}
+
+#[test]
+fn the_cache_on_disk_sees_every_change_and_survives_damage() {
+    let dir = project(".git");
+    let root = dir.path();
+    std::fs::create_dir(root.join("other")).unwrap();
+    std::fs::write(root.join("other/unrelated.yaml"), "kind: ConfigMap\n").unwrap();
+    age(root);
+    let hpa_alone = |args: &[&str]| {
+        let (json, _) = check(root, &[&["deploy/hpa.yaml"], args].concat());
+        rules_said(&json)
+    };
+    let found = hpa_alone(&[]);
+    assert!(
+        !found.iter().any(|d| d.contains("hpa-target-not-found")),
+        "{found:?}"
+    );
+    let cache = root.join(".scalelint_cache");
+    assert_eq!(
+        std::fs::read_to_string(cache.join(".gitignore")).unwrap(),
+        "# Automatically created by scalelint.\n*\n"
+    );
+    assert!(cache.join("CACHEDIR.TAG").is_file());
+    age(root);
+    assert_eq!(hpa_alone(&[]), found);
+
+    // The target renamed in place (its folder's time unchanged): read again.
+    let renamed = DEPLOYMENT.replace("name: web\nspec", "name: api\nspec");
+    std::fs::write(root.join("deploy/deployment.yaml"), &renamed).unwrap();
+    let missing = hpa_alone(&[]);
+    assert!(
+        missing.iter().any(|d| d.contains("hpa-target-not-found")),
+        "{missing:?}"
+    );
+    age(root);
+    assert_eq!(hpa_alone(&[]), missing);
+
+    // A file created in a folder the walk went through: found.
+    std::fs::write(root.join("other/web.yaml"), DEPLOYMENT).unwrap();
+    assert_eq!(hpa_alone(&[]), found);
+    age(root);
+    assert_eq!(hpa_alone(&[]), found);
+    // Ignored by a new .gitignore: gone again.
+    std::fs::write(root.join("other/.gitignore"), "web.yaml\n").unwrap();
+    assert_eq!(hpa_alone(&[]), missing);
+    age(root);
+    assert_eq!(hpa_alone(&[]), missing);
+
+    // Changed behind the cache's back, keeping its length and time: the cache answers
+    // (this is what it trusts), and --no-cache reads the file.
+    let file = root.join("deploy/deployment.yaml");
+    let time = std::fs::metadata(&file).unwrap().modified().unwrap();
+    std::fs::write(&file, renamed.replace("name: api\nspec", "name: web\nspec")).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+    assert_eq!(hpa_alone(&[]), missing);
+    assert_eq!(hpa_alone(&["--no-cache"]), found);
+
+    // Damaged (cut short, or bytes changed): rebuilt silently, never trusted.
+    let bin = cache.join("context-v1.bin");
+    let good = std::fs::read(&bin).unwrap();
+    std::fs::write(&bin, &good[..good.len() / 2]).unwrap();
+    assert_eq!(hpa_alone(&[]), found);
+    let mut bad = std::fs::read(&bin).unwrap();
+    for b in bad.iter_mut().skip(40).step_by(7) {
+        *b ^= 0xa5;
+    }
+    std::fs::write(&bin, &bad).unwrap();
+    assert_eq!(hpa_alone(&[]), found);
+    std::fs::write(&bin, "not a cache").unwrap();
+    assert_eq!(hpa_alone(&[]), found);
+
+    // --no-cache neither reads nor writes it.
+    std::fs::remove_dir_all(&cache).unwrap();
+    assert_eq!(hpa_alone(&["--no-cache"]), found);
+    assert!(!cache.exists());
 }
