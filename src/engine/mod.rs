@@ -298,38 +298,40 @@ fn cached_check(
         Some(w) => w.keeps_summary(shown, summary),
         None => summary.indexed,
     };
-    let empty = |shown: String| cached_checked(shown, None, Vec::new());
+    // Unparsed, but read again if a finding points into it (as without the cache).
+    let empty =
+        |shown: String, origin: Option<read::Origin>| cached_checked(shown, origin, Vec::new());
     let mut meta = None;
     let stamp = || {
         meta = std::fs::metadata(path).ok();
         meta.as_ref().and_then(disk_cache::stamp_of)
     };
     if let Some(cached) = disk.get(path, stamp) {
+        let origin = meta.as_ref().map(|m| read::Origin::of(path, m));
         if !keeps(&shown, cached.summary) {
-            return (empty(shown), cached.summary.indexed);
+            return (empty(shown, origin), cached.summary.indexed);
         }
         if let Some(objects) = disk.objects(&cached, id) {
-            let origin = meta.as_ref().map(|m| read::Origin::of(path, m));
             return (cached_checked(shown, origin, objects), false);
         }
     }
     // Not kept, changed, or never parsed: read now, and kept for the next run.
     // As without the cache, a context file that cannot be read or decoded is empty.
     let Ok((bytes, origin)) = read::read_file(path) else {
-        return (empty(shown), false);
+        return (empty(shown, None), false);
     };
-    let Ok(text) = crate::sources::decode(id, bytes) else {
-        return (empty(shown), false);
-    };
-    let summary = prefilter::Summary::of(&text);
     let stamp = origin
         .disk()
         .map(|(len, time)| (len, disk_cache::nanos(time)));
+    let Ok(text) = crate::sources::decode(id, bytes) else {
+        return (empty(shown, Some(origin)), false);
+    };
+    let summary = prefilter::Summary::of(&text);
     if !keeps(&shown, summary.as_ref()) {
         if let Some(stamp) = stamp {
             disk.put(path, stamp, summary.clone(), None);
         }
-        return (empty(shown), summary.indexed);
+        return (empty(shown, Some(origin)), summary.indexed);
     }
     let read = Read::Text {
         shown,

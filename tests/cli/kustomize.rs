@@ -7,7 +7,7 @@
 //! These tests need kustomize or kubectl on PATH (`.ci/run` fails when neither is there); the
 //! first one says so clearly instead of letting the others fail obscurely.
 
-use crate::common::{copy_dir, project, run};
+use crate::common::{age, copy_dir, project, run};
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {
@@ -257,6 +257,24 @@ fn precommit_renders_only_the_overlays_of_the_named_files_and_reports_only_in_th
             && lines[0].contains("no-such-hpa"),
         "{lines:#?}"
     );
+    // The same with pre-commit's cache in place (the kustomization, not parsed for the
+    // index, is read again for the finding's place), and without it.
+    age(p.path());
+    let json = |args: &[&str]| {
+        let all = [
+            &["check", "--format", "json", "overlays/prod/hpa-min.yaml"],
+            args,
+        ]
+        .concat();
+        run(p.path(), &all).0
+    };
+    let no_cache = json(&["--no-cache"]);
+    let end: serde_json::Value = serde_json::from_str(&no_cache).unwrap();
+    // The span ends after the first key (`apiVersion:`).
+    assert_eq!(end["diagnostics"][0]["end"]["column"], 11, "{no_cache}");
+    for _ in 0..3 {
+        assert_eq!(json(&[]), no_cache);
+    }
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! pre-commit does), cross-resource references resolve against the whole project, and only
 //! findings in the named files are reported.
 
+use crate::common::age;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
@@ -371,20 +372,6 @@ fn a_named_file_gets_the_findings_the_whole_project_gives_it() {
         !whole.iter().any(|d| d.contains("pdb-missing")),
         "{whole:#?}"
     );
-}
-
-/// Sets the modification time of every file and folder under `root` a minute back: the cache
-/// keeps no stamp made in the second before a run (a write in the same clock tick could
-/// hide behind it), and these tests write files just before they run.
-fn age(root: &Path) {
-    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(p) = stack.pop() {
-        if p.is_dir() {
-            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-        }
-        std::fs::File::open(&p).unwrap().set_modified(past).unwrap();
-    }
 }
 
 fn rules_said(json: &Value) -> Vec<String> {
