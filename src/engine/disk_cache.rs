@@ -40,7 +40,7 @@ const RACY: Duration = Duration::from_secs(1);
 pub(super) type Stamp = (u64, i128);
 
 /// The index of the cache file, read in place: paths and filters are slices of the file's
-/// bytes, so reading the cache of a 30,000-file project allocates one vector.
+/// bytes, so reading the cache of a 30,000-file project allocates a vector per list.
 #[derive(Encode, BorrowDecode)]
 struct Index<'a> {
     /// The current folder the shown paths were made from.
@@ -357,27 +357,30 @@ impl<'a> DiskCache<'a> {
         if walk.is_none() && fresh.is_empty() {
             return;
         }
+        // What was known of each file stays whatever the current folder was (paths are
+        // kept from the root); the walk's shown paths only hold for its own.
         let (old, blobs) = match self.old {
-            Some((index, blobs)) if index.cwd == self.cwd => (Some(index), blobs),
-            _ => (None, &[][..]),
+            Some((index, blobs)) => (Some(index), blobs),
+            None => (None, &[][..]),
         };
         // This run's walk, else the one it trusted.
-        let (dirs, ignores, paths): WalkRefs<'_> = match (&walk, &old) {
-            (Some(w), _) => (
-                w.dirs.iter().map(|(d, t)| (d.as_str(), *t)).collect(),
-                w.ignores.iter().map(|(f, s)| (f.as_str(), *s)).collect(),
-                w.files
-                    .iter()
-                    .map(|(p, s)| (p.as_str(), s.as_str()))
-                    .collect(),
-            ),
-            (None, Some(old)) => (
-                old.dirs.clone(),
-                old.ignores.clone(),
-                old.files.iter().map(|f| (f.path, f.shown)).collect(),
-            ),
-            (None, None) => return,
-        };
+        let (dirs, ignores, paths): WalkRefs<'_> =
+            match (&walk, old.as_ref().filter(|o| o.cwd == self.cwd)) {
+                (Some(w), _) => (
+                    w.dirs.iter().map(|(d, t)| (d.as_str(), *t)).collect(),
+                    w.ignores.iter().map(|(f, s)| (f.as_str(), *s)).collect(),
+                    w.files
+                        .iter()
+                        .map(|(p, s)| (p.as_str(), s.as_str()))
+                        .collect(),
+                ),
+                (None, Some(old)) => (
+                    old.dirs.clone(),
+                    old.ignores.clone(),
+                    old.files.iter().map(|f| (f.path, f.shown)).collect(),
+                ),
+                (None, None) => return,
+            };
         let old_files: HashMap<&str, &File<'_>> = old
             .iter()
             .flat_map(|i| i.files.iter())
@@ -528,6 +531,18 @@ mod tests {
         // Another configuration: nothing is trusted.
         let other = DiskCache::open(root, root, Some("vendor/"), now, &bytes);
         assert!(other.get(&file, || Some(old)).is_none());
+        // From another folder: the walk is made again (its shown paths differ), and what
+        // was known of each file is still known, and kept.
+        let sub = root.join("sub");
+        let elsewhere = DiskCache::open(root, &sub, None, now, &bytes);
+        assert!(elsewhere.walked().is_none());
+        assert!(elsewhere.get(&file, || Some(old)).is_some());
+        elsewhere.walked_now(&[(file.clone(), "../d.yaml".into())], vec![], vec![]);
+        elsewhere.save();
+        let bytes = read(root);
+        let back = DiskCache::open(root, root, None, SystemTime::now(), &bytes);
+        let cached = back.get(&file, || Some(old)).unwrap();
+        assert_eq!(back.objects(&cached, 0).map(|o| o.len()), Some(kept.len()));
     }
 
     #[test]
