@@ -171,19 +171,28 @@ impl RuleSet {
         }
     }
 
+    /// Every cross-resource rule over `index`, the rules side by side on rayon's threads (they
+    /// only read the index; a tenth of a second of a 30,000-file run on one thread), their
+    /// findings in the rules' order.
     pub(super) fn check_index(&self, index: &Index<'_>) -> Vec<Finding> {
-        let mut out = Vec::new();
-        for (rule, entry) in &self.index_rules {
-            if let Some(meta) = self.meta(*entry) {
-                let mut cx = IndexCtx {
-                    index,
-                    meta,
-                    out: &mut out,
-                };
-                rule.check(&mut cx);
-            }
-        }
-        out
+        use rayon::prelude::*;
+        let each: Vec<Vec<Finding>> = self
+            .index_rules
+            .par_iter()
+            .map(|(rule, entry)| {
+                let mut out = Vec::new();
+                if let Some(meta) = self.meta(*entry) {
+                    let mut cx = IndexCtx {
+                        index,
+                        meta,
+                        out: &mut out,
+                    };
+                    rule.check(&mut cx);
+                }
+                out
+            })
+            .collect();
+        each.concat()
     }
 }
 
