@@ -102,7 +102,13 @@ fn walk(
     found
 }
 
-pub(super) fn discover(opts: &Options, disk: Option<&DiskCache>) -> Vec<Input> {
+/// The inputs of a run of `opts`; with the project's other files (`context`, from
+/// [`ContextRoot::of`]) unless standard input is among them.
+pub(super) fn discover(
+    opts: &Options,
+    context: Option<&ContextRoot>,
+    disk: Option<&DiskCache>,
+) -> Vec<Input> {
     let default = [PathBuf::from(".")];
     let paths: &[PathBuf] = if opts.paths.is_empty() {
         &default
@@ -149,11 +155,10 @@ pub(super) fn discover(opts: &Options, disk: Option<&DiskCache>) -> Vec<Input> {
             }),
         }
     }
-    if opts.project_index && !stdin_read {
+    if let Some(context) = context.filter(|_| !stdin_read) {
         inputs.extend(project_inputs(
-            paths,
+            context,
             opts.exclude.as_ref(),
-            opts.root.as_deref(),
             opts.context_cache.as_deref(),
             disk,
         ));
@@ -175,43 +180,53 @@ pub fn project_root(cwd: &Path) -> Option<PathBuf> {
 /// The project root whose other YAML files are indexed, when only files are named (the
 /// pre-commit case): naming a directory chooses the scope of the analysis, so a directory
 /// named, no project root, or no named file inside it (`check /elsewhere`) mean nothing
-/// more is read. With the current folder and the named files (canonical).
-pub(super) fn context_root(
-    paths: &[PathBuf],
-    given: Option<&Path>,
-) -> Option<(PathBuf, PathBuf, Vec<PathBuf>)> {
-    let cwd = std::env::current_dir().ok()?;
-    let root = given
-        .map(Path::to_path_buf)
-        .or_else(|| project_root(&cwd))?;
-    let named: Vec<(PathBuf, bool)> = paths
-        .iter()
-        .filter_map(|p| {
-            let abs = std::fs::canonicalize(cwd.join(p)).ok()?;
-            let is_dir = abs.is_dir();
-            Some((abs, is_dir))
-        })
-        .collect();
-    let inside = named.iter().any(|(p, _)| p.starts_with(&root));
-    let any_dir = named.iter().any(|(_, dir)| *dir);
-    if !inside || any_dir {
-        return None;
-    }
-    let named_files = named.into_iter().map(|(p, _)| p).collect();
-    Some((root, cwd, named_files))
+/// more is read.
+pub(super) struct ContextRoot {
+    pub(super) root: PathBuf,
+    pub(super) cwd: PathBuf,
+    /// The named files, canonical.
+    named: Vec<PathBuf>,
 }
 
-/// The YAML files of the project that were not named, to index (see [`context_root`]).
+impl ContextRoot {
+    /// The context root of a run of `opts`, if it indexes the project (see above).
+    pub(super) fn of(opts: &Options) -> Option<ContextRoot> {
+        if !opts.project_index {
+            return None;
+        }
+        let cwd = std::env::current_dir().ok()?;
+        let root = opts.root.clone().or_else(|| project_root(&cwd))?;
+        let named: Vec<(PathBuf, bool)> = opts
+            .paths
+            .iter()
+            .filter_map(|p| {
+                let abs = std::fs::canonicalize(cwd.join(p)).ok()?;
+                let is_dir = abs.is_dir();
+                Some((abs, is_dir))
+            })
+            .collect();
+        let inside = named.iter().any(|(p, _)| p.starts_with(&root));
+        let any_dir = named.iter().any(|(_, dir)| *dir);
+        if !inside || any_dir {
+            return None;
+        }
+        let named = named.into_iter().map(|(p, _)| p).collect();
+        Some(ContextRoot { root, cwd, named })
+    }
+}
+
+/// The YAML files of the project that were not named, to index (see [`ContextRoot`]).
 fn project_inputs(
-    paths: &[PathBuf],
+    context: &ContextRoot,
     exclude: Option<&Exclude>,
-    given: Option<&Path>,
     cache: Option<&ContextCache>,
     disk: Option<&DiskCache>,
 ) -> Vec<Input> {
-    let Some((root, cwd, named_files)) = context_root(paths, given) else {
-        return Vec::new();
-    };
+    let ContextRoot {
+        root,
+        cwd,
+        named: named_files,
+    } = context;
     let input = |(path, shown): (PathBuf, String)| Input::File {
         path,
         shown,
@@ -226,7 +241,7 @@ fn project_inputs(
     };
     match (cache, disk) {
         (Some(cache), _) => cache
-            .project_files(&root, || project_files(&root, exclude, &cwd, None))
+            .project_files(root, || project_files(root, exclude, cwd, None))
             .iter()
             .filter(|f| not_named(f))
             .map(|f| input(f.clone()))
@@ -235,9 +250,9 @@ fn project_inputs(
             .walked()
             .unwrap_or_else(|| {
                 let dirs = std::sync::Mutex::new(Vec::new());
-                let files = project_files(&root, exclude, &cwd, Some(&dirs));
+                let files = project_files(root, exclude, cwd, Some(&dirs));
                 let dirs = dirs.into_inner().unwrap_or_else(|e| e.into_inner());
-                let ignores = ignore_files(&root, &dirs);
+                let ignores = ignore_files(root, &dirs);
                 disk.walked_now(&files, dirs, ignores);
                 files
             })
@@ -245,7 +260,7 @@ fn project_inputs(
             .filter(not_named)
             .map(input)
             .collect(),
-        (None, None) => project_files(&root, exclude, &cwd, None)
+        (None, None) => project_files(root, exclude, cwd, None)
             .into_iter()
             .filter(not_named)
             .map(input)

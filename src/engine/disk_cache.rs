@@ -134,16 +134,21 @@ fn config() -> impl bincode::config::Config {
 }
 
 /// Nanoseconds since the epoch (negative before it).
-pub(super) fn nanos(t: SystemTime) -> i128 {
+fn nanos(t: SystemTime) -> i128 {
     match t.duration_since(SystemTime::UNIX_EPOCH) {
         Ok(d) => d.as_nanos() as i128,
         Err(e) => -(e.duration().as_nanos() as i128),
     }
 }
 
-/// The stamp of the file or folder at `path`, if it can be read.
+/// The stamp of a file of `len` bytes modified at `time`.
+pub(super) fn stamp(len: u64, time: SystemTime) -> Stamp {
+    (len, nanos(time))
+}
+
+/// The stamp of the file or folder `meta` describes, if its time can be read.
 pub(super) fn stamp_of(meta: &std::fs::Metadata) -> Option<Stamp> {
-    Some((meta.len(), nanos(meta.modified().ok()?)))
+    Some(stamp(meta.len(), meta.modified().ok()?))
 }
 
 /// What the cache depends on besides the root: this build of scalelint (its version and

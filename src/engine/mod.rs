@@ -108,19 +108,23 @@ impl From<catalog::CatalogError> for Error {
 /// while the other files are linted (see [`kustomize`]).
 pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     let start = Instant::now();
+    let context = discover::ContextRoot::of(opts);
     // The cache file's bytes outlive the cache, which reads them in place.
-    let stored = (opts.disk_cache && opts.context_cache.is_none() && opts.overlay.is_none())
-        .then(|| discover::context_root(&opts.paths, opts.root.as_deref()))
-        .flatten()
-        .map(|(root, cwd, _)| {
-            let bytes = disk_cache::read(&root);
-            (root, cwd, bytes)
-        });
-    let disk = stored.as_ref().map(|(root, cwd, bytes)| {
+    let stored = context
+        .as_ref()
+        .filter(|_| opts.disk_cache && opts.context_cache.is_none() && opts.overlay.is_none())
+        .map(|c| (c, disk_cache::read(&c.root)));
+    let disk = stored.as_ref().map(|(c, bytes)| {
         let exclude = opts.exclude.as_ref().map(Exclude::written);
-        disk_cache::DiskCache::open(root, cwd, exclude, std::time::SystemTime::now(), bytes)
+        disk_cache::DiskCache::open(
+            &c.root,
+            &c.cwd,
+            exclude,
+            std::time::SystemTime::now(),
+            bytes,
+        )
     });
-    let inputs = discover::discover(opts, disk.as_ref());
+    let inputs = discover::discover(opts, context.as_ref(), disk.as_ref());
     let (kust, mut charts) = {
         let paths = kustomize::tree::InputPaths::new(&inputs);
         (
@@ -322,7 +326,7 @@ fn cached_check(
     };
     let stamp = origin
         .disk()
-        .map(|(len, time)| (len, disk_cache::nanos(time)));
+        .map(|(len, time)| disk_cache::stamp(len, time));
     let Ok(text) = crate::sources::decode(id, bytes) else {
         return (empty(shown, Some(origin)), false);
     };

@@ -153,9 +153,8 @@ const MAX_BITS: usize = 1 << 21;
 
 impl Summary {
     pub(super) fn of(text: &str) -> Summary {
-        let indexed = Kind::INDEXED.iter().any(|k| text.contains(k.name()))
-            // A ConfigMap's sentinel.conf covers the Redis servers of its namespace.
-            || text.contains("sentinel");
+        let sentinel = text.contains("sentinel");
+        let indexed = sentinel || names_an_indexed_kind(text);
         if !indexed {
             return Summary::default();
         }
@@ -173,7 +172,7 @@ impl Summary {
         }
         Summary {
             indexed,
-            sentinel: text.contains("sentinel"),
+            sentinel,
             bloom,
         }
     }
@@ -205,20 +204,27 @@ impl SummaryRef<'_> {
     }
 }
 
-fn is_word_byte(b: u8) -> bool {
+/// Whether a context file's text can hold an object the index relates (or a sentinel
+/// config, checked apart): files that cannot are never parsed for context.
+pub(super) fn can_matter(text: &str) -> bool {
+    // A ConfigMap's sentinel.conf covers the Redis servers of its namespace.
+    text.contains("sentinel") || names_an_indexed_kind(text)
+}
+
+fn names_an_indexed_kind(text: &str) -> bool {
+    Kind::INDEXED.iter().any(|k| text.contains(k.name()))
+}
+
+const fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-') || !b.is_ascii()
 }
 
-/// [`is_word_byte`] of every byte.
+/// [`is_word_byte`] of every byte: the scan over every file's bytes looks it up.
 const WORD_BYTE: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {
-        t[b] = (b as u8).is_ascii_alphanumeric()
-            || b == b'_' as usize
-            || b == b'.' as usize
-            || b == b'-' as usize
-            || b >= 0x80;
+        t[b] = is_word_byte(b as u8);
         b += 1;
     }
     t

@@ -249,7 +249,7 @@ mod tests {
                 paths: vec![dir.clone()],
                 ..Options::default()
             };
-            let files: Vec<(String, Vec<Object>)> = discover(&opts, None)
+            let files: Vec<(String, Vec<Object>)> = discover(&opts, None, None)
                 .into_iter()
                 .enumerate()
                 .map(|(id, input)| match read_input(id, input, None) {

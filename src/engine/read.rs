@@ -2,7 +2,6 @@
 
 use super::diagnostics::io_error;
 use super::prefilter::Wanted;
-use crate::kube::Kind;
 use crate::sources::{self, LoadedFile, classify};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -296,9 +295,7 @@ pub(super) fn read_context_wanted(
     let (text, origin) = match read_file(path) {
         Ok((bytes, origin)) => (
             sources::decode(id, bytes).ok().filter(|text| {
-                let indexed = Kind::INDEXED.iter().any(|k| text.contains(k.name()))
-                        // A ConfigMap's sentinel.conf covers the Redis servers of its namespace.
-                        || text.contains("sentinel");
+                let indexed = super::prefilter::can_matter(text);
                 unwanted = indexed && wanted.is_some_and(|w| !w.keeps(&shown, text));
                 indexed && !unwanted
             }),
