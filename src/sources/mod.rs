@@ -6,6 +6,7 @@ pub mod classify;
 pub mod diagnostics;
 pub mod edit;
 pub mod embedded;
+pub mod gotemplate;
 pub mod pgbouncer;
 pub mod prometheus;
 pub mod promql;

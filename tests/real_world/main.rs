@@ -20,5 +20,6 @@ mod kustomize;
 mod pgbouncer;
 mod pgbouncer_conf;
 mod prometheus;
+mod promtool;
 mod redis;
 mod schema;
