@@ -6,7 +6,8 @@
 //! - a file promtool refuses gets at least one scalelint error from the rules that check what
 //!   Prometheus loads (`prometheus-rule-invalid`, `promql-syntax`, `parse-error`), in the
 //!   place promtool names: the line it gives, or the rule (`group "g", rule N`) it names;
-//! - a file promtool accepts gets none of them.
+//! - a file promtool accepts gets none of them;
+//! - a file promtool lints for duplicate rules gets a `prometheus-rule-duplicate`, and only then.
 //!
 //! A PrometheusRule is checked by giving promtool its `spec` (written as JSON, which YAML
 //! reads), so only the verdict is compared for it. Files using what only newer Prometheus
@@ -108,6 +109,14 @@ const CASES: &[(&str, &str)] = &[
         "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: sum(rate(x[5m]) by (job)\n",
     ),
     // Accepted.
+    (
+        "duplicates",
+        "groups:\n- name: g\n  rules:\n  - record: r\n    expr: up\n- name: h\n  rules:\n  - record: r\n    expr: sum(up)\n  - alert: A\n    expr: up\n    labels: {s: a}\n  - alert: A\n    expr: up > 1\n    labels: {s: a}\n",
+    ),
+    (
+        "not-duplicates",
+        "groups:\n- name: g\n  rules:\n  - record: r\n    expr: up\n    labels: {a: b}\n  - record: r\n    expr: sum(up)\n",
+    ),
     (
         "null-fields",
         "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    for:\n    labels:\n      a:\n",
@@ -238,6 +247,16 @@ fn compare(bin: &Path, paths: &[PathBuf]) -> (usize, usize) {
                     .map(|f| (&f.rule, &f.message))
                     .collect::<Vec<_>>()
             );
+            // promtool's duplicate-rule lint (it still loads the file) is a warning here.
+            let promtool_dup = verdict
+                .errors
+                .iter()
+                .any(|e| e.contains("duplicate rule(s) found"));
+            let our_dup = report
+                .findings
+                .iter()
+                .any(|f| f.rule == "prometheus-rule-duplicate" && obj.root.span.contains(f.span));
+            assert_eq!(promtool_dup, our_dup, "duplicate rules: {shown}");
             if verdict.accepted {
                 accepted += 1;
                 assert!(

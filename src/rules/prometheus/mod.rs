@@ -11,6 +11,7 @@ domain! {
     alert_missing_for,
     alert_missing_severity,
     alert_missing_summary,
+    prometheus_rule_duplicate,
     prometheus_rule_invalid,
     promql_deprecated_metric,
     promql_syntax,
