@@ -9,6 +9,9 @@ use crate::sources::prometheus::rules;
 use serde::Deserialize;
 use std::collections::HashMap;
 
+/// What promtool compares rules by: the name, and the labels sorted.
+type Identity<'a> = (&'a str, Vec<(&'a str, &'a str)>);
+
 crate::declare_rule!(object PrometheusRuleDuplicate: "prometheus" / "prometheus-rule-duplicate");
 
 #[derive(Deserialize)]
@@ -22,7 +25,7 @@ impl ObjectRule for PrometheusRuleDuplicate {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         // Name and sorted labels, as promtool compares them, to the first rule's name.
-        let mut seen: HashMap<(&str, Vec<(&str, &str)>), Span> = HashMap::new();
+        let mut seen: HashMap<Identity<'_>, Span> = HashMap::new();
         for r in rules(cx.obj) {
             let Some(name) = r.alert.or(r.record) else {
                 continue;
