@@ -7,7 +7,7 @@
 
 use super::classify::{self, Decided};
 use super::scalar_offsets::ContentMap;
-use super::{Comment, FlatParsed, Problem, pgbouncer, properties, redis};
+use super::{Comment, FlatParsed, Problem, grafana, pgbouncer, properties, redis};
 use crate::kube::Kind;
 use crate::model::{Format, Node, Object, Span, Value};
 use std::path::Path;
@@ -38,6 +38,10 @@ pub fn of(src: &str, obj: &Object) -> Embedded {
             continue;
         };
         let name = Path::new(key);
+        if let Some(board) = dashboard(src, obj, e) {
+            out.objects.push(board);
+            continue;
+        }
         // A key with a config file's extension is decided as that file would be; any other
         // key only by its content (a script or a JSON document classifies as none).
         let kind = classify::by_name(name).unwrap_or(classify::Kind::Unknown);
@@ -83,6 +87,40 @@ pub fn of(src: &str, obj: &Object) -> Embedded {
         out.objects.push(config);
     }
     out
+}
+
+/// A Grafana dashboard a ConfigMap key holds as JSON (`*.json`, as Grafana's sidecar and the
+/// kube-prometheus manifests write them), placed in the YAML file: findings sit at the exact
+/// place inside a block scalar, at the value where the string's escapes are not modelled.
+fn dashboard(src: &str, obj: &Object, e: &crate::model::Entry) -> Option<Object> {
+    let key = e.key.text()?;
+    let text = &e.value.as_scalar()?.text;
+    if !key.ends_with(".json") || !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let mut root = super::yaml::parse(text, super::yaml::Limits::default())
+        .documents
+        .into_iter()
+        .next()?
+        .root;
+    if !grafana::is_dashboard(&root) {
+        return None;
+    }
+    let map = Placer {
+        map: ContentMap::of(src, &e.value),
+        whole: e.value.span,
+    };
+    map.node(&mut root);
+    let board = grafana::dashboard(obj.file, root)?;
+    let mut derived = obj.derived(
+        Format::Prometheus,
+        grafana::DASHBOARD,
+        board.root,
+        e.key.span,
+    );
+    derived.name = board.name.or_else(|| Some(key.to_string()));
+    derived.anchor = board.anchor;
+    Some(derived)
 }
 
 /// The PgBouncer configuration a PostgreSQL operator's resource carries, as a PgBouncer

@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod edit;
 pub mod embedded;
 pub mod gotemplate;
+pub mod grafana;
 pub mod pgbouncer;
 pub mod prometheus;
 pub mod promql;
@@ -350,8 +351,9 @@ fn load_flat(
 }
 
 /// A document with `apiVersion` and `kind` is a Kubernetes object; the items of a `List` are
-/// objects too. A document with neither whose root has a `groups` list is a Prometheus rule
-/// file. Other documents are skipped.
+/// objects too. A document with neither is a Grafana dashboard when it has `schemaVersion`
+/// and `panels`, a Prometheus rule file when its root has a `groups` list. Other documents
+/// are skipped.
 fn collect_objects(file: FileId, root: Node, out: &mut Vec<Object>) {
     let (Some(api_version), Some(kind)) = (
         root.get("apiVersion")
@@ -360,7 +362,11 @@ fn collect_objects(file: FileId, root: Node, out: &mut Vec<Object>) {
         root.get("kind").and_then(Node::as_str).map(str::to_owned),
     ) else {
         if root.get("apiVersion").is_none() && root.get("kind").is_none() {
-            out.extend(prometheus::rule_file(file, root));
+            if grafana::is_dashboard(&root) {
+                out.extend(grafana::dashboard(file, root));
+            } else {
+                out.extend(prometheus::rule_file(file, root));
+            }
         }
         return;
     };

@@ -5,8 +5,11 @@
 //! - a KEDA `ScaledObject` or `ScaledJob` (`keda.sh`): its `spec.triggers`, whose
 //!   `prometheus` triggers carry a PromQL `query`.
 
+use super::grafana::{self, Operand, Substituted, substitute};
+use super::promql::{Checked, check};
+use super::scalar_offsets::span_in;
 use crate::kube::Kind;
-use crate::model::{Entry, FileId, Format, Node, Object, Value};
+use crate::model::{Entry, FileId, Format, Node, Object, Span, Value};
 
 /// A plain rule file: `groups:` at the root.
 pub const RULE_FILE: &str = "RuleFile";
@@ -88,14 +91,128 @@ pub fn rules(obj: &Object) -> Vec<RuleNode<'_>> {
         .collect()
 }
 
+/// Prometheus' duration syntax (`model.ParseDuration`): `0`, or units in the order
+/// y w d h m s ms, each at most once, each a run of digits.
+pub fn is_duration(text: &str) -> bool {
+    if text == "0" {
+        return true;
+    }
+    const UNITS: [&str; 7] = ["y", "w", "d", "h", "m", "s", "ms"];
+    let mut rest = text;
+    let mut next_unit = 0;
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        rest = &rest[digits..];
+        // `ms` before `m`: the longest unit that matches.
+        let Some(i) = (next_unit..UNITS.len())
+            .filter(|&i| rest.starts_with(UNITS[i]))
+            .max_by_key(|&i| UNITS[i].len())
+        else {
+            return false;
+        };
+        rest = &rest[UNITS[i].len()..];
+        next_unit = i + 1;
+    }
+    true
+}
+
 /// A PromQL expression to check, and what it belongs to (for messages).
 pub struct Query<'a> {
     pub node: &'a Node,
     pub owner: String,
+    /// A Grafana panel's query, whose template variables are replaced before parsing.
+    pub grafana: bool,
 }
 
-/// Every PromQL expression of an object: rules' `expr`, prometheus triggers' `query`.
+/// A query as PromQL read it.
+pub struct Parsed {
+    pub checked: Checked,
+    /// The replacements of Grafana's variables, when there were any.
+    substituted: Option<Substituted>,
+}
+
+impl Parsed {
+    /// Where bytes `start..end` of the parsed text are in the file `src` (`node` is the
+    /// query's): inside the string as written, a replaced variable as a whole.
+    pub fn span(&self, src: &str, node: &Node, start: usize, end: usize) -> Span {
+        let (start, end) = match &self.substituted {
+            Some(s) => s.original(start, end),
+            None => (start, end),
+        };
+        span_in(src, node, start, end)
+    }
+}
+
+impl Query<'_> {
+    /// The query parsed (`None` when it is not a string). A dashboard's query is parsed with
+    /// its variables replaced by numbers where their place does not say what they stand
+    /// for, then by metric names if that does not parse; a syntax error at a replaced
+    /// variable is then no error of the query's (what the variable holds decides) and the
+    /// query counts as valid, without metrics.
+    pub fn parse(&self) -> Option<Parsed> {
+        let text = self.node.text()?;
+        if !self.grafana || !text.contains(['$', '[']) {
+            return Some(Parsed {
+                checked: check(text),
+                substituted: None,
+            });
+        }
+        let numbers = substitute(text, Operand::Number);
+        if numbers.is_empty() {
+            return Some(Parsed {
+                checked: check(text),
+                substituted: None,
+            });
+        }
+        let first = check(&numbers.text);
+        let Checked::Invalid(error) = first else {
+            return Some(Parsed {
+                checked: first,
+                substituted: Some(numbers),
+            });
+        };
+        let names = substitute(text, Operand::Name);
+        let second = check(&names.text);
+        if !matches!(second, Checked::Invalid(_)) {
+            return Some(Parsed {
+                checked: second,
+                substituted: Some(names),
+            });
+        }
+        let checked = if numbers.touches(error.start, error.end) {
+            Checked::Valid(Vec::new())
+        } else {
+            Checked::Invalid(error)
+        };
+        Some(Parsed {
+            checked,
+            substituted: Some(numbers),
+        })
+    }
+}
+
+/// Every PromQL expression of an object: rules' `expr`, prometheus triggers' `query`, a
+/// dashboard's panel queries.
 pub fn queries(obj: &Object) -> Vec<Query<'_>> {
+    if obj.kind == grafana::DASHBOARD {
+        return grafana::queries(&obj.root)
+            .into_iter()
+            .map(|q| Query {
+                node: q.expr,
+                owner: match q.title() {
+                    Some(t) => format!("the query of panel `{t}`"),
+                    None => "a panel's query".to_string(),
+                },
+                grafana: true,
+            })
+            .collect();
+    }
     if obj.kind == KEDA_TRIGGERS {
         let triggers = obj
             .root
@@ -110,6 +227,7 @@ pub fn queries(obj: &Object) -> Vec<Query<'_>> {
             .map(|node| Query {
                 node,
                 owner: "the prometheus trigger's query".to_string(),
+                grafana: false,
             })
             .collect();
     }
@@ -123,6 +241,7 @@ pub fn queries(obj: &Object) -> Vec<Query<'_>> {
             Some(Query {
                 node,
                 owner: format!("the expr of {}", r.describe()),
+                grafana: false,
             })
         })
         .collect()

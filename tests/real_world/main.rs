@@ -14,6 +14,7 @@ mod corpus;
 mod cross_resource;
 mod embedded;
 mod fixes;
+mod grafana;
 mod helm;
 mod kafka;
 mod kustomize;

@@ -288,6 +288,7 @@ fn other_formats_are_not_sniffed_as_redis_opt_in() {
 fn other_formats_are_not_sniffed_as_redis() {
     let dirs = [
         "embedded",
+        "grafana",
         "helm",
         "k8s",
         "kafka",

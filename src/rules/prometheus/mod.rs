@@ -1,5 +1,6 @@
-//! Prometheus rules: alerting and recording rules (rule files and PrometheusRule objects)
-//! and PromQL expressions (rules' `expr`, KEDA prometheus triggers' `query`). The objects
+//! Prometheus rules: alerting and recording rules (rule files and PrometheusRule objects),
+//! PromQL expressions (rules' `expr`, KEDA prometheus triggers' `query`, Grafana panels'
+//! queries) and Grafana dashboards. The objects
 //! are `Format::Prometheus` ones that `sources::prometheus` derives; alert checks look at
 //! alerting rules only.
 
@@ -11,6 +12,8 @@ domain! {
     alert_missing_for,
     alert_missing_severity,
     alert_missing_summary,
+    grafana_rate_interval,
+    grafana_scaling_panels,
     prometheus_rule_duplicate,
     prometheus_rule_invalid,
     promql_deprecated_metric,
@@ -20,7 +23,11 @@ domain! {
 /// Rule groups: rule files and PrometheusRules.
 const GROUPS: Target<'static> = Target::format(Format::Prometheus, &[RULE_FILE, PROMETHEUS_RULE]);
 
-/// Every PromQL expression: rule groups and KEDA triggers.
+/// Grafana dashboards (files, and JSON in ConfigMaps).
+const DASHBOARDS: Target<'static> =
+    Target::format(Format::Prometheus, &[crate::sources::grafana::DASHBOARD]);
+
+/// Every PromQL expression: rule groups, KEDA triggers and dashboards' panels.
 const QUERIES: Target<'static> = Target::format(Format::Prometheus, &[]);
 
 /// The `analysis-incomplete` finding for an expression too large to parse safely: the

@@ -10,7 +10,7 @@ use super::GROUPS;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::{Entry, Node, Resolved, Span, Value};
 use crate::sources::gotemplate::check_alert_template;
-use crate::sources::prometheus::PROMETHEUS_RULE;
+use crate::sources::prometheus::{PROMETHEUS_RULE, is_duration};
 use crate::sources::scalar_offsets::span_in;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -143,37 +143,6 @@ fn shape(node: &Node) -> &'static str {
         Value::Seq(_) => "a list",
         Value::Scalar(_) => "a scalar",
     }
-}
-
-/// Prometheus' duration syntax (`model.ParseDuration`): `0`, or units in the order
-/// y w d h m s ms, each at most once, each a run of digits.
-pub fn is_duration(text: &str) -> bool {
-    if text == "0" {
-        return true;
-    }
-    const UNITS: [&str; 7] = ["y", "w", "d", "h", "m", "s", "ms"];
-    let mut rest = text;
-    let mut next_unit = 0;
-    if rest.is_empty() {
-        return false;
-    }
-    while !rest.is_empty() {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return false;
-        }
-        rest = &rest[digits..];
-        // `ms` before `m`: the longest unit that matches.
-        let Some(i) = (next_unit..UNITS.len())
-            .filter(|&i| rest.starts_with(UNITS[i]))
-            .max_by_key(|&i| UNITS[i].len())
-        else {
-            return false;
-        };
-        rest = &rest[UNITS[i].len()..];
-        next_unit = i + 1;
-    }
-    true
 }
 
 fn is_zero_duration(text: &str) -> bool {
@@ -545,7 +514,8 @@ fn template(found: &mut Found, e: &Entry, what: &str, owner: &str, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::super::run_rule;
-    use super::{NAME, is_duration};
+    use super::NAME;
+    use crate::sources::prometheus::is_duration;
 
     #[test]
     fn durations_as_prometheus_reads_them() {

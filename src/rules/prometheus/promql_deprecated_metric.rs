@@ -4,8 +4,7 @@
 use super::QUERIES;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::sources::prometheus::queries;
-use crate::sources::promql::{Checked, check};
-use crate::sources::scalar_offsets::ContentMap;
+use crate::sources::promql::Checked;
 use serde::Deserialize;
 
 crate::declare_rule!(object PromqlDeprecatedMetric: "prometheus" / "promql-deprecated-metric");
@@ -35,10 +34,10 @@ impl ObjectRule for PromqlDeprecatedMetric {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for q in queries(cx.obj) {
-            let Some(text) = q.node.text() else {
+            let Some(parsed) = q.parse() else {
                 continue;
             };
-            let refs = match check(text) {
+            let refs = match &parsed.checked {
                 Checked::Valid(refs) => refs,
                 Checked::TooLarge => {
                     let f = super::too_large(&q, cx.obj.file);
@@ -47,15 +46,14 @@ impl ObjectRule for PromqlDeprecatedMetric {
                 }
                 Checked::Invalid(_) => continue,
             };
-            let map = ContentMap::of(&cx.file.text, q.node);
             for m in refs {
                 if !m.name.starts_with(OLD) || (m.regex && m.name.contains(NEW)) {
                     continue;
                 }
-                let span = map.as_ref().map_or(q.node.span, |c| c.span(m.start, m.end));
+                let span = parsed.span(&cx.file.text, q.node, m.start, m.end);
                 // Only where the name's place in the file is exact (else the span is the
-                // whole query).
-                let exact = map.is_some() && cx.file.slice(span) == m.name;
+                // whole query, or a variable).
+                let exact = cx.file.slice(span) == m.name;
                 // Unsafe: dashboards and alerts keyed on the old series change with it.
                 let rename = |new: &str, message: String| {
                     exact.then(|| {

@@ -3,8 +3,7 @@
 use super::QUERIES;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::sources::prometheus::queries;
-use crate::sources::promql::{Checked, check};
-use crate::sources::scalar_offsets::span_in;
+use crate::sources::promql::Checked;
 use serde::Deserialize;
 
 crate::declare_rule!(object PromqlSyntax: "prometheus" / "promql-syntax");
@@ -20,10 +19,10 @@ impl ObjectRule for PromqlSyntax {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for q in queries(cx.obj) {
-            let Some(text) = q.node.text() else {
+            let Some(parsed) = q.parse() else {
                 continue;
             };
-            let e = match check(text) {
+            let e = match &parsed.checked {
                 Checked::Invalid(e) => e,
                 Checked::TooLarge => {
                     let f = super::too_large(&q, cx.obj.file);
@@ -32,11 +31,15 @@ impl ObjectRule for PromqlSyntax {
                 }
                 Checked::Valid(_) => continue,
             };
-            let span = span_in(&cx.file.text, q.node, e.start, e.end);
+            let span = parsed.span(&cx.file.text, q.node, e.start, e.end);
             let f = cx
                 .finding(span, format!("{} is not valid PromQL: {}", q.owner, e.message))
                 .with_label("invalid PromQL")
-                .with_help("fix the expression; Prometheus refuses to load a rule file that holds it, and KEDA cannot scale on it");
+                .with_help(if q.grafana {
+                    "fix the query; Grafana shows the panel's error instead of its data"
+                } else {
+                    "fix the expression; Prometheus refuses to load a rule file that holds it, and KEDA cannot scale on it"
+                });
             cx.emit(f);
         }
     }
