@@ -398,7 +398,7 @@ fn value_comment_markers(obj: &Object) -> Option<&'static [char]> {
         Format::PgBouncer => Some(&['#', ';']),
         Format::Redis => Some(&['#']),
         Format::Kafka if obj.kind == "KafkaConfig" => Some(&['#', '!']),
-        Format::Kafka | Format::Kubernetes | Format::Prometheus => None,
+        Format::Kafka | Format::Kubernetes | Format::Prometheus | Format::K6 => None,
     }
 }
 

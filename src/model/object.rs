@@ -20,8 +20,10 @@ pub enum Format {
     /// Kafka `.properties` (one object per file), or the config of a Strimzi custom resource.
     Kafka,
     /// Prometheus rule groups (a rule file, or a PrometheusRule's `spec`), or the PromQL
-    /// queries of a KEDA ScaledObject's `prometheus` triggers.
+    /// queries of a KEDA ScaledObject's `prometheus` triggers, or a Grafana dashboard.
     Prometheus,
+    /// A k6 load-test script: what its `options` hold, and the metrics it declares.
+    K6,
 }
 
 #[derive(Clone, Debug, bincode::Encode, bincode::Decode)]

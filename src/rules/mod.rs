@@ -29,6 +29,7 @@ macro_rules! reported {
 pub mod common;
 pub mod cross;
 pub mod hpa;
+pub mod k6;
 pub mod k8s;
 pub mod kafka;
 pub mod keda;
@@ -55,6 +56,7 @@ pub fn builtin() -> impl Iterator<Item = &'static Declaration> {
         redis::RULES,
         kafka::RULES,
         prometheus::RULES,
+        k6::RULES,
     ]
     .into_iter()
     .flatten()

@@ -1,12 +1,13 @@
 //! Which parser a file goes to: by name first, then by content.
 //!
 //! Walking a directory picks files by extension (`*.yaml|yml|json`, `*.ini`, `*.conf`,
-//! `*.properties`); the name and content then decide whether an `.ini` is PgBouncer, a
-//! `.conf` is PgBouncer or Redis, a `.properties` is Kafka. Anything else (a Minecraft
+//! `*.properties`, `*.js|mjs|cjs|ts|mts|cts`); the name and content then decide whether an
+//! `.ini` is PgBouncer, a `.conf` is PgBouncer or Redis, a `.properties` is Kafka, a script
+//! is a k6 test (it imports from `k6`). Anything else (a Minecraft
 //! `server.properties`, an nginx `.conf`) is not linted and produces no finding. Explicitly
 //! named files are classified the same way; one with an unknown extension is sniffed.
 
-use super::{pgbouncer, properties, redis};
+use super::{k6, pgbouncer, properties, redis};
 use std::path::Path;
 
 /// What a file's name says it may be.
@@ -16,6 +17,8 @@ pub enum Kind {
     Ini,
     Conf,
     Properties,
+    /// JavaScript or TypeScript: a k6 script when it imports from `k6`.
+    Script,
     /// Named explicitly (or standard input) with no extension we know: sniff the content.
     Unknown,
 }
@@ -30,6 +33,8 @@ pub enum Decided {
     PgBouncer,
     Redis,
     Kafka,
+    /// A k6 load-test script.
+    K6,
     /// Not a format scalelint lints.
     Skip,
 }
@@ -46,6 +51,7 @@ pub fn by_name(path: &Path) -> Option<Kind> {
         "ini" => Some(Kind::Ini),
         "conf" => Some(Kind::Conf),
         "properties" => Some(Kind::Properties),
+        "js" | "mjs" | "cjs" | "ts" | "mts" | "cts" => Some(Kind::Script),
         _ => None,
     }
 }
@@ -80,7 +86,8 @@ pub fn decide(kind: Kind, path: &Path, text: &str) -> Decided {
         Kind::Conf if pgbouncer::looks_like(text) => Decided::PgBouncer,
         Kind::Conf if redis::looks_like(text) => Decided::Redis,
         Kind::Properties if properties::looks_like_kafka(text) => Decided::Kafka,
-        Kind::Ini | Kind::Conf | Kind::Properties => Decided::Skip,
+        Kind::Script if k6::looks_like(text) => Decided::K6,
+        Kind::Ini | Kind::Conf | Kind::Properties | Kind::Script => Decided::Skip,
         Kind::Unknown => {
             if pgbouncer::looks_like(text) {
                 Decided::PgBouncer

@@ -53,7 +53,7 @@ pub fn of(src: &str, obj: &Object) -> Embedded {
             ),
             Decided::Redis => (Format::Redis, "redis.conf", redis::parse(&value.text)),
             Decided::Kafka => (Format::Kafka, ".properties", properties::parse(&value.text)),
-            Decided::Yaml | Decided::YamlIfValid | Decided::Skip => continue,
+            Decided::Yaml | Decided::YamlIfValid | Decided::K6 | Decided::Skip => continue,
         };
         let map = Placer {
             map: ContentMap::of(src, &e.value),

@@ -8,6 +8,7 @@ pub mod edit;
 pub mod embedded;
 pub mod gotemplate;
 pub mod grafana;
+pub mod k6;
 pub mod pgbouncer;
 pub mod prometheus;
 pub mod promql;
@@ -191,6 +192,17 @@ pub fn load_each(
                 &mut loaded,
                 sink,
             );
+        }
+        classify::Decided::K6 => {
+            let parsed = k6::parse(&loaded.source.path, &loaded.source.text);
+            let findings = parsed
+                .problems
+                .into_iter()
+                .map(|p| problem_finding(file, "JavaScript", p))
+                .collect();
+            let object = k6::object(file, &loaded.source.path, parsed.root);
+            loaded.comments = parsed.comments;
+            deliver(&mut loaded, vec![object], findings, sink);
         }
         classify::Decided::Skip => {}
     }

@@ -16,6 +16,7 @@ mod embedded;
 mod fixes;
 mod grafana;
 mod helm;
+mod k6;
 mod kafka;
 mod kustomize;
 mod pgbouncer;

@@ -290,6 +290,7 @@ fn other_formats_are_not_sniffed_as_redis() {
         "embedded",
         "grafana",
         "helm",
+        "k6",
         "k8s",
         "kafka",
         "kustomize",

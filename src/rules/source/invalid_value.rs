@@ -29,7 +29,7 @@ impl ObjectRule for InvalidValue {
             Format::Kafka => kafka::rejected_values(cx),
             Format::Redis => redis::rejected_values(cx),
             Format::PgBouncer => pgbouncer::rejected_values(cx),
-            Format::Kubernetes | Format::Prometheus => Vec::new(),
+            Format::Kubernetes | Format::Prometheus | Format::K6 => Vec::new(),
         };
         for r in rejected {
             let f = cx

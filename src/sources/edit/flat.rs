@@ -52,7 +52,7 @@ impl<'a> FlatDoc<'a> {
             Format::PgBouncer => self.set_pgbouncer(section.unwrap_or("pgbouncer"), key, value),
             Format::Redis => self.set_redis(key, value, &mut risk),
             Format::Kafka => self.set_properties(key, value),
-            Format::Kubernetes | Format::Prometheus => {
+            Format::Kubernetes | Format::Prometheus | Format::K6 => {
                 return Planned::risky(Vec::new(), NOT_FLAT);
             }
         };
