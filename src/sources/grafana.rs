@@ -234,24 +234,15 @@ pub enum Operand {
 
 /// `query` with each template variable outside string literals replaced (see the module).
 pub fn substitute(query: &str, operand: Operand) -> Substituted {
-    let b = query.as_bytes();
     let mut text = String::with_capacity(query.len());
     let mut pieces = Vec::new();
-    let (mut i, mut copied) = (0, 0);
-    let mut quote: Option<u8> = None;
+    let mut copied = 0;
     // Per open parenthesis: whether it holds a list of label names (`by (…)`).
     let mut parens: Vec<bool> = Vec::new();
     let mut brackets = 0usize;
-    while let Some(&c) = b.get(i) {
-        if let Some(q) = quote {
-            if c == b'\\' && q != b'`' {
-                i += 2;
-                continue;
-            }
-            if c == q {
-                quote = None;
-            }
-            i += 1;
+    for (i, c) in code_bytes(query) {
+        // Inside a variable already replaced.
+        if i < copied {
             continue;
         }
         if let Some((len, name)) = variable_at(query, i) {
@@ -277,12 +268,10 @@ pub fn substitute(query: &str, operand: Operand) -> Substituted {
                 old_start: i,
                 old_end: i + len,
             });
-            i += len;
-            copied = i;
+            copied = i + len;
             continue;
         }
         match c {
-            b'"' | b'\'' | b'`' => quote = Some(c),
             b'(' => parens.push(matches!(
                 last_word(&query[..i]),
                 "by" | "without" | "on" | "ignoring" | "group_left" | "group_right"
@@ -294,10 +283,35 @@ pub fn substitute(query: &str, operand: Operand) -> Substituted {
             b']' => brackets = brackets.saturating_sub(1),
             _ => {}
         }
-        i += 1;
     }
     text.push_str(query.get(copied..).unwrap_or(""));
     Substituted { text, pieces }
+}
+
+/// The bytes of a PromQL query outside its string literals (`"…"`, `'…'`, `` `…` ``, escapes
+/// followed), with their offsets: where variables and range selectors are looked for.
+pub fn code_bytes(query: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let b = query.as_bytes();
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    std::iter::from_fn(move || {
+        loop {
+            let c = *b.get(i)?;
+            let at = i;
+            i += 1;
+            match quote {
+                Some(q) => {
+                    if c == b'\\' && q != b'`' {
+                        i += 1;
+                    } else if c == q {
+                        quote = None;
+                    }
+                }
+                None if matches!(c, b'"' | b'\'' | b'`') => quote = Some(c),
+                None => return Some((at, c)),
+            }
+        }
+    })
 }
 
 /// A template variable at byte `i`: `$name`, `${name}`, `${name:format}`, `[[name]]`,

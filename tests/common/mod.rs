@@ -172,6 +172,29 @@ pub fn shared_corpus(what: &str) -> Option<PathBuf> {
     Some(dir)
 }
 
+/// The files below `dir` (recursively, sorted) whose extension is one of `exts`.
+pub fn files_with(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            out.extend(files_with(&p, exts));
+        } else if p
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| exts.contains(&x))
+        {
+            out.push(p);
+        }
+    }
+    out
+}
+
 /// `root/REL`, which must exist.
 pub fn under(root: &Path, rel: &str) -> PathBuf {
     let path = root.join(rel);

@@ -35,11 +35,28 @@ fn the_hook_sends_what_a_walk_reads() {
     let exts = hook_extensions();
     assert_eq!(
         exts,
-        ["conf", "ini", "json", "properties", "yaml", "yml"],
+        [
+            "cjs",
+            "conf",
+            "cts",
+            "ini",
+            "js",
+            "json",
+            "mjs",
+            "mts",
+            "properties",
+            "ts",
+            "yaml",
+            "yml"
+        ],
         "{exts:?}"
     );
     for ext in &exts {
         assert!(by_name(Path::new(&format!("x/a.{ext}"))).is_some(), "{ext}");
+    }
+    // And nothing a walk reads is left out.
+    for ext in ["jsx", "tsx", "cfg", "toml", "txt", "env", "xml", "sh"] {
+        assert!(by_name(Path::new(&format!("x/a.{ext}"))).is_none(), "{ext}");
     }
     for name in ["a.txt", "Makefile", "a.cfg", "userlist.txt", "a.toml"] {
         assert!(by_name(Path::new(name)).is_none(), "{name}");

@@ -3,30 +3,14 @@
 //! parsed with its template variables substituted and none is reported as a syntax error, and
 //! the findings are where they belong.
 
-use crate::common::{CORPUS, lint_files, place, shared_corpus};
+use crate::common::{CORPUS, files_with, lint_files, place, shared_corpus};
 use scalelint::model::{Format, Object};
 use scalelint::sources::classify::Kind;
 use scalelint::sources::grafana::DASHBOARD;
 use scalelint::sources::load;
 use scalelint::sources::prometheus::queries;
 use scalelint::sources::promql::Checked;
-use std::path::{Path, PathBuf};
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "json" || x == "yaml") {
-            out.push(p);
-        }
-    }
-}
+use std::path::Path;
 
 /// The dashboards of a file and how many panel queries parse (none may fail).
 fn dashboards(path: &Path) -> (usize, usize) {
@@ -57,8 +41,7 @@ fn dashboards(path: &Path) -> (usize, usize) {
 }
 
 fn sweep(dir: &Path) -> (usize, usize, usize) {
-    let mut paths = Vec::new();
-    files(dir, &mut paths);
+    let paths = files_with(dir, &["json", "yaml"]);
     let (mut boards, mut parsed) = (0, 0);
     for p in &paths {
         let (b, q) = dashboards(p);
@@ -90,8 +73,7 @@ fn copied_dashboards_parse_and_are_judged_in_place() {
     assert_eq!((files, boards), (5, 6));
     assert!(parsed >= 130, "only {parsed} queries parsed");
 
-    let mut paths = Vec::new();
-    self::files(&dir, &mut paths);
+    let paths = files_with(&dir, &["json", "yaml"]);
     let report = lint_files(&paths);
     let found: Vec<(String, usize, usize, &str, String)> = report
         .findings

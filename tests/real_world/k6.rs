@@ -2,27 +2,11 @@
 //! every script of `../shared/corpus/k6`) and the Scaling Guide's own load test: each is read
 //! as a k6 script, its `options` parsed, and the findings are at exact places.
 
-use crate::common::{CORPUS, lint_files, place, shared_corpus};
+use crate::common::{CORPUS, files_with, lint_files, place, shared_corpus};
 use std::path::{Path, PathBuf};
 
-fn scripts(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            scripts(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|x| x == "js" || x == "ts" || x == "mjs")
-        {
-            out.push(p);
-        }
-    }
-}
+/// What a k6 script may be named.
+const SCRIPTS: &[&str] = &["js", "ts", "mjs"];
 
 fn findings(paths: &[PathBuf]) -> Vec<(String, usize, usize, String)> {
     let report = lint_files(paths);
@@ -46,8 +30,7 @@ fn the_guides_load_test_passes() {
 
 #[test]
 fn copied_scripts_at_exact_places() {
-    let mut paths = Vec::new();
-    scripts(&Path::new(CORPUS).join("k6"), &mut paths);
+    let paths = files_with(&Path::new(CORPUS).join("k6"), SCRIPTS);
     assert_eq!(paths.len(), 10);
     let found = findings(&paths);
     let short: Vec<(&str, usize, usize, &str)> = found
@@ -90,8 +73,7 @@ fn every_shared_script_is_read_opt_in() {
     let Some(shared) = shared_corpus("every k6 script of ../shared/corpus/k6") else {
         return;
     };
-    let mut paths = Vec::new();
-    scripts(&shared.join("k6"), &mut paths);
+    let paths = files_with(&shared.join("k6"), SCRIPTS);
     assert!(paths.len() >= 60, "{} scripts", paths.len());
     let found = findings(&paths);
     // k6's own `k6 new` templates hold `{{ }}`: not scripts yet, not reported.

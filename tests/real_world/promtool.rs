@@ -14,13 +14,16 @@
 //! releases know (group `labels`, `query_offset`) are not among the cases: Debian's 2.42
 //! refuses them and scalelint, which accepts them, is right for Prometheus 3.
 
-use crate::common::{CORPUS, lint_files, shared_corpus};
+use crate::common::{CORPUS, files_with, lint_files, shared_corpus};
 use scalelint::model::{Format, Node, Object};
 use scalelint::sources::classify::Kind;
 use scalelint::sources::load;
 use scalelint::sources::prometheus::{PROMETHEUS_RULE, RULE_FILE};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// What a rule file may be named.
+const YAML: &[&str] = &["yaml", "yml"];
 
 const LOADS: &[&str] = &["prometheus-rule-invalid", "promql-syntax", "parse-error"];
 
@@ -313,21 +316,6 @@ fn promtool_bin() -> Option<PathBuf> {
     Some(PathBuf::from(bin))
 }
 
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            yaml_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn promtool_and_scalelint_refuse_the_same_rule_files() {
     let Some(bin) = promtool_bin() else { return };
@@ -338,8 +326,8 @@ fn promtool_and_scalelint_refuse_the_same_rule_files() {
         std::fs::write(&p, text).unwrap();
         paths.push(p);
     }
-    yaml_files(Path::new("fixtures"), &mut paths);
-    yaml_files(&Path::new(CORPUS).join("prometheus"), &mut paths);
+    paths.extend(files_with(Path::new("fixtures"), YAML));
+    paths.extend(files_with(&Path::new(CORPUS).join("prometheus"), YAML));
     let (refused, accepted) = compare(&bin, &paths);
     eprintln!("promtool refused {refused} and accepted {accepted} rule files; scalelint agreed");
     assert!(refused >= 25, "only {refused} refused files compared");
@@ -352,8 +340,7 @@ fn promtool_and_scalelint_agree_on_the_shared_corpus_opt_in() {
     let Some(shared) = shared_corpus("promtool against ../shared/corpus/prometheus") else {
         return;
     };
-    let mut paths = Vec::new();
-    yaml_files(&shared.join("prometheus"), &mut paths);
+    let paths = files_with(&shared.join("prometheus"), YAML);
     let (refused, accepted) = compare(&bin, &paths);
     assert!(
         refused + accepted >= 10,

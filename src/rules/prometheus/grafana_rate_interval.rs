@@ -5,7 +5,7 @@
 
 use super::DASHBOARDS;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
-use crate::sources::grafana::queries;
+use crate::sources::grafana::{code_bytes, queries};
 use crate::sources::scalar_offsets::span_in;
 use serde::Deserialize;
 
@@ -51,26 +51,15 @@ impl ObjectRule for GrafanaRateInterval {
 /// Each range selector with a literal duration directly inside a call of one of [`RATES`]:
 /// the function and the duration's byte range.
 fn fixed_ranges(text: &str) -> Vec<(&str, usize, usize)> {
-    let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut quote: Option<u8> = None;
     // Per open parenthesis, the function it calls (empty for a plain group).
     let mut calls: Vec<&str> = Vec::new();
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        if let Some(q) = quote {
-            if c == b'\\' && q != b'`' {
-                i += 2;
-                continue;
-            }
-            if c == q {
-                quote = None;
-            }
-            i += 1;
+    let mut skip_to = 0;
+    for (i, c) in code_bytes(text) {
+        if i < skip_to {
             continue;
         }
         match c {
-            b'"' | b'\'' | b'`' => quote = Some(c),
             b'(' => {
                 let before = text[..i].trim_end();
                 let start = before
@@ -95,12 +84,10 @@ fn fixed_ranges(text: &str) -> Vec<(&str, usize, usize)> {
                     let start = i + 1 + lead;
                     out.push((function, start, start + duration.len()));
                 }
-                i += close + 2;
-                continue;
+                skip_to = i + close + 2;
             }
             _ => {}
         }
-        i += 1;
     }
     out
 }
