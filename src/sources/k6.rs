@@ -46,8 +46,74 @@ pub struct Parsed {
     pub comments: Vec<Comment>,
 }
 
+/// oxc parses recursively, without a depth limit: a script nested deep enough (brackets,
+/// chains of unary operators, conditionals, assignments or arrows) would overflow the stack
+/// and abort the whole run. It is parsed on a thread of its own with [`STACK`] bytes of stack,
+/// and only when an upper bound of its recursion (the deepest bracket nesting plus every
+/// operator character that can start a right-recursive construct) is within [`MAX_RISK`];
+/// real scripts are far below it (a few hundred), minified bundles may not be.
+const STACK: usize = 512 << 20;
+const MAX_RISK: usize = 10_000;
+
+/// The upper bound of oxc's recursion on `text` that [`MAX_RISK`] limits.
+fn recursion_risk(text: &str) -> usize {
+    let (mut depth, mut deepest, mut operators) = (0usize, 0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'=' | b'?' | b'!' | b'~' | b'+' | b'-' | b'*' => operators += 1,
+            _ => {}
+        }
+    }
+    deepest.saturating_add(operators)
+}
+
 /// Parses a script; `path` decides JavaScript or TypeScript.
 pub fn parse(path: &str, text: &str) -> Parsed {
+    let risk = recursion_risk(text);
+    if risk > MAX_RISK {
+        return limit(
+            text,
+            format!(
+                "not parsed: nested or chained too deeply to parse safely ({risk} levels at most, the limit is {MAX_RISK}); is it a bundle?"
+            ),
+        );
+    }
+    let result = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(STACK)
+            .spawn_scoped(s, || parse_here(path, text))
+            .ok()
+            .and_then(|h| h.join().ok())
+    });
+    result.unwrap_or_else(|| {
+        limit(
+            text,
+            "not parsed: no thread could be started for it".to_string(),
+        )
+    })
+}
+
+/// A script not parsed, with the reason as a problem.
+fn limit(text: &str, message: String) -> Parsed {
+    Parsed {
+        root: Node {
+            span: Span::new(0, text.len()),
+            value: Value::Map(Vec::new()),
+        },
+        problems: vec![Problem::Limit {
+            span: Span::point(0),
+            message,
+        }],
+        comments: Vec::new(),
+    }
+}
+
+fn parse_here(path: &str, text: &str) -> Parsed {
     let allocator = Allocator::default();
     let source_type = if path.ends_with(".ts") || path.ends_with(".mts") || path.ends_with(".cts") {
         SourceType::ts()
@@ -455,6 +521,29 @@ mod tests {
         let key = &o.entry("thresholds").unwrap().key;
         assert_eq!(at(key), "thresholds");
         assert_eq!(key.span.start, text.find("  thresholds: {").unwrap() + 2);
+    }
+
+    /// Nesting and chains that would overflow a default stack parse on the script's own
+    /// thread, and hostile depths are refused before oxc sees them.
+    #[test]
+    fn deep_scripts_neither_overflow_nor_abort() {
+        let head = "import http from 'k6/http';\nexport const options = ";
+        for body in [
+            format!("{}1{}", "[".repeat(9_000), "]".repeat(9_000)),
+            format!("{}1", "!".repeat(9_000)),
+            format!("{}1", "a ? b : ".repeat(2_000)),
+            format!("{}1", "x => ".repeat(3_000)),
+        ] {
+            let p = parse("t.js", &format!("{head}{body};\n"));
+            assert!(p.problems.is_empty(), "{:?}", p.problems);
+        }
+        let hostile = format!("{head}{}{};\n", "[".repeat(200_000), "]".repeat(200_000));
+        let p = parse("t.js", &hostile);
+        assert!(
+            matches!(p.problems.first(), Some(Problem::Limit { .. })),
+            "{:?}",
+            p.problems
+        );
     }
 
     #[test]

@@ -158,6 +158,24 @@ fn deep_flow_nesting_is_a_parse_error() {
     has(&r, "parse-error");
 }
 
+/// oxc has no depth limit of its own: a k6 script nested or chained this deep would overflow
+/// the stack and abort the whole run.
+#[test]
+fn deep_k6_scripts_are_a_parse_error() {
+    let head = "import http from 'k6/http';\nexport const options = ";
+    for (name, body) in [
+        (
+            "brackets.js",
+            format!("{}{}", "[".repeat(200_000), "]".repeat(200_000)),
+        ),
+        ("not.js", format!("{}1", "!".repeat(500_000))),
+        ("ternary.ts", format!("{}1", "a ? b : ".repeat(100_000))),
+    ] {
+        let r = one(name, format!("{head}{body};\n").as_bytes(), 30);
+        has(&r, &format!("{name}:1:1: error[parse-error] not parsed"));
+    }
+}
+
 #[test]
 fn deep_block_nesting_is_a_parse_error() {
     let mut s = String::new();
