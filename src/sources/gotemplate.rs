@@ -624,4 +624,14 @@ mod tests {
             assert_eq!(err(t), want, "{t:?}");
         }
     }
+
+    proptest::proptest! {
+        /// Any text, template-shaped or not, ends in Ok or an error inside the text.
+        #[test]
+        fn any_text_parses_or_fails_in_place(t in "[{}$a-zé .\"'`()|:=,/*\n-]{0,60}") {
+            if let Err(e) = check_alert_template(&t) {
+                proptest::prop_assert!(e.start <= e.end && e.end <= t.len(), "{e:?}");
+            }
+        }
+    }
 }

@@ -339,13 +339,15 @@ fn variable_at(query: &str, i: usize) -> Option<(usize, &str)> {
     None
 }
 
-/// The identifier just before `text`'s end, spaces skipped.
-fn last_word(text: &str) -> &str {
+/// The identifier just before `text`'s end, spaces skipped (a function's name before its `(`).
+pub fn last_word(text: &str) -> &str {
     let t = text.trim_end();
     let start = t
-        .rfind(|c: char| !(c == '_' || c.is_ascii_alphanumeric()))
-        .map_or(0, |i| i + 1);
-    &t[start..]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(*c == '_' || c.is_ascii_alphanumeric()))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    t.get(start..).unwrap_or("")
 }
 
 #[cfg(test)]
@@ -429,5 +431,18 @@ mod tests {
                 ("rate(x[5m])".to_string(), Some("CPU"))
             ]
         );
+    }
+
+    proptest::proptest! {
+        /// Any query substitutes, and every range of the result maps back inside the query.
+        #[test]
+        fn any_query_maps_back_inside(q in "[$a-zé_{}:\\[\\]() \"'`,]{0,60}", a in 0usize..80, b in 0usize..80) {
+            for operand in [Operand::Number, Operand::Name] {
+                let s = substitute(&q, operand);
+                let (start, end) = (a.min(b).min(s.text.len()), a.max(b).min(s.text.len()));
+                let (x, y) = s.original(start, end);
+                proptest::prop_assert!(x <= y && y <= q.len(), "{q:?} {start}..{end} -> {x}..{y}");
+            }
+        }
     }
 }

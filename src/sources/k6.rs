@@ -573,4 +573,21 @@ mod tests {
         let bad = parse("x.js", "export const options = { vus: 1,, };\n");
         assert!(matches!(bad.problems.first(), Some(Problem::Syntax { .. })));
     }
+
+    proptest::proptest! {
+        /// Scripts of any shape parse or fail without a panic, and every node is in the text.
+        #[test]
+        fn any_script_shape_never_panics(body in "[a-zé{}\\[\\]():,.'\"`$ 0-9=>!?+*/\n-]{0,80}") {
+            let text = format!("import http from 'k6/http';\nexport const options = {body};\n");
+            let p = parse("t.js", &text);
+            fn inside(n: &Node, len: usize) -> bool {
+                n.span.start <= n.span.end && n.span.end <= len && match &n.value {
+                    Value::Map(m) => m.iter().all(|e| inside(&e.key, len) && inside(&e.value, len)),
+                    Value::Seq(s) => s.iter().all(|x| inside(x, len)),
+                    Value::Scalar(_) => true,
+                }
+            }
+            proptest::prop_assert!(inside(&p.root, text.len()));
+        }
+    }
 }

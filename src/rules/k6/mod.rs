@@ -265,4 +265,12 @@ mod tests {
             assert!(e.contains(why), "{bad:?}: {e}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_expression_parses_or_fails(e in "[a-zé()<>=!. 0-9+eE_-]{0,24}") {
+            let _ = parse_expression(&e);
+            let _ = metric_name(&e);
+        }
+    }
 }

@@ -5,7 +5,7 @@
 
 use super::DASHBOARDS;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
-use crate::sources::grafana::{code_bytes, queries};
+use crate::sources::grafana::{code_bytes, last_word, queries};
 use crate::sources::scalar_offsets::span_in;
 use serde::Deserialize;
 
@@ -60,13 +60,7 @@ fn fixed_ranges(text: &str) -> Vec<(&str, usize, usize)> {
             continue;
         }
         match c {
-            b'(' => {
-                let before = text[..i].trim_end();
-                let start = before
-                    .rfind(|c: char| !(c == '_' || c == ':' || c.is_ascii_alphanumeric()))
-                    .map_or(0, |p| p + 1);
-                calls.push(&before[start..]);
-            }
+            b'(' => calls.push(last_word(&text[..i])),
             b')' => {
                 calls.pop();
             }
@@ -101,5 +95,14 @@ mod tests {
         let q = "sum(rate(a[5m])) / sum(increase(b{x=\"[1m]\"}[ 1h ])) + rate(c[$__rate_interval]) + avg_over_time(d[5m]) + rate(e[5m:1m]) + irate(f[[[__interval]]])";
         let found: Vec<_> = fixed_ranges(q).into_iter().map(|(f, s, e)| (f, &q[s..e])).collect();
         assert_eq!(found, [("rate", "5m"), ("increase", "1h")]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_query_is_scanned_without_panic(q in "[a-zé_(){}\\[\\]:$ \"'`0-9]{0,60}") {
+            for (_, start, end) in fixed_ranges(&q) {
+                proptest::prop_assert!(start <= end && end <= q.len());
+            }
+        }
     }
 }
