@@ -175,9 +175,7 @@ fn parse_here(path: &str, text: &str) -> Parsed {
     let mut constants: HashMap<&str, &Expression<'_>> = HashMap::new();
     let mut options: Option<(Span, &Expression<'_>)> = None;
     let mut exported_names: Vec<String> = Vec::new();
-    let mut statements: Vec<&Statement<'_>> = ret.program.body.iter().collect();
-    statements.sort_by_key(|s| oxc_span::GetSpan::span(*s).start);
-    for s in statements {
+    for s in &ret.program.body {
         match s {
             Statement::VariableDeclaration(d) => declare(d, false, &mut constants, &mut options),
             Statement::ExportNamedDeclaration(e) => match &e.declaration {
@@ -406,13 +404,18 @@ impl<'a> Env<'_, '_, 'a> {
     /// A string literal's node: its content's own span when the source holds it unescaped
     /// (positions inside it are then exact), else the literal's.
     fn string(&self, at: Span, value: &str) -> Node {
-        let inner = Span::new(at.start + 1, at.end.saturating_sub(1).max(at.start + 1));
-        if self.text.get(inner.start..inner.end) == Some(value) {
-            Node::scalar(inner, value, ScalarStyle::Plain, Resolved::Str)
-        } else {
-            Node::scalar(at, value, ScalarStyle::DoubleQuoted, Resolved::Str)
+        match content_span(self.text, at, value) {
+            Some(inner) => Node::scalar(inner, value, ScalarStyle::Plain, Resolved::Str),
+            None => Node::scalar(at, value, ScalarStyle::DoubleQuoted, Resolved::Str),
         }
     }
+}
+
+/// The span of a quoted literal's content (`at` without its quotes) when the source holds
+/// `value` there unescaped.
+fn content_span(text: &str, at: Span, value: &str) -> Option<Span> {
+    let inner = Span::new(at.start + 1, at.end.saturating_sub(1).max(at.start + 1));
+    (text.get(inner.start..inner.end) == Some(value)).then_some(inner)
 }
 
 /// The name of a property key written literally (`a`, `'a'`, `1`, `['a']`).
@@ -443,12 +446,7 @@ fn custom_metrics(body: &[Statement<'_>], text: &str) -> Vec<Entry> {
             return;
         };
         let at = span(name.span);
-        let inner = Span::new(at.start + 1, at.end.saturating_sub(1).max(at.start + 1));
-        let key_span = if text.get(inner.start..inner.end) == Some(name.value.as_str()) {
-            inner
-        } else {
-            at
-        };
+        let key_span = content_span(text, at, name.value.as_str()).unwrap_or(at);
         out.push(Entry {
             key: Node::string(key_span, name.value.as_str()),
             value: Node::string(span(n.span), ty),

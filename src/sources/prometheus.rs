@@ -122,6 +122,16 @@ pub fn is_duration(text: &str) -> bool {
     true
 }
 
+/// Whether a Prometheus duration (`0`, `0s`, `0m`, `0h0m`, …) is zero. Anything that is not
+/// a duration is left to Prometheus, which rejects the file.
+pub fn is_zero_duration(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().any(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || "ywdhms".contains(c))
+        && t.chars().filter(char::is_ascii_digit).all(|c| c == '0')
+}
+
 /// A PromQL expression to check, and what it belongs to (for messages).
 pub struct Query<'a> {
     pub node: &'a Node,

@@ -2,7 +2,7 @@
 
 use super::{GROUPS, alert_anchor};
 use crate::engine::rule::{Ctx, ObjectRule, Target};
-use crate::sources::prometheus::rules;
+use crate::sources::prometheus::{is_zero_duration, rules};
 use serde::Deserialize;
 
 crate::declare_rule!(object AlertMissingFor: "prometheus" / "alert-missing-for");
@@ -10,16 +10,6 @@ crate::declare_rule!(object AlertMissingFor: "prometheus" / "alert-missing-for")
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AlertMissingFor {}
-
-/// Whether a Prometheus duration (`0`, `0s`, `0m`, `0h0m`, …) is zero. Anything that is not
-/// a duration is left to Prometheus, which rejects the file.
-pub fn is_zero_duration(text: &str) -> bool {
-    let t = text.trim();
-    t.chars().any(|c| c.is_ascii_digit())
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || "ywdhms".contains(c))
-        && t.chars().filter(char::is_ascii_digit).all(|c| c == '0')
-}
 
 impl ObjectRule for AlertMissingFor {
     fn target(&self) -> Target<'_> {
@@ -63,7 +53,8 @@ impl ObjectRule for AlertMissingFor {
 #[cfg(test)]
 mod tests {
     use super::super::run_rule;
-    use super::{NAME, is_zero_duration};
+    use super::NAME;
+    use crate::sources::prometheus::is_zero_duration;
 
     #[test]
     fn zero_durations() {

@@ -39,8 +39,11 @@ fn counts_pods(m: &str) -> bool {
         || m == "kube_pod_status_ready"
 }
 
-fn shows(texts: &[&str]) -> Shows {
+/// What one panel's queries show, and whether any selects a metric about scaling. Each
+/// query is parsed once (variables replaced by numbers where their place does not say).
+fn shows(texts: &[&str]) -> (Shows, bool) {
     let mut s = Shows::default();
+    let mut scaling = false;
     for text in texts {
         let q = substitute(text, Operand::Number);
         let metrics = match check(&q.text) {
@@ -49,6 +52,7 @@ fn shows(texts: &[&str]) -> Shows {
         };
         for m in &metrics {
             let m = m.as_str();
+            scaling |= about_scaling(m);
             s.pods |= counts_pods(m);
             s.cpu |= m.starts_with("container_cpu_") || m.contains("cpu_usage");
             s.memory |= m.starts_with("container_memory_") || m.contains("memory_usage");
@@ -57,7 +61,7 @@ fn shows(texts: &[&str]) -> Shows {
         }
         s.percentiles |= text.contains("histogram_quantile") || text.contains("quantile_over_time") || text.contains("quantile=");
     }
-    s
+    (s, scaling)
 }
 
 /// Whether a metric is about scaling: an autoscaler's or a workload's replicas.
@@ -82,13 +86,8 @@ impl ObjectRule for GrafanaScalingPanels {
                 .into_iter()
                 .filter_map(|q| q.expr.text())
                 .collect();
-            for t in &texts {
-                let q = substitute(t, Operand::Number);
-                if let Checked::Valid(refs) = check(&q.text) {
-                    scaling |= refs.iter().any(|r| about_scaling(&r.name));
-                }
-            }
-            let s = shows(&texts);
+            let (s, about) = shows(&texts);
+            scaling |= about;
             vs |= s.requests && s.pods;
             all.pods |= s.pods;
             all.cpu |= s.cpu;

@@ -10,7 +10,7 @@ use super::GROUPS;
 use crate::engine::rule::{Ctx, ObjectRule, Target};
 use crate::model::{Entry, Node, Resolved, Span, Value};
 use crate::sources::gotemplate::check_alert_template;
-use crate::sources::prometheus::{PROMETHEUS_RULE, is_duration};
+use crate::sources::prometheus::{PROMETHEUS_RULE, is_duration, is_zero_duration};
 use crate::sources::scalar_offsets::span_in;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -143,10 +143,6 @@ fn shape(node: &Node) -> &'static str {
         Value::Seq(_) => "a list",
         Value::Scalar(_) => "a scalar",
     }
-}
-
-fn is_zero_duration(text: &str) -> bool {
-    text.bytes().filter(u8::is_ascii_digit).all(|b| b == b'0')
 }
 
 impl PrometheusRuleInvalid {
