@@ -342,6 +342,61 @@ impl Resolver<'_, '_> {
     }
 }
 
+/// What [`Index::build`] reads of one object, before it goes into the tables.
+enum Read<'a> {
+    /// Outside the focus namespaces.
+    Skipped,
+    /// Any other object: only its key, if it has a name.
+    Other(Option<Key>),
+    Workload(Key, kube::Workload<'a>, Labels),
+    /// An autoscaler without a target reference is only a key.
+    Autoscaler(Option<Key>, Option<Autoscaler<'a>>),
+    Vpa(Option<Key>, Option<Vpa<'a>>),
+    Pdb(Option<Key>, Pdb<'a>),
+}
+
+impl<'a> Read<'a> {
+    fn of(obj: &'a Object) -> Read<'a> {
+        let key = Key::of(obj);
+        if let Some(view) = kube::Workload::of(obj) {
+            // An unnamed workload is not indexed, not even as a key.
+            return match key {
+                Some(key) => Read::Workload(key, view, view.pod_labels()),
+                None => Read::Other(None),
+            };
+        }
+        if let Some(view) = kube::Autoscaler::of(obj) {
+            let a = view.scale_target_ref().map(|t| Autoscaler {
+                view,
+                target: t.key,
+                target_span: t.name_span,
+                targets: Vec::new(),
+            });
+            return Read::Autoscaler(key, a);
+        }
+        if let Some(view) = kube::Vpa::of(obj) {
+            let v = view.target_ref().map(|t| Vpa {
+                view,
+                target: t.key,
+                target_span: t.name_span,
+                targets: Vec::new(),
+            });
+            return Read::Vpa(key, v);
+        }
+        if let Some(view) = kube::Pdb::of(obj) {
+            return Read::Pdb(
+                key,
+                Pdb {
+                    view,
+                    selector: view.selector(),
+                    workloads: Vec::new(),
+                },
+            );
+        }
+        Read::Other(key)
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Index<'a> {
     pub objects: Vec<&'a Object>,
@@ -400,59 +455,68 @@ impl<'a> Index<'a> {
         budget: usize,
     ) -> Index<'a> {
         let mut ix = Index {
+            objects: objects.into_iter().collect(),
             files,
             ..Index::default()
         };
-        for obj in objects {
-            ix.objects.push(obj);
-            if focus.is_some_and(|f| !f.contains(obj.namespace.as_str())) {
-                continue;
-            }
-            if let Some(key) = Key::of(obj) {
-                ix.object_keys.insert(key);
-            }
-            if let Some(view) = kube::Workload::of(obj) {
-                if let Some(key) = Key::of(obj) {
+        // What each object is read as, on every thread: views, keys, pod labels and parsed
+        // selectors are most of the build's work (allocations), and each object's is its
+        // own. Then, in input order, into the tables.
+        let read: Vec<Read<'a>> = {
+            use rayon::prelude::*;
+            ix.objects
+                .par_iter()
+                .with_min_len(256)
+                .map(|&obj| {
+                    if focus.is_some_and(|f| !f.contains(obj.namespace.as_str())) {
+                        Read::Skipped
+                    } else {
+                        Read::of(obj)
+                    }
+                })
+                .collect()
+        };
+        for r in read {
+            match r {
+                Read::Skipped => {}
+                Read::Other(key) => {
+                    ix.object_keys.extend(key);
+                }
+                Read::Workload(key, view, labels) => {
                     let i = ix.workloads.len();
-                    ix.workload_namespaces.insert(obj.namespace.clone());
-                    ix.workloads_by_namespace
-                        .entry(obj.namespace.clone())
-                        .or_default()
-                        .push(i);
+                    let ns = &view.obj.namespace;
+                    if !ix.workload_namespaces.contains(ns) {
+                        ix.workload_namespaces.insert(ns.clone());
+                    }
+                    match ix.workloads_by_namespace.get_mut(ns) {
+                        Some(v) => v.push(i),
+                        None => {
+                            ix.workloads_by_namespace.insert(ns.clone(), vec![i]);
+                        }
+                    }
+                    ix.object_keys.insert(key.clone());
                     ix.workload_copies.entry(key.clone()).or_default().push(i);
                     ix.workloads.push(Workload {
                         view,
                         key,
-                        labels: view.pod_labels(),
+                        labels,
                         pdbs: Vec::new(),
                         autoscalers: Vec::new(),
                         vpas: Vec::new(),
                     });
                 }
-            } else if let Some(view) = kube::Autoscaler::of(obj) {
-                if let Some(t) = view.scale_target_ref() {
-                    ix.autoscalers.push(Autoscaler {
-                        view,
-                        target: t.key,
-                        target_span: t.name_span,
-                        targets: Vec::new(),
-                    });
+                Read::Autoscaler(key, a) => {
+                    ix.object_keys.extend(key);
+                    ix.autoscalers.extend(a);
                 }
-            } else if let Some(view) = kube::Vpa::of(obj) {
-                if let Some(t) = view.target_ref() {
-                    ix.vpas.push(Vpa {
-                        view,
-                        target: t.key,
-                        target_span: t.name_span,
-                        targets: Vec::new(),
-                    });
+                Read::Vpa(key, v) => {
+                    ix.object_keys.extend(key);
+                    ix.vpas.extend(v);
                 }
-            } else if let Some(view) = kube::Pdb::of(obj) {
-                ix.pdbs.push(Pdb {
-                    view,
-                    selector: view.selector(),
-                    workloads: Vec::new(),
-                });
+                Read::Pdb(key, p) => {
+                    ix.object_keys.extend(key);
+                    ix.pdbs.push(p);
+                }
             }
         }
         ix.drop_keda_hpas();
