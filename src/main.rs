@@ -511,7 +511,7 @@ fn apply_selection(
     if !select.is_empty() {
         for m in catalog.metas().filter(|m| !m.always_on) {
             let on = selected.iter().any(|(n, _)| *n == m.name);
-            cfg.rules.entry(m.name.clone()).or_default().off = !on;
+            cfg.rules.entry(m.name.to_string()).or_default().off = !on;
         }
     }
     for (name, group) in ignored {

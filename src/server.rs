@@ -757,7 +757,7 @@ fn diagnostic(report: &Report, f: &Finding) -> Diagnostic {
             Level::Warning => DiagnosticSeverity::WARNING,
             Level::Info => DiagnosticSeverity::INFORMATION,
         }),
-        code: Some(NumberOrString::String(f.rule.clone())),
+        code: Some(NumberOrString::String(f.rule.to_string())),
         code_description: Uri::from_str(&crate::render::sarif::help_uri(&f.rule))
             .ok()
             .map(|href| CodeDescription { href }),

@@ -26,7 +26,7 @@ pub struct Entry {
 
 fn entry(report: &Report, f: &Finding) -> Entry {
     Entry {
-        rule: f.rule.clone(),
+        rule: f.rule.to_string(),
         path: report
             .files
             .get(f.file)
@@ -87,7 +87,7 @@ pub fn apply(report: &mut Report, baseline: &Baseline) {
     let findings = std::mem::take(&mut report.findings);
     for mut f in findings {
         let fp = locate::fnv1a(&[&f.rule, &f.locator]);
-        match left.get_mut(&(f.rule.clone(), fp)) {
+        match left.get_mut(&(f.rule.to_string(), fp)) {
             Some(n) if *n > 0 => {
                 *n -= 1;
                 f.suppression = Some(Suppression {

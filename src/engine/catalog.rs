@@ -98,7 +98,7 @@ impl Catalog {
     pub fn with_custom(&self, defs: Vec<Def>) -> Result<Catalog, CatalogError> {
         let mut entries: Vec<Entry> = self.entries.to_vec();
         for def in defs {
-            let name = def.meta.name.as_str();
+            let name = def.meta.name.as_ref();
             if name == "all" || entries.iter().any(|e| e.meta.name == name) {
                 let message = match entries.iter().find(|e| e.meta.name == name) {
                     Some(Entry {
@@ -137,7 +137,7 @@ impl Catalog {
 
     /// Every rule's name, sorted.
     pub fn names(&self) -> Vec<&str> {
-        self.metas().map(|m| m.name.as_str()).collect()
+        self.metas().map(|m| m.name.as_ref()).collect()
     }
 
     pub fn find(&self, name: &str) -> Option<&RuleMeta> {

@@ -185,7 +185,7 @@ pub fn matches(pattern: &str, name: &str) -> bool {
 pub fn resolve<'c>(pattern: &str, catalog: &'c Catalog) -> Result<Vec<&'c str>, String> {
     let hits: Vec<&str> = catalog
         .metas()
-        .map(|m| m.name.as_str())
+        .map(|m| m.name.as_ref())
         .filter(|n| matches(pattern, n))
         .collect();
     if hits.is_empty() {
@@ -763,7 +763,7 @@ fn rule_settings(
         }
         // Values are checked by the rule itself once every parameter is known
         // (`check_params`).
-        places.insert((m.name.clone(), key.to_string()), entry.value.span);
+        places.insert((m.name.to_string(), key.to_string()), entry.value.span);
         rc.params.insert(key.to_string(), value);
     }
     Ok(())
@@ -865,7 +865,7 @@ pub fn schema(catalog: &Catalog) -> serde_json::Value {
             props.insert(name.clone(), t);
         }
         rules.insert(
-            m.name.clone(),
+            m.name.to_string(),
             json!({
                 "description": m.summary.trim(),
                 "oneOf": [

@@ -189,7 +189,7 @@ fn load_one(path: &Path) -> Result<Def, ConfigError> {
     let fix = help.clone().unwrap_or_else(|| summary.clone());
     Ok(Def {
         meta: RuleMeta {
-            name,
+            name: name.into(),
             domain: "custom".to_string(),
             level,
             other_levels: Vec::new(),

@@ -26,7 +26,7 @@ pub struct ParamMeta {
 pub struct RuleMeta {
     /// From the rule's declaration (built-in rules) or its file (custom rules).
     #[serde(skip)]
-    pub name: String,
+    pub name: crate::model::Text,
     /// The domain folder: `source`, `k8s`, `hpa`, …
     #[serde(skip)]
     pub domain: String,
@@ -89,7 +89,7 @@ impl std::fmt::Display for MetadataError {
 impl std::error::Error for MetadataError {}
 
 /// The metadata file of rule `name` in folder `domain`.
-pub fn builtin(domain: &str, name: &str) -> Result<RuleMeta, MetadataError> {
+pub fn builtin(domain: &str, name: &'static str) -> Result<RuleMeta, MetadataError> {
     let path = format!("rules/{domain}/{name}.yaml");
     let err = |message: String| MetadataError {
         path: path.clone(),
@@ -112,7 +112,7 @@ pub fn builtin(domain: &str, name: &str) -> Result<RuleMeta, MetadataError> {
         .root;
     let mut meta: RuleMeta =
         serde_json::from_value(root.to_json()).map_err(|e| err(e.to_string()))?;
-    meta.name = name.to_string();
+    meta.name = name.into();
     meta.domain = domain.to_string();
     Ok(meta)
 }

@@ -71,7 +71,7 @@ pub(super) fn finish(
     if run.helm.iter().any(Option::is_some) {
         findings = trace_helm(&mut run, findings, charts);
     }
-    findings.retain(|f| !run.is_context(f.file) && !rules.off.contains(&f.rule));
+    findings.retain(|f| !run.is_context(f.file) && !rules.off.contains(f.rule.as_ref()));
     let (mut findings, mut suppressed) = suppress_and_level(&mut run, findings, rules);
     locate_late(&mut run, &mut findings, &mut suppressed);
     restore(&mut run, &mut findings, &mut suppressed);
@@ -214,7 +214,7 @@ fn cross_resource(files: &[Checked], rules: &RuleSet, charts: &helm::Prepared) -
         if let (None, Some(render)) = scope
             && charts.partial(*render)
         {
-            found.retain(|f| !helm::ABSENCE_RULES.contains(&f.rule.as_str()));
+            found.retain(|f| !helm::ABSENCE_RULES.contains(&f.rule.as_ref()));
         }
         findings.extend(found);
     }
@@ -665,9 +665,9 @@ fn suppress_and_level(
         suppress::apply(&run.sources, directives, findings, &known, &|r| {
             !rules.off.contains(r)
         });
-    findings.retain(|f| !rules.off.contains(&f.rule));
+    findings.retain(|f| !rules.off.contains(f.rule.as_ref()));
     for f in findings.iter_mut().chain(suppressed.iter_mut()) {
-        if let Some(l) = rules.levels.get(&f.rule) {
+        if let Some(l) = rules.levels.get(f.rule.as_ref()) {
             f.level = *l;
         }
     }

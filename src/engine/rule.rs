@@ -237,7 +237,7 @@ impl Ctx<'_> {
     /// A finding of this rule at its default level, in this object's file.
     pub fn finding(&self, span: Span, message: impl Into<String>) -> Finding {
         Finding::new(
-            &self.meta.name,
+            self.meta.name.clone(),
             self.meta.level,
             self.obj.file,
             span,
@@ -246,7 +246,7 @@ impl Ctx<'_> {
     }
 
     pub fn finding_at(&self, level: Level, span: Span, message: impl Into<String>) -> Finding {
-        Finding::new(&self.meta.name, level, self.obj.file, span, message)
+        Finding::new(self.meta.name.clone(), level, self.obj.file, span, message)
     }
 
     pub fn emit(&mut self, f: Finding) {
@@ -283,7 +283,7 @@ pub struct IndexCtx<'a> {
 
 impl IndexCtx<'_> {
     pub fn finding(&self, file: FileId, span: Span, message: impl Into<String>) -> Finding {
-        Finding::new(&self.meta.name, self.meta.level, file, span, message)
+        Finding::new(self.meta.name.clone(), self.meta.level, file, span, message)
     }
 
     pub fn emit(&mut self, f: Finding) {

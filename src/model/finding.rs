@@ -80,9 +80,14 @@ impl Label {
     }
 }
 
+/// A rule's name or help text: borrowed from the binary for built-in rules (the same for
+/// every finding of a rule, so a run with 500,000 findings keeps one copy, not one each),
+/// owned for custom rules and for texts made per finding.
+pub type Text = std::borrow::Cow<'static, str>;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    pub rule: String,
+    pub rule: Text,
     pub level: Level,
     pub message: String,
     pub file: FileId,
@@ -91,7 +96,7 @@ pub struct Finding {
     /// What the caret under the primary span says (may be empty).
     pub label: String,
     pub labels: Vec<Label>,
-    pub help: Option<String>,
+    pub help: Option<Text>,
     /// Where the finding is, by object and field rather than line (see `engine::locate`);
     /// filled by the engine, the basis of SARIF fingerprints.
     pub locator: String,
@@ -114,14 +119,14 @@ pub struct Suppression {
 
 impl Finding {
     pub fn new(
-        rule: &str,
+        rule: impl Into<Text>,
         level: Level,
         file: FileId,
         span: Span,
         message: impl Into<String>,
     ) -> Finding {
         Finding {
-            rule: rule.to_string(),
+            rule: rule.into(),
             level,
             message: message.into(),
             file,
@@ -167,7 +172,7 @@ impl Finding {
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Finding {
+    pub fn with_help(mut self, help: impl Into<Text>) -> Finding {
         self.help = Some(help.into());
         self
     }

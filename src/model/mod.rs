@@ -6,7 +6,7 @@ pub mod node;
 pub mod object;
 pub mod span;
 
-pub use finding::{Finding, Label, Level, Suppression};
+pub use finding::{Finding, Label, Level, Suppression, Text};
 pub use fix::{Applicability, Edit, Fix};
 pub use node::{Entry, Node, Resolved, Scalar, ScalarStyle, Value};
 pub use object::{FileId, Format, Object};

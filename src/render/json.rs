@@ -44,7 +44,7 @@ impl From<LineCol> for Pos {
 struct Diagnostic<'a> {
     end: Pos,
     fix: Option<FixOut<'a>>,
-    help: &'a Option<String>,
+    help: &'a Option<crate::model::Text>,
     label: &'a str,
     labels: Vec<LabelOut<'a>>,
     level: &'static str,

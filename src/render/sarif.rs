@@ -305,7 +305,7 @@ fn result<'a>(
             })
             .collect(),
         rule_id: &f.rule,
-        rule_index: index.get(f.rule.as_str()).copied(),
+        rule_index: index.get(f.rule.as_ref()).copied(),
         suppressions: f.suppression.as_ref().map(|s| {
             [Suppressed {
                 justification: s.reason.as_deref(),
@@ -322,7 +322,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         .iter()
         .enumerate()
         .rev()
-        .map(|(i, m)| (m.name.as_str(), i))
+        .map(|(i, m)| (m.name.as_ref(), i))
         .collect();
     // Suppressed findings are results too, marked as suppressed in source, so code scanning
     // shows them as dismissed instead of losing track of them.

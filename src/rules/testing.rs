@@ -62,7 +62,7 @@ pub(crate) fn run_rule(name: &str, overrides: serde_json::Value, text: &str) -> 
             level: f.level,
             at: source.slice(f.span).to_string(),
             message: f.message,
-            help: f.help.unwrap_or_default(),
+            help: f.help.unwrap_or_default().into_owned(),
         })
         .collect()
 }

@@ -50,7 +50,7 @@ fn every_rule_is_complete() {
         }
     }
     for m in catalog.metas() {
-        let name = m.name.as_str();
+        let name = m.name.as_ref();
         for prefix in ["pass", "fail"] {
             if !has_fixture(name, prefix) {
                 problems.push(format!("{name}: no fixtures/{name}/{prefix}.*"));
@@ -80,7 +80,7 @@ fn every_rule_is_complete() {
         let (m, RuleImpl::Builtin(implementation)) = (&entry.meta, &entry.implementation) else {
             continue;
         };
-        let name = m.name.as_str();
+        let name = m.name.as_ref();
         let mut p = m.default_params();
         p["no_such_parameter"] = serde_json::json!(1);
         if implementation.build_check(name, &p).is_ok() {

@@ -171,7 +171,7 @@ fn fixes_of_fail_fixtures_match_their_fixed_files() {
         let messages = |r: &Report| -> BTreeSet<(String, String)> {
             r.findings
                 .iter()
-                .map(|f| (f.rule.clone(), f.locator.clone()))
+                .map(|f| (f.rule.to_string(), f.locator.clone()))
                 .collect()
         };
         let mut text = before.clone();
@@ -248,7 +248,7 @@ fn fixes_of_fail_fixtures_match_their_fixed_files() {
     let seen = seen.into_inner().unwrap();
     for m in catalog.metas().filter(|m| !m.autofix.is_empty()) {
         let declared: BTreeSet<String> = m.autofix.iter().map(|a| a.to_string()).collect();
-        let shown = seen.get(&m.name).cloned().unwrap_or_default();
+        let shown = seen.get(m.name.as_ref()).cloned().unwrap_or_default();
         assert_eq!(
             shown, declared,
             "{}: fixes seen in its fail fixtures vs declared in its metadata",

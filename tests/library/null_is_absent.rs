@@ -166,7 +166,7 @@ fn findings(text: &str) -> Vec<(String, String, usize, usize)> {
         .iter()
         .map(|f| {
             let lc = file.line_col(f.span.start);
-            (f.rule.clone(), f.message.clone(), lc.line, lc.column)
+            (f.rule.to_string(), f.message.clone(), lc.line, lc.column)
         })
         .collect()
 }

@@ -17,7 +17,7 @@ fn findings(p: &Project, dir: &std::path::Path) -> Vec<(String, Level)> {
     report
         .findings
         .iter()
-        .map(|f| (f.rule.clone(), f.level))
+        .map(|f| (f.rule.to_string(), f.level))
         .collect()
 }
 

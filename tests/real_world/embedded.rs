@@ -11,7 +11,7 @@ fn found(report: &Report, rules: &[&str]) -> Vec<String> {
     report
         .findings
         .iter()
-        .filter(|f| rules.contains(&f.rule.as_str()))
+        .filter(|f| rules.contains(&&*f.rule))
         .map(|f| {
             let (path, line, column) = place(report, f);
             let name = path.rsplit('/').next().unwrap_or(path);

@@ -38,7 +38,7 @@ fn messages(r: &scalelint::Report) -> BTreeSet<(String, String)> {
         .iter()
         .map(|f| {
             let object = f.locator.split('#').nth(1).unwrap_or_default();
-            (f.rule.clone(), object.to_string())
+            (f.rule.to_string(), object.to_string())
         })
         .collect()
 }

@@ -55,7 +55,7 @@ fn sweep(dir: &Path) -> (usize, usize, usize) {
         .iter()
         .filter(|f| {
             matches!(
-                f.rule.as_str(),
+                &*f.rule,
                 "promql-syntax" | "parse-error" | "schema-violation"
             )
         })
@@ -85,7 +85,7 @@ fn copied_dashboards_parse_and_are_judged_in_place() {
                 file.trim_start_matches("tests/corpus/grafana/").to_string(),
                 line,
                 column,
-                f.rule.as_str(),
+                &*f.rule,
                 at,
             )
         })

@@ -15,7 +15,7 @@ fn findings(paths: &[PathBuf]) -> Vec<(String, usize, usize, String)> {
         .iter()
         .map(|f| {
             let (file, line, column) = place(&report, f);
-            (file.to_string(), line, column, f.rule.clone())
+            (file.to_string(), line, column, f.rule.to_string())
         })
         .collect()
 }

@@ -173,12 +173,7 @@ fn every_properties_file_parses(dir: &Path) -> usize {
     let problems: Vec<String> = report
         .findings
         .iter()
-        .filter(|f| {
-            matches!(
-                f.rule.as_str(),
-                "parse-error" | "io-error" | "duplicate-key"
-            )
-        })
+        .filter(|f| matches!(&*f.rule, "parse-error" | "io-error" | "duplicate-key"))
         .map(|f| format!("{}: {}", report.files[f.file].path, f.message))
         .collect();
     assert!(problems.is_empty(), "{problems:#?}");

@@ -230,9 +230,7 @@ fn compare(bin: &Path, paths: &[PathBuf]) -> (usize, usize) {
         let errors: Vec<_> = report
             .findings
             .iter()
-            .filter(|f| {
-                LOADS.contains(&f.rule.as_str()) && f.level == scalelint::model::Level::Error
-            })
+            .filter(|f| LOADS.contains(&&*f.rule) && f.level == scalelint::model::Level::Error)
             .collect();
         for (k, obj) in objects.iter().enumerate() {
             let (file, same_lines) = rule_file_of(path, obj, dir.path(), n * 100 + k);

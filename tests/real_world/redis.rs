@@ -50,12 +50,7 @@ fn every_corpus_file_is_redis_and_parses_opt_in() {
     let bad: Vec<String> = report
         .findings
         .iter()
-        .filter(|f| {
-            matches!(
-                f.rule.as_str(),
-                "parse-error" | "io-error" | "duplicate-key"
-            )
-        })
+        .filter(|f| matches!(&*f.rule, "parse-error" | "io-error" | "duplicate-key"))
         .map(|f| format!("{}: {}", report.files[f.file].path, f.message))
         .collect();
     assert!(bad.is_empty(), "{bad:#?}");

@@ -777,7 +777,7 @@ fn the_rest_of(report: &Report) {
 fn semantic_rules_still_run_on_objects_with_schema_problems() {
     let text = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  minReplicas: 1\n  maxReplicas: \"10\"\n  behaviour: {}\n";
     let report = lint_texts(&[("hpa.yaml", text)]);
-    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    let rules: Vec<&str> = report.findings.iter().map(|f| &*f.rule).collect();
     assert_eq!(
         rules.iter().filter(|r| **r == "schema-violation").count(),
         2,

@@ -139,7 +139,7 @@ pub(crate) fn run_rule(
             at: source.slice(f.span).to_string(),
             line: source.line_col(f.span.start).line,
             message: f.message,
-            help: f.help.unwrap_or_default(),
+            help: f.help.unwrap_or_default().into_owned(),
             secondary: f
                 .labels
                 .iter()
