@@ -742,7 +742,7 @@ fn diagnostic(report: &Report, f: &Finding) -> Diagnostic {
             let uri = uri_of(src.disk.as_deref()?)?;
             Some(DiagnosticRelatedInformation {
                 location: Location::new(uri, range(src, l.span)),
-                message: l.message.clone(),
+                message: l.message.to_string(),
             })
         })
         .collect();

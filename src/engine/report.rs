@@ -423,8 +423,8 @@ fn merge_renders(mut out: Vec<(Finding, Vec<String>)>, noun: &str, nouns: &str) 
     let own_message = |f: &mut Finding, overlays: &[String], message: &str| {
         for o in overlays {
             let plain = crate::model::Label::rendered_message(Some(o));
-            for l in f.labels.iter_mut().filter(|l| l.message == plain) {
-                l.message = format!("{plain}: {message}");
+            for l in f.labels.iter_mut().filter(|l| *l.message == *plain) {
+                l.message = format!("{plain}: {message}").into();
             }
         }
     };

@@ -48,7 +48,9 @@ impl std::fmt::Display for Level {
 pub struct Label {
     pub file: FileId,
     pub span: Span,
-    pub message: String,
+    /// Shared: a label about one object is often the same text in many findings (each of
+    /// thousands of autoscalers of one Deployment names the same ten others).
+    pub message: std::sync::Arc<str>,
 }
 
 impl Label {
@@ -62,7 +64,7 @@ impl Label {
         Label {
             file,
             span,
-            message: Label::rendered_message(render),
+            message: Label::rendered_message(render).into(),
         }
     }
 
@@ -149,7 +151,7 @@ impl Finding {
         mut self,
         file: FileId,
         span: Span,
-        message: impl Into<String>,
+        message: impl Into<std::sync::Arc<str>>,
     ) -> Finding {
         self.labels.push(Label {
             file,

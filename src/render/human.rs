@@ -86,7 +86,7 @@ fn diagnostic(report: &Report, f: &Finding) -> Diagnostic<usize> {
         if let Some(file) = report.files.get(l.file) {
             labels.push(
                 Label::new(LabelStyle::Secondary, l.file, visible(file, l.span))
-                    .with_message(l.message.clone()),
+                    .with_message(l.message.to_string()),
             );
         }
     }

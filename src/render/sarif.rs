@@ -299,7 +299,7 @@ fn result<'a>(
             .map(|(i, l)| Related {
                 id: i + 1,
                 message: Text {
-                    text: l.message.as_str().into(),
+                    text: l.message.as_ref().into(),
                 },
                 physical_location: Physical::of(report, l.file, l.span),
             })

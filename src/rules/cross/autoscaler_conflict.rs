@@ -5,6 +5,8 @@ use crate::engine::index::Autoscaler;
 use crate::engine::rule::{IndexCtx, IndexRule};
 use crate::kube::same_object;
 use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 crate::declare_rule!(index AutoscalerConflict: "cross" / "autoscaler-conflict");
 
@@ -18,6 +20,9 @@ pub struct AutoscalerConflict {}
 impl IndexRule for AutoscalerConflict {
     fn check(&self, cx: &mut IndexCtx<'_>) {
         let index = cx.index;
+        // The label naming each other autoscaler, made once: with thousands of autoscalers on
+        // one workload, every finding names the same first ten.
+        let mut also_scales: HashMap<*const Autoscaler<'_>, Arc<str>> = HashMap::new();
         // One finding per autoscaler, at its own scaleTargetRef, so each file that holds one
         // of them shows the conflict. The others are those scaling the copies of the target
         // it resolved to (its own variant's, never a sibling variant's), each counted once.
@@ -69,12 +74,14 @@ impl IndexRule for AutoscalerConflict {
                     "keep one autoscaler per workload: move the metrics into one HorizontalPodAutoscaler, \
                      or into the ScaledObject's triggers (KEDA makes its own HorizontalPodAutoscaler from them), and delete the other",
                 );
-            for o in &others {
-                f = f.with_secondary(
-                    o.obj.file,
-                    o.target_span,
-                    format!("{} also scales {name}", o.describe()),
-                );
+            f.labels.reserve_exact(others.len() + 1);
+            for &o in &others {
+                // `o` scales what `a` scales: its target is `a`'s.
+                let label = also_scales.entry(o).or_insert_with(|| {
+                    let t = &o.target;
+                    format!("{} also scales {} `{}`", o.describe(), t.kind, t.name).into()
+                });
+                f = f.with_secondary(o.obj.file, o.target_span, label.clone());
             }
             if let Some(w) = workload {
                 f = f.with_secondary(w.file, w.anchor_span(), format!("the scaled {name}"));
