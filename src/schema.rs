@@ -636,7 +636,7 @@ impl JsonNumber for Num {
 /// The number a scalar holds. Non-finite floats (`.inf`, `.nan`) are null, as in `to_json`.
 fn number(node: &Node) -> Option<Num> {
     match &node.value {
-        Value::Scalar(s) => match s.resolved {
+        Value::Scalar(s) => match s.resolved() {
             Resolved::Int(i) => Some(Num::Int(i)),
             Resolved::Float(f) if f.is_finite() => Some(Num::Float(f)),
             _ => None,
@@ -675,7 +675,7 @@ impl<'a> json::Node<'a, Tree> for &'a Node {
 
     fn is_null(&self) -> bool {
         match &self.value {
-            Value::Scalar(s) => match s.resolved {
+            Value::Scalar(s) => match s.resolved() {
                 Resolved::Null => true,
                 Resolved::Float(f) => !f.is_finite(),
                 _ => false,
@@ -688,7 +688,7 @@ impl<'a> json::Node<'a, Tree> for &'a Node {
         match &self.value {
             Value::Map(_) => JsonType::Object,
             Value::Seq(_) => JsonType::Array,
-            Value::Scalar(s) => match s.resolved {
+            Value::Scalar(s) => match s.resolved() {
                 Resolved::Null => JsonType::Null,
                 Resolved::Bool(_) => JsonType::Boolean,
                 Resolved::Int(_) => JsonType::Number,
@@ -702,7 +702,7 @@ impl<'a> json::Node<'a, Tree> for &'a Node {
     fn equals_value(&self, expected: &J) -> bool {
         // `enum` on strings (apiVersion, kind, every enum field) without building a Value.
         match (&self.value, expected) {
-            (Value::Scalar(s), J::String(e)) => s.resolved == Resolved::Str && *s.text == **e,
+            (Value::Scalar(s), J::String(e)) => s.resolved() == Resolved::Str && *s.text == **e,
             (Value::Scalar(_), J::Null) => json::Node::<Tree>::is_null(self),
             _ => json::cmp::equal(&self.to_json(), expected),
         }

@@ -227,7 +227,7 @@ fn level_of(node: &Node) -> Option<Level> {
 fn is_off(node: &Node) -> bool {
     node.text() == Some("off")
         || matches!(
-            node.as_scalar().map(|s| s.resolved),
+            node.as_scalar().map(|s| s.resolved()),
             Some(crate::model::Resolved::Bool(false))
         )
 }

@@ -73,7 +73,7 @@ impl Val {
     /// conversion makes every key a string.
     pub fn from_node(node: &YamlNode) -> Val {
         match &node.value {
-            YamlValue::Scalar(s) => match s.resolved {
+            YamlValue::Scalar(s) => match s.resolved() {
                 Resolved::Null => Val::Null,
                 Resolved::Bool(b) => Val::Bool(b),
                 Resolved::Int(i) => Val::Int(i),

@@ -147,7 +147,7 @@ fn fix_to_v2(cx: &Ctx<'_>, node: &Node, version: &str, spec: Option<&Node>) -> O
 /// A scalar as it is written: a number stays a number, a quantity a string.
 fn written(node: &Node) -> New {
     let text = node.text().unwrap_or_default().to_string();
-    match node.as_scalar().map(|s| s.resolved) {
+    match node.as_scalar().map(|s| s.resolved()) {
         Some(Resolved::Int(_) | Resolved::Float(_)) => New::Raw(text),
         _ => New::Str(text),
     }

@@ -72,7 +72,7 @@ fn java_trim(s: &str) -> &str {
 /// Strimzi resource as the operator passes it on. `None` when that is not known.
 fn kafka_text(node: &Node) -> Option<Cow<'_, str>> {
     let s = node.as_scalar()?;
-    match s.resolved {
+    match s.resolved() {
         Resolved::Str => Some(Cow::Borrowed(&s.text)),
         Resolved::Int(i) => Some(Cow::Owned(i.to_string())),
         Resolved::Bool(b) => Some(Cow::Owned(b.to_string())),
@@ -135,7 +135,7 @@ fn topic_field_value(node: &Node, field: &str) -> Read<Value> {
     let Some(s) = node.as_scalar() else {
         return Read::rejected(expected);
     };
-    match s.resolved {
+    match s.resolved() {
         Resolved::Int(i) if (1..=max).contains(&i) => Read::Value(Value::Int(i)),
         Resolved::Float(f) if f.is_finite() && f.fract() == 0.0 && f >= 1.0 => Read::Unknown,
         Resolved::Null => Read::Unknown,

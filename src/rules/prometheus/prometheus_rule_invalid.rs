@@ -131,7 +131,7 @@ fn head(node: &Node) -> Span {
 /// A scalar's text, `None` for null; `Err` for a mapping or a list.
 fn string(node: &Node) -> Result<Option<&str>, ()> {
     match &node.value {
-        Value::Scalar(s) if s.resolved == Resolved::Null => Ok(None),
+        Value::Scalar(s) if s.resolved() == Resolved::Null => Ok(None),
         Value::Scalar(s) => Ok(Some(&s.text)),
         _ => Err(()),
     }

@@ -134,7 +134,7 @@ fn found_phrase(node: &Node) -> String {
     match &node.value {
         Value::Map(_) => "a mapping".to_string(),
         Value::Seq(_) => "a list".to_string(),
-        Value::Scalar(s) => match s.resolved {
+        Value::Scalar(s) => match s.resolved() {
             Resolved::Null => "no value (null)".to_string(),
             Resolved::Bool(b) => format!("the boolean {b}"),
             Resolved::Int(i) => format!("the integer {i}"),
@@ -267,14 +267,14 @@ fn describe(
             let scalar = node.and_then(Node::as_scalar);
             let wants_number = expected.iter().any(|t| *t == "integer" || *t == "number");
             if let Some(s) = scalar {
-                if wants_number && s.resolved == Resolved::Str && s.is_quoted() {
+                if wants_number && s.resolved() == Resolved::Str && s.is_quoted() {
                     f = f.with_help(format!(
                         "remove the quotes: Kubernetes reads {} as a string",
                         quoted(&s.text)
                     ));
                 } else if expected.as_slice() == ["string"]
                     && matches!(
-                        s.resolved,
+                        s.resolved(),
                         Resolved::Int(_) | Resolved::Float(_) | Resolved::Bool(_)
                     )
                 {

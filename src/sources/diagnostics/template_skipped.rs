@@ -68,7 +68,7 @@ pub fn detect(text: &str, parsed: &ParsedYaml) -> Option<Span> {
 
 fn collect_string_spans(node: &Node, out: &mut Vec<Span>) {
     match &node.value {
-        Value::Scalar(s) if s.resolved == Resolved::Str => out.push(node.span),
+        Value::Scalar(s) if s.resolved() == Resolved::Str => out.push(node.span),
         Value::Scalar(_) => {}
         Value::Seq(items) => items.iter().for_each(|n| collect_string_spans(n, out)),
         Value::Map(entries) => entries.iter().for_each(|e| {
