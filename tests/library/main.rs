@@ -16,5 +16,6 @@ mod readme;
 mod rolling_update;
 mod schemas;
 mod server;
+mod shared_texts;
 mod two_projects;
 mod yaml_parity;
