@@ -90,10 +90,10 @@ pub fn apply(report: &mut Report, baseline: &Baseline) {
         match left.get_mut(&(f.rule.to_string(), fp)) {
             Some(n) if *n > 0 => {
                 *n -= 1;
-                f.suppression = Some(Suppression {
+                f.suppression = Some(Box::new(Suppression {
                     reason: Some("in the baseline".to_string()),
                     external: true,
-                });
+                }));
                 report.suppressed.push(f);
             }
             _ => report.findings.push(f),

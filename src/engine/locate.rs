@@ -38,7 +38,7 @@ pub fn assign<'o>(
         } else {
             ""
         };
-        f.locator = format!("{path}#{id}#{field}#{discriminator}");
+        f.locator = format!("{path}#{id}#{field}#{discriminator}").into();
     }
 }
 

@@ -275,7 +275,7 @@ fn move_finding(
 ) {
     let path = |id: usize| run.sources.get(id).map(|s| s.path.as_str()).unwrap_or("");
     if let Some(rest) = f.locator.strip_prefix(path(f.file)) {
-        f.locator = format!("{}{rest}", path(file));
+        f.locator = format!("{}{rest}", path(file)).into();
     }
     f.labels
         .push(crate::model::Label::rendered(f.file, f.span, render));

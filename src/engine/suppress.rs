@@ -523,10 +523,10 @@ pub fn apply(
         }
         hits.push(hit.is_some());
         if let Some(reason) = hit {
-            f.suppression = Some(Suppression {
+            f.suppression = Some(Box::new(Suppression {
                 reason,
                 external: false,
-            });
+            }));
         }
     }
     let mut hits = hits.into_iter();

@@ -171,7 +171,7 @@ fn fixes_of_fail_fixtures_match_their_fixed_files() {
         let messages = |r: &Report| -> BTreeSet<(String, String)> {
             r.findings
                 .iter()
-                .map(|f| (f.rule.to_string(), f.locator.clone()))
+                .map(|f| (f.rule.to_string(), f.locator.to_string()))
                 .collect()
         };
         let mut text = before.clone();
