@@ -110,7 +110,7 @@ pub struct Workload<'a> {
     pub view: kube::Workload<'a>,
     pub key: Key,
     /// [`kube::Workload::pod_labels`], computed once.
-    pub labels: Labels,
+    pub labels: Labels<'a>,
     /// Indices into [`Index::pdbs`] of the PDBs that select these pods, in input order: one
     /// copy per PDB (the nearest to this workload).
     pub pdbs: Vec<usize>,
@@ -348,7 +348,7 @@ enum Read<'a> {
     Skipped,
     /// Any other object: only its key, if it has a name.
     Other(Option<Key>),
-    Workload(Key, kube::Workload<'a>, Labels),
+    Workload(Key, kube::Workload<'a>, Labels<'a>),
     /// An autoscaler without a target reference is only a key.
     Autoscaler(Option<Key>, Option<Autoscaler<'a>>),
     Vpa(Option<Key>, Option<Vpa<'a>>),
@@ -930,11 +930,8 @@ mod tests {
         )
     }
 
-    fn labels(pairs: &[(&str, &str)]) -> Labels {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+    fn labels<'a>(pairs: &[(&'a str, &'a str)]) -> Labels<'a> {
+        pairs.iter().copied().collect()
     }
 
     const SET: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {tier: front}}\n---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: web, namespace: shop}\nspec:\n  scaleTargetRef: {name: web}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: keda-hpa-web\n  namespace: shop\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n---\napiVersion: autoscaling.k8s.io/v1\nkind: VerticalPodAutoscaler\nmetadata: {name: web, namespace: shop}\nspec:\n  targetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web, tier: front}}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: all}\nspec:\n  selector: {}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: all, namespace: shop}\nspec:\n  selector: {}\n";

@@ -3,8 +3,9 @@
 use crate::model::Node;
 use std::collections::BTreeMap;
 
-/// The labels of a pod: key → value.
-pub type Labels = BTreeMap<String, String>;
+/// The labels of a pod: key → value, borrowed from the workload's tree (the index keeps a
+/// workload's labels as long as its projection, so copies would only double them).
+pub type Labels<'a> = BTreeMap<&'a str, &'a str>;
 
 /// One requirement of a label selector.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,12 +18,13 @@ pub enum Requirement {
 }
 
 impl Requirement {
-    fn matches(&self, labels: &Labels) -> bool {
+    fn matches(&self, labels: &Labels<'_>) -> bool {
+        let among = |vs: &[String], v: &str| vs.iter().any(|x| x == v);
         match self {
-            Requirement::In(k, vs) => labels.get(k).is_some_and(|v| vs.contains(v)),
-            Requirement::NotIn(k, vs) => labels.get(k).is_none_or(|v| !vs.contains(v)),
-            Requirement::Exists(k) => labels.contains_key(k),
-            Requirement::DoesNotExist(k) => !labels.contains_key(k),
+            Requirement::In(k, vs) => labels.get(k.as_str()).is_some_and(|v| among(vs, v)),
+            Requirement::NotIn(k, vs) => labels.get(k.as_str()).is_none_or(|v| !among(vs, v)),
+            Requirement::Exists(k) => labels.contains_key(k.as_str()),
+            Requirement::DoesNotExist(k) => !labels.contains_key(k.as_str()),
         }
     }
 }
@@ -83,7 +85,7 @@ impl Selector {
         }
     }
 
-    pub fn matches(&self, labels: &Labels) -> bool {
+    pub fn matches(&self, labels: &Labels<'_>) -> bool {
         match self {
             Selector::Nothing => false,
             Selector::Everything => true,
@@ -106,10 +108,15 @@ impl Selector {
 
 /// A label value as the API reads it: a null is the empty value.
 pub(crate) fn label_value(node: &Node) -> Option<String> {
+    label_text(node).map(str::to_string)
+}
+
+/// [`label_value`], borrowed.
+pub(crate) fn label_text(node: &Node) -> Option<&str> {
     if node.is_null() {
-        return Some(String::new());
+        return Some("");
     }
-    node.text().map(str::to_string)
+    node.text()
 }
 
 /// One `matchExpressions` item; `None` when the API would reject it.
@@ -136,11 +143,8 @@ fn expression(item: &Node) -> Option<Requirement> {
 mod tests {
     use super::*;
 
-    fn labels(pairs: &[(&str, &str)]) -> Labels {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+    fn labels<'a>(pairs: &[(&'a str, &'a str)]) -> Labels<'a> {
+        pairs.iter().copied().collect()
     }
 
     fn selector(yaml: &str, empty_matches_all: bool) -> Selector {

@@ -4,7 +4,7 @@
 use super::keep::Keep;
 use super::kind::Kind;
 use super::quantity::Quantity;
-use super::selector::{Labels, label_value};
+use super::selector::{Labels, label_text};
 use super::values::{Effective, IntOrPercent, Resource, int_or_default};
 use crate::model::{Entry, Node, Object, Span};
 
@@ -86,7 +86,7 @@ impl<'a> Workload<'a> {
     /// The labels every pod carries: the pod template's, plus the selector's `matchLabels`,
     /// which the API server requires the template to carry (so they hold for a template
     /// written without labels).
-    pub fn pod_labels(&self) -> Labels {
+    pub fn pod_labels(&self) -> Labels<'a> {
         let mut labels = Labels::new();
         let template = self
             .obj
@@ -95,8 +95,8 @@ impl<'a> Workload<'a> {
             .and_then(Node::as_map)
             .unwrap_or(&[]);
         for e in template.iter().chain(self.match_labels()) {
-            if let (Some(k), Some(v)) = (e.key.text(), label_value(&e.value)) {
-                labels.entry(k.to_string()).or_insert(v);
+            if let (Some(k), Some(v)) = (e.key.text(), label_text(&e.value)) {
+                labels.entry(k).or_insert(v);
             }
         }
         labels
@@ -430,10 +430,7 @@ mod tests {
             "spec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {tier: front, app: web}}\n",
         );
         let labels = Workload::of(&obj).unwrap().pod_labels();
-        let pairs: Vec<(&str, &str)> = labels
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let pairs: Vec<(&str, &str)> = labels.iter().map(|(k, v)| (*k, *v)).collect();
         assert_eq!(pairs, [("app", "web"), ("tier", "front")]);
     }
 
