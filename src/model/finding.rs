@@ -82,9 +82,10 @@ impl Label {
     }
 }
 
-/// A rule's name or help text: borrowed from the binary for built-in rules (the same for
-/// every finding of a rule, so a run with 500,000 findings keeps one copy, not one each),
-/// owned for custom rules and for texts made per finding.
+/// A finding's rule name, help or caret label: borrowed from the binary when it is a literal
+/// (a built-in rule's name and most helps are the same for every finding of the rule, so a run
+/// with 500,000 findings keeps one copy, not one each), owned for custom rules and for texts
+/// made per finding.
 pub type Text = std::borrow::Cow<'static, str>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
