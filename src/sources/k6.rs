@@ -294,8 +294,18 @@ impl<'a> Env<'_, '_, 'a> {
             Expression::ObjectExpression(o) => {
                 // As JavaScript builds it: a later key replaces an earlier one. A key written
                 // twice in this literal is also recorded (`duplicates`): the first is lost.
-                let mut entries: Vec<Entry> = Vec::new();
-                let mut written: Vec<bool> = Vec::new();
+                // Each entry's slot, and whether it was written here (not spread in); a
+                // replaced entry's slot is emptied, so a literal of many keys stays linear.
+                let mut slots: Vec<Option<(Entry, bool)>> = Vec::new();
+                let mut slot_of: HashMap<String, usize> = HashMap::new();
+                // Empties the slot of the entry `name` replaces, which goes to the next slot.
+                let mut replace = |slots: &mut Vec<Option<(Entry, bool)>>, name: String| {
+                    let next = slots.len();
+                    slot_of
+                        .insert(name, next)
+                        .and_then(|i| slots.get_mut(i))
+                        .and_then(Option::take)
+                };
                 for p in &o.properties {
                     match p {
                         ObjectPropertyKind::ObjectProperty(p) => {
@@ -304,38 +314,22 @@ impl<'a> Env<'_, '_, 'a> {
                             };
                             let key = Node::scalar(
                                 span(oxc_span::GetSpan::span(&p.key)),
-                                name,
+                                name.clone(),
                                 ScalarStyle::Plain,
                                 Resolved::Str,
                             );
-                            if let Some(i) = entries.iter().position(|x| x.key.text() == key.text())
-                            {
-                                if written.get(i) == Some(&true) {
-                                    self.duplicates
-                                        .borrow_mut()
-                                        .push((entries[i].key.clone(), key.clone()));
-                                }
-                                entries.remove(i);
-                                written.remove(i);
+                            if let Some((lost, true)) = replace(&mut slots, name) {
+                                self.duplicates.borrow_mut().push((lost.key, key.clone()));
                             }
-                            entries.push(Entry {
-                                key,
-                                value: self.node(&p.value, depth + 1),
-                            });
-                            written.push(true);
+                            let value = self.node(&p.value, depth + 1);
+                            slots.push(Some((Entry { key, value }, true)));
                         }
                         ObjectPropertyKind::SpreadProperty(s) => {
-                            let spread = self.node(&s.argument, depth + 1);
-                            if let Value::Map(more) = spread.value {
+                            if let Value::Map(more) = self.node(&s.argument, depth + 1).value {
                                 for m in more {
-                                    if let Some(i) =
-                                        entries.iter().position(|x| x.key.text() == m.key.text())
-                                    {
-                                        entries.remove(i);
-                                        written.remove(i);
-                                    }
-                                    entries.push(m);
-                                    written.push(false);
+                                    let name = m.key.text().unwrap_or_default().to_string();
+                                    replace(&mut slots, name);
+                                    slots.push(Some((m, false)));
                                 }
                             }
                         }
@@ -343,7 +337,7 @@ impl<'a> Env<'_, '_, 'a> {
                 }
                 Node {
                     span: at,
-                    value: Value::Map(entries),
+                    value: Value::Map(slots.into_iter().flatten().map(|(e, _)| e).collect()),
                 }
             }
             Expression::ArrayExpression(a) => {
@@ -519,6 +513,35 @@ mod tests {
         let key = &o.entry("thresholds").unwrap().key;
         assert_eq!(at(key), "thresholds");
         assert_eq!(key.span.start, text.find("  thresholds: {").unwrap() + 2);
+    }
+
+    /// A later key replaces an earlier one and moves to the end (as before slots), a key
+    /// written twice is recorded once per repetition, a spread key is not; many keys stay
+    /// linear (each replaced entry's slot is emptied, not searched for).
+    #[test]
+    fn replaced_keys_and_many_keys() {
+        let o = options(
+            "import http from 'k6/http';\nconst b = { c: 1 };\nexport const options = { a: 1, b: 2, ...b, c: 3, a: 4 };\n",
+        );
+        let keys: Vec<&str> = o
+            .as_map()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e.key.text())
+            .collect();
+        assert_eq!(keys, ["b", "c", "a"]);
+        assert_eq!(o.get("a").and_then(Node::as_i64), Some(4));
+        let mut text = String::from("import http from 'k6/http';\nexport const options = {");
+        for i in 0..20_000 {
+            text.push_str(&format!("k{i}: {i}, "));
+        }
+        text.push_str("k7: 'again' };\n");
+        let p = parse("t.js", &text);
+        let o = p.root.get("options").unwrap().as_map().unwrap();
+        assert_eq!(o.len(), 20_000);
+        assert_eq!(o.last().and_then(|e| e.value.text()), Some("again"));
+        let dups = p.root.get("duplicates").and_then(Node::as_seq).unwrap();
+        assert_eq!(dups.len(), 1);
     }
 
     /// Nesting and chains that would overflow a default stack parse on the script's own

@@ -8,6 +8,7 @@ use crate::model::{Node, Span};
 use crate::sources::prometheus::rules;
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// What promtool compares rules by: the name, and the labels sorted.
 type Identity<'a> = (&'a str, Vec<(&'a str, &'a str)>);
@@ -43,15 +44,16 @@ impl ObjectRule for PrometheusRuleDuplicate {
                 .collect();
             labels.sort_unstable();
             let what = r.describe();
-            match seen.get(&(text, labels.clone())) {
-                Some(first) => {
+            match seen.entry((text, labels)) {
+                Entry::Occupied(first) => {
+                    let first = *first.get();
                     let f = cx
                         .finding(
                             name.value.span,
                             format!("{what} has the same name and labels as an earlier rule of this file"),
                         )
                         .with_label("duplicate rule")
-                        .with_secondary(cx.obj.file, *first, "first defined here")
+                        .with_secondary(cx.obj.file, first, "first defined here")
                         .with_help(if r.alert.is_some() {
                             "merge the two alerts, or tell them apart with a label (e.g. `severity`); as they are, both fire under one name and Alertmanager cannot route them apart"
                         } else {
@@ -59,8 +61,8 @@ impl ObjectRule for PrometheusRuleDuplicate {
                         });
                     cx.emit(f);
                 }
-                None => {
-                    seen.insert((text, labels), name.value.span);
+                Entry::Vacant(v) => {
+                    v.insert(name.value.span);
                 }
             }
         }
