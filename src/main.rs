@@ -210,6 +210,17 @@ fn run(cli: Cli) -> Result<u8, String> {
             // Paths, the configuration and the project root are all found from here.
             std::env::current_dir()
                 .map_err(|e| format!("cannot read the current directory: {e}"))?;
+            // Compile the schemas on a spare core (see `schema::warm`) while the catalog and
+            // the configuration load and the files are read: started before the
+            // configuration says whether `schema-violation` runs, because loading it takes as
+            // long as the compilation; when it does not run, only that core's work is lost.
+            // Not when one thread was asked for.
+            let spare_core = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+            if spare_core && jobs.is_none_or(|j| j > 1) {
+                // A thread that cannot start only loses the overlap: schemas still compile
+                // on first use.
+                let _ = std::thread::Builder::new().spawn(scalelint::schema::warm);
+            }
             let mut project = load_project(config)?;
             let selection_warnings =
                 apply_selection(&mut project.config, &project.catalog, &select, &ignore)?;
@@ -218,14 +229,6 @@ fn run(cli: Cli) -> Result<u8, String> {
             }
             let rules = project.rules().map_err(|e| e.to_string())?;
             let cfg = &project.config;
-            // Overlap the schema compilation with reading and parsing (see `schema::warm`),
-            // unless one thread was asked for or nothing is validated.
-            let spare_core = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-            if rules.runs("schema-violation") && spare_core && jobs.is_none_or(|j| j > 1) {
-                // A thread that cannot start only loses the overlap: schemas still compile
-                // on first use.
-                let _ = std::thread::Builder::new().spawn(scalelint::schema::warm);
-            }
             let shown_paths = if paths.is_empty() {
                 "`.`".to_string()
             } else {
