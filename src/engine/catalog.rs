@@ -6,6 +6,7 @@
 use super::custom::Def;
 use super::meta::{self, MetadataError, RuleMeta};
 use super::rule::{Declaration, Implementation};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// How a catalogued rule runs.
@@ -59,14 +60,19 @@ impl Catalog {
     pub fn new(
         declarations: impl IntoIterator<Item = &'static Declaration>,
     ) -> Result<Catalog, CatalogError> {
-        let mut entries = Vec::new();
-        for d in declarations {
-            let meta = meta::builtin(d.domain, d.name).map_err(CatalogError::Metadata)?;
-            entries.push(Entry {
-                meta,
-                implementation: RuleImpl::Builtin(d.implementation),
-            });
-        }
+        // Each rule's metadata is a YAML file to parse: on every core, since every run of the
+        // CLI starts here (about 1 ms for all of them on one).
+        let declarations: Vec<&'static Declaration> = declarations.into_iter().collect();
+        let mut entries = declarations
+            .par_iter()
+            .map(|d| {
+                let meta = meta::builtin(d.domain, d.name).map_err(CatalogError::Metadata)?;
+                Ok(Entry {
+                    meta,
+                    implementation: RuleImpl::Builtin(d.implementation),
+                })
+            })
+            .collect::<Result<Vec<Entry>, CatalogError>>()?;
         entries.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
         if let Some(w) = entries.windows(2).find(|w| match w {
             [a, b] => a.meta.name == b.meta.name,
