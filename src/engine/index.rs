@@ -646,16 +646,35 @@ impl<'a> Index<'a> {
     /// Match every PDB against the workloads of its namespace, keeping of each selected
     /// workload the copies nearest the PDB.
     fn match_pdbs(&mut self, resolver: &mut Resolver<'_, '_>) {
-        // (namespace, label key, label value) → workloads whose pods carry that label.
-        let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+        // (namespace, label key, label value) → workloads whose pods carry that label: a
+        // sorted vector (the workloads of a label are a run of it, in input order) of only
+        // the keys a budget's selector is anchored on. A map of vectors of every label took
+        // 8 MB on `-n 10000`, at the heap's peak.
+        let anchors: HashSet<(&str, &str)> = self
+            .pdbs
+            .iter()
+            .filter_map(|p| {
+                let (k, _) = p.selector.required_values()?;
+                Some((p.obj.namespace.as_str(), k))
+            })
+            .collect();
+        let mut by_label: Vec<((&str, &str, &str), usize)> = Vec::new();
         for (i, w) in self.workloads.iter().enumerate() {
+            let ns = w.obj.namespace.as_str();
             for (k, v) in &w.labels {
-                by_label
-                    .entry((&w.obj.namespace, k, v))
-                    .or_default()
-                    .push(i);
+                if anchors.contains(&(ns, *k)) {
+                    by_label.push(((ns, k, v), i));
+                }
             }
         }
+        by_label.sort_unstable();
+        let (labels, label_workloads): (Vec<(&str, &str, &str)>, Vec<usize>) =
+            by_label.into_iter().unzip();
+        let with_label = |label: (&str, &str, &str)| -> &[usize] {
+            let start = labels.partition_point(|l| *l < label);
+            let end = labels.partition_point(|l| *l <= label);
+            label_workloads.get(start..end).unwrap_or_default()
+        };
         let workloads = &self.workloads;
         let file_of = |i: usize| workloads.get(i).map_or(usize::MAX, |w| w.obj.file);
         let mut matches: Vec<Vec<usize>> = Vec::with_capacity(self.pdbs.len());
@@ -670,7 +689,8 @@ impl<'a> Index<'a> {
                     values.dedup();
                     values
                         .into_iter()
-                        .filter_map(|v| by_label.get(&(ns, k, v)).map(Vec::as_slice))
+                        .map(|v| with_label((ns, k, v)))
+                        .filter(|l| !l.is_empty())
                         .collect()
                 }
                 None if pdb.selector == Selector::Nothing => Vec::new(),
