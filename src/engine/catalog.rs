@@ -63,7 +63,7 @@ impl Catalog {
         // Each rule's metadata is a YAML file to parse: on every core, since every run of the
         // CLI starts here (about 1 ms for all of them on one).
         let declarations: Vec<&'static Declaration> = declarations.into_iter().collect();
-        let mut entries = declarations
+        let parsed: Vec<Result<Entry, CatalogError>> = declarations
             .par_iter()
             .map(|d| {
                 let meta = meta::builtin(d.domain, d.name).map_err(CatalogError::Metadata)?;
@@ -72,7 +72,9 @@ impl Catalog {
                     implementation: RuleImpl::Builtin(d.implementation),
                 })
             })
-            .collect::<Result<Vec<Entry>, CatalogError>>()?;
+            .collect();
+        // The first error in declaration order, whichever thread met it first.
+        let mut entries = parsed.into_iter().collect::<Result<Vec<Entry>, _>>()?;
         entries.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
         if let Some(w) = entries.windows(2).find(|w| match w {
             [a, b] => a.meta.name == b.meta.name,
@@ -157,5 +159,46 @@ impl Catalog {
     /// A rule by name, whatever its case (`explain HPA-MIN-REPLICAS`): names are lower-case.
     pub fn find_any_case(&self, name: &str) -> Option<&RuleMeta> {
         self.metas().find(|m| m.name.eq_ignore_ascii_case(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static NO_METADATA: [Declaration; 3] = [
+        Declaration {
+            name: "first-without-metadata",
+            domain: "k8s",
+            file: file!(),
+            implementation: Implementation::Reported,
+        },
+        Declaration {
+            name: "second-without-metadata",
+            domain: "k8s",
+            file: file!(),
+            implementation: Implementation::Reported,
+        },
+        Declaration {
+            name: "third-without-metadata",
+            domain: "hpa",
+            file: file!(),
+            implementation: Implementation::Reported,
+        },
+    ];
+
+    /// The metadata is parsed on several threads; the error is still the first declaration's.
+    #[test]
+    fn the_first_bad_declaration_is_reported() {
+        for _ in 0..20 {
+            let err = Catalog::new(NO_METADATA.iter())
+                .err()
+                .map(|e| e.to_string());
+            assert!(
+                err.as_deref()
+                    .is_some_and(|e| e.contains("rules/k8s/first-without-metadata.yaml")),
+                "{err:?}"
+            );
+        }
     }
 }

@@ -191,11 +191,11 @@ impl Checker {
             .map_err(|e| e.to_string())?;
         // `$ref`s are resolved once every definition has its rule.
         for (at, name) in std::mem::take(&mut c.refs) {
-            let target = c
-                .defs
-                .get(name.strip_prefix("#/$defs/").unwrap_or(&name))
+            let target = name
+                .strip_prefix("#/$defs/")
+                .and_then(|def| c.defs.get(def))
                 .copied()
-                .ok_or_else(|| format!("`$ref` to no definition: {name}"))?;
+                .ok_or_else(|| format!("`$ref` to no definition in `$defs`: {name}"))?;
             if let Some(rule) = c.rules.get_mut(at as usize) {
                 rule.reference = Some(target);
             }
@@ -746,6 +746,8 @@ mod tests {
         assert!(err(r#"{"enum": [{"a": 1}]}"#).contains("enum"));
         assert!(err(r#"{"type": "decimal"}"#).contains("decimal"));
         assert!(err(r##"{"$ref": "#/$defs/a"}"##).contains("no definition"));
+        let outside = r##"{"$defs": {"a": {"type": "string"}}, "$ref": "a"}"##;
+        assert!(err(outside).contains("no definition"));
         assert!(
             err(r##"{"$defs": {"a": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##)
                 .contains("cycle")
