@@ -9,7 +9,7 @@
 //! checks that this finds exactly what jsonschema finds, on the corpus, the fixtures and
 //! mutations of them.
 
-use super::{Problem, Seg, Violation};
+use super::{Problem, Seg, Violation, key_text};
 use crate::model::{Entry, Node, Resolved, Value};
 use regex::Regex;
 use serde::Deserialize;
@@ -112,11 +112,6 @@ fn instance(node: &Node) -> Instance<'_> {
             Resolved::Str => Instance::String(&s.text),
         },
     }
-}
-
-/// A mapping key as a JSON member name.
-fn key_text(e: &Entry) -> &str {
-    e.key.text().unwrap_or_default()
 }
 
 /// `additionalProperties`.
@@ -244,7 +239,7 @@ impl Checker {
 struct Compiler {
     rules: Vec<Rule>,
     /// `$defs` entries by name.
-    defs: HashMap<String, u32>,
+    defs: HashMap<Box<str>, u32>,
     /// `$ref`s to resolve: the rule and the reference.
     refs: Vec<(u32, String)>,
     patterns: HashMap<String, Arc<Pattern>>,
@@ -258,10 +253,15 @@ impl Compiler {
     }
 }
 
-/// The keywords the generated schemas use.
+/// The keywords the generated schemas use; any other is an unknown field, an error.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "camelCase")]
 enum Keyword {
+    #[serde(rename = "$schema", alias = "$comment")]
     Ignored,
+    #[serde(rename = "$defs")]
     Defs,
+    #[serde(rename = "$ref")]
     Ref,
     Type,
     Enum,
@@ -273,56 +273,6 @@ enum Keyword {
     Properties,
     AdditionalProperties,
     Items,
-}
-
-const KEYWORDS: &[&str] = &[
-    "$schema",
-    "$comment",
-    "$defs",
-    "$ref",
-    "type",
-    "enum",
-    "pattern",
-    "minimum",
-    "minItems",
-    "minLength",
-    "required",
-    "properties",
-    "additionalProperties",
-    "items",
-];
-
-impl<'de> Deserialize<'de> for Keyword {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Keyword, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Keyword;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON Schema keyword")
-            }
-
-            fn visit_str<E: de::Error>(self, name: &str) -> Result<Keyword, E> {
-                Ok(match name {
-                    "$schema" | "$comment" => Keyword::Ignored,
-                    "$defs" => Keyword::Defs,
-                    "$ref" => Keyword::Ref,
-                    "type" => Keyword::Type,
-                    "enum" => Keyword::Enum,
-                    "pattern" => Keyword::Pattern,
-                    "minimum" => Keyword::Minimum,
-                    "minItems" => Keyword::MinItems,
-                    "minLength" => Keyword::MinLength,
-                    "required" => Keyword::Required,
-                    "properties" => Keyword::Properties,
-                    "additionalProperties" => Keyword::AdditionalProperties,
-                    "items" => Keyword::Items,
-                    other => return Err(E::unknown_field(other, KEYWORDS)),
-                })
-            }
-        }
-        d.deserialize_identifier(V)
-    }
 }
 
 /// Reads a schema object into a new rule; its value is the rule's index.
@@ -355,7 +305,10 @@ impl<'de> Visitor<'de> for RuleSeed<'_> {
                 Keyword::Ignored => {
                     map.next_value::<IgnoredAny>()?;
                 }
-                Keyword::Defs => map.next_value_seed(DefsSeed { c: &mut *c })?,
+                Keyword::Defs => {
+                    let defs = map.next_value_seed(NamedSeed { c: &mut *c })?;
+                    c.defs.extend(defs);
+                }
                 Keyword::Ref => {
                     let name: String = map.next_value()?;
                     c.refs.push((at, name));
@@ -396,7 +349,7 @@ impl<'de> Visitor<'de> for RuleSeed<'_> {
                 Keyword::MinLength => rare.min_length = Some(map.next_value()?),
                 Keyword::Required => rule.required = map.next_value()?,
                 Keyword::Properties => {
-                    let mut props = map.next_value_seed(PropertiesSeed { c: &mut *c })?;
+                    let mut props = map.next_value_seed(NamedSeed { c: &mut *c })?;
                     props.sort_unstable_by(|a, b| a.0.cmp(&b.0));
                     rule.properties = props.into_boxed_slice();
                 }
@@ -421,12 +374,12 @@ impl<'de> Visitor<'de> for RuleSeed<'_> {
     }
 }
 
-/// `properties`: each property's rule, by name.
-struct PropertiesSeed<'c> {
+/// An object of schemas by name (`properties`, `$defs`): each one's rule.
+struct NamedSeed<'c> {
     c: &'c mut Compiler,
 }
 
-impl<'de> DeserializeSeed<'de> for PropertiesSeed<'_> {
+impl<'de> DeserializeSeed<'de> for NamedSeed<'_> {
     type Value = Vec<(Box<str>, u32)>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -434,7 +387,7 @@ impl<'de> DeserializeSeed<'de> for PropertiesSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for PropertiesSeed<'_> {
+impl<'de> Visitor<'de> for NamedSeed<'_> {
     type Value = Vec<(Box<str>, u32)>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -448,35 +401,6 @@ impl<'de> Visitor<'de> for PropertiesSeed<'_> {
             out.push((name, rule));
         }
         Ok(out)
-    }
-}
-
-/// `$defs`: each definition's rule, recorded by name.
-struct DefsSeed<'c> {
-    c: &'c mut Compiler,
-}
-
-impl<'de> DeserializeSeed<'de> for DefsSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for DefsSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an object of definitions")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(name) = map.next_key::<String>()? {
-            let rule = map.next_value_seed(RuleSeed { c: &mut *self.c })?;
-            self.c.defs.insert(name, rule);
-        }
-        Ok(())
     }
 }
 

@@ -403,6 +403,7 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// A mapping key as a JSON member name.
 fn key_text(e: &Entry) -> &str {
     e.key.text().unwrap_or_default()
 }

@@ -853,12 +853,15 @@ fn objects_under(dir: &Path) -> Vec<Object> {
     out
 }
 
-fn serde_validators() -> HashMap<&'static str, jsonschema::Validator> {
+/// jsonschema's validator of each embedded schema, with the schema document (which the
+/// reference reads for suggestions), by file.
+fn serde_validators() -> HashMap<&'static str, (jsonschema::Validator, Value)> {
     SCHEMAS
         .iter()
         .map(|s| {
-            let v = jsonschema::validator_for(&s.document().unwrap()).unwrap();
-            (s.file, v)
+            let document = s.document().unwrap();
+            let v = jsonschema::validator_for(&document).unwrap();
+            (s.file, (v, document))
         })
         .collect()
 }
@@ -1005,17 +1008,14 @@ fn our_validator_agrees_with_jsonschema_opt_in() {
 /// Validates each object both ways and compares; returns how many are invalid.
 fn agree_with_jsonschema(objects: &[Object]) -> usize {
     let serde = serde_validators();
-    let documents: HashMap<&str, Value> = SCHEMAS
-        .iter()
-        .map(|s| (s.file, s.document().unwrap()))
-        .collect();
     let mut invalid = 0;
     for o in objects {
         let Lookup::Validate(s) = schema::lookup(&o.api_version, &o.kind) else {
             unreachable!()
         };
         let ours = s.validate(&o.root);
-        let theirs = reference(&serde[s.file], &documents[s.file], &o.root);
+        let (v, document) = &serde[s.file];
+        let theirs = reference(v, document, &o.root);
         assert_eq!(
             sorted(&ours),
             sorted(&theirs),
@@ -1168,10 +1168,6 @@ fn our_validator_agrees_with_jsonschema_on_mutations() {
     let mut objects = objects_under(Path::new(K8S));
     objects.extend(objects_under(Path::new("fixtures")));
     let serde = serde_validators();
-    let documents: HashMap<&str, Value> = SCHEMAS
-        .iter()
-        .map(|s| (s.file, s.document().unwrap()))
-        .collect();
     let values = replacements();
     let (mut checked, mut invalid) = (0, 0);
     let mut problems: HashSet<&'static str> = HashSet::new();
@@ -1182,7 +1178,8 @@ fn our_validator_agrees_with_jsonschema_on_mutations() {
         };
         for variant in mutations(&o.root, &values, 3) {
             let ours = s.validate(&variant);
-            let theirs = reference(&serde[s.file], &documents[s.file], &variant);
+            let (v, document) = &serde[s.file];
+            let theirs = reference(v, document, &variant);
             assert_eq!(
                 sorted(&ours),
                 sorted(&theirs),
@@ -1268,7 +1265,7 @@ fn bench_ours_vs_jsonschema() {
     let (ours, _) = time(&|o, i| schemas[i].validate(&o.root).len());
     let (json_errors, _) = time(&|o, i| {
         let j = o.root.to_json();
-        serde[schemas[i].file].iter_errors(&j).count()
+        serde[schemas[i].file].0.iter_errors(&j).count()
     });
     println!(
         "{} objects from {dir}, best of {rounds} rounds, µs per object:",
