@@ -1,7 +1,137 @@
 //! Embeds every rule metadata file under `rules/` into the binary, so `explain`, the rules
-//! table and SARIF descriptors need no files at run time.
+//! table and SARIF descriptors need no files at run time; each also as JSON, read at build
+//! time by the same libyaml and scalar resolution as at run time, because every run of the
+//! CLI builds the catalog and parsing 60 KB of YAML took a fifth of a one-file run
+//! (BENCHMARKS.md). `meta`'s tests hold each JSON to the run-time reading of its YAML.
 use std::fs;
 use std::path::{Path, PathBuf};
+
+/// What `sources::resolve` resolves plain scalars to (`crate::model::Resolved` there).
+mod model {
+    #[allow(dead_code)]
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub enum Resolved {
+        Null,
+        Bool(bool),
+        Int(i64),
+        Float(f64),
+        Str,
+    }
+}
+
+/// Kubernetes' scalar resolution (YAML 1.1, go-yaml v2): the run time's own file.
+#[allow(dead_code)]
+#[path = "src/sources/resolve.rs"]
+mod resolve;
+
+/// A metadata file as JSON, or why not (the run time then reads the YAML and reports it at
+/// its place). Anchors, aliases and tags are refused: metadata has no use for them.
+fn to_json(yaml: &str) -> Result<String, String> {
+    use libyaml_safer::{EventData, Parser, ScalarStyle};
+    let mut parser = Parser::new();
+    parser.set_input(yaml.as_bytes());
+    let mut out = String::new();
+    // Per open collection: is it a mapping, and has it an item yet (a comma is due), and in
+    // a mapping whether the next scalar is a key.
+    let mut open: Vec<(bool, bool, bool)> = Vec::new();
+    let mut documents = 0;
+    loop {
+        let event = parser.parse().map_err(|e| e.to_string())?;
+        let value_start = |out: &mut String, open: &mut Vec<(bool, bool, bool)>| -> bool {
+            let Some((map, any, key_next)) = open.last_mut() else {
+                return false;
+            };
+            if !*map || *key_next {
+                if *any {
+                    out.push(',');
+                }
+                *any = true;
+            }
+            let is_key = *map && *key_next;
+            if *map {
+                *key_next = !*key_next;
+            }
+            is_key
+        };
+        match event.data {
+            EventData::StreamStart { .. } | EventData::DocumentEnd { .. } => {}
+            EventData::StreamEnd => break,
+            EventData::DocumentStart { .. } => {
+                documents += 1;
+                if documents > 1 {
+                    return Err("more than one document".into());
+                }
+            }
+            EventData::Alias { .. } => return Err("an alias".into()),
+            EventData::Scalar {
+                anchor,
+                tag,
+                value,
+                style,
+                ..
+            } => {
+                if anchor.is_some() || tag.is_some() {
+                    return Err("an anchor or a tag".into());
+                }
+                let is_key = value_start(&mut out, &mut open);
+                let resolved = match style {
+                    ScalarStyle::Plain => resolve::resolve_plain(&value),
+                    _ => model::Resolved::Str,
+                };
+                match resolved {
+                    _ if is_key => push_string(&mut out, &value),
+                    model::Resolved::Null => out.push_str("null"),
+                    model::Resolved::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+                    model::Resolved::Int(i) => out.push_str(&i.to_string()),
+                    model::Resolved::Float(f) if f.is_finite() => out.push_str(&format!("{f:?}")),
+                    model::Resolved::Float(_) => return Err("a float JSON cannot hold".into()),
+                    model::Resolved::Str => push_string(&mut out, &value),
+                }
+                if is_key {
+                    out.push(':');
+                }
+            }
+            EventData::SequenceStart {
+                ref anchor,
+                ref tag,
+                ..
+            }
+            | EventData::MappingStart {
+                ref anchor,
+                ref tag,
+                ..
+            } => {
+                if anchor.is_some() || tag.is_some() {
+                    return Err("an anchor or a tag".into());
+                }
+                if value_start(&mut out, &mut open) {
+                    return Err("a collection as a key".into());
+                }
+                let map = matches!(event.data, EventData::MappingStart { .. });
+                out.push(if map { '{' } else { '[' });
+                open.push((map, false, true));
+            }
+            EventData::SequenceEnd | EventData::MappingEnd => {
+                let map = open.pop().is_some_and(|(map, _, _)| map);
+                out.push(if map { '}' } else { ']' });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn push_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
@@ -24,7 +154,8 @@ fn main() {
     let mut files = Vec::new();
     collect(&rules, &mut files);
     files.sort();
-    let mut code = String::from("pub static RULE_METADATA: &[(&str, &str)] = &[\n");
+    // (path, YAML, the YAML as JSON when it could be read at build time)
+    let mut code = String::from("pub static RULE_METADATA: &[(&str, &str, Option<&str>)] = &[\n");
     for f in &files {
         let rel = f
             .strip_prefix(&root)
@@ -32,9 +163,13 @@ fn main() {
             .to_string_lossy()
             .replace('\\', "/");
         println!("cargo:rerun-if-changed={}", f.display());
+        let json = fs::read_to_string(f)
+            .map_err(|e| e.to_string())
+            .and_then(|t| to_json(&t));
         code.push_str(&format!(
-            "    ({rel:?}, include_str!({:?})),\n",
-            f.display().to_string()
+            "    ({rel:?}, include_str!({:?}), {:?}),\n",
+            f.display().to_string(),
+            json.ok()
         ));
     }
     code.push_str("];\n");
@@ -79,6 +214,8 @@ fn main() {
         }
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("rule_metadata.rs");
-    fs::write(out, code).unwrap_or_else(|e| panic!("writing rule metadata: {e}"));
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
+    fs::write(out_dir.join("rule_metadata.rs"), code)
+        .unwrap_or_else(|e| panic!("writing rule metadata: {e}"));
 }
+

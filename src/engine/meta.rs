@@ -88,39 +88,48 @@ impl std::fmt::Display for MetadataError {
 
 impl std::error::Error for MetadataError {}
 
-/// The metadata file of rule `name` in folder `domain`.
+/// The metadata file of rule `name` in folder `domain`: its JSON form made at build time
+/// (`build.rs`; the tests hold it to the YAML's reading here), else the YAML, whose reading
+/// says where a broken file is wrong.
 pub fn builtin(domain: &str, name: &'static str) -> Result<RuleMeta, MetadataError> {
     let path = format!("rules/{domain}/{name}.yaml");
     let err = |message: String| MetadataError {
         path: path.clone(),
         message,
     };
-    let text = embedded::RULE_METADATA
+    let (yaml, json) = embedded::RULE_METADATA
         .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, text)| *text)
+        .find(|(p, _, _)| *p == path)
+        .map(|(_, yaml, json)| (*yaml, *json))
         .ok_or_else(|| err("no such file (a declared rule needs its metadata)".to_string()))?;
-    let parsed = yaml::parse(text, yaml::Limits::default());
-    if let Some(p) = parsed.problems.first() {
-        return Err(err(p.to_string()));
-    }
-    let root = parsed
-        .documents
-        .into_iter()
-        .next()
-        .ok_or_else(|| err("empty".to_string()))?
-        .root;
-    let mut meta: RuleMeta =
-        serde_json::from_value(root.to_json()).map_err(|e| err(e.to_string()))?;
+    let mut meta = match json.and_then(|j| serde_json::from_str::<RuleMeta>(j).ok()) {
+        Some(meta) => meta,
+        None => from_yaml(yaml).map_err(err)?,
+    };
     meta.name = name.into();
     meta.domain = domain.to_string();
     Ok(meta)
 }
 
+/// A metadata file read from its YAML, as custom rules' files are.
+fn from_yaml(text: &str) -> Result<RuleMeta, String> {
+    let parsed = yaml::parse(text, yaml::Limits::default());
+    if let Some(p) = parsed.problems.first() {
+        return Err(p.to_string());
+    }
+    let root = parsed
+        .documents
+        .into_iter()
+        .next()
+        .ok_or_else(|| "empty".to_string())?
+        .root;
+    serde_json::from_value(root.to_json()).map_err(|e| e.to_string())
+}
+
 /// Every embedded metadata file, as `(domain, name)`: the catalog checks that each belongs to
 /// a declared rule.
 pub fn builtin_files() -> impl Iterator<Item = (&'static str, &'static str)> {
-    embedded::RULE_METADATA.iter().filter_map(|(path, _)| {
+    embedded::RULE_METADATA.iter().filter_map(|(path, _, _)| {
         let rest = path.strip_prefix("rules/")?.strip_suffix(".yaml")?;
         rest.split_once('/')
     })
@@ -146,4 +155,45 @@ pub fn cannot_turn_off(name: &str) -> String {
         "`{name}` cannot be turned off: it reports an input that scalelint could not check, and \
          hiding it would let that input pass unchecked; it is still reported (its level can be set)"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON `build.rs` made of each file is what reading its YAML here gives, value for
+    /// value (an integer stays an integer, `yes` a boolean): else the catalog would differ
+    /// from the files it documents.
+    #[test]
+    fn the_build_time_json_is_the_yaml_as_read_here() {
+        assert!(embedded::RULE_METADATA.len() > 60);
+        for (path, yaml, json) in embedded::RULE_METADATA {
+            let json = json.unwrap_or_else(|| panic!("{path}: build.rs could not read it"));
+            let parsed = yaml::parse(yaml, yaml::Limits::default());
+            assert!(parsed.problems.is_empty(), "{path}: {:?}", parsed.problems);
+            let [document] = parsed.documents.as_slice() else {
+                panic!("{path}: not one document");
+            };
+            let from_json: serde_json::Value = serde_json::from_str(json).unwrap();
+            assert_eq!(from_json, document.root.to_json(), "{path}");
+            let (domain, name) = path
+                .strip_prefix("rules/")
+                .and_then(|p| p.strip_suffix(".yaml"))
+                .and_then(|p| p.split_once('/'))
+                .unwrap();
+            let name: &'static str = Box::leak(name.to_string().into_boxed_str());
+            assert!(builtin(domain, name).is_ok(), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_file_not_read_at_build_time_is_read_from_its_yaml() {
+        let yaml = "level: warning\nsummary: s\nwhy: w\nfix: f\nsince: 0.1.0\nparams:\n  n: {type: integer, default: 3, description: d}\n";
+        let meta = from_yaml(yaml).unwrap();
+        assert_eq!(meta.level, Level::Warning);
+        assert_eq!(meta.params["n"].default, serde_json::json!(3));
+        let err = from_yaml("level: warning\nlevel: error\n").unwrap_err();
+        assert!(err.contains("level"), "{err}");
+        assert!(from_yaml("summary: [unclosed\n").is_err());
+    }
 }

@@ -1,6 +1,9 @@
 //! Scalar resolution as Kubernetes reads YAML: sigs.k8s.io/yaml on go-yaml v2, i.e. YAML 1.1
 //! (`yes`/`on` are booleans, `0777` is octal, `1_000` is an integer). Only plain (unquoted,
 //! untagged) scalars are resolved; quoted ones are always strings.
+//!
+//! `build.rs` compiles this file too (to read the rule metadata into JSON as the run time
+//! reads it): it may use only `std` and `crate::model::Resolved`.
 
 use crate::model::Resolved;
 
