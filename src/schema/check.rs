@@ -214,7 +214,8 @@ impl Checker {
         })
     }
 
-    /// Whether every pattern compiles (they are compiled on first use; for tests).
+    /// Compiles every pattern now (else each is compiled on first use); the first that does
+    /// not compile is the error.
     pub(super) fn patterns_compile(&self) -> Result<(), String> {
         match self.patterns.iter().find(|p| p.regex().is_none()) {
             Some(p) => Err(format!("`pattern` {} does not compile", p.source)),
