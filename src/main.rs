@@ -215,8 +215,8 @@ fn run(cli: Cli) -> Result<u8, String> {
             // configuration says whether `schema-violation` runs, because loading it takes as
             // long as the compilation; when it does not run, only that core's work is lost.
             // Not when one thread was asked for.
-            let spare_core = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-            if spare_core && jobs.is_none_or(|j| j > 1) {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            if cores > 1 && jobs.is_none_or(|j| j > 1) {
                 // A thread that cannot start only loses the overlap: schemas still compile
                 // on first use.
                 let _ = std::thread::Builder::new().spawn(scalelint::schema::warm);
@@ -292,9 +292,9 @@ fn run(cli: Cli) -> Result<u8, String> {
                 Applicability::Safe
             });
             let mut report = match fixing {
-                None => in_pool(jobs, || engine::lint(&opts, &rules))?,
+                None => in_pool(jobs, cores, || engine::lint(&opts, &rules))?,
                 Some(threshold) => {
-                    let fixed = in_pool(jobs, || {
+                    let fixed = in_pool(jobs, cores, || {
                         engine::fix::run(&opts, &rules, threshold, |r| {
                             if let Some(b) = &baseline {
                                 engine::baseline::apply(r, b);
@@ -355,7 +355,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                         fixed.report
                     } else {
                         // Renders read the files on disk: lint what was written.
-                        let mut r = in_pool(jobs, || engine::lint(&opts, &rules))?;
+                        let mut r = in_pool(jobs, cores, || engine::lint(&opts, &rules))?;
                         if let Some(b) = &baseline {
                             engine::baseline::apply(&mut r, b);
                         }
@@ -457,16 +457,27 @@ fn run(cli: Cli) -> Result<u8, String> {
     }
 }
 
-/// Runs `f` on `jobs` worker threads (default: the rayon pool, one per core).
-fn in_pool<T: Send>(jobs: Option<u16>, f: impl FnOnce() -> T + Send) -> Result<T, String> {
-    match jobs {
-        Some(n) => Ok(rayon::ThreadPoolBuilder::new()
-            .num_threads(usize::from(n))
-            .build()
-            .map_err(|e| format!("cannot start {n} worker threads: {e}"))?
-            .install(f)),
-        None => Ok(f()),
+/// Runs `f` on `jobs` worker threads (default: one per core). This thread is one of them:
+/// a parallel step started here runs here instead of being handed to another thread and
+/// waited for (a one-file run has a dozen such steps of one item each), and one thread fewer
+/// starts. Not with one thread: a step started by a thread outside the pool (a renderer's)
+/// would then wait for this one, which does not take work it is not running itself.
+fn in_pool<T: Send>(
+    jobs: Option<u16>,
+    cores: usize,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, String> {
+    let n = jobs.map_or(cores, usize::from);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(n);
+    if n > 1 {
+        // Fails only when the global pool is already running (a library caller's): use it.
+        let _ = pool.use_current_thread().build_global();
+        return Ok(f());
     }
+    Ok(pool
+        .build()
+        .map_err(|e| format!("cannot start {n} worker threads: {e}"))?
+        .install(f))
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
