@@ -42,8 +42,9 @@ pub fn uri(path: &str) -> String {
 
 /// The run itself: it succeeded (findings are results, not failures); files it could not
 /// read are tool notifications, as code scanning shows them.
-fn invocation(report: &Report, metas: &[&meta::RuleMeta]) -> Value {
-    let notifications: Vec<Value> = report
+fn invocation(places: &Places<'_>, metas: &[&meta::RuleMeta]) -> Value {
+    let notifications: Vec<Value> = places
+        .report
         .findings
         .iter()
         .filter(|f| f.rule == crate::engine::diagnostics::io_error::NAME)
@@ -51,7 +52,7 @@ fn invocation(report: &Report, metas: &[&meta::RuleMeta]) -> Value {
             json!({
                 "level": "error",
                 "message": {"text": f.message},
-                "locations": [{"physicalLocation": Physical::of(report, f.file, f.span)}],
+                "locations": [{"physicalLocation": places.physical(f.file, f.span)}],
                 "associatedRule": {
                     "id": f.rule,
                     "index": metas.iter().position(|m| m.name == f.rule),
@@ -96,7 +97,32 @@ pub fn render(report: &Report) -> String {
 // map per result and location.
 #[derive(Serialize)]
 struct Text<'a> {
-    text: std::borrow::Cow<'a, str>,
+    text: &'a str,
+}
+
+/// A result's message: the finding's, then its help on a line of its own, escaped straight
+/// into the log rather than first joined into a string of its own.
+struct Message<'a> {
+    text: &'a str,
+    help: Option<&'a str>,
+}
+
+impl Serialize for Message<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Joined<'a>(&'a Message<'a>);
+        impl Serialize for Joined<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self.0.help {
+                    Some(help) => s.collect_str(&format_args!("{}\nhelp: {help}", self.0.text)),
+                    None => s.serialize_str(self.0.text),
+                }
+            }
+        }
+        let mut m = s.serialize_struct("Message", 1)?;
+        m.serialize_field("text", &Joined(self))?;
+        m.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -147,25 +173,46 @@ impl Region {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Physical {
-    artifact_location: Artifact,
+struct Physical<'a> {
+    artifact_location: &'a Artifact,
     region: Region,
 }
 
-impl Physical {
-    fn of(report: &Report, file: usize, span: Span) -> Physical {
-        let path = report.files.get(file).map_or("", |s| s.path.as_str());
+/// Where results point: the report's files, each with its artifact location made once (a
+/// result has a location per label, and each file's URI formatted again for each took a
+/// tenth of a many-findings log's time).
+struct Places<'r> {
+    report: &'r Report,
+    artifacts: Vec<Artifact>,
+    /// For a file id the report does not have (none is expected).
+    unknown: Artifact,
+}
+
+impl<'r> Places<'r> {
+    fn new(report: &'r Report) -> Places<'r> {
+        Places {
+            report,
+            artifacts: report.files.iter().map(|f| Artifact::of(&f.path)).collect(),
+            unknown: Artifact::of(""),
+        }
+    }
+
+    fn artifact(&self, file: usize) -> &Artifact {
+        self.artifacts.get(file).unwrap_or(&self.unknown)
+    }
+
+    fn physical(&self, file: usize, span: Span) -> Physical<'_> {
         Physical {
-            artifact_location: Artifact::of(path),
-            region: Region::of(report, file, span),
+            artifact_location: self.artifact(file),
+            region: Region::of(self.report, file, span),
         }
     }
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Location {
-    physical_location: Physical,
+struct Location<'a> {
+    physical_location: Physical<'a>,
 }
 
 #[derive(Serialize)]
@@ -173,7 +220,7 @@ struct Location {
 struct Related<'a> {
     id: usize,
     message: Text<'a>,
-    physical_location: Physical,
+    physical_location: Physical<'a>,
 }
 
 #[derive(Serialize)]
@@ -200,7 +247,7 @@ struct SarifFix<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Change<'a> {
-    artifact_location: Artifact,
+    artifact_location: &'a Artifact,
     replacements: Vec<Replacement<'a>>,
 }
 
@@ -225,8 +272,8 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     fixes: Option<[SarifFix<'a>; 1]>,
     level: &'static str,
-    locations: [Location; 1],
-    message: Text<'a>,
+    locations: [Location<'a>; 1],
+    message: Message<'a>,
     partial_fingerprints: Fingerprints,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Related<'a>>,
@@ -240,29 +287,27 @@ struct SarifResult<'a> {
 /// A finding's fix as SARIF `fixes` (what reviewdog and the SARIF viewer apply): one
 /// artifact change with a replacement per edit, regions in lines and columns (an empty
 /// region inserts). Only for a file on disk; the applicability is a property.
-fn fixes<'a>(report: &Report, f: &'a crate::model::Finding) -> Option<[SarifFix<'a>; 1]> {
+fn fixes<'a>(places: &'a Places<'_>, f: &'a crate::model::Finding) -> Option<[SarifFix<'a>; 1]> {
     let fix = f.fix.as_deref()?;
-    let file = report.files.get(f.file)?;
+    let file = places.report.files.get(f.file)?;
     if fix.edits.is_empty() || file.disk.is_none() {
         return None;
     }
     Some([SarifFix {
         artifact_changes: [Change {
-            artifact_location: Artifact::of(&file.path),
+            artifact_location: places.artifact(f.file),
             replacements: fix
                 .edits
                 .iter()
                 .map(|e| Replacement {
-                    deleted_region: Region::of(report, f.file, e.span),
+                    deleted_region: Region::of(places.report, f.file, e.span),
                     inserted_content: Text {
-                        text: e.replacement.as_str().into(),
+                        text: &e.replacement,
                     },
                 })
                 .collect(),
         }],
-        description: Text {
-            text: fix.message.as_str().into(),
-        },
+        description: Text { text: &fix.message },
         properties: FixProperties {
             applicability: fix.applicability.as_str(),
             display_only_because: fix.downgraded.as_deref(),
@@ -272,21 +317,20 @@ fn fixes<'a>(report: &Report, f: &'a crate::model::Finding) -> Option<[SarifFix<
 
 /// One finding as a SARIF result; `index` gives each rule's place among the descriptors.
 fn result<'a>(
-    report: &'a Report,
+    places: &'a Places<'_>,
     index: &std::collections::HashMap<&str, usize>,
     f: &'a crate::model::Finding,
 ) -> SarifResult<'a> {
-    let message = match &f.help {
-        Some(help) => format!("{}\nhelp: {help}", f.message).into(),
-        None => f.message.as_str().into(),
-    };
     SarifResult {
-        fixes: fixes(report, f),
+        fixes: fixes(places, f),
         level: sarif_level(f.level),
         locations: [Location {
-            physical_location: Physical::of(report, f.file, f.span),
+            physical_location: places.physical(f.file, f.span),
         }],
-        message: Text { text: message },
+        message: Message {
+            text: &f.message,
+            help: f.help.as_deref(),
+        },
         // By object and field, not line: code scanning keeps tracking the finding
         // when unrelated lines move.
         partial_fingerprints: Fingerprints {
@@ -298,10 +342,8 @@ fn result<'a>(
             .enumerate()
             .map(|(i, l)| Related {
                 id: i + 1,
-                message: Text {
-                    text: l.message.as_ref().into(),
-                },
-                physical_location: Physical::of(report, l.file, l.span),
+                message: Text { text: &l.message },
+                physical_location: places.physical(l.file, l.span),
             })
             .collect(),
         rule_id: &f.rule,
@@ -328,6 +370,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     // shows them as dismissed instead of losing track of them.
     let all: Vec<&crate::model::Finding> =
         report.findings.iter().chain(&report.suppressed).collect();
+    let places = Places::new(report);
     let doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -340,12 +383,12 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                 "rules": rule_descriptors(&metas),
             }},
             "automationDetails": {"id": "scalelint/"},
-            "invocations": [invocation(report, &metas)],
+            "invocations": [invocation(&places, &metas)],
             "columnKind": "utf16CodeUnits",
             "results": super::ITEMS,
         }],
     });
-    super::write_with_items(out, &doc, "results", &all, |f| result(report, &index, f))
+    super::write_with_items(out, &doc, "results", &all, |f| result(&places, &index, f))
 }
 
 #[cfg(test)]
