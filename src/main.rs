@@ -157,6 +157,21 @@ impl From<RenderWhen> for engine::kustomize::Enabled {
 }
 
 fn main() -> ExitCode {
+    // `check` compiles the kind schemas on a spare core (see `schema::warm`) from the start,
+    // before the arguments are parsed (a third as long as the compilation, which a one-file
+    // run otherwise waits for at its first validation); not when `--jobs` may ask for one
+    // thread: `run` decides once it is parsed.
+    let mut args = std::env::args_os().skip(1);
+    let check = args.next().is_some_and(|a| a == "check");
+    // Only `check` runs on several threads (and reading cgroup limits has a cost).
+    let cores = check.then(available_cores);
+    let warming = cores.is_some_and(|n| n > 1)
+        && !args.any(|a| a.to_string_lossy().starts_with("--jobs"))
+        // A thread that cannot start only loses the overlap: schemas still compile on first
+        // use.
+        && std::thread::Builder::new()
+            .spawn(scalelint::schema::warm)
+            .is_ok();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -168,7 +183,7 @@ fn main() -> ExitCode {
             };
         }
     };
-    match run(cli) {
+    match run(cli, cores, warming) {
         Ok(code) => ExitCode::from(code),
         Err(msg) => {
             to_stderr(&format!("scalelint: error: {msg}"));
@@ -177,7 +192,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<u8, String> {
+fn available_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The command, with `cores` cores (if known yet) and the schemas `warming` already.
+fn run(cli: Cli, cores: Option<usize>, warming: bool) -> Result<u8, String> {
     match cli.command {
         Command::Check {
             paths,
@@ -210,15 +230,13 @@ fn run(cli: Cli) -> Result<u8, String> {
             // Paths, the configuration and the project root are all found from here.
             std::env::current_dir()
                 .map_err(|e| format!("cannot read the current directory: {e}"))?;
-            // Compile the schemas on a spare core (see `schema::warm`) while the catalog and
-            // the configuration load and the files are read: started before the
-            // configuration says whether `schema-violation` runs, because loading it takes as
-            // long as the compilation; when it does not run, only that core's work is lost.
-            // Not when one thread was asked for.
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            if cores > 1 && jobs.is_none_or(|j| j > 1) {
-                // A thread that cannot start only loses the overlap: schemas still compile
-                // on first use.
+            // Compile the schemas on a spare core while the catalog and the configuration
+            // load and the files are read: started before the configuration says whether
+            // `schema-violation` runs, because loading it takes as long as the compilation;
+            // when it does not run, only that core's work is lost. Not when one thread was
+            // asked for.
+            let cores = cores.unwrap_or_else(available_cores);
+            if !warming && cores > 1 && jobs.is_none_or(|j| j > 1) {
                 let _ = std::thread::Builder::new().spawn(scalelint::schema::warm);
             }
             let mut project = load_project(config)?;
