@@ -7,7 +7,7 @@
 //! `server.properties`, an nginx `.conf`) is not linted and produces no finding. Explicitly
 //! named files are classified the same way; one with an unknown extension is sniffed.
 
-use super::{k6, pgbouncer, properties, redis};
+use super::{FlatParsed, k6, pgbouncer, properties, redis};
 use std::path::Path;
 
 /// What a file's name says it may be.
@@ -70,8 +70,15 @@ fn file_name(path: &Path) -> String {
 
 /// Decide from the name and the text.
 pub fn decide(kind: Kind, path: &Path, text: &str) -> Decided {
+    decide_parsing(kind, path, text).0
+}
+
+/// [`decide`], with the parse of a Kafka config when deciding took one: telling a Kafka
+/// `.properties` file from another takes its parse, which is the loader's as well (parsed
+/// twice, the properties files were 7 % of a one-thread run of the benchmark corpus).
+pub fn decide_parsing(kind: Kind, path: &Path, text: &str) -> (Decided, Option<FlatParsed>) {
     let name = file_name(path);
-    match kind {
+    let decided = match kind {
         Kind::Yaml => Decided::Yaml,
         Kind::Ini if name.starts_with("pgbouncer") || pgbouncer::looks_like(text) => {
             Decided::PgBouncer
@@ -85,20 +92,27 @@ pub fn decide(kind: Kind, path: &Path, text: &str) -> Decided {
         Kind::Conf if name.starts_with("redis") || name.starts_with("sentinel") => Decided::Redis,
         Kind::Conf if pgbouncer::looks_like(text) => Decided::PgBouncer,
         Kind::Conf if redis::looks_like(text) => Decided::Redis,
-        Kind::Properties if properties::looks_like_kafka(text) => Decided::Kafka,
+        Kind::Properties => return kafka_or(text, Decided::Skip),
         Kind::Script if k6::looks_like(text) => Decided::K6,
-        Kind::Ini | Kind::Conf | Kind::Properties | Kind::Script => Decided::Skip,
+        Kind::Ini | Kind::Conf | Kind::Script => Decided::Skip,
         Kind::Unknown => {
             if pgbouncer::looks_like(text) {
                 Decided::PgBouncer
             } else if redis::looks_like(text) {
                 Decided::Redis
-            } else if properties::looks_like_kafka(text) {
-                Decided::Kafka
             } else {
-                Decided::YamlIfValid
+                return kafka_or(text, Decided::YamlIfValid);
             }
         }
+    };
+    (decided, None)
+}
+
+/// Kafka, with the parse, when `text` is a Kafka config; else `otherwise`.
+fn kafka_or(text: &str, otherwise: Decided) -> (Decided, Option<FlatParsed>) {
+    match properties::parse_if_kafka(text) {
+        Some(parsed) => (Decided::Kafka, Some(parsed)),
+        None => (otherwise, None),
     }
 }
 

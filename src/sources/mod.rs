@@ -142,7 +142,7 @@ pub fn load_each(
     kind: classify::Kind,
     sink: &mut Sink<'_>,
 ) -> LoadedFile {
-    let decided = classify::decide(kind, Path::new(&path), &text);
+    let (decided, kafka) = classify::decide_parsing(kind, Path::new(&path), &text);
     let mut loaded = LoadedFile {
         source: SourceFile::new(path, text),
         objects: Vec::new(),
@@ -182,7 +182,7 @@ pub fn load_each(
             );
         }
         classify::Decided::Kafka => {
-            let parsed = properties::parse(&loaded.source.text);
+            let parsed = kafka.unwrap_or_else(|| properties::parse(&loaded.source.text));
             load_flat(
                 file,
                 Format::Kafka,

@@ -78,18 +78,24 @@ const KAFKA_KEYS: &[&str] = &[
 /// INI that merely mentions one (`bootstrap.servers: …` in a YAML file is also a valid
 /// properties line, so YAML is recognised first).
 pub fn looks_like_kafka(text: &str) -> bool {
+    parse_if_kafka(text).is_some()
+}
+
+/// `text` parsed, when it is a Kafka config (see [`looks_like_kafka`]).
+pub fn parse_if_kafka(text: &str) -> Option<FlatParsed> {
     if looks_like_yaml_or_ini(text) {
-        return false;
+        return None;
     }
     let parsed = parse(text);
-    parsed.root.as_map().is_some_and(|entries| {
+    let kafka = parsed.root.as_map().is_some_and(|entries| {
         entries.iter().any(|e| {
             let at_line_start =
                 e.key.span.start == 0 || text.as_bytes().get(e.key.span.start - 1) == Some(&b'\n');
             let key = e.key.text().unwrap_or("");
             at_line_start && (KAFKA_KEYS.contains(&key) || key.ends_with(".bootstrap.servers"))
         })
-    })
+    });
+    kafka.then_some(parsed)
 }
 
 /// A YAML document marker, a Kubernetes header, a YAML mapping that opens a block, a YAML
