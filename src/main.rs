@@ -479,20 +479,22 @@ fn run(cli: Cli, cores: Option<usize>, warming: bool) -> Result<u8, String> {
 /// a parallel step started here runs here instead of being handed to another thread and
 /// waited for (a one-file run has a dozen such steps of one item each), and one thread fewer
 /// starts. Not with one thread: a step started by a thread outside the pool (a renderer's)
-/// would then wait for this one, which does not take work it is not running itself.
+/// would then wait for this one, which does not take work it is not running itself. When
+/// the global pool already runs (a second lint of `--fix`), `f` runs in it, or in a pool of
+/// its own when `--jobs` asked for a number.
 fn in_pool<T: Send>(
     jobs: Option<u16>,
     cores: usize,
     f: impl FnOnce() -> T + Send,
 ) -> Result<T, String> {
     let n = jobs.map_or(cores, usize::from);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(n);
-    if n > 1 {
-        // Fails only when the global pool is already running (a library caller's): use it.
-        let _ = pool.use_current_thread().build_global();
+    let pool = || rayon::ThreadPoolBuilder::new().num_threads(n);
+    let global = n > 1 && pool().use_current_thread().build_global().is_ok();
+    // Without `--jobs`, a global pool that already runs is one thread per core as well.
+    if global || jobs.is_none() {
         return Ok(f());
     }
-    Ok(pool
+    Ok(pool()
         .build()
         .map_err(|e| format!("cannot start {n} worker threads: {e}"))?
         .install(f))
