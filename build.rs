@@ -31,28 +31,10 @@ fn to_json(yaml: &str) -> Result<String, String> {
     let mut parser = Parser::new();
     parser.set_input(yaml.as_bytes());
     let mut out = String::new();
-    // Per open collection: is it a mapping, and has it an item yet (a comma is due), and in
-    // a mapping whether the next scalar is a key.
-    let mut open: Vec<(bool, bool, bool)> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
     let mut documents = 0;
     loop {
         let event = parser.parse().map_err(|e| e.to_string())?;
-        let value_start = |out: &mut String, open: &mut Vec<(bool, bool, bool)>| -> bool {
-            let Some((map, any, key_next)) = open.last_mut() else {
-                return false;
-            };
-            if !*map || *key_next {
-                if *any {
-                    out.push(',');
-                }
-                *any = true;
-            }
-            let is_key = *map && *key_next;
-            if *map {
-                *key_next = !*key_next;
-            }
-            is_key
-        };
         match event.data {
             EventData::StreamStart { .. } | EventData::DocumentEnd { .. } => {}
             EventData::StreamEnd => break,
@@ -73,7 +55,7 @@ fn to_json(yaml: &str) -> Result<String, String> {
                 if anchor.is_some() || tag.is_some() {
                     return Err("an anchor or a tag".into());
                 }
-                let is_key = value_start(&mut out, &mut open);
+                let is_key = next_item(&mut out, open.last_mut());
                 let resolved = match style {
                     ScalarStyle::Plain => resolve::resolve_plain(&value),
                     _ => model::Resolved::Str,
@@ -104,20 +86,51 @@ fn to_json(yaml: &str) -> Result<String, String> {
                 if anchor.is_some() || tag.is_some() {
                     return Err("an anchor or a tag".into());
                 }
-                if value_start(&mut out, &mut open) {
+                if next_item(&mut out, open.last_mut()) {
                     return Err("a collection as a key".into());
                 }
                 let map = matches!(event.data, EventData::MappingStart { .. });
                 out.push(if map { '{' } else { '[' });
-                open.push((map, false, true));
+                open.push(Open {
+                    map,
+                    any: false,
+                    key_next: true,
+                });
             }
             EventData::SequenceEnd | EventData::MappingEnd => {
-                let map = open.pop().is_some_and(|(map, _, _)| map);
+                let map = open.pop().is_some_and(|o| o.map);
                 out.push(if map { '}' } else { ']' });
             }
         }
     }
     Ok(out)
+}
+
+/// A collection being written.
+struct Open {
+    map: bool,
+    /// An item was written: a comma is due before the next.
+    any: bool,
+    /// In a mapping: the next node is a key.
+    key_next: bool,
+}
+
+/// Starts the next node inside `open` (a comma when one is due); whether it is a key.
+fn next_item(out: &mut String, open: Option<&mut Open>) -> bool {
+    let Some(o) = open else {
+        return false;
+    };
+    if !o.map || o.key_next {
+        if o.any {
+            out.push(',');
+        }
+        o.any = true;
+    }
+    let is_key = o.map && o.key_next;
+    if o.map {
+        o.key_next = !o.key_next;
+    }
+    is_key
 }
 
 fn push_string(out: &mut String, s: &str) {

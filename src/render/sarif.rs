@@ -179,8 +179,8 @@ struct Physical<'a> {
 }
 
 /// Where results point: the report's files, each with its artifact location made once (a
-/// result has a location per label, and each file's URI formatted again for each took a
-/// tenth of a many-findings log's time).
+/// result has a location per label; formatting each file's URI again for each, and joining
+/// each message with its help, were 7.6 % of a 16,000-result run's instructions).
 struct Places<'r> {
     report: &'r Report,
     artifacts: Vec<Artifact>,
