@@ -278,8 +278,41 @@ mod tests {
                 );
                 found
             };
+            // The engine's way: one namespace's index at a time.
+            let by_namespace = |files: &[(String, Vec<Object>)]| {
+                let mut found = Vec::new();
+                Index::each_namespace(
+                    files.iter().flat_map(|(_, o)| o.iter()),
+                    files.iter().map(|(p, _)| p.as_str()).collect(),
+                    None,
+                    |index| found.append(&mut rules.check_index(&index)),
+                );
+                locate::assign(
+                    |id| files.get(id).map(|(p, o)| (p.as_str(), o.as_slice())),
+                    &mut found,
+                );
+                found.sort_by(|a, b| {
+                    (a.file, a.span.start, &a.rule, &a.message).cmp(&(
+                        b.file,
+                        b.span.start,
+                        &b.rule,
+                        &b.message,
+                    ))
+                });
+                found
+            };
             let (full, proj) = (run(&files), run(&projected));
             assert_eq!(full, proj, "{}", dir.display());
+            let mut sorted = full.clone();
+            sorted.sort_by(|a, b| {
+                (a.file, a.span.start, &a.rule, &a.message).cmp(&(
+                    b.file,
+                    b.span.start,
+                    &b.rule,
+                    &b.message,
+                ))
+            });
+            assert_eq!(sorted, by_namespace(&projected), "{}", dir.display());
             compared += full.len();
         }
         assert!(

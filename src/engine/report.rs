@@ -196,17 +196,16 @@ fn cross_resource(files: &[Checked], rules: &RuleSet, charts: &helm::Prepared) -
                     .flat_map(|f| f.objects.iter().map(|o| o.namespace.as_str()))
                     .collect()
             });
-        let index = match &focus {
-            Some(focus) => Index::build_around(objects, paths.clone(), focus),
-            _ => Index::build(objects, paths.clone()),
-        };
-        let mut found = rules.check_index(&index);
-        found.extend(
-            index
-                .incomplete
-                .iter()
-                .map(|i| analysis_incomplete::finding(i.file, i.span, i.message.clone())),
-        );
+        let mut found = Vec::new();
+        Index::each_namespace(objects, paths.clone(), focus.as_ref(), |index| {
+            found.append(&mut rules.check_index(&index));
+            found.extend(
+                index
+                    .incomplete
+                    .iter()
+                    .map(|i| analysis_incomplete::finding(i.file, i.span, i.message.clone())),
+            );
+        });
         if *scope == (None, None) {
             found.retain(|f| !traced.contains(&f.file));
         }
