@@ -10,6 +10,7 @@ use super::meta::RuleMeta;
 use super::read::{Origin, Read, Treat};
 use super::rule::{Ctx, Implementation, IndexCtx, IndexRule, ObjectRule, Target};
 use super::{Error, locate, projection, suppress};
+use super::projection::Projections;
 use crate::model::{Finding, Format, Level, Object, SourceFile};
 use crate::sources::classify;
 use crate::sources::{self, LoadedFile};
@@ -208,10 +209,11 @@ impl RuleSet {
 pub(super) struct Checked {
     pub(super) source: SourceFile,
     pub(super) origin: Option<Origin>,
-    /// Projections of its objects (see `projection`), for the index and late locators.
-    /// Shared: a language server keeps a context file's check between lints
-    /// (`ContextCache`), and a copy of its projections must not cost a deep copy.
-    pub(super) objects: std::sync::Arc<[Object]>,
+    /// Projections of its objects (see `projection`), for the index and late locators:
+    /// packed, or whole trees for a rendered overlay and Helm output. Shared: a language
+    /// server keeps a context file's check between lints (`ContextCache`), and a copy of
+    /// its projections must not cost a deep copy.
+    pub(super) objects: Projections,
     /// How many objects were linted (0 for context files).
     pub(super) linted: usize,
     pub(super) findings: Vec<Finding>,
@@ -258,7 +260,7 @@ impl RuleSet {
                 return Checked {
                     source: f.source,
                     origin: None,
-                    objects: std::sync::Arc::default(),
+                    objects: Projections::default(),
                     linted: 0,
                     findings: f.findings,
                     directives: suppress::Directives::default(),
@@ -328,7 +330,10 @@ impl RuleSet {
                     annotations.add_annotations(src, &objects);
                 }
                 linted += objects.len();
-                locate::assign(|_| Some((src.path.as_str(), objects.as_slice())), findings);
+                locate::assign(
+                    |_| Some((src.path.as_str(), objects.as_slice().into())),
+                    findings,
+                );
             }
             if helm_scope.is_some() && !context {
                 helm_sources.extend(super::helm::object_sources(&sources_of_docs, &objects));
@@ -381,10 +386,16 @@ impl RuleSet {
             }),
             _ => None,
         };
+        // Whole trees stay trees: findings are traced through them.
+        let objects = if rendered.is_some() || helm.is_some() {
+            Projections::trees(objects)
+        } else {
+            Projections::pack(objects)
+        };
         Checked {
             source,
             origin,
-            objects: objects.into(),
+            objects,
             linted,
             findings,
             directives,
@@ -416,7 +427,7 @@ fn template(shown: String, text: String, origin: Option<Origin>, context: bool) 
     Checked {
         source,
         origin,
-        objects: std::sync::Arc::default(),
+        objects: Projections::default(),
         linted: 0,
         findings: Vec::new(),
         directives: suppress::Directives::default(),

@@ -23,6 +23,7 @@
 //! Every lookup is hashed and the work that hostile input could make quadratic is budgeted;
 //! when a budget cuts the work short, [`Index::incomplete`] says where.
 
+use super::projection::Head;
 use crate::kube::{self, Key, Labels, Selector};
 use crate::model::{FileId, Object, Span};
 use std::collections::{HashMap, HashSet};
@@ -205,7 +206,10 @@ impl<'a> Folders<'a> {
     /// The folders of `files`, with the variants `objects` tell apart: the folders of every
     /// Kubernetes object with copies in several folders (any kind: two ConfigMaps `web`
     /// tell `staging/` and `prod/` apart as well as two Deployments).
-    fn with_variants(files: &[&'a str], objects: &[&Object]) -> Folders<'a> {
+    fn with_variants<'o>(
+        files: &[&'a str],
+        objects: impl IntoIterator<Item = Head<'o>>,
+    ) -> Folders<'a> {
         let mut folders = Folders::new(files);
         if folders.components.len() < 2 {
             // One folder: copies side by side are never variants of folders.
@@ -213,13 +217,14 @@ impl<'a> Folders<'a> {
         }
         // The first file of each object, and every file of those with copies in several
         // folders (rare: most objects have one copy, so no list is allocated for them).
-        let mut first: HashMap<Identity<'_>, (FileId, Vec<FileId>)> =
-            HashMap::with_capacity(objects.len());
+        let mut first: HashMap<Identity<'o>, (FileId, Vec<FileId>)> = HashMap::new();
         for o in objects {
             if o.format != crate::model::Format::Kubernetes || o.name.is_none() {
                 continue;
             }
-            let (file, more) = first.entry(identity(o)).or_insert((o.file, Vec::new()));
+            let (file, more) = first
+                .entry((o.kind, o.namespace, o.name))
+                .or_insert((o.file, Vec::new()));
             if folders.id(*file) != folders.id(o.file) {
                 more.push(o.file);
             }
@@ -431,6 +436,82 @@ impl<'a> Read<'a> {
     }
 }
 
+/// The indexes of one scope, one namespace at a time: each is built, checked and dropped
+/// before the next, so that only one namespace's tables (and, packed projections being
+/// decoded a namespace at a time, one namespace's trees) are in memory. Every reference
+/// between workloads, autoscalers, VPAs and PDBs stays within a namespace, so each
+/// namespace's relations are those one index over every object would resolve; what is
+/// shared is decided over every object first (the variants of folders, told apart by
+/// objects of any namespace) or carried from one namespace to the next (the comparison
+/// budget). Objects of other formats (flat configs, configs embedded in ConfigMaps, which
+/// rules relate by folder across namespaces) form one more part of their own.
+pub struct Namespaces<'f> {
+    folders: Folders<'f>,
+    budget: usize,
+    files: Vec<&'f str>,
+}
+
+impl<'f> Namespaces<'f> {
+    /// For objects whose `file` ids index `files` (shown paths); `heads` are every object
+    /// of the scope.
+    pub fn new<'o>(files: Vec<&'f str>, heads: impl IntoIterator<Item = Head<'o>>) -> Self {
+        Namespaces {
+            folders: Folders::with_variants(&files, heads),
+            budget: BUDGET,
+            files,
+        }
+    }
+
+    /// The part an object is indexed in: its namespace for a Kubernetes object, `None` for
+    /// any other format; not indexed at all (the outer `None`) in a namespace outside
+    /// `focus` (see [`Index::build_around`]): all its objects are in context files, whose
+    /// findings are dropped.
+    pub fn part<'o>(head: &Head<'o>, focus: Option<&HashSet<&str>>) -> Option<Option<&'o str>> {
+        if head.format != crate::model::Format::Kubernetes {
+            return Some(None);
+        }
+        match focus {
+            Some(focus) if !focus.contains(head.namespace) => None,
+            _ => Some(Some(head.namespace)),
+        }
+    }
+
+    /// The index of one part's objects, in input order.
+    pub fn index<'a>(
+        &mut self,
+        objects: Vec<&'a Object>,
+        focus: Option<&HashSet<&str>>,
+    ) -> Index<'a>
+    where
+        'f: 'a,
+    {
+        let mut resolver = Resolver {
+            folders: &self.folders,
+            budget: self.budget,
+        };
+        let index = Index::build_part(objects, self.files.clone(), focus, &mut resolver);
+        self.budget = resolver.budget;
+        index
+    }
+}
+
+/// Items grouped by part (see [`Namespaces::part`]): parts in the order they first appear,
+/// items in input order.
+pub fn parts<'o, T>(items: impl IntoIterator<Item = (Option<&'o str>, T)>) -> Vec<Vec<T>> {
+    let mut parts: Vec<Vec<T>> = Vec::new();
+    let mut number: HashMap<Option<&'o str>, usize> = HashMap::new();
+    for (part, item) in items {
+        let i = *number.entry(part).or_insert_with(|| {
+            parts.push(Vec::new());
+            parts.len() - 1
+        });
+        if let Some(p) = parts.get_mut(i) {
+            p.push(item);
+        }
+    }
+    parts
+}
+
 #[derive(Debug, Default)]
 pub struct Index<'a> {
     pub objects: Vec<&'a Object>,
@@ -489,7 +570,7 @@ impl<'a> Index<'a> {
         budget: usize,
     ) -> Index<'a> {
         let objects: Vec<&'a Object> = objects.into_iter().collect();
-        let folders = Folders::with_variants(&files, &objects);
+        let folders = Folders::with_variants(&files, objects.iter().map(|o| Head::of(o)));
         let mut resolver = Resolver {
             folders: &folders,
             budget,
@@ -497,50 +578,24 @@ impl<'a> Index<'a> {
         Index::build_part(objects, files, focus, &mut resolver)
     }
 
-    /// The index of each namespace in turn, handed to `each` and dropped before the next is
-    /// built, so that only one namespace's tables are in memory (they were a fifth of the
-    /// heap at its peak on `gen-corpus -n 10000`). Every reference between workloads,
-    /// autoscalers, VPAs and PDBs stays within a namespace, so each namespace's relations
-    /// are those [`Index::build`] would resolve; what is shared is decided over every
-    /// object first (the variants of folders, told apart by objects of any namespace) or
-    /// carried from one namespace to the next (the comparison budget). Objects of other
-    /// formats (flat configs, configs embedded in ConfigMaps, which rules relate by folder
-    /// across namespaces) form one more index of their own. With `focus` (see
-    /// [`Index::build_around`]), namespaces outside it are not indexed: their objects are
-    /// all in context files, whose findings are dropped.
-    pub fn each_namespace(
+    /// [`Namespaces`] over trees: the index of each namespace of `objects` in turn, handed
+    /// to `each` (what the engine does with decoded projections).
+    #[cfg(test)]
+    pub(crate) fn each_namespace(
         objects: impl IntoIterator<Item = &'a Object>,
         files: Vec<&'a str>,
         focus: Option<&HashSet<&str>>,
-        mut each: impl FnMut(Index<'a>),
+        mut each: impl FnMut(Index<'_>),
     ) {
         let objects: Vec<&'a Object> = objects.into_iter().collect();
-        let folders = Folders::with_variants(&files, &objects);
-        let mut resolver = Resolver {
-            folders: &folders,
-            budget: BUDGET,
-        };
-        // Kubernetes objects by namespace (`None`: any other format), namespaces in the
-        // order they first appear, objects in input order.
-        let mut parts: Vec<Vec<&'a Object>> = Vec::new();
-        let mut part_of: HashMap<Option<&'a str>, usize> = HashMap::new();
-        for o in objects {
-            let ns = (o.format == crate::model::Format::Kubernetes).then_some(o.namespace.as_str());
-            if let (Some(ns), Some(focus)) = (ns, focus)
-                && !focus.contains(ns)
-            {
-                continue;
-            }
-            let i = *part_of.entry(ns).or_insert_with(|| {
-                parts.push(Vec::new());
-                parts.len() - 1
-            });
-            if let Some(part) = parts.get_mut(i) {
-                part.push(o);
-            }
-        }
+        let mut namespaces = Namespaces::new(files, objects.iter().map(|o| Head::of(o)));
+        let parts = parts(
+            objects
+                .into_iter()
+                .filter_map(|o| Some((Namespaces::part(&Head::of(o), focus)?, o))),
+        );
         for part in parts {
-            each(Index::build_part(part, files.clone(), focus, &mut resolver));
+            each(namespaces.index(part, focus));
         }
     }
 
@@ -550,7 +605,7 @@ impl<'a> Index<'a> {
         objects: Vec<&'a Object>,
         files: Vec<&'a str>,
         focus: Option<&HashSet<&str>>,
-        resolver: &mut Resolver<'_, 'a>,
+        resolver: &mut Resolver<'_, '_>,
     ) -> Index<'a> {
         let mut ix = Index {
             objects,

@@ -4,25 +4,34 @@
 //! when unrelated lines move; container-like list items are named by their `name`.
 
 use crate::model::{FileId, Finding, Format, Node, Object, Span, Value};
+use std::borrow::Cow;
 
 /// Fill `Finding::locator` of every finding that has none yet. `file_of` gives a file's
-/// shown path and objects (full trees while the file is checked, projections afterwards:
-/// both hold every field a finding points at).
+/// shown path and objects (full trees while the file is checked, projections afterwards,
+/// decoded when packed: both hold every field a finding points at); it is asked once per
+/// run of findings in one file.
 pub fn assign<'o>(
-    file_of: impl Fn(FileId) -> Option<(&'o str, &'o [Object])>,
+    file_of: impl Fn(FileId) -> Option<(&'o str, Cow<'o, [Object]>)>,
     findings: &mut [Finding],
 ) {
     // The file of the last finding, with its objects ordered for search: findings come
     // sorted by file, or nearly, and a file may hold thousands of objects.
-    let mut held: Option<(FileId, Holders)> = None;
+    let mut held: Option<(FileId, Option<Held<'o>>)> = None;
     for f in findings.iter_mut().filter(|f| f.locator.is_empty()) {
-        let Some((path, objects)) = file_of(f.file) else {
+        let file = match &mut held {
+            Some((file, h)) if *file == f.file => h,
+            _ => {
+                let h = file_of(f.file).map(|(path, objects)| {
+                    let holders = Holders::new(&objects);
+                    (path, objects, holders)
+                });
+                &mut held.insert((f.file, h)).1
+            }
+        };
+        let Some((path, objects, holders)) = file else {
             continue;
         };
-        let holders = match &mut held {
-            Some((file, h)) if *file == f.file => h,
-            _ => &mut held.insert((f.file, Holders::new(objects))).1,
-        };
+        let path: &str = path;
         let object = holders.first_holding(objects, f.span);
         let (id, field) = match object {
             Some(o) => (
@@ -41,6 +50,9 @@ pub fn assign<'o>(
         f.locator = format!("{path}#{id}#{field}#{discriminator}").into();
     }
 }
+
+/// A file's path and objects, with the objects ordered for search.
+type Held<'o> = (&'o str, Cow<'o, [Object]>, Holders);
 
 /// Finds the first object (in the file's order) whose span holds a span, in logarithmic time:
 /// objects are documents, side by side, and configs embedded in them, nested, so their

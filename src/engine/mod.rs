@@ -229,10 +229,12 @@ fn check_wanted(
             .map(|(_, f)| f)
             .filter(|f| !f.context && f.scope() == (None, None))
     };
+    let named_objects: Vec<_> = named().map(|f| f.objects.all()).collect();
     let wanted = prefilter::Wanted::of(
-        named().flat_map(|f| f.objects.iter()),
+        named_objects.iter().flat_map(|o| o.iter()),
         named().map(|f| f.source.path.as_str()),
     );
+    drop(named_objects);
     let checked: Vec<(usize, Checked, Option<read::Input>)> = later
         .into_par_iter()
         .map(|(id, input)| {
@@ -265,7 +267,7 @@ fn check_wanted(
         .iter()
         .map(|(_, f)| f)
         .chain(checked.iter().map(|(_, f, _)| f))
-        .flat_map(|f| f.objects.iter());
+        .flat_map(|f| f.objects.heads());
     if !wanted.complete(seen) {
         return checked.into_iter().map(|(id, f, _)| (id, f)).collect();
     }
@@ -347,7 +349,7 @@ fn cached_check(
     };
     let checked = rules.check(id, read);
     if let Some(stamp) = stamp {
-        disk.put(path, stamp, summary, Some(&checked.objects));
+        disk.put(path, stamp, summary, Some(&checked.objects.all()));
     }
     (checked, false)
 }
@@ -363,7 +365,7 @@ fn cached_checked(
     Checked {
         source: crate::model::SourceFile::new(shown, String::new()),
         origin,
-        objects: objects.into(),
+        objects: projection::Projections::pack(objects),
         linted: 0,
         findings: Vec::new(),
         directives: suppress::Directives::default(),

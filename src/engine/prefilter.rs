@@ -24,6 +24,7 @@
 //! copies are the only ones two folders share.
 
 use crate::kube::{self, Key, Kind};
+use super::projection::Head;
 use crate::model::{Format, Object, folder};
 use std::collections::HashSet;
 
@@ -104,7 +105,7 @@ impl Wanted {
 
     /// Whether the files left unparsed must be read after all, given every object parsed
     /// (`seen`): a named object of `default` depends on objects it does not name.
-    pub(super) fn complete<'a>(&self, seen: impl IntoIterator<Item = &'a Object>) -> bool {
+    pub(super) fn complete<'a>(&self, seen: impl IntoIterator<Item = Head<'a>>) -> bool {
         if self.selects_unnamed {
             return true;
         }
@@ -114,7 +115,13 @@ impl Wanted {
         let present: HashSet<Key> = seen
             .into_iter()
             .filter(|o| o.namespace == "default")
-            .filter_map(Key::of)
+            .filter_map(|o| {
+                Some(Key {
+                    namespace: o.namespace.to_string(),
+                    kind: o.kind.to_string(),
+                    name: o.name?.to_string(),
+                })
+            })
             .collect();
         self.targets.iter().any(|t| !present.contains(t))
     }
@@ -321,7 +328,7 @@ mod tests {
         assert!(!w.keeps("other/d.yaml", "metadata:\n  name: web-api\n"));
         // Beside a named file: kept whatever it says.
         assert!(w.keeps("deploy/d.yaml", "kind: PodDisruptionBudget\n"));
-        assert!(!w.complete(&[]));
+        assert!(!w.complete(std::iter::empty()));
     }
 
     #[test]
@@ -332,9 +339,9 @@ mod tests {
         assert!(w.keeps("a/p.yaml", "kind: PodDisruptionBudget\n"));
         assert!(!w.keeps("a/x.yaml", "kind: Deployment\nmetadata:\n  name: other\n"));
         // The target was not found: every workload of the namespace is needed.
-        assert!(w.complete(&named));
+        assert!(w.complete(named.iter().map(Head::of)));
         let target = objects("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-api\n");
-        assert!(!w.complete(&target));
+        assert!(!w.complete(target.iter().map(Head::of)));
     }
 
     #[test]
@@ -437,8 +444,8 @@ mod tests {
         let some = pdb("{matchLabels: {app: web}}");
         let w = Wanted::of(&some, ["p.yaml"]);
         assert!(w.keeps("a/d.yaml", "labels: {app: web}"));
-        assert!(!w.complete(&[]));
+        assert!(!w.complete(std::iter::empty()));
         let all = pdb("{}");
-        assert!(Wanted::of(&all, ["p.yaml"]).complete(&[]));
+        assert!(Wanted::of(&all, ["p.yaml"]).complete(std::iter::empty()));
     }
 }

@@ -5,13 +5,15 @@ use super::diagnostics::{analysis_incomplete, io_error};
 use super::dispatch::HelmRendered;
 use super::dispatch::{Checked, RuleSet};
 use super::helm;
-use super::index::Index;
+use super::index::{self, Namespaces};
+use super::projection::Projections;
 use super::kustomize::Prepared;
 use super::kustomize::trace::{Provenance, Tracer};
 use super::read::{Origin, reread};
 use super::{locate, suppress};
 use crate::model::{Finding, SourceFile, Span};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -95,7 +97,7 @@ struct Files {
     sources: Vec<SourceFile>,
     origins: Vec<Option<Origin>>,
     directives: Vec<suppress::Directives>,
-    projections: Vec<std::sync::Arc<[crate::model::Object]>>,
+    projections: Vec<Projections>,
     context: Vec<bool>,
     /// Rendered overlays: root and provenance of each object (`projections` holds whole
     /// trees for them).
@@ -145,7 +147,7 @@ impl Files {
         self.sources.push(SourceFile::new(path, text));
         self.origins.push(None);
         self.directives.push(suppress::Directives::default());
-        self.projections.push(std::sync::Arc::default());
+        self.projections.push(Projections::default());
         self.context.push(context);
         self.rendered.push(None);
         self.helm.push(None);
@@ -184,7 +186,6 @@ fn cross_resource(files: &[Checked], rules: &RuleSet, charts: &helm::Prepared) -
         .collect();
     let mut findings = Vec::new();
     for (scope, members) in &scopes {
-        let objects = members.iter().flat_map(|f| f.objects.iter());
         // Files read for context only: their findings are dropped, so the index resolves
         // only the namespaces of the named files' objects (the shared scope; a rendered
         // overlay's findings are traced to the named files).
@@ -193,11 +194,28 @@ fn cross_resource(files: &[Checked], rules: &RuleSet, charts: &helm::Prepared) -
                 members
                     .iter()
                     .filter(|f| !f.context)
-                    .flat_map(|f| f.objects.iter().map(|o| o.namespace.as_str()))
+                    .flat_map(|f| f.objects.heads().map(|h| h.namespace))
                     .collect()
             });
+        let focus = focus.as_ref();
+        let mut namespaces =
+            Namespaces::new(paths.clone(), members.iter().flat_map(|f| f.objects.heads()));
+        // Each namespace's objects decoded (on every thread), indexed, checked and dropped
+        // before the next's.
+        let parts = index::parts(members.iter().flat_map(|f| {
+            (0..f.objects.len()).filter_map(|i| {
+                let part = Namespaces::part(&f.objects.head(i)?, focus)?;
+                Some((part, (&f.objects, i)))
+            })
+        }));
         let mut found = Vec::new();
-        Index::each_namespace(objects, paths.clone(), focus.as_ref(), |index| {
+        for part in parts {
+            let objects: Vec<Cow<'_, crate::model::Object>> = part
+                .into_par_iter()
+                .with_min_len(64)
+                .filter_map(|(p, i)| p.get(i))
+                .collect();
+            let index = namespaces.index(objects.iter().map(AsRef::as_ref).collect(), focus);
             found.append(&mut rules.check_index(&index));
             found.extend(
                 index
@@ -205,7 +223,7 @@ fn cross_resource(files: &[Checked], rules: &RuleSet, charts: &helm::Prepared) -
                     .iter()
                     .map(|i| analysis_incomplete::finding(i.file, i.span, i.message.clone())),
             );
-        });
+        }
         if *scope == (None, None) {
             found.retain(|f| !traced.contains(&f.file));
         }
@@ -317,8 +335,9 @@ fn resolve_requests(run: &Files, findings: &mut [Finding]) {
         return;
     }
     order.sort_by_key(|&i| findings.get(i).map(|f| f.file));
-    // The text of the file in hand: (file, text read again).
+    // The text of the file in hand: (file, text read again); and its objects.
     let mut held: Option<(usize, Option<String>)> = None;
+    let mut objects: Option<(usize, Option<Cow<'_, [crate::model::Object]>>)> = None;
     for i in order {
         let Some(f) = findings.get_mut(i) else {
             continue;
@@ -343,9 +362,12 @@ fn resolve_requests(run: &Files, findings: &mut [Finding]) {
             Some((_, Some(t))) => t.as_str(),
             _ => run.sources.get(f.file).map_or("", |s| s.text.as_str()),
         };
-        let root = run
-            .projections
-            .get(f.file)
+        if objects.as_ref().is_none_or(|(id, _)| *id != f.file) {
+            objects = Some((f.file, run.projections.get(f.file).map(Projections::all)));
+        }
+        let root = objects
+            .as_ref()
+            .and_then(|(_, objs)| objs.as_ref())
             .and_then(|objs| objs.iter().find(|o| o.root.span == request.object))
             .map(|o| &o.root);
         let (Some(root), false) = (root, text.is_empty()) else {
@@ -548,7 +570,7 @@ impl HelmTracing<'_> {
         span: crate::model::Span,
     ) -> Option<(usize, crate::model::Span)> {
         let h = run.helm.get(file)?.as_ref()?;
-        let objects = run.projections.get(file)?;
+        let objects = run.projections.get(file)?.all();
         let (i, obj) = objects.iter().enumerate().find(|(_, o)| {
             o.format == crate::model::Format::Kubernetes && o.root.span.contains(span)
         })?;
@@ -623,7 +645,7 @@ fn trace_place(
     precommit: bool,
 ) -> Option<(usize, crate::model::Span)> {
     let (root, provenance) = run.rendered.get(file)?.as_ref()?;
-    let objects = run.projections.get(file)?;
+    let objects = run.projections.get(file)?.all();
     // The Kubernetes object holding the place (not a config embedded in it): kustomize's
     // provenance and the source files are about Kubernetes objects.
     let holds = |o: &crate::model::Object| o.root.span.contains(span);
@@ -674,11 +696,14 @@ fn suppress_and_level(
 }
 
 /// Cross-resource and suppression findings are located on the projections, which are
-/// dropped afterwards.
+/// dropped afterwards. Each run of findings in one file is located on its own thread (a
+/// packed file's objects are decoded for it).
 fn locate_late(run: &mut Files, findings: &mut [Finding], suppressed: &mut [Finding]) {
     let projections = std::mem::take(&mut run.projections);
-    locate::assign(file_of(&run.sources, &projections), findings);
-    locate::assign(file_of(&run.sources, &projections), suppressed);
+    for list in [findings, suppressed] {
+        list.par_chunk_by_mut(|a, b| a.file == b.file)
+            .for_each(|same_file| locate::assign(file_of(&run.sources, &projections), same_file));
+    }
     // Freed before the texts are read again, so the two never take memory at the same time;
     // a large project's projections take a tenth of a second to free on one thread, so
     // every thread frees a share.
@@ -690,14 +715,9 @@ fn locate_late(run: &mut Files, findings: &mut [Finding], suppressed: &mut [Find
 /// A file's shown path and objects, by id, as `locate::assign` reads them.
 fn file_of<'a>(
     sources: &'a [SourceFile],
-    projections: &'a [std::sync::Arc<[crate::model::Object]>],
-) -> impl Fn(usize) -> Option<(&'a str, &'a [crate::model::Object])> + Copy {
-    move |id| {
-        Some((
-            sources.get(id)?.path.as_str(),
-            projections.get(id)?.as_ref(),
-        ))
-    }
+    projections: &'a [Projections],
+) -> impl Fn(usize) -> Option<(&'a str, Cow<'a, [crate::model::Object]>)> + Copy {
+    move |id| Some((sources.get(id)?.path.as_str(), projections.get(id)?.all()))
 }
 
 /// Texts dropped after checking are read again for the findings that point into them; a file
