@@ -23,8 +23,8 @@
 //! Every lookup is hashed and the work that hostile input could make quadratic is budgeted;
 //! when a budget cuts the work short, [`Index::incomplete`] says where.
 
-use super::projection::Head;
 use crate::kube::{self, Key, Labels, Selector};
+use crate::model::pack::Head;
 use crate::model::{FileId, Object, Span};
 use std::collections::{HashMap, HashSet};
 use std::ops::Deref;

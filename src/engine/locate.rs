@@ -4,19 +4,19 @@
 //! when unrelated lines move; container-like list items are named by their `name`.
 
 use crate::model::{FileId, Finding, Format, Node, Object, Span, Value};
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 
 /// Fill `Finding::locator` of every finding that has none yet. `file_of` gives a file's
 /// shown path and objects (full trees while the file is checked, projections afterwards,
 /// decoded when packed: both hold every field a finding points at); it is asked once per
-/// run of findings in one file.
-pub fn assign<'o>(
-    file_of: impl Fn(FileId) -> Option<(&'o str, Cow<'o, [Object]>)>,
+/// run of findings in one file. The objects may be held as they are or borrowed (`O`).
+pub fn assign<'o, O: Borrow<Object> + Clone + 'o>(
+    file_of: impl Fn(FileId) -> Option<(&'o str, Cow<'o, [O]>)>,
     findings: &mut [Finding],
 ) {
     // The file of the last finding, with its objects ordered for search: findings come
     // sorted by file, or nearly, and a file may hold thousands of objects.
-    let mut held: Option<(FileId, Option<Held<'o>>)> = None;
+    let mut held: Option<(FileId, Option<Held<'o, O>>)> = None;
     for f in findings.iter_mut().filter(|f| f.locator.is_empty()) {
         let file = match &mut held {
             Some((file, h)) if *file == f.file => h,
@@ -32,7 +32,7 @@ pub fn assign<'o>(
             continue;
         };
         let path: &str = path;
-        let object = holders.first_holding(objects, f.span);
+        let object = holders.first_holding(objects, f.span).map(Borrow::borrow);
         let (id, field) = match object {
             Some(o) => (
                 object_id(o),
@@ -52,7 +52,7 @@ pub fn assign<'o>(
 }
 
 /// A file's path and objects, with the objects ordered for search.
-type Held<'o> = (&'o str, Cow<'o, [Object]>, Holders);
+type Held<'o, O> = (&'o str, Cow<'o, [O]>, Holders);
 
 /// Finds the first object (in the file's order) whose span holds a span, in logarithmic time:
 /// objects are documents, side by side, and configs embedded in them, nested, so their
@@ -72,11 +72,15 @@ impl Holders {
     /// Below this many objects, a scan is as fast.
     const SCAN: usize = 16;
 
-    fn new(objects: &[Object]) -> Holders {
+    fn new<O: Borrow<Object>>(objects: &[O]) -> Holders {
         if objects.len() < Holders::SCAN {
             return Holders::Scan;
         }
-        let span = |i: usize| objects.get(i).map_or(Span::default(), |o| o.root.span);
+        let span = |i: usize| {
+            objects
+                .get(i)
+                .map_or(Span::default(), |o| o.borrow().root.span)
+        };
         let mut by_start: Vec<usize> = (0..objects.len()).collect();
         by_start.sort_by_key(|&i| (span(i).start, std::cmp::Reverse(span(i).end), i));
         let mut parent = Vec::with_capacity(by_start.len());
@@ -101,25 +105,22 @@ impl Holders {
         Holders::Tree { by_start, parent }
     }
 
-    fn first_holding<'o>(&self, objects: &'o [Object], span: Span) -> Option<&'o Object> {
+    fn first_holding<'o, O: Borrow<Object>>(&self, objects: &'o [O], span: Span) -> Option<&'o O> {
+        let root = |o: &O| o.borrow().root.span;
         let (by_start, parent) = match self {
-            Holders::Scan => return objects.iter().find(|o| o.root.span.contains(span)),
+            Holders::Scan => return objects.iter().find(|o| root(o).contains(span)),
             Holders::Tree { by_start, parent } => (by_start, parent),
         };
         let holds = |pos: usize| {
             by_start
                 .get(pos)
                 .and_then(|&i| objects.get(i))
-                .is_some_and(|o| o.root.span.contains(span))
+                .is_some_and(|o| root(o).contains(span))
         };
         // The last object starting at or before the span; then up through the objects
         // holding it to the first that holds the span: it and those above it all do.
         let mut pos = by_start
-            .partition_point(|&i| {
-                objects
-                    .get(i)
-                    .is_some_and(|o| o.root.span.start <= span.start)
-            })
+            .partition_point(|&i| objects.get(i).is_some_and(|o| root(o).start <= span.start))
             .checked_sub(1)?;
         while !holds(pos) {
             pos = parent.get(pos).copied().flatten()?;

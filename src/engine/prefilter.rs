@@ -24,7 +24,7 @@
 //! copies are the only ones two folders share.
 
 use crate::kube::{self, Key, Kind};
-use super::projection::Head;
+use crate::model::pack::Head;
 use crate::model::{Format, Object, folder};
 use std::collections::HashSet;
 

@@ -11,12 +11,13 @@
 //! reads a field no view declares fails it.
 
 use crate::kube::{Keep, Kind};
-use crate::model::{Entry, FileId, Format, Node, Object, Span, Value};
+use crate::model::pack::{self, Head};
+use crate::model::{Entry, Format, Node, Object, Span, Value};
 use std::borrow::Cow;
 use std::sync::Arc;
 
-/// One file's projections as the run keeps them until its finish: packed (each object's
-/// bincode, one after another in one buffer), or whole trees for the files findings are
+/// One file's projections as the run keeps them until its finish: packed (each object in
+/// `model::pack`'s form, one after another in one buffer), or whole trees for the files findings are
 /// traced through (renders, Helm output). Packed, the projections of `gen-corpus -n 10000`
 /// take ~1 KB per Deployment instead of ~3 KB of nodes scattered among the freed pages of
 /// every parsed tree; the finish decodes one namespace's objects at a time for the index,
@@ -33,39 +34,9 @@ enum Repr {
 
 #[derive(Debug)]
 struct Packed {
-    bytes: Box<[u8]>,
-    /// Where each object's bincode ends in `bytes`.
+    bytes: Box<str>,
+    /// Where each object's form ends in `bytes`.
     ends: Box<[u32]>,
-}
-
-/// What the index and pre-commit's prefilter decide from before any tree is decoded: an
-/// object's file, format, kind, name and namespace (the first fields of its bincode, read
-/// in place).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, bincode::BorrowDecode)]
-pub struct Head<'a> {
-    pub file: FileId,
-    pub format: Format,
-    pub api_version: &'a str,
-    pub kind: &'a str,
-    pub name: Option<&'a str>,
-    pub namespace: &'a str,
-}
-
-impl<'a> Head<'a> {
-    pub fn of(o: &'a Object) -> Head<'a> {
-        Head {
-            file: o.file,
-            format: o.format,
-            api_version: &o.api_version,
-            kind: &o.kind,
-            name: o.name.as_deref(),
-            namespace: &o.namespace,
-        }
-    }
-}
-
-fn config() -> impl bincode::config::Config {
-    bincode::config::standard()
 }
 
 impl Default for Projections {
@@ -86,19 +57,17 @@ impl Projections {
         if objects.is_empty() {
             return Projections::default();
         }
-        let mut bytes = Vec::new();
+        let mut bytes = String::new();
         let mut ends = Vec::with_capacity(objects.len());
         for o in &objects {
-            let end = bincode::encode_into_std_write(o, &mut bytes, config())
-                .ok()
-                .and_then(|_| u32::try_from(bytes.len()).ok());
-            let Some(end) = end else {
+            pack::write(o, &mut bytes);
+            let Ok(end) = u32::try_from(bytes.len()) else {
                 return Projections::trees(objects);
             };
             ends.push(end);
         }
         Projections(Repr::Packed(Arc::new(Packed {
-            bytes: bytes.into_boxed_slice(),
+            bytes: bytes.into_boxed_str(),
             ends: ends.into_boxed_slice(),
         })))
     }
@@ -114,8 +83,8 @@ impl Projections {
         self.len() == 0
     }
 
-    /// Object `i`'s bincode.
-    fn bytes(p: &Packed, i: usize) -> Option<&[u8]> {
+    /// Object `i`'s packed form.
+    fn bytes(p: &Packed, i: usize) -> Option<&str> {
         let start = match i.checked_sub(1) {
             Some(before) => *p.ends.get(before)? as usize,
             None => 0,
@@ -127,12 +96,7 @@ impl Projections {
     pub fn head(&self, i: usize) -> Option<Head<'_>> {
         match &self.0 {
             Repr::Trees(t) => t.get(i).map(Head::of),
-            Repr::Packed(p) => {
-                let bytes = Projections::bytes(p, i)?;
-                bincode::borrow_decode_from_slice(bytes, config())
-                    .ok()
-                    .map(|(h, _)| h)
-            }
+            Repr::Packed(p) => pack::head(Projections::bytes(p, i)?),
         }
     }
 
@@ -145,12 +109,7 @@ impl Projections {
     pub fn get(&self, i: usize) -> Option<Cow<'_, Object>> {
         match &self.0 {
             Repr::Trees(t) => t.get(i).map(Cow::Borrowed),
-            Repr::Packed(p) => {
-                let bytes = Projections::bytes(p, i)?;
-                bincode::decode_from_slice(bytes, config())
-                    .ok()
-                    .map(|(o, _)| Cow::Owned(o))
-            }
+            Repr::Packed(p) => pack::read(Projections::bytes(p, i)?).map(Cow::Owned),
         }
     }
 
@@ -463,7 +422,11 @@ mod tests {
                 );
                 let mut found = rules.check_index(&index);
                 locate::assign(
-                    |id| files.get(id).map(|(p, o)| (p.as_str(), o.as_slice().into())),
+                    |id| {
+                        files
+                            .get(id)
+                            .map(|(p, o)| (p.as_str(), o.as_slice().into()))
+                    },
                     &mut found,
                 );
                 found
@@ -478,7 +441,11 @@ mod tests {
                     |index| found.append(&mut rules.check_index(&index)),
                 );
                 locate::assign(
-                    |id| files.get(id).map(|(p, o)| (p.as_str(), o.as_slice().into())),
+                    |id| {
+                        files
+                            .get(id)
+                            .map(|(p, o)| (p.as_str(), o.as_slice().into()))
+                    },
                     &mut found,
                 );
                 found.sort_by(|a, b| {

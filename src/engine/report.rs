@@ -6,9 +6,9 @@ use super::dispatch::HelmRendered;
 use super::dispatch::{Checked, RuleSet};
 use super::helm;
 use super::index::{self, Namespaces};
-use super::projection::Projections;
 use super::kustomize::Prepared;
 use super::kustomize::trace::{Provenance, Tracer};
+use super::projection::Projections;
 use super::read::{Origin, reread};
 use super::{locate, suppress};
 use crate::model::{Finding, SourceFile, Span};
@@ -198,8 +198,10 @@ fn cross_resource(files: &[Checked], rules: &RuleSet, charts: &helm::Prepared) -
                     .collect()
             });
         let focus = focus.as_ref();
-        let mut namespaces =
-            Namespaces::new(paths.clone(), members.iter().flat_map(|f| f.objects.heads()));
+        let mut namespaces = Namespaces::new(
+            paths.clone(),
+            members.iter().flat_map(|f| f.objects.heads()),
+        );
         // Each namespace's objects decoded (on every thread), indexed, checked and dropped
         // before the next's.
         let parts = index::parts(members.iter().flat_map(|f| {
@@ -216,13 +218,16 @@ fn cross_resource(files: &[Checked], rules: &RuleSet, charts: &helm::Prepared) -
                 .filter_map(|(p, i)| p.get(i))
                 .collect();
             let index = namespaces.index(objects.iter().map(AsRef::as_ref).collect(), focus);
-            found.append(&mut rules.check_index(&index));
-            found.extend(
+            let mut part_found = rules.check_index(&index);
+            part_found.extend(
                 index
                     .incomplete
                     .iter()
                     .map(|i| analysis_incomplete::finding(i.file, i.span, i.message.clone())),
             );
+            drop(index);
+            locate_in_part(files, &objects, &mut part_found);
+            found.append(&mut part_found);
         }
         if *scope == (None, None) {
             found.retain(|f| !traced.contains(&f.file));
@@ -236,6 +241,41 @@ fn cross_resource(files: &[Checked], rules: &RuleSet, charts: &helm::Prepared) -
         findings.extend(found);
     }
     findings
+}
+
+/// The locators of findings in files whose objects are all among one namespace's decoded
+/// `objects` (in input order, so each file's are side by side): made now, as `locate_late`
+/// would make them from the whole file, instead of decoding the file again for them.
+fn locate_in_part(
+    files: &[Checked],
+    objects: &[Cow<'_, crate::model::Object>],
+    found: &mut [Finding],
+) {
+    // Each file's objects in `objects`, when they are all of the file's.
+    let mut whole: std::collections::HashMap<usize, std::ops::Range<usize>> =
+        std::collections::HashMap::new();
+    let mut start = 0;
+    for run in objects.chunk_by(|a, b| a.file == b.file) {
+        let end = start + run.len();
+        if let Some(file) = run.first().map(|o| o.file)
+            && files
+                .get(file)
+                .is_some_and(|f| f.objects.len() == run.len())
+        {
+            whole.insert(file, start..end);
+        }
+        start = end;
+    }
+    locate::assign(
+        |id| {
+            let range = whole.get(&id)?.clone();
+            Some((
+                files.get(id)?.source.path.as_str(),
+                Cow::Borrowed(objects.get(range)?),
+            ))
+        },
+        found,
+    );
 }
 
 /// Findings and labels in rendered overlays, moved to the place the user edits (see

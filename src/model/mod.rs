@@ -4,6 +4,7 @@ pub mod finding;
 pub mod fix;
 pub mod node;
 pub mod object;
+pub mod pack;
 pub mod span;
 
 pub use finding::{Finding, Label, Level, Suppression, Text};
