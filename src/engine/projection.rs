@@ -431,6 +431,17 @@ mod tests {
                 );
                 found
             };
+            // Findings of one index and of several, compared in one order.
+            let in_order = |found: &mut Vec<crate::model::Finding>| {
+                found.sort_by(|a, b| {
+                    (a.file, a.span.start, &a.rule, &a.message).cmp(&(
+                        b.file,
+                        b.span.start,
+                        &b.rule,
+                        &b.message,
+                    ))
+                })
+            };
             // The engine's way: one namespace's index at a time.
             let by_namespace = |files: &[(String, Vec<Object>)]| {
                 let mut found = Vec::new();
@@ -448,27 +459,13 @@ mod tests {
                     },
                     &mut found,
                 );
-                found.sort_by(|a, b| {
-                    (a.file, a.span.start, &a.rule, &a.message).cmp(&(
-                        b.file,
-                        b.span.start,
-                        &b.rule,
-                        &b.message,
-                    ))
-                });
+                in_order(&mut found);
                 found
             };
             let (full, proj) = (run(&files), run(&projected));
             assert_eq!(full, proj, "{}", dir.display());
             let mut sorted = full.clone();
-            sorted.sort_by(|a, b| {
-                (a.file, a.span.start, &a.rule, &a.message).cmp(&(
-                    b.file,
-                    b.span.start,
-                    &b.rule,
-                    &b.message,
-                ))
-            });
+            in_order(&mut sorted);
             assert_eq!(sorted, by_namespace(&projected), "{}", dir.display());
             compared += full.len();
         }
