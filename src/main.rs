@@ -294,6 +294,8 @@ fn run(cli: Cli, cores: Option<usize>, warming: bool) -> Result<u8, String> {
                 root: None,
                 context_cache: None,
                 disk_cache: !no_cache,
+                // Only `human` shows source lines; fixes are applied to the texts.
+                positions_only: format != OutputFormat::Human && !(fix || unsafe_fixes || diff),
             };
             let baseline = match &baseline {
                 Some(p) => Some(

@@ -370,12 +370,16 @@ impl RuleSet {
         // Texts are read again for rendering once the trees and projections are gone, so the
         // run never holds every file's text and every projection at the same time. A file
         // with suppression directives keeps its text (they are matched by line), as does one
-        // that cannot be read again (standard input, in-memory sources).
+        // that cannot be read again (standard input, in-memory sources). A checked file's
+        // line table stays: most outputs need no more (`Options::positions_only`). A context
+        // file's does not: few of them are pointed into.
         let keep_text = !Origin::rereadable(origin.as_ref()) || !directives.is_empty();
         let source = if keep_text {
             source
-        } else {
+        } else if context {
             SourceFile::new(source.path, String::new())
+        } else {
+            source.without_text()
         };
         let traced = matches!(treat, Treat::Traced { .. });
         let rendered = match treat {

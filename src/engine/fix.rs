@@ -74,6 +74,8 @@ pub fn run(
     loop {
         let mut pass_opts = opts.clone();
         pass_opts.overlay = Some(Arc::new(overlay.clone()));
+        // Fixes are applied to the texts.
+        pass_opts.positions_only = false;
         let mut report = super::lint(&pass_opts, rules);
         adjust(&mut report);
         passes += 1;

@@ -77,6 +77,12 @@ pub struct Options {
     /// and use it in the next run (see [`disk_cache`]). Only when files alone are named,
     /// without a `context_cache` or an `overlay`.
     pub disk_cache: bool,
+    /// The report is only rendered in a format that needs lines and columns, not source
+    /// lines (every format but `human`), and no fix is applied: a checked file whose text
+    /// is ASCII is not read again for the report, its `text` stays empty (its lines and
+    /// columns are told without it, see [`crate::model::SourceFile::without_text`]). A
+    /// large repository's report then never holds its texts.
+    pub positions_only: bool,
 }
 
 /// Why rules could not be set up (exit code 2), as opposed to findings.
@@ -209,7 +215,14 @@ pub fn lint(opts: &Options, rules: &RuleSet) -> Report {
     if let Some(disk) = disk {
         disk.save();
     }
-    report::finish(files, rules, start, Some(&kust), &charts)
+    report::finish(
+        files,
+        rules,
+        start,
+        opts.positions_only,
+        Some(&kust),
+        &charts,
+    )
 }
 
 /// Context files read as written (`later`), given the other files' checks (`done`): those
@@ -596,5 +609,5 @@ pub fn lint_sources(sources: Vec<(String, String)>, rules: &RuleSet) -> Report {
             rules.check(id, read)
         })
         .collect();
-    report::finish(files, rules, start, None, &helm::Prepared::default())
+    report::finish(files, rules, start, false, None, &helm::Prepared::default())
 }

@@ -55,6 +55,7 @@ pub(super) fn finish(
     files: Vec<Checked>,
     rules: &RuleSet,
     start: Instant,
+    positions_only: bool,
     kust: Option<&Prepared>,
     charts: &helm::Prepared,
 ) -> Report {
@@ -76,7 +77,7 @@ pub(super) fn finish(
     findings.retain(|f| !run.is_context(f.file) && !rules.off.contains(f.rule.as_ref()));
     let (mut findings, mut suppressed) = suppress_and_level(&mut run, findings, rules);
     locate_late(&mut run, &mut findings, &mut suppressed);
-    restore(&mut run, &mut findings, &mut suppressed);
+    restore(&mut run, &mut findings, &mut suppressed, positions_only);
     let (files, context_files) = keep_files(run, &mut findings, &mut suppressed);
     settle_fixes(&files, &mut findings);
     sort(&mut findings);
@@ -762,8 +763,19 @@ fn file_of<'a>(
 
 /// Texts dropped after checking are read again for the findings that point into them; a file
 /// that changed since it was read loses its findings for an `io-error`.
-fn restore(run: &mut Files, findings: &mut Vec<Finding>, suppressed: &mut Vec<Finding>) {
-    let changed = restore_texts(&mut run.sources, &run.origins, findings, suppressed);
+fn restore(
+    run: &mut Files,
+    findings: &mut Vec<Finding>,
+    suppressed: &mut Vec<Finding>,
+    positions_only: bool,
+) {
+    let changed = restore_texts(
+        &mut run.sources,
+        &run.origins,
+        findings,
+        suppressed,
+        positions_only,
+    );
     if changed.is_empty() {
         return;
     }
@@ -861,42 +873,62 @@ fn sort(list: &mut Vec<Finding>) {
 }
 
 /// Read again the files a finding or label points into whose text was dropped (their own
-/// findings came from the cross-resource rules). Returns the files that changed since they
-/// were first read: their positions can no longer be trusted.
+/// findings came from the cross-resource rules). With `positions_only`, only where lines and
+/// columns cannot be told without the text, or a fix must be checked against it; what is
+/// read is dropped again where it can be. Returns the files that changed since they were
+/// first read: their positions can no longer be trusted.
 fn restore_texts(
     sources: &mut [SourceFile],
     origins: &[Option<Origin>],
     findings: &[Finding],
     suppressed: &[Finding],
+    positions_only: bool,
 ) -> HashSet<usize> {
+    // A fix moved from a render is checked against its source's text (`settle_fixes`).
+    let checked_against: HashSet<usize> = findings
+        .iter()
+        .chain(suppressed)
+        .filter(|f| f.fix.as_ref().is_some_and(|x| x.requires.is_some()))
+        .map(|f| f.file)
+        .collect();
+    let needs_text = |id: usize| !positions_only || checked_against.contains(&id);
     let mut needed: Vec<usize> = findings
         .iter()
         .chain(suppressed)
         .flat_map(|f| std::iter::once(f.file).chain(f.labels.iter().map(|l| l.file)))
         .filter(|&id| {
-            sources.get(id).is_some_and(|s| s.text.is_empty())
+            sources
+                .get(id)
+                .is_some_and(|s| s.text.is_empty() && (!s.has_positions() || needs_text(id)))
                 && origins.get(id).is_some_and(Option::is_some)
         })
         .collect();
     needed.sort_unstable();
     needed.dedup();
-    let texts: Vec<(usize, Option<String>)> = needed
+    let texts: Vec<(usize, Option<SourceFile>)> = needed
         .into_par_iter()
         .map(|id| {
+            let path = sources.get(id).map(|s| s.path.clone()).unwrap_or_default();
             let text = origins
                 .get(id)
                 .and_then(Option::as_ref)
                 .and_then(|o| reread(id, o));
-            (id, text)
+            // Dropped at once where it can be, so the texts are never all held together.
+            let source = text.map(|text| {
+                let source = SourceFile::new(path, text);
+                if needs_text(id) || !source.text.is_ascii() {
+                    source
+                } else {
+                    source.without_text()
+                }
+            });
+            (id, source)
         })
         .collect();
     let mut changed = HashSet::new();
-    for (id, text) in texts {
-        match (text, sources.get_mut(id)) {
-            (Some(text), Some(src)) => {
-                let path = std::mem::take(&mut src.path);
-                *src = SourceFile::new(path, text);
-            }
+    for (id, source) in texts {
+        match (source, sources.get_mut(id)) {
+            (Some(source), Some(src)) => *src = source,
             _ => {
                 changed.insert(id);
             }
@@ -932,7 +964,7 @@ mod tests {
         let findings: Vec<Finding> = (0..3)
             .map(|id| Finding::new("r", Level::Warning, id, Span::point(0), "m"))
             .collect();
-        let changed = restore_texts(&mut sources, &origins, &findings, &[]);
+        let changed = restore_texts(&mut sources, &origins, &findings, &[], false);
         assert_eq!(sources[0].text, "a: 1\n");
         assert_eq!(sources[0].path, "a.yaml");
         assert_eq!(changed, HashSet::from([1]));

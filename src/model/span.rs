@@ -75,28 +75,111 @@ pub struct SourceFile {
     /// The path shown in output: relative to the working directory where possible,
     /// always with `/` separators so output is the same on every platform.
     pub path: String,
+    /// The text; empty once dropped (see [`SourceFile::without_text`]).
     pub text: String,
-    line_starts: Vec<usize>,
+    line_starts: LineStarts,
+    /// The length of the text the line starts were taken from: still known once an ASCII
+    /// text is dropped, when bytes, characters and UTF-16 units count the same.
+    len: usize,
     /// Where the file is on disk, for writing fixes to it: `None` for standard input,
     /// renders and in-memory sources, which are never written.
     pub disk: Option<std::path::PathBuf>,
 }
 
+/// The offset where each line starts. Four bytes a line wherever the text allows (every
+/// file read from disk: they are at most 64 MiB): a run's reports keep the tables of
+/// every file with a finding, millions of lines in a large repository.
+#[derive(Clone, Debug)]
+enum LineStarts {
+    Narrow(Vec<u32>),
+    Wide(Vec<usize>),
+}
+
+impl LineStarts {
+    fn of(text: &str) -> LineStarts {
+        // Counted first so the table is allocated once at its size (it lives as long as
+        // the file); memchr finds newlines many bytes at a time. A line ends at `\n`; a `\r`
+        // before it belongs to the terminator, which `line_text` strips.
+        let newlines = || memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+        let lines = newlines().count() + 1;
+        match u32::try_from(text.len()) {
+            Ok(_) => {
+                let mut v = Vec::with_capacity(lines);
+                v.push(0);
+                // Every offset is at most the text's length, which fits.
+                v.extend(newlines().map(|i| u32::try_from(i).unwrap_or(u32::MAX)));
+                LineStarts::Narrow(v)
+            }
+            Err(_) => {
+                let mut v = Vec::with_capacity(lines);
+                v.push(0);
+                v.extend(newlines());
+                LineStarts::Wide(v)
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            LineStarts::Narrow(v) => v.len(),
+            LineStarts::Wide(v) => v.len(),
+        }
+    }
+
+    /// Where 0-based line `i` starts.
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            LineStarts::Narrow(v) => v.get(i).map(|&o| o as usize),
+            LineStarts::Wide(v) => v.get(i).copied(),
+        }
+    }
+
+    /// The 0-based line holding byte `offset`.
+    fn index_of(&self, offset: usize) -> usize {
+        let found = match self {
+            LineStarts::Narrow(v) => match u32::try_from(offset) {
+                Ok(o) => v.binary_search(&o),
+                Err(_) => Err(v.len()),
+            },
+            LineStarts::Wide(v) => v.binary_search(&offset),
+        };
+        match found {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+}
+
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> SourceFile {
-        // Counted first so the index is allocated once at its size (it lives as long as the
-        // text); memchr finds newlines many bytes at a time.
-        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-        let mut line_starts = Vec::with_capacity(lines + 1);
-        line_starts.push(0);
-        // A line ends at `\n`; a `\r` before it belongs to the terminator, which `line_text` strips.
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceFile {
             path: path.into(),
+            line_starts: LineStarts::of(&text),
+            len: text.len(),
             text,
-            line_starts,
             disk: None,
         }
+    }
+
+    /// The file without its text. An ASCII text's lines and columns can still be told (a
+    /// column is a count of bytes: all every output but `human`'s snippets needs, in a
+    /// tenth of the text's memory); any other text must be read again for them.
+    pub fn without_text(mut self) -> SourceFile {
+        if self.text.is_ascii() {
+            self.text = String::new();
+            self
+        } else {
+            SourceFile {
+                disk: self.disk,
+                ..SourceFile::new(self.path, String::new())
+            }
+        }
+    }
+
+    /// Whether lines and columns can be told: the text is here, or was ASCII (see
+    /// [`SourceFile::without_text`]). False for a text that must be read again first.
+    pub fn has_positions(&self) -> bool {
+        !self.text.is_empty() || self.ascii_dropped()
     }
 
     pub fn line_count(&self) -> usize {
@@ -107,34 +190,30 @@ impl SourceFile {
     pub fn line_start(&self, line: usize) -> usize {
         self.line_starts
             .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len())
+            .unwrap_or(self.len)
     }
 
-    /// The 0-based line index holding byte `offset`.
-    fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
-    }
-
-    /// The text of 1-based `line`, without its line terminator.
+    /// The text of 1-based `line`, without its line terminator (empty when the text was
+    /// dropped).
     pub fn line_text(&self, line: usize) -> &str {
         let start = self.line_start(line);
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let end = self.line_starts.get(line).unwrap_or(self.len);
         let s = self.text.get(start..end).unwrap_or("");
         let s = s.strip_suffix('\n').unwrap_or(s);
         s.strip_suffix('\r').unwrap_or(s)
     }
 
+    /// Whether the text was dropped and was ASCII: every offset is a character's.
+    fn ascii_dropped(&self) -> bool {
+        self.text.is_empty() && self.len > 0
+    }
+
     /// Clamp `offset` into the text and back onto a char boundary.
     pub fn clamp(&self, offset: usize) -> usize {
-        let mut o = offset.min(self.text.len());
+        let mut o = offset.min(self.len);
+        if self.ascii_dropped() {
+            return o;
+        }
         while o > 0 && !self.text.is_char_boundary(o) {
             o -= 1;
         }
@@ -144,12 +223,16 @@ impl SourceFile {
     /// 1-based line and column of byte `offset`, the column counted in `unit`.
     pub fn line_col_in(&self, offset: usize, unit: ColumnUnit) -> LineCol {
         let offset = self.clamp(offset);
-        let idx = self.line_index(offset);
-        let start = self.line_starts.get(idx).copied().unwrap_or(0);
-        let prefix = self.text.get(start..offset).unwrap_or("");
-        let column = match unit {
-            ColumnUnit::Chars => prefix.chars().count(),
-            ColumnUnit::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+        let idx = self.line_starts.index_of(offset);
+        let start = self.line_starts.get(idx).unwrap_or(0);
+        let column = if self.ascii_dropped() {
+            offset.saturating_sub(start)
+        } else {
+            let prefix = self.text.get(start..offset).unwrap_or("");
+            match unit {
+                ColumnUnit::Chars => prefix.chars().count(),
+                ColumnUnit::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+            }
         } + 1;
         LineCol {
             line: idx + 1,
@@ -162,7 +245,7 @@ impl SourceFile {
         self.line_col_in(offset, ColumnUnit::Chars)
     }
 
-    /// The text a span covers (empty when the span is out of range).
+    /// The text a span covers (empty when the span is out of range or the text dropped).
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.start..span.end).unwrap_or("")
     }
@@ -188,6 +271,51 @@ mod tests {
         );
         assert_eq!(f.line_text(2), "çé: x");
         assert_eq!(f.line_count(), 4);
+    }
+
+    /// An ASCII text dropped keeps every position; any other text loses them.
+    #[test]
+    fn positions_are_told_without_an_ascii_text() {
+        let text = "a: 1\r\nbb:\n  - c\n\nlast";
+        let whole = SourceFile::new("x", text.to_string());
+        let dropped = whole.clone().without_text();
+        assert!(dropped.text.is_empty() && dropped.has_positions());
+        for offset in 0..text.len() + 3 {
+            for unit in [ColumnUnit::Chars, ColumnUnit::Utf16] {
+                assert_eq!(
+                    dropped.line_col_in(offset, unit),
+                    whole.line_col_in(offset, unit),
+                    "offset {offset}"
+                );
+            }
+            assert_eq!(dropped.clamp(offset), whole.clamp(offset));
+        }
+        for line in 0..8 {
+            assert_eq!(dropped.line_start(line), whole.line_start(line));
+        }
+        assert_eq!(dropped.line_count(), whole.line_count());
+        assert_eq!(dropped.line_text(1), "");
+        // Read again for its positions, as is a file that never had a text.
+        let other = SourceFile::new("x", "é: 1\n".to_string()).without_text();
+        assert!(other.text.is_empty() && !other.has_positions());
+        assert_eq!(other.line_col(3), LineCol { line: 1, column: 1 });
+        assert!(!SourceFile::new("x", String::new()).has_positions());
+    }
+
+    /// Lines are found the same whichever width their table has.
+    #[test]
+    fn wide_and_narrow_line_tables_agree() {
+        let text = "ab\ncd\n\nef";
+        let LineStarts::Narrow(narrow) = LineStarts::of(text) else {
+            panic!("a short text has a narrow table");
+        };
+        let wide = LineStarts::Wide(narrow.iter().map(|&o| o as usize).collect());
+        let narrow = LineStarts::Narrow(narrow);
+        for offset in 0..text.len() + 2 {
+            assert_eq!(wide.index_of(offset), narrow.index_of(offset), "{offset}");
+        }
+        assert_eq!(narrow.index_of(usize::MAX), 3);
+        assert_eq!(wide.get(2), narrow.get(2));
     }
 
     #[test]

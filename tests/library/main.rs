@@ -11,6 +11,7 @@ mod context_cache;
 mod fixtures;
 mod hook;
 mod null_is_absent;
+mod positions_only;
 mod proptest_inputs;
 mod readme;
 mod rolling_update;
