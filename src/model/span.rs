@@ -86,42 +86,65 @@ pub struct SourceFile {
     pub disk: Option<std::path::PathBuf>,
 }
 
-/// The offset where each line starts. Four bytes a line wherever the text allows (every
-/// file read from disk: they are at most 64 MiB): a run's reports keep the tables of
-/// every file with a finding, millions of lines in a large repository.
+/// Where each line starts. A run's report keeps the table of every checked file (millions
+/// of lines in a large repository; the texts are dropped), so lines are kept in ~2.25 bytes
+/// each wherever the text allows: every line's length, and where every 16th line starts.
 #[derive(Clone, Debug)]
 enum LineStarts {
-    Narrow(Vec<u32>),
-    Wide(Vec<usize>),
+    /// Lines under 64 KiB in a text under 4 GiB (every YAML file that is not minified).
+    Short {
+        /// `every[k]`: where line `16 × k` starts.
+        every: Box<[u32]>,
+        /// `lengths[i]`: the bytes of line `i` with its `\n` (every line but the last).
+        lengths: Box<[u16]>,
+    },
+    /// Any other text: each start.
+    Wide(Box<[usize]>),
 }
+
+/// Lines a start is kept for in [`LineStarts::Short`]: the others are counted from it.
+const EVERY: usize = 16;
 
 impl LineStarts {
     fn of(text: &str) -> LineStarts {
-        // Counted first so the table is allocated once at its size (it lives as long as
-        // the file); memchr finds newlines many bytes at a time. A line ends at `\n`; a `\r`
-        // before it belongs to the terminator, which `line_text` strips.
-        let newlines = || memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
-        let lines = newlines().count() + 1;
-        match u32::try_from(text.len()) {
-            Ok(_) => {
-                let mut v = Vec::with_capacity(lines);
-                v.push(0);
-                // Every offset is at most the text's length, which fits.
-                v.extend(newlines().map(|i| u32::try_from(i).unwrap_or(u32::MAX)));
-                LineStarts::Narrow(v)
-            }
-            Err(_) => {
-                let mut v = Vec::with_capacity(lines);
-                v.push(0);
-                v.extend(newlines());
-                LineStarts::Wide(v)
-            }
+        // A line ends at `\n`; a `\r` before it belongs to the terminator, which
+        // `line_text` strips. memchr finds newlines many bytes at a time; counted first so
+        // that each table is allocated once at its size.
+        let ends = || memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+        let lines = ends().count() + 1;
+        if let Some(short) = LineStarts::short(text, lines, ends()) {
+            return short;
         }
+        let mut starts = Vec::with_capacity(lines);
+        starts.push(0);
+        starts.extend(ends());
+        LineStarts::Wide(starts.into_boxed_slice())
+    }
+
+    /// The short table of a text of `lines` lines that end at `ends`; `None` when a line or
+    /// the text is too long for it.
+    fn short(text: &str, lines: usize, ends: impl Iterator<Item = usize>) -> Option<LineStarts> {
+        u32::try_from(text.len()).ok()?;
+        let mut every = Vec::with_capacity(lines.div_ceil(EVERY));
+        let mut lengths = Vec::with_capacity(lines - 1);
+        every.push(0);
+        let mut start = 0;
+        for end in ends {
+            lengths.push(u16::try_from(end - start).ok()?);
+            if lengths.len() % EVERY == 0 {
+                every.push(u32::try_from(end).ok()?);
+            }
+            start = end;
+        }
+        Some(LineStarts::Short {
+            every: every.into_boxed_slice(),
+            lengths: lengths.into_boxed_slice(),
+        })
     }
 
     fn len(&self) -> usize {
         match self {
-            LineStarts::Narrow(v) => v.len(),
+            LineStarts::Short { lengths, .. } => lengths.len() + 1,
             LineStarts::Wide(v) => v.len(),
         }
     }
@@ -129,23 +152,43 @@ impl LineStarts {
     /// Where 0-based line `i` starts.
     fn get(&self, i: usize) -> Option<usize> {
         match self {
-            LineStarts::Narrow(v) => v.get(i).map(|&o| o as usize),
+            LineStarts::Short { every, lengths } => {
+                if i > lengths.len() {
+                    return None;
+                }
+                let block = i / EVERY;
+                let from = *every.get(block)? as usize;
+                let counted = lengths.get(block * EVERY..i)?;
+                Some(from + counted.iter().map(|&l| usize::from(l)).sum::<usize>())
+            }
             LineStarts::Wide(v) => v.get(i).copied(),
         }
     }
 
-    /// The 0-based line holding byte `offset`.
+    /// The 0-based line holding byte `offset` (the last line for an offset past the end).
     fn index_of(&self, offset: usize) -> usize {
-        let found = match self {
-            LineStarts::Narrow(v) => match u32::try_from(offset) {
-                Ok(o) => v.binary_search(&o),
-                Err(_) => Err(v.len()),
+        match self {
+            LineStarts::Short { every, lengths } => {
+                // The last block starting at or before `offset` (the first starts at 0).
+                let block = every
+                    .partition_point(|&s| s as usize <= offset)
+                    .saturating_sub(1);
+                let mut line = block * EVERY;
+                let mut start = every.get(block).map_or(0, |&s| s as usize);
+                while let Some(&l) = lengths.get(line) {
+                    let next = start + usize::from(l);
+                    if next > offset {
+                        break;
+                    }
+                    start = next;
+                    line += 1;
+                }
+                line
+            }
+            LineStarts::Wide(v) => match v.binary_search(&offset) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
             },
-            LineStarts::Wide(v) => v.binary_search(&offset),
-        };
-        match found {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
         }
     }
 }
@@ -302,20 +345,40 @@ mod tests {
         assert!(!SourceFile::new("x", String::new()).has_positions());
     }
 
-    /// Lines are found the same whichever width their table has.
+    /// Lines are found the same in a short table as from every start: in texts of many
+    /// blocks of lines, empty lines, no final newline, and a line too long for it.
     #[test]
-    fn wide_and_narrow_line_tables_agree() {
-        let text = "ab\ncd\n\nef";
-        let LineStarts::Narrow(narrow) = LineStarts::of(text) else {
-            panic!("a short text has a narrow table");
-        };
-        let wide = LineStarts::Wide(narrow.iter().map(|&o| o as usize).collect());
-        let narrow = LineStarts::Narrow(narrow);
-        for offset in 0..text.len() + 2 {
-            assert_eq!(wide.index_of(offset), narrow.index_of(offset), "{offset}");
+    fn short_line_tables_agree_with_every_start() {
+        let long = "x".repeat(70_000);
+        let texts = [
+            String::new(),
+            "\n".to_string(),
+            "a".to_string(),
+            (0..100)
+                .map(|i| format!("{}\n", "y".repeat(i % 7)))
+                .collect(),
+            (0..47).map(|i| format!("line {i}\r\n")).collect::<String>() + "end",
+            format!("a\n{long}\nb\n"),
+        ];
+        for text in &texts {
+            let table = LineStarts::of(text);
+            assert_eq!(
+                matches!(table, LineStarts::Wide(_)),
+                text.contains(&long),
+                "{} bytes",
+                text.len()
+            );
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+            let every = LineStarts::Wide(starts.clone().into_boxed_slice());
+            assert_eq!(table.len(), starts.len());
+            for i in 0..starts.len() + 2 {
+                assert_eq!(table.get(i), starts.get(i).copied(), "line {i}");
+            }
+            for offset in (0..text.len() + 3).chain([usize::MAX]) {
+                assert_eq!(table.index_of(offset), every.index_of(offset), "{offset}");
+            }
         }
-        assert_eq!(narrow.index_of(usize::MAX), 3);
-        assert_eq!(wide.get(2), narrow.get(2));
     }
 
     #[test]
