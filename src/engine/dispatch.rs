@@ -206,8 +206,8 @@ const PACK_AT_MOST: usize = 1000;
 
 /// A file once checked: what the rest of the run needs of it. Its tree is gone (the index
 /// keeps projections of its objects) and so is its text unless it has suppression
-/// directives or no way to be read again; `finish` reads the texts of files with findings
-/// again, after the projections are dropped.
+/// directives or no way to be read again (its line table stays); `finish` reads the texts
+/// of files with findings again where they are needed, after the projections are dropped.
 #[derive(Clone)]
 pub(super) struct Checked {
     pub(super) source: SourceFile,

@@ -22,7 +22,9 @@ use std::time::{Duration, Instant};
 pub struct Report {
     /// Every file looked at, sorted by path; findings refer to them by index. Only files a
     /// finding or label points into keep their text (the rest have an empty `text`): holding
-    /// every file's text would make memory grow with the size of the repository.
+    /// every file's text would make memory grow with the size of the repository. With
+    /// `Options::positions_only`, those whose lines and columns are told without their
+    /// text (`SourceFile::has_positions`) have an empty `text` too.
     pub files: Vec<SourceFile>,
     /// Sorted by path, line, column, rule.
     pub findings: Vec<Finding>,
