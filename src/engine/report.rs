@@ -192,7 +192,7 @@ fn cross_resource(files: &[Checked], rules: &RuleSet, charts: &helm::Prepared) -
         // Files read for context only: their findings are dropped, so the index resolves
         // only the namespaces of the named files' objects (the shared scope; a rendered
         // overlay's findings are traced to the named files).
-        let focus: Option<std::collections::HashSet<&str>> =
+        let focus: Option<foldhash::HashSet<&str>> =
             (*scope == (None, None) && members.iter().any(|f| f.context)).then(|| {
                 members
                     .iter()

@@ -615,8 +615,16 @@ impl<'n> Walk<'_, 'n> {
 
 /// The rule of the property `name`, if `properties` has one.
 fn property(rule: &Rule, name: &str) -> Option<u32> {
+    // The first bytes compared before the rest (the order is the same): most steps of the
+    // search end there, without a call to memcmp (a tenth of validation's instructions).
+    let first = name.as_bytes().first();
     rule.properties
-        .binary_search_by(|(n, _)| (**n).cmp(name))
+        .binary_search_by(|(n, _)| {
+            n.as_bytes()
+                .first()
+                .cmp(&first)
+                .then_with(|| (**n).cmp(name))
+        })
         .ok()
         .and_then(|i| rule.properties.get(i))
         .map(|(_, id)| *id)

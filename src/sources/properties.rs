@@ -21,7 +21,8 @@
 
 use super::{Comment, FlatParsed, Problem};
 use crate::model::{Entry, Node, Span, Value};
-use std::collections::HashMap;
+// foldhash: SipHash was ~2 % of a run's instructions, on keys no attacker chooses.
+use foldhash::{HashMap, HashMapExt};
 
 /// Keys only a Kafka broker config sets: with one of them, absent settings take the broker's
 /// defaults.

@@ -9,20 +9,24 @@ use crate::model::Resolved;
 
 /// Resolve a plain scalar the way go-yaml v2's `resolve` does.
 pub fn resolve_plain(s: &str) -> Resolved {
-    match s {
-        "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
-            return Resolved::Bool(true);
+    // No word below is longer than 5 bytes: most scalars (keys, names) skip the comparisons.
+    if s.len() <= 5 {
+        match s {
+            "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
+            "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+                return Resolved::Bool(true);
+            }
+            "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off"
+            | "OFF" => {
+                return Resolved::Bool(false);
+            }
+            ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
+            ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+                return Resolved::Float(f64::INFINITY);
+            }
+            "-.inf" | "-.Inf" | "-.INF" => return Resolved::Float(f64::NEG_INFINITY),
+            _ => {}
         }
-        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
-            return Resolved::Bool(false);
-        }
-        ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Resolved::Float(f64::INFINITY);
-        }
-        "-.inf" | "-.Inf" | "-.INF" => return Resolved::Float(f64::NEG_INFINITY),
-        _ => {}
     }
     match s.as_bytes().first() {
         // go-yaml tries Go's ParseFloat on anything starting with '.'.
@@ -57,7 +61,12 @@ pub fn resolve_tagged(tag: &str, s: &str) -> Resolved {
 }
 
 fn resolve_number(s: &str) -> Resolved {
-    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    // Copied only to drop underscores (most numbers have none).
+    let plain: std::borrow::Cow<'_, str> = if s.contains('_') {
+        s.chars().filter(|&c| c != '_').collect::<String>().into()
+    } else {
+        s.into()
+    };
     if let Some(i) = go_parse_int(&plain) {
         return match i64::try_from(i) {
             Ok(v) => Resolved::Int(v),
@@ -169,6 +178,12 @@ mod tests {
             ("off", Bool(false)),
             ("n", Bool(false)),
             ("False", Bool(false)),
+            // The longest words, at the length the comparisons stop at.
+            ("FALSE", Bool(false)),
+            ("+.INF", Float(f64::INFINITY)),
+            ("-.Inf", Float(f64::NEG_INFINITY)),
+            ("falsey", Str),
+            ("1_000_000", Int(1_000_000)),
             ("0", Int(0)),
             ("10", Int(10)),
             ("-3", Int(-3)),
