@@ -4,13 +4,14 @@
 use super::catalog::{Catalog, RuleImpl};
 use super::config;
 use super::custom::CustomRule;
-use super::index::Index;
+use super::index::{Index, Namespaces};
 use super::kustomize::trace::Provenance;
 use super::meta::RuleMeta;
-use super::projection::Projections;
+use super::projection::{Packer, Projections};
 use super::read::{Origin, Read, Treat};
 use super::rule::{Ctx, Implementation, IndexCtx, IndexRule, ObjectRule, Target};
 use super::{Error, locate, projection, suppress};
+use crate::model::pack::Head;
 use crate::model::{Finding, Format, Level, Object, SourceFile};
 use crate::sources::classify;
 use crate::sources::{self, LoadedFile};
@@ -201,9 +202,6 @@ impl RuleSet {
     }
 }
 
-/// The most objects of a file whose projections are packed (see `Projections`).
-const PACK_AT_MOST: usize = 1000;
-
 /// A file once checked: what the rest of the run needs of it. Its tree is gone (the index
 /// keeps projections of its objects) and so is its text unless it has suppression
 /// directives or no way to be read again (its line table stays); `finish` reads the texts
@@ -300,6 +298,9 @@ impl RuleSet {
             _ => None,
         };
         let mut helm_sources = Vec::new();
+        // Projections are packed as each document is checked (trees only for renders and
+        // Helm output, which the sink returns).
+        let mut packer = Packer::new(|o| Namespaces::part(&Head::of(o), None).flatten());
         let mut sink = |src: &SourceFile, mut objects: Vec<Object>, findings: &mut Vec<Finding>| {
             match &treat {
                 // Parsed for its own problems and suppressions; linted as rendered.
@@ -307,10 +308,12 @@ impl RuleSet {
                     if !context {
                         annotations.add_annotations(src, &objects);
                     }
-                    if !indexed {
-                        return Vec::new();
+                    if *indexed {
+                        objects
+                            .into_iter()
+                            .for_each(|o| packer.push(projection::project(o)));
                     }
-                    return objects.into_iter().map(projection::project).collect();
+                    return Vec::new();
                 }
                 Treat::Namespace(ns) => {
                     for o in objects
@@ -344,7 +347,12 @@ impl RuleSet {
             }
             match treat {
                 Treat::Rendered { .. } => objects,
-                _ => objects.into_iter().map(projection::project).collect(),
+                _ => {
+                    objects
+                        .into_iter()
+                        .for_each(|o| packer.push(projection::project(o)));
+                    Vec::new()
+                }
             }
         };
         let loaded = sources::load_each(id, shown, text, kind, &mut sink);
@@ -393,14 +401,12 @@ impl RuleSet {
             }),
             _ => None,
         };
-        // Whole trees stay trees: findings are traced through them. So do the projections
-        // of a file of thousands of objects: the finish decodes a namespace's objects at
-        // once, so packed they would be held twice (one file of 96,000 HPAs: +70 MB and
-        // +0.5 s), while beside the tree the file had they are small.
-        let objects = if rendered.is_some() || helm.is_some() || objects.len() > PACK_AT_MOST {
+        // Whole trees stay trees: findings are traced through them.
+        let objects = if rendered.is_some() || helm.is_some() {
             Projections::trees(objects)
         } else {
-            Projections::pack(objects)
+            objects.into_iter().for_each(|o| packer.push(o));
+            packer.finish()
         };
         Checked {
             source,

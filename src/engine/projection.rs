@@ -85,11 +85,7 @@ impl Projections {
 
     /// Object `i`'s packed form.
     fn bytes(p: &Packed, i: usize) -> Option<&str> {
-        let start = match i.checked_sub(1) {
-            Some(before) => *p.ends.get(before)? as usize,
-            None => 0,
-        };
-        p.bytes.get(start..*p.ends.get(i)? as usize)
+        packed_form(&p.bytes, &p.ends, i)
     }
 
     /// Object `i`'s head, without decoding its tree.
@@ -113,6 +109,76 @@ impl Projections {
         }
     }
 
+    /// Whether the objects are packed (decoded on each read) rather than trees.
+    pub fn is_packed(&self) -> bool {
+        matches!(self.0, Repr::Packed(_))
+    }
+
+    /// Object `i`'s root span, without decoding its tree.
+    pub fn root_span(&self, i: usize) -> Option<Span> {
+        match &self.0 {
+            Repr::Trees(t) => t.get(i).map(|o| o.root.span),
+            Repr::Packed(p) => pack::root_span(Projections::bytes(p, i)?),
+        }
+    }
+
+    /// Every object's root span, ordered for [`Projections::holding`].
+    pub fn roots(&self) -> Roots {
+        let mut by_start: Vec<(Span, usize)> = (0..self.len())
+            .filter_map(|i| Some((self.root_span(i)?, i)))
+            .collect();
+        by_start.sort_unstable();
+        let mut reach = Vec::with_capacity(by_start.len());
+        let mut furthest = 0;
+        for (s, _) in &by_start {
+            furthest = furthest.max(s.end.max(s.start));
+            reach.push(furthest);
+        }
+        Roots { by_start, reach }
+    }
+
+    /// The objects, in order, whose root span (`roots`: [`Projections::roots`]) holds one
+    /// of `spans` (sorted by start): all of them borrowed from trees; only those decoded
+    /// when packed. Of a span, the first object holding it is then the same as among all
+    /// the objects.
+    pub fn holding(&self, roots: &Roots, spans: &[Span]) -> Cow<'_, [Object]> {
+        if !self.is_packed() {
+            return self.all();
+        }
+        let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
+            return Cow::Owned(Vec::new());
+        };
+        let holds_one = |root: Span| {
+            let from = spans.partition_point(|s| s.start < root.start);
+            spans
+                .get(from..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|s| s.start <= root.end.max(root.start))
+                .any(|&s| root.contains(s))
+        };
+        // Only roots that start at or before the last span and reach the first can hold
+        // one: a run of `by_start`, since `reach` only grows.
+        let from = roots.reach.partition_point(|&end| end < first.start);
+        let to = roots
+            .by_start
+            .partition_point(|(s, _)| s.start <= last.start);
+        let mut held: Vec<usize> = roots
+            .by_start
+            .get(from..to.max(from))
+            .unwrap_or_default()
+            .iter()
+            .filter(|(root, _)| holds_one(*root))
+            .map(|(_, i)| *i)
+            .collect();
+        held.sort_unstable();
+        Cow::Owned(
+            held.into_iter()
+                .filter_map(|i| self.get(i).map(Cow::into_owned))
+                .collect(),
+        )
+    }
+
     /// Every object, in order: borrowed from trees, decoded when packed.
     pub fn all(&self) -> Cow<'_, [Object]> {
         match &self.0 {
@@ -124,6 +190,109 @@ impl Projections {
             ),
         }
     }
+}
+
+/// A file's projections packed as its documents are checked, so that a file of thousands
+/// of objects (a cluster's manifests in one stream) is never held as trees; unless one part
+/// of the index (`part_of`: a namespace) holds most of a file of many objects: its objects
+/// are decoded together for that part's index anyway, so packed they would be held twice
+/// (one file of 96,000 HPAs on one Deployment: +70 MB and +0.5 s). Those stay trees.
+pub struct Packer {
+    part_of: for<'a> fn(&'a Object) -> Option<&'a str>,
+    bytes: String,
+    ends: Vec<u32>,
+    /// Objects so far per part: by namespace, and those of no namespace.
+    parts: std::collections::HashMap<Box<str>, usize>,
+    unspaced: usize,
+    /// Once the file keeps trees: every object so far.
+    trees: Option<Vec<Object>>,
+}
+
+impl Packer {
+    /// Objects of one part, when they are most of the file, from which it keeps trees.
+    const TREES_FROM: usize = 10_000;
+
+    pub fn new(part_of: for<'a> fn(&'a Object) -> Option<&'a str>) -> Packer {
+        Packer {
+            part_of,
+            bytes: String::new(),
+            ends: Vec::new(),
+            parts: std::collections::HashMap::new(),
+            unspaced: 0,
+            trees: None,
+        }
+    }
+
+    pub fn push(&mut self, o: Object) {
+        if let Some(trees) = &mut self.trees {
+            trees.push(o);
+            return;
+        }
+        let in_part = match (self.part_of)(&o) {
+            Some(ns) => match self.parts.get_mut(ns) {
+                Some(n) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    self.parts.insert(ns.into(), 1);
+                    1
+                }
+            },
+            None => {
+                self.unspaced += 1;
+                self.unspaced
+            }
+        };
+        pack::write(&o, &mut self.bytes);
+        match u32::try_from(self.bytes.len()) {
+            Ok(end) if in_part <= Packer::TREES_FROM || in_part * 2 <= self.ends.len() + 1 => {
+                self.ends.push(end);
+            }
+            // Trees from now on (or the buffer would pass 4 GB): those packed so far decoded.
+            _ => {
+                let mut trees = self.decoded();
+                trees.push(o);
+                self.bytes = String::new();
+                self.ends = Vec::new();
+                self.trees = Some(trees);
+            }
+        }
+    }
+
+    /// The objects packed so far, decoded.
+    fn decoded(&self) -> Vec<Object> {
+        (0..self.ends.len())
+            .filter_map(|i| pack::read(packed_form(&self.bytes, &self.ends, i)?))
+            .collect()
+    }
+
+    pub fn finish(self) -> Projections {
+        match self.trees {
+            Some(trees) => Projections::trees(trees),
+            None if self.ends.is_empty() => Projections::default(),
+            None => Projections(Repr::Packed(Arc::new(Packed {
+                bytes: self.bytes.into_boxed_str(),
+                ends: self.ends.into_boxed_slice(),
+            }))),
+        }
+    }
+}
+
+/// The objects' root spans by start, each with its object's number, and for each the
+/// furthest end among it and those before it.
+pub struct Roots {
+    by_start: Vec<(Span, usize)>,
+    reach: Vec<usize>,
+}
+
+/// Object `i`'s form in `bytes`, where each object's ends at `ends`.
+fn packed_form<'b>(bytes: &'b str, ends: &[u32], i: usize) -> Option<&'b str> {
+    let start = match i.checked_sub(1) {
+        Some(before) => *ends.get(before)? as usize,
+        None => 0,
+    };
+    bytes.get(start..*ends.get(i)? as usize)
 }
 
 /// What every Kubernetes object keeps of its `metadata`, besides what its view reads:
@@ -327,6 +496,100 @@ mod tests {
 
     /// Packed projections give back the objects they were made of, their heads without
     /// decoding the trees, and nothing past their end.
+    /// Many tiny objects of file 0, the `i`-th in namespace `ns(i)`.
+    fn many(n: usize, ns: impl Fn(usize) -> &'static str) -> Vec<Object> {
+        (0..n)
+            .map(|i| Object {
+                file: 0,
+                format: Format::Kubernetes,
+                api_version: "v1".into(),
+                kind: "ConfigMap".into(),
+                name: Some(format!("c{i}")),
+                namespace: ns(i).into(),
+                root: Node {
+                    span: Span::new(i * 10, i * 10 + 9),
+                    value: Value::Map(Vec::new()),
+                },
+                anchor: None,
+            })
+            .collect()
+    }
+
+    fn packer() -> Packer {
+        Packer::new(|o| Some(o.namespace.as_str()))
+    }
+
+    /// Packed as they come, unless one namespace holds most of a file of over 10,000: then
+    /// every object is a tree, those packed before decoded, in order.
+    #[test]
+    fn a_file_is_packed_unless_one_namespace_holds_most_of_many() {
+        type Spread = fn(usize) -> &'static str;
+        let cases: [(usize, Spread, bool); 5] = [
+            (3, |_| "a", true),
+            (10_000, |_| "a", true),
+            (10_001, |_| "a", false),
+            // Over 10,000 in one namespace, but not most of the file.
+            (36_000, |i| ["a", "b", "c"][i % 3], true),
+            // Most of the file, from its 10,001st object on.
+            (40_000, |i| if i % 4 == 0 { "a" } else { "b" }, false),
+        ];
+        for (n, ns, packed) in cases {
+            let objects = many(n, ns);
+            let mut p = packer();
+            objects.iter().cloned().for_each(|o| p.push(o));
+            let p = p.finish();
+            assert_eq!(p.is_packed(), packed, "{n}");
+            assert_eq!(p.len(), n);
+            for i in [0, n / 2, n - 1] {
+                assert_eq!(p.head(i), objects.get(i).map(Head::of), "{n}: {i}");
+                assert_eq!(p.root_span(i), objects.get(i).map(|o| o.root.span));
+            }
+        }
+        assert!(packer().finish().is_empty());
+    }
+
+    /// The objects holding some spans: those, in order (all of them from trees).
+    #[test]
+    fn only_the_objects_holding_spans_are_decoded() {
+        let objects = many(50, |_| "a");
+        let packed = Projections::pack(objects.clone());
+        let spans = [
+            Span::new(12, 14),
+            Span::new(15, 19),
+            Span::new(200, 209),
+            Span::point(499),
+        ];
+        let roots = packed.roots();
+        let held: Vec<String> = packed
+            .holding(&roots, &spans)
+            .iter()
+            .filter_map(|o| o.name.clone())
+            .collect();
+        assert_eq!(held, ["c1", "c20", "c49"]);
+        // Spans across two objects are held by neither.
+        assert!(packed.holding(&roots, &[Span::new(5, 15)]).is_empty());
+        assert_eq!(
+            Projections::trees(objects.clone())
+                .holding(&roots, &spans)
+                .len(),
+            50
+        );
+        // An object holding others (a config embedded in a ConfigMap), after them in order.
+        let mut nested = objects;
+        nested.extend(many(1, |_| "a").into_iter().map(|mut o| {
+            o.name = Some("outer".into());
+            o.root.span = Span::new(0, 300);
+            o
+        }));
+        let packed = Projections::pack(nested);
+        let held: Vec<String> = packed
+            .holding(&packed.roots(), &[Span::new(200, 209), Span::point(499)])
+            .iter()
+            .filter_map(|o| o.name.clone())
+            .collect();
+        assert_eq!(held, ["c20", "c49", "outer"]);
+    }
+
     #[test]
     fn packed_projections_round_trip() {
         let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: 3\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: redis}\ndata:\n  redis.conf: |\n    maxmemory 1gb\n---\nkind: Service\n";

@@ -378,9 +378,11 @@ fn resolve_requests(run: &Files, findings: &mut [Finding]) {
         return;
     }
     order.sort_by_key(|&i| findings.get(i).map(|f| f.file));
-    // The text of the file in hand: (file, text read again); and its objects.
+    // The text of the file in hand: (file, text read again); and its objects' root spans
+    // (each with its object's number, sorted): one object is decoded per request, never a
+    // whole file of thousands.
     let mut held: Option<(usize, Option<String>)> = None;
-    let mut objects: Option<(usize, Option<Cow<'_, [crate::model::Object]>>)> = None;
+    let mut roots: Option<(usize, Vec<(Span, usize)>)> = None;
     for i in order {
         let Some(f) = findings.get_mut(i) else {
             continue;
@@ -405,14 +407,28 @@ fn resolve_requests(run: &Files, findings: &mut [Finding]) {
             Some((_, Some(t))) => t.as_str(),
             _ => run.sources.get(f.file).map_or("", |s| s.text.as_str()),
         };
-        if objects.as_ref().is_none_or(|(id, _)| *id != f.file) {
-            objects = Some((f.file, run.projections.get(f.file).map(Projections::all)));
+        let projections = run.projections.get(f.file);
+        if roots.as_ref().is_none_or(|(id, _)| *id != f.file) {
+            let mut by_span: Vec<(Span, usize)> = projections
+                .map(|p| {
+                    (0..p.len())
+                        .filter_map(|i| Some((p.root_span(i)?, i)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            by_span.sort_unstable();
+            roots = Some((f.file, by_span));
         }
-        let root = objects
-            .as_ref()
-            .and_then(|(_, objs)| objs.as_ref())
-            .and_then(|objs| objs.iter().find(|o| o.root.span == request.object))
-            .map(|o| &o.root);
+        // The first object (in the file's order) whose root is the request's.
+        let index = roots.as_ref().and_then(|(_, by_span)| {
+            let at = by_span.partition_point(|(s, _)| *s < request.object);
+            by_span
+                .get(at)
+                .filter(|(s, _)| *s == request.object)
+                .map(|(_, i)| *i)
+        });
+        let object = index.and_then(|i| projections?.get(i));
+        let root = object.as_ref().map(|o| &o.root);
         let (Some(root), false) = (root, text.is_empty()) else {
             fix.unplaceable("the object could not be found in its file again");
             continue;
@@ -745,13 +761,48 @@ fn locate_late(run: &mut Files, findings: &mut [Finding], suppressed: &mut [Find
     let projections = std::mem::take(&mut run.projections);
     for list in [findings, suppressed] {
         list.par_chunk_by_mut(|a, b| a.file == b.file)
-            .for_each(|same_file| locate::assign(file_of(&run.sources, &projections), same_file));
+            .for_each(|same_file| {
+                let file = same_file.first().map(|f| f.file);
+                match file.and_then(|id| Some((run.sources.get(id)?, projections.get(id)?))) {
+                    Some((source, objects))
+                        if objects.is_packed() && objects.len() > DECODED_AT_ONCE =>
+                    {
+                        locate_by_chunks(&source.path, objects, same_file);
+                    }
+                    _ => locate::assign(file_of(&run.sources, &projections), same_file),
+                }
+            });
     }
     // Freed before the texts are read again, so the two never take memory at the same time;
     // a large project's projections take a tenth of a second to free on one thread, so
     // every thread frees a share.
     if projections.len() > 1000 {
         projections.into_par_iter().for_each(drop);
+    }
+}
+
+/// The most objects of a packed file decoded together for its late locators: a larger
+/// file's (a stream of a whole cluster's manifests) are decoded a few at a time.
+const DECODED_AT_ONCE: usize = 1000;
+
+/// The locators of `findings`, all in one packed file of many objects: a chunk of findings
+/// at a time (by place), each decoding only the objects that hold its findings.
+fn locate_by_chunks(path: &str, objects: &Projections, findings: &mut [Finding]) {
+    const CHUNK: usize = 256;
+    // Stable, by place only: findings the final order ties keep their order.
+    findings.sort_by_key(|f| f.span.start);
+    let roots = objects.roots();
+    for chunk in findings.chunks_mut(CHUNK) {
+        let spans: Vec<Span> = chunk
+            .iter()
+            .filter(|f| f.locator.is_empty())
+            .map(|f| f.span)
+            .collect();
+        if spans.is_empty() {
+            continue;
+        }
+        let held = objects.holding(&roots, &spans);
+        locate::assign(|_| Some((path, Cow::Borrowed(&*held))), chunk);
     }
 }
 
@@ -946,6 +997,66 @@ mod tests {
     use crate::model::Level;
     use crate::model::Span;
     use std::path::Path;
+
+    /// A packed file of many objects gets, chunk by chunk, the locators its whole trees give:
+    /// for findings at objects, inside them, and outside every object.
+    #[test]
+    fn locators_by_chunks_are_those_of_the_whole_file() {
+        use crate::engine::projection::{Packer, project};
+        let mut text = String::new();
+        for i in 0..1500 {
+            text.push_str(&format!(
+                "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web-{i}, namespace: ns-{}}}\nspec:\n  replicas: {}\n",
+                i % 7,
+                i % 3
+            ));
+        }
+        let objects: Vec<crate::model::Object> = crate::sources::load(
+            0,
+            "all.yaml".into(),
+            text.clone(),
+            crate::sources::classify::Kind::Yaml,
+        )
+        .objects
+        .into_iter()
+        .map(project)
+        .collect();
+        assert_eq!(objects.len(), 1500);
+        // A third of the objects have a finding at their root, a third inside, a third none.
+        let mut spans = vec![Span::point(text.len() + 5)];
+        for (i, o) in objects.iter().enumerate().rev() {
+            match i % 3 {
+                0 => spans.push(o.root.span),
+                1 => spans.extend(o.root.path(&["spec", "replicas"]).map(|n| n.span)),
+                _ => {}
+            }
+        }
+        let findings: Vec<Finding> = spans
+            .iter()
+            .map(|&s| Finding::new("r", Level::Warning, 0, s, "m"))
+            .collect();
+        let mut packer = Packer::new(|o| Some(o.namespace.as_str()));
+        objects.iter().cloned().for_each(|o| packer.push(o));
+        let packed = packer.finish();
+        assert!(packed.is_packed() && packed.len() > DECODED_AT_ONCE);
+        let mut whole = findings.clone();
+        locate::assign(
+            |_| Some(("all.yaml", Cow::Borrowed(&objects[..]))),
+            &mut whole,
+        );
+        let mut chunked = findings;
+        locate_by_chunks("all.yaml", &packed, &mut chunked);
+        let by_span = |list: &[Finding]| {
+            let mut l: Vec<(Span, String)> = list
+                .iter()
+                .map(|f| (f.span, f.locator.to_string()))
+                .collect();
+            l.sort();
+            l
+        };
+        assert_eq!(by_span(&chunked), by_span(&whole));
+        assert!(whole.iter().all(|f| !f.locator.is_empty()));
+    }
 
     /// A dropped text is read again for a finding; a file that changed since it was read is
     /// reported instead of rendered at stale positions.

@@ -257,6 +257,13 @@ pub fn head(text: &str) -> Option<Head<'_>> {
     Reader::new(text).head()
 }
 
+/// The span of the root of the object `text` holds, without decoding its tree.
+pub fn root_span(text: &str) -> Option<Span> {
+    let mut r = Reader::new(text);
+    r.head()?;
+    r.span()
+}
+
 struct Writer<'a> {
     out: &'a mut String,
     /// The start of the span written last (spans are written as a step from it).
@@ -528,6 +535,7 @@ mod tests {
             assert!(bytes.len() < 400, "{}", bytes.len());
             let back = read(&bytes).unwrap();
             assert_eq!(head(&bytes), Some(Head::of(&o)));
+            assert_eq!(root_span(&bytes), Some(o.root.span));
             assert_eq!(Head::of(&back), Head::of(&o));
             assert_eq!(back.root, o.root);
             assert_eq!(back.anchor, o.anchor);
