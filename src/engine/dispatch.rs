@@ -4,14 +4,13 @@
 use super::catalog::{Catalog, RuleImpl};
 use super::config;
 use super::custom::CustomRule;
-use super::index::{Index, Namespaces};
+use super::index::Index;
 use super::kustomize::trace::Provenance;
 use super::meta::RuleMeta;
 use super::projection::{Packer, Projections};
 use super::read::{Origin, Read, Treat};
 use super::rule::{Ctx, Implementation, IndexCtx, IndexRule, ObjectRule, Target};
 use super::{Error, locate, projection, suppress};
-use crate::model::pack::Head;
 use crate::model::{Finding, Format, Level, Object, SourceFile};
 use crate::sources::classify;
 use crate::sources::{self, LoadedFile};
@@ -300,7 +299,7 @@ impl RuleSet {
         let mut helm_sources = Vec::new();
         // Projections are packed as each document is checked (trees only for renders and
         // Helm output, which the sink returns).
-        let mut packer = Packer::new(|o| Namespaces::part(&Head::of(o), None).flatten());
+        let mut packer = Packer::new();
         let mut sink = |src: &SourceFile, mut objects: Vec<Object>, findings: &mut Vec<Finding>| {
             match &treat {
                 // Parsed for its own problems and suppressions; linted as rendered.

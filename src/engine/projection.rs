@@ -10,6 +10,7 @@
 //! fixture and corpus file both ways and compares the findings: a cross-resource rule that
 //! reads a field no view declares fails it.
 
+use super::index::Namespaces;
 use crate::kube::{Keep, Kind};
 use crate::model::pack::{self, Head};
 use crate::model::{Entry, Format, Node, Object, Span, Value};
@@ -51,25 +52,11 @@ impl Projections {
         Projections(Repr::Trees(objects.into()))
     }
 
-    /// Packed (see [`Projections`]); kept as trees should they not fit (a file's
-    /// projections over 4 GB).
+    /// Packed as [`Packer`] packs a file's projections.
     pub fn pack(objects: Vec<Object>) -> Projections {
-        if objects.is_empty() {
-            return Projections::default();
-        }
-        let mut bytes = String::new();
-        let mut ends = Vec::with_capacity(objects.len());
-        for o in &objects {
-            pack::write(o, &mut bytes);
-            let Ok(end) = u32::try_from(bytes.len()) else {
-                return Projections::trees(objects);
-            };
-            ends.push(end);
-        }
-        Projections(Repr::Packed(Arc::new(Packed {
-            bytes: bytes.into_boxed_str(),
-            ends: ends.into_boxed_slice(),
-        })))
+        let mut packer = Packer::new();
+        objects.into_iter().for_each(|o| packer.push(o));
+        packer.finish()
     }
 
     pub fn len(&self) -> usize {
@@ -194,11 +181,11 @@ impl Projections {
 
 /// A file's projections packed as its documents are checked, so that a file of thousands
 /// of objects (a cluster's manifests in one stream) is never held as trees; unless one part
-/// of the index (`part_of`: a namespace) holds most of a file of many objects: its objects
-/// are decoded together for that part's index anyway, so packed they would be held twice
-/// (one file of 96,000 HPAs on one Deployment: +70 MB and +0.5 s). Those stay trees.
+/// of the index (`Namespaces::part`: a namespace) holds most of a file of many objects: its
+/// objects are decoded together for that part's index anyway, so packed they would be held
+/// twice (one file of 96,000 HPAs on one Deployment: +70 MB and +0.5 s). Those stay trees.
+#[derive(Default)]
 pub struct Packer {
-    part_of: for<'a> fn(&'a Object) -> Option<&'a str>,
     bytes: String,
     ends: Vec<u32>,
     /// Objects so far per part: by namespace, and those of no namespace.
@@ -212,15 +199,8 @@ impl Packer {
     /// Objects of one part, when they are most of the file, from which it keeps trees.
     const TREES_FROM: usize = 10_000;
 
-    pub fn new(part_of: for<'a> fn(&'a Object) -> Option<&'a str>) -> Packer {
-        Packer {
-            part_of,
-            bytes: String::new(),
-            ends: Vec::new(),
-            parts: std::collections::HashMap::new(),
-            unspaced: 0,
-            trees: None,
-        }
+    pub fn new() -> Packer {
+        Packer::default()
     }
 
     pub fn push(&mut self, o: Object) {
@@ -228,7 +208,7 @@ impl Packer {
             trees.push(o);
             return;
         }
-        let in_part = match (self.part_of)(&o) {
+        let in_part = match Namespaces::part(&Head::of(&o), None).flatten() {
             Some(ns) => match self.parts.get_mut(ns) {
                 Some(n) => {
                     *n += 1;
@@ -284,6 +264,17 @@ impl Packer {
 pub struct Roots {
     by_start: Vec<(Span, usize)>,
     reach: Vec<usize>,
+}
+
+impl Roots {
+    /// The first object (in the file's order) whose root span is `span`.
+    pub fn first_at(&self, span: Span) -> Option<usize> {
+        let at = self.by_start.partition_point(|(s, _)| *s < span);
+        self.by_start
+            .get(at)
+            .filter(|(s, _)| *s == span)
+            .map(|(_, i)| *i)
+    }
 }
 
 /// Object `i`'s form in `bytes`, where each object's ends at `ends`.
@@ -494,8 +485,6 @@ mod tests {
         );
     }
 
-    /// Packed projections give back the objects they were made of, their heads without
-    /// decoding the trees, and nothing past their end.
     /// Many tiny objects of file 0, the `i`-th in namespace `ns(i)`.
     fn many(n: usize, ns: impl Fn(usize) -> &'static str) -> Vec<Object> {
         (0..n)
@@ -516,7 +505,7 @@ mod tests {
     }
 
     fn packer() -> Packer {
-        Packer::new(|o| Some(o.namespace.as_str()))
+        Packer::new()
     }
 
     /// Packed as they come, unless one namespace holds most of a file of over 10,000: then
@@ -590,6 +579,8 @@ mod tests {
         assert_eq!(held, ["c20", "c49", "outer"]);
     }
 
+    /// Packed projections give back the objects they were made of, their heads without
+    /// decoding the trees, and nothing past their end.
     #[test]
     fn packed_projections_round_trip() {
         let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: 3\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: redis}\ndata:\n  redis.conf: |\n    maxmemory 1gb\n---\nkind: Service\n";

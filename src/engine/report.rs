@@ -8,7 +8,7 @@ use super::helm;
 use super::index::{self, Namespaces};
 use super::kustomize::Prepared;
 use super::kustomize::trace::{Provenance, Tracer};
-use super::projection::Projections;
+use super::projection::{Projections, Roots};
 use super::read::{Origin, reread};
 use super::{locate, suppress};
 use crate::model::{Finding, SourceFile, Span};
@@ -378,11 +378,10 @@ fn resolve_requests(run: &Files, findings: &mut [Finding]) {
         return;
     }
     order.sort_by_key(|&i| findings.get(i).map(|f| f.file));
-    // The text of the file in hand: (file, text read again); and its objects' root spans
-    // (each with its object's number, sorted): one object is decoded per request, never a
-    // whole file of thousands.
+    // The text of the file in hand: (file, text read again); and its objects' root spans:
+    // one object is decoded per request, never a whole file of thousands.
     let mut held: Option<(usize, Option<String>)> = None;
-    let mut roots: Option<(usize, Vec<(Span, usize)>)> = None;
+    let mut roots: Option<(usize, Option<Roots>)> = None;
     for i in order {
         let Some(f) = findings.get_mut(i) else {
             continue;
@@ -409,24 +408,11 @@ fn resolve_requests(run: &Files, findings: &mut [Finding]) {
         };
         let projections = run.projections.get(f.file);
         if roots.as_ref().is_none_or(|(id, _)| *id != f.file) {
-            let mut by_span: Vec<(Span, usize)> = projections
-                .map(|p| {
-                    (0..p.len())
-                        .filter_map(|i| Some((p.root_span(i)?, i)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            by_span.sort_unstable();
-            roots = Some((f.file, by_span));
+            roots = Some((f.file, projections.map(Projections::roots)));
         }
-        // The first object (in the file's order) whose root is the request's.
-        let index = roots.as_ref().and_then(|(_, by_span)| {
-            let at = by_span.partition_point(|(s, _)| *s < request.object);
-            by_span
-                .get(at)
-                .filter(|(s, _)| *s == request.object)
-                .map(|(_, i)| *i)
-        });
+        let index = roots
+            .as_ref()
+            .and_then(|(_, r)| r.as_ref()?.first_at(request.object));
         let object = index.and_then(|i| projections?.get(i));
         let root = object.as_ref().map(|o| &o.root);
         let (Some(root), false) = (root, text.is_empty()) else {
@@ -1035,7 +1021,7 @@ mod tests {
             .iter()
             .map(|&s| Finding::new("r", Level::Warning, 0, s, "m"))
             .collect();
-        let mut packer = Packer::new(|o| Some(o.namespace.as_str()));
+        let mut packer = Packer::new();
         objects.iter().cloned().for_each(|o| packer.push(o));
         let packed = packer.finish();
         assert!(packed.is_packed() && packed.len() > DECODED_AT_ONCE);

@@ -264,6 +264,16 @@ pub fn root_span(text: &str) -> Option<Span> {
     r.span()
 }
 
+/// A signed number as an unsigned one, small either side of zero (0, -1, 1, -2 … as 0, 1,
+/// 2, 3 …), so that it takes few bytes.
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
 struct Writer<'a> {
     out: &'a mut String,
     /// The start of the span written last (spans are written as a step from it).
@@ -291,7 +301,7 @@ impl Writer<'_> {
 
     fn span(&mut self, s: Span) {
         let step = s.start.wrapping_sub(self.last) as i64;
-        self.num(((step << 1) ^ (step >> 63)) as u64);
+        self.num(zigzag(step));
         self.num(s.end.wrapping_sub(s.start) as u64);
         self.last = s.start;
     }
@@ -305,7 +315,7 @@ impl Writer<'_> {
                     Resolved::Null => (0, None),
                     Resolved::Bool(false) => (1, None),
                     Resolved::Bool(true) => (2, None),
-                    Resolved::Int(i) => (3, Some(((i << 1) ^ (i >> 63)) as u64)),
+                    Resolved::Int(i) => (3, Some(zigzag(i))),
                     Resolved::Float(f) => (4, Some(f.to_bits())),
                     Resolved::Str => (5, None),
                 };
@@ -380,7 +390,7 @@ impl<'a> Reader<'a> {
 
     fn span(&mut self) -> Option<Span> {
         let v = self.num()?;
-        let step = ((v >> 1) as i64) ^ -((v & 1) as i64);
+        let step = unzigzag(v);
         let start = self.last.wrapping_add(step as usize);
         self.last = start;
         Some(Span::new(start, start.wrapping_add(self.usize()?)))
@@ -440,7 +450,7 @@ impl<'a> Reader<'a> {
                     2 => Resolved::Bool(true),
                     3 => {
                         let v = self.num()?;
-                        Resolved::Int(((v >> 1) as i64) ^ -((v & 1) as i64))
+                        Resolved::Int(unzigzag(v))
                     }
                     4 => Resolved::Float(f64::from_bits(self.num()?)),
                     _ => Resolved::Str,
